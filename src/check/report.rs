@@ -1,0 +1,188 @@
+//! Printing findings: for people (rustc-style, with the source line and a
+//! caret), for machines (JSON), for GitHub Actions annotations, and SARIF
+//! for code-scanning dashboards.
+
+use crate::model::{Finding, Level, Rule};
+use crate::text::LineIndex;
+use annotate_snippets::{AnnotationKind, Level as SnippetLevel, Origin, Renderer, Snippet};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+    Sarif,
+}
+
+/// Render findings in `format`. `sources` maps a file to its text, for
+/// excerpts; a file missing there is reported without one.
+pub fn render(findings: &[Finding], format: Format, sources: &HashMap<&str, &str>, color: bool) -> String {
+    match format {
+        Format::Human => human(findings, sources, color),
+        Format::Json => serde_json::to_string_pretty(&json_findings(findings)).expect("JSON of plain values") + "\n",
+        Format::Github => github(findings),
+        Format::Sarif => serde_json::to_string_pretty(&sarif(findings)).expect("JSON of plain values") + "\n",
+    }
+}
+
+fn human(findings: &[Finding], sources: &HashMap<&str, &str>, color: bool) -> String {
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let mut out = String::new();
+    let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
+    for f in findings {
+        let level = match f.level {
+            Level::Error => SnippetLevel::ERROR,
+            _ => SnippetLevel::WARNING,
+        };
+        let title = level.primary_title(f.message.as_str()).id(f.rule.id());
+        let mut group = match sources.get(f.file.as_str()) {
+            Some(text) => {
+                let index = indexes.entry(f.file.as_str()).or_insert_with(|| LineIndex::new(text));
+                let line = index.line(f.pos.line);
+                let start = line.char_indices().nth((f.pos.column as usize).saturating_sub(1)).map(|(i, _)| i).unwrap_or(line.len());
+                let width = f.len.max(1);
+                let end = line[start..].char_indices().map(|(i, c)| start + i + c.len_utf8()).take_while(|&e| e <= start + width).last();
+                let end = end.unwrap_or_else(|| (start + 1).min(line.len()));
+                let snippet = Snippet::source(line)
+                    .line_start(f.pos.line as usize)
+                    .path(f.file.as_str())
+                    .annotation(AnnotationKind::Primary.span(start..end.max(start)));
+                title.element(snippet)
+            }
+            None => title.element(Origin::path(f.file.as_str()).line(f.pos.line as usize).char_column(f.pos.column as usize)),
+        };
+        if let Some(hint) = &f.hint {
+            group = group.element(SnippetLevel::HELP.message(hint.as_str()));
+        }
+        out.push_str(&renderer.render(&[group]));
+        out.push_str("\n\n");
+    }
+    out
+}
+
+fn json_findings(findings: &[Finding]) -> Value {
+    Value::Array(
+        findings
+            .iter()
+            .map(|f| {
+                json!({
+                    "rule": f.rule.id(),
+                    "severity": f.level.as_str(),
+                    "file": f.file,
+                    "line": f.pos.line,
+                    "column": f.pos.column,
+                    "message": f.message,
+                    "hint": f.hint,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// GitHub workflow commands: data and properties need their own escaping.
+fn github(findings: &[Finding]) -> String {
+    let data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let prop = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+    let mut out = String::new();
+    for f in findings {
+        let command = if f.level == Level::Error { "error" } else { "warning" };
+        let mut message = f.message.clone();
+        if let Some(hint) = &f.hint {
+            message.push_str("\nhelp: ");
+            message.push_str(hint);
+        }
+        out.push_str(&format!(
+            "::{command} file={},line={},col={},title={}::{}\n",
+            prop(&f.file),
+            f.pos.line,
+            f.pos.column,
+            prop(&format!("retrobook {}", f.rule.id())),
+            data(&message)
+        ));
+    }
+    out
+}
+
+fn sarif(findings: &[Finding]) -> Value {
+    let level = |l: Level| if l == Level::Error { "error" } else { "warning" };
+    let rules: Vec<Value> = Rule::ALL
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id(),
+                "name": r.id(),
+                "shortDescription": { "text": r.description() },
+                "defaultConfiguration": { "level": level(r.default_level()) },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = findings
+        .iter()
+        .map(|f| {
+            let mut text = f.message.clone();
+            if let Some(hint) = &f.hint {
+                text.push_str(&format!(" ({hint})"));
+            }
+            json!({
+                "ruleId": f.rule.id(),
+                "ruleIndex": Rule::ALL.iter().position(|r| *r == f.rule),
+                "level": level(f.level),
+                "message": { "text": text },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": f.file, "uriBaseId": "%SRCROOT%" },
+                        "region": { "startLine": f.pos.line, "startColumn": f.pos.column },
+                    }
+                }],
+            })
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "retrobook",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/retrobook/retrobook",
+                "rules": rules,
+            }},
+            "originalUriBaseIds": { "%SRCROOT%": { "uri": "file:///" } },
+            "results": results,
+        }]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Pos;
+
+    fn finding() -> Finding {
+        Finding::new(Rule::RemediationOwner, "retros/a.md", Pos { line: 3, column: 5, offset: 0 }, "action item `AI-1` has no owner")
+            .hint("add an owner, e.g. `owner: sre`")
+    }
+
+    #[test]
+    fn human_shows_line_and_caret() {
+        let source = "---\ntitle: x\naction_items: []\n";
+        let sources = HashMap::from([("retros/a.md", source)]);
+        let out = render(&[finding()], Format::Human, &sources, false);
+        assert!(out.contains("error[remediation-owner]: action item `AI-1` has no owner"), "{out}");
+        assert!(out.contains("retros/a.md:3:5"), "{out}");
+        assert!(out.contains("action_items: []"), "{out}");
+        assert!(out.contains('^'), "{out}");
+        assert!(out.contains("help: add an owner"), "{out}");
+    }
+
+    #[test]
+    fn github_escapes_properties() {
+        let mut f = finding();
+        f.file = "retros/a,b.md".into();
+        let out = render(&[f], Format::Github, &HashMap::new(), false);
+        assert!(out.starts_with("::error file=retros/a%2Cb.md,line=3,col=5,title=retrobook remediation-owner::action item"), "{out}");
+        assert!(out.contains("%0Ahelp: add an owner, e.g. `owner: sre`"), "{out}");
+    }
+}

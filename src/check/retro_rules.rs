@@ -1,0 +1,259 @@
+//! Rules about one retro on its own: the incident clock, ids, ownership of
+//! remediations, factors and their action items, sections, and URLs.
+
+use crate::config::Config;
+use crate::link::scheme;
+use crate::model::*;
+use crate::text::did_you_mean;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+pub fn check_retro(retro: &Retro, config: &Config, today: NaiveDate, out: &mut Vec<Finding>) {
+    clock_order(retro, out);
+    duplicate_item_ids(retro, out);
+    remediation(retro, out);
+    factors(retro, out);
+    overdue(retro, today, out);
+    roster(retro, config, out);
+    sections(retro, config, out);
+    urls(retro, out);
+}
+
+fn clock_order(retro: &Retro, out: &mut Vec<Finding>) {
+    let clock = [
+        ("started_at", &retro.started_at),
+        ("detected_at", &retro.detected_at),
+        ("mitigated_at", &retro.mitigated_at),
+        ("resolved_at", &retro.resolved_at),
+    ];
+    // Compare each time with the latest earlier one that is set, so a
+    // missing `mitigated_at` does not hide `resolved_at` < `detected_at`.
+    let mut latest: Option<(&str, &At<When>)> = None;
+    for (key, when) in clock {
+        let Some(when) = when else { continue };
+        if let Some((earlier_key, earlier)) = latest
+            && earlier.value.is_after(&when.value)
+        {
+            out.push(
+                Finding::new(
+                    Rule::ClockOrder,
+                    &retro.path,
+                    when.pos,
+                    format!("`{key}` ({}) is before `{earlier_key}` ({})", when.value, earlier.value),
+                )
+                .hint("the incident clock runs started_at <= detected_at <= mitigated_at <= resolved_at"),
+            );
+            continue;
+        }
+        latest = Some((key, when));
+    }
+}
+
+fn duplicate_item_ids(retro: &Retro, out: &mut Vec<Finding>) {
+    let mut seen: HashMap<&str, Pos> = HashMap::new();
+    for f in &retro.factors {
+        if let Some(first) = seen.insert(&f.id.value, f.id.pos) {
+            out.push(duplicate(retro, "contributing factor", &f.id, first));
+        }
+    }
+    seen.clear();
+    for a in retro.actions().iter().filter(|a| !a.id.value.is_empty()) {
+        if let Some(first) = seen.insert(&a.id.value, a.id.pos) {
+            out.push(duplicate(retro, "action item", &a.id, first));
+        }
+    }
+}
+
+fn duplicate(retro: &Retro, what: &str, id: &At<String>, first: Pos) -> Finding {
+    Finding::new(Rule::DuplicateId, &retro.path, id.pos, format!("{what} id `{}` is used twice", id.value))
+        .hint(format!("it was first used on line {}; ids must be unique within a retro", first.line))
+}
+
+fn remediation(retro: &Retro, out: &mut Vec<Finding>) {
+    for item in retro.actions() {
+        if item.owner_name().is_some() {
+            continue;
+        }
+        let (pos, message) = match &item.owner {
+            Some(owner) => (owner.pos, format!("action item `{}` has an empty owner", item.id.value)),
+            None => (item.pos, format!("action item `{}` has no owner", item.id.value)),
+        };
+        let message = if item.id.value.is_empty() { message.replace(" `` ", " ") } else { message };
+        out.push(
+            Finding::new(Rule::RemediationOwner, &retro.path, pos, message)
+                .hint("every remediation needs an owner: add `owner:` with a person or team"),
+        );
+    }
+    if retro.requires_complete() && retro.actions().is_empty() {
+        let status = retro.status.as_ref().map(|s| s.value.as_str()).unwrap_or("");
+        let (pos, message) = match &retro.action_items {
+            Some(list) => (list.pos, format!("this {status} retro's `action_items` list is empty")),
+            None => (
+                retro.status.as_ref().map(|s| s.pos).unwrap_or_default(),
+                format!("this {status} retro has no action items"),
+            ),
+        };
+        out.push(
+            Finding::new(Rule::NoRemediation, &retro.path, pos, message)
+                .hint("add the remediations under `action_items:`, or keep the retro as `status: draft`"),
+        );
+    }
+}
+
+fn factors(retro: &Retro, out: &mut Vec<Finding>) {
+    let defined: Vec<&str> = retro.factors.iter().map(|f| f.id.value.as_str()).collect();
+    for item in retro.actions() {
+        for factor in &item.factors {
+            if !defined.contains(&factor.value.as_str()) {
+                let hint = match did_you_mean(&factor.value, defined.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None if defined.is_empty() => "this retro defines no contributing factors".into(),
+                    None => format!("this retro's factors are {}", crate::text::one_of(&defined)),
+                };
+                out.push(
+                    Finding::new(
+                        Rule::UnknownFactor,
+                        &retro.path,
+                        factor.pos,
+                        format!("action item `{}` names factor `{}`, which this retro does not define", item.id.value, factor.value),
+                    )
+                    .hint(hint),
+                );
+            }
+        }
+    }
+    for factor in retro.factors.iter().filter(|f| f.actionable) {
+        let addressed = retro.actions().iter().any(|a| a.factors.iter().any(|f| f.value == factor.id.value));
+        if !addressed {
+            out.push(
+                Finding::new(
+                    Rule::UnaddressedFactor,
+                    &retro.path,
+                    factor.id.pos,
+                    format!("contributing factor `{}` is not addressed by any action item", factor.id.value),
+                )
+                .hint("list it in an action item's `factors`, or mark it `actionable: false` if no action can address it"),
+            );
+        }
+    }
+}
+
+fn overdue(retro: &Retro, today: NaiveDate, out: &mut Vec<Finding>) {
+    for item in retro.actions() {
+        if item.is_overdue(today)
+            && let Some(due) = &item.due
+        {
+            let days = (today - due.value).num_days();
+            let owner = item.owner_name().unwrap_or("nobody");
+            out.push(
+                Finding::new(
+                    Rule::OverdueAction,
+                    &retro.path,
+                    due.pos,
+                    format!("action item `{}` (owner {owner}) was due {} ({days} days ago)", item.id.value, due.value),
+                )
+                .hint("finish it, move `due` with a reason, or set `status: wont-do`"),
+            );
+        }
+    }
+}
+
+fn roster(retro: &Retro, config: &Config, out: &mut Vec<Finding>) {
+    if !config.has_roster() {
+        return;
+    }
+    let people = config.people.keys().map(String::as_str);
+    let teams = config.teams.keys().map(String::as_str);
+    let mut unknown = |name: &At<String>, what: &str, candidates: Vec<&str>| {
+        if candidates.contains(&name.value.as_str()) {
+            return;
+        }
+        let hint = match did_you_mean(&name.value, candidates.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "add them to [people] or [teams] in book.toml".into(),
+        };
+        out.push(Finding::new(Rule::UnknownOwner, &retro.path, name.pos, format!("{what} `{}` is not in the roster", name.value)).hint(hint));
+    };
+    if !config.people.is_empty() {
+        let people: Vec<&str> = people.clone().collect();
+        let listed = retro.authors.iter().map(|p| (p, "author"));
+        let listed = listed.chain(retro.attendees.iter().map(|p| (p, "attendee")));
+        let listed = listed.chain(retro.facilitator.iter().map(|p| (p, "facilitator")));
+        let listed = listed.chain(retro.reviewers.iter().map(|p| (p, "reviewer")));
+        for (person, what) in listed {
+            unknown(person, what, people.clone());
+        }
+    }
+    if !config.teams.is_empty() {
+        for team in &retro.teams {
+            unknown(team, "team", teams.clone().collect());
+        }
+    }
+    let owners: Vec<&str> = people.chain(teams).collect();
+    for item in retro.actions() {
+        if let Some(owner) = &item.owner
+            && item.owner_name().is_some()
+        {
+            let trimmed = At::new(owner.value.trim().to_string(), owner.pos);
+            unknown(&trimmed, "owner", owners.clone());
+        }
+    }
+}
+
+fn sections(retro: &Retro, config: &Config, out: &mut Vec<Finding>) {
+    if !retro.requires_complete() {
+        return;
+    }
+    for required in &config.retro.required_sections {
+        let present = retro.body.headings.iter().any(|h| h.text.trim().eq_ignore_ascii_case(required.trim()));
+        if !present {
+            // Point at the first body line: where sections are written.
+            let pos = crate::text::LineIndex::new(&retro.source).pos(retro.body.offset);
+            out.push(
+                Finding::new(Rule::MissingSection, &retro.path, pos, format!("section \"{required}\" is missing"))
+                    .hint(format!("add a `## {required}` heading; book.toml [retro].required_sections lists the sections every reviewed retro has")),
+            );
+        }
+    }
+}
+
+/// Whether a URL may reach a reader's browser: http(s), mailto, or a
+/// relative path; `data:` only for images.
+pub fn is_safe_url(url: &str, image: bool) -> bool {
+    match scheme(url).as_deref() {
+        None => true,
+        Some("http" | "https" | "mailto") => true,
+        Some("data") => image && url.trim_start().to_ascii_lowercase().starts_with("data:image/") && !url.to_ascii_lowercase().contains("svg"),
+        Some(_) => false,
+    }
+}
+
+fn urls(retro: &Retro, out: &mut Vec<Finding>) {
+    let unsafe_url = |url: &str, pos: Pos| {
+        let shown: String = url.chars().take(60).collect();
+        Finding::new(Rule::UnsafeUrl, &retro.path, pos, format!("unsafe URL `{shown}` is removed from the site"))
+            .hint("links may use http(s), mailto or a relative path; images may also use data:image/")
+            .len(url.len().min(200))
+    };
+    for link in &retro.links {
+        if !is_safe_url(&link.url.value, false) {
+            out.push(unsafe_url(&link.url.value, link.url.pos));
+        }
+    }
+    for item in retro.actions() {
+        let Some(link) = &item.link else { continue };
+        if !is_safe_url(&link.value, false) {
+            out.push(unsafe_url(&link.value, link.pos));
+        } else if !matches!(scheme(&link.value).as_deref(), Some("http" | "https")) {
+            out.push(
+                Finding::new(Rule::InvalidValue, &retro.path, link.pos, format!("action item link `{}` is not an http(s) URL", link.value))
+                    .hint("link the tracker issue, e.g. `https://tracker.example.com/browse/OPS-123`"),
+            );
+        }
+    }
+    for link in &retro.body.links {
+        if !is_safe_url(&link.dest, link.kind == LinkKind::Image) {
+            out.push(unsafe_url(&link.dest, link.pos));
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! `book.toml`: the repository's configuration, every section optional.
+
+use crate::error::Error;
+use crate::model::{Level, Rule};
+use crate::text::{LineIndex, did_you_mean};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "book.toml";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub book: BookConfig,
+    pub build: BuildConfig,
+    pub retro: RetroConfig,
+    /// The roster of people, keyed by the handle used in retros.
+    pub people: BTreeMap<String, Person>,
+    /// The roster of teams, keyed by slug.
+    pub teams: BTreeMap<String, Team>,
+    pub check: CheckConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BookConfig {
+    pub title: String,
+    pub description: String,
+    pub authors: Vec<String>,
+    pub language: String,
+}
+
+impl Default for BookConfig {
+    fn default() -> Self {
+        BookConfig {
+            title: "Incident retrospectives".into(),
+            description: String::new(),
+            authors: Vec::new(),
+            language: "en".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BuildConfig {
+    /// Folder holding the retros, relative to the repo root.
+    pub source: PathBuf,
+    /// Folder the site is written to, relative to the repo root.
+    pub output: PathBuf,
+    /// Where the site is served from: `/`, `/retros/` or a full URL.
+    pub base_url: String,
+    pub theme: String,
+}
+
+impl Default for BuildConfig {
+    fn default() -> Self {
+        BuildConfig { source: "retros".into(), output: "site".into(), base_url: "/".into(), theme: "default".into() }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetroConfig {
+    pub severities: Vec<String>,
+    pub factor_categories: Vec<String>,
+    /// Headings every in-review or published retro must contain.
+    pub required_sections: Vec<String>,
+    /// "Edit this file" link; `{path}` is replaced by the file's repo path.
+    pub edit_url: Option<String>,
+}
+
+impl Default for RetroConfig {
+    fn default() -> Self {
+        RetroConfig {
+            severities: ["SEV1", "SEV2", "SEV3", "SEV4"].map(String::from).to_vec(),
+            factor_categories: [
+                "process",
+                "technical",
+                "human-factors",
+                "tooling",
+                "communication",
+                "capacity",
+                "dependency",
+                "monitoring",
+                "change-management",
+                "testing",
+            ]
+            .map(String::from)
+            .to_vec(),
+            required_sections: Vec::new(),
+            edit_url: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Person {
+    pub name: Option<String>,
+    pub team: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Team {
+    pub name: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckConfig {
+    /// Level per rule id: `"off"`, `"warning"` or `"error"`.
+    pub rules: BTreeMap<String, Level>,
+    pub blameless: BlamelessConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BlamelessConfig {
+    /// Extra phrases to flag, each with the wording to suggest instead.
+    pub phrases: Vec<PhraseConfig>,
+    /// Built-in phrases this team does not want flagged.
+    pub allow: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhraseConfig {
+    pub phrase: String,
+    pub suggestion: String,
+}
+
+impl<'de> Deserialize<'de> for Level {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let word = String::deserialize(d)?;
+        match word.as_str() {
+            "off" | "allow" => Ok(Level::Off),
+            "warning" | "warn" => Ok(Level::Warning),
+            "error" | "deny" => Ok(Level::Error),
+            other => Err(serde::de::Error::custom(format!(
+                "unknown level `{other}`, expected `off`, `warning` or `error`"
+            ))),
+        }
+    }
+}
+
+impl Config {
+    /// Read `book.toml` in `root`; a missing file means the defaults.
+    pub fn load(root: &Path) -> Result<Config, Error> {
+        let path = root.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        Config::parse(&text).map_err(|(offset, message)| {
+            let pos = LineIndex::new(&text).pos(offset);
+            Error::new(format!("{CONFIG_FILE}:{}:{}: {message}", pos.line, pos.column))
+        })
+    }
+
+    /// Parse the text of a `book.toml`; an error carries its byte offset.
+    pub fn parse(text: &str) -> Result<Config, (usize, String)> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map(|s| s.start).unwrap_or(0);
+            (offset, e.message().trim().to_string())
+        })?;
+        config.validate(text)?;
+        Ok(config)
+    }
+
+    fn validate(&self, text: &str) -> Result<(), (usize, String)> {
+        let at = |needle: &str| text.find(needle).unwrap_or(0);
+        for id in self.check.rules.keys() {
+            if Rule::from_id(id).is_none() {
+                let ids = Rule::ALL.iter().map(|r| r.id());
+                let hint = did_you_mean(id, ids).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                return Err((at(id), format!("unknown rule `{id}` in [check.rules]{hint}")));
+            }
+        }
+        if self.retro.severities.is_empty() {
+            return Err((at("severities"), "[retro].severities must list at least one severity".into()));
+        }
+        if self.build.theme.contains(['/', '\\']) || self.build.theme.starts_with('.') {
+            return Err((at("theme"), format!("[build].theme `{}` must be a folder name under themes/", self.build.theme)));
+        }
+        Ok(())
+    }
+
+    /// The level in force for a rule: `[check.rules]` or the rule's default.
+    pub fn level(&self, rule: Rule) -> Level {
+        self.check.rules.get(rule.id()).copied().unwrap_or(rule.default_level())
+    }
+
+    /// Whether a people roster exists (then unknown names are errors).
+    pub fn has_roster(&self) -> bool {
+        !self.people.is_empty() || !self.teams.is_empty()
+    }
+}
+
+/// The repo root: `explicit` if given, else the nearest folder upward from
+/// `start` that holds a `book.toml`.
+pub fn find_root(explicit: Option<&Path>, start: &Path) -> Result<PathBuf, Error> {
+    if let Some(root) = explicit {
+        if !root.is_dir() {
+            return Err(Error::new(format!("--root {}: not a folder", root.display())));
+        }
+        return Ok(root.to_path_buf());
+    }
+    start
+        .ancestors()
+        .find(|dir| dir.join(CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| {
+            Error::new(format!(
+                "no {CONFIG_FILE} in {} or any folder above it; run `retrobook init` or pass --root",
+                start.display()
+            ))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_config_has_defaults() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.build.source, PathBuf::from("retros"));
+        assert_eq!(c.retro.severities.len(), 4);
+        assert_eq!(c.level(Rule::OverdueAction), Level::Warning);
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_offset() {
+        let text = "[book]\ntitle = \"x\"\ntitel = \"y\"\n";
+        let (offset, message) = Config::parse(text).unwrap_err();
+        assert_eq!(LineIndex::new(text).pos(offset).line, 3);
+        assert!(message.contains("titel"), "{message}");
+    }
+
+    #[test]
+    fn rule_levels_are_configurable_and_checked() {
+        let c = Config::parse("[check.rules]\nblameless-language = \"off\"\n").unwrap();
+        assert_eq!(c.level(Rule::BlamelessLanguage), Level::Off);
+        let (_, message) = Config::parse("[check.rules]\nblameless-langauge = \"off\"\n").unwrap_err();
+        assert!(message.contains("did you mean `blameless-language`"), "{message}");
+    }
+}

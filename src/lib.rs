@@ -1,0 +1,17 @@
+//! retrobook: blameless incident retrospectives as a validated,
+//! cross-linked, searchable static site, and the CI gate that keeps every
+//! remediation owned.
+//!
+//! The pipeline reads like the product: `load` → `check` → `link` →
+//! `render` → `output`, each stage a module, data flowing one way.
+//! `cmd` holds one driver per subcommand. See ARCHITECTURE.md.
+
+pub mod config;
+pub mod error;
+pub mod load;
+pub mod model;
+pub mod text;
+pub mod check;
+pub mod link;
+pub mod cli;
+pub mod cmd;

@@ -1,0 +1,245 @@
+//! The cross-link graph: which retro has which id, path and anchors, how a
+//! link written in a retro resolves, and who links to whom (backlinks).
+//!
+//! `check` uses it to report broken links; `render` uses the same
+//! resolution to rewrite links, so a link that checks clean renders right.
+
+use crate::model::{LinkKind, Retro};
+use crate::text::did_you_mean;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+/// Anchors every retro page has, besides its headings and action items.
+pub const PAGE_SECTIONS: &[&str] =
+    &["summary", "impact", "contributing-factors", "timeline", "action-items", "related", "narrative"];
+
+/// What a link in a retro points at, once resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Another retro (or the same one), possibly at an anchor.
+    Retro { index: usize, anchor: Option<String> },
+    /// A file of the repo that is not a retro (an image, an attachment),
+    /// relative to the repo root.
+    File { path: String, anchor: Option<String> },
+    /// A URL with a scheme, left as written (the URL rules judge it).
+    External,
+}
+
+/// Why a link resolves to nothing: a message and a hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+pub struct LinkGraph {
+    /// Retro id to index; the first retro wins when ids clash.
+    by_id: HashMap<String, usize>,
+    /// Repo-relative path to index.
+    by_path: HashMap<String, usize>,
+    /// The anchors of each retro page.
+    anchors: Vec<HashSet<String>>,
+    /// For each retro, the retros that link to it (sorted, no self links).
+    pub backlinks: Vec<BTreeSet<usize>>,
+}
+
+impl LinkGraph {
+    /// Build the graph. `file_exists` answers for paths relative to the
+    /// repo root, so resolution can be tested without a file system.
+    pub fn build(retros: &[Retro], file_exists: &dyn Fn(&str) -> bool) -> LinkGraph {
+        let mut by_id = HashMap::with_capacity(retros.len());
+        let mut by_path = HashMap::with_capacity(retros.len());
+        let mut anchors = Vec::with_capacity(retros.len());
+        for (i, retro) in retros.iter().enumerate() {
+            by_id.entry(retro.id.value.clone()).or_insert(i);
+            by_path.insert(retro.path.clone(), i);
+            let mut set: HashSet<String> = PAGE_SECTIONS.iter().map(|s| s.to_string()).collect();
+            set.extend(retro.body.headings.iter().map(|h| h.anchor.clone()));
+            set.extend(retro.actions().iter().map(|a| a.id.value.clone()));
+            set.extend(retro.factors.iter().map(|f| format!("factor-{}", f.id.value)));
+            anchors.push(set);
+        }
+        let mut graph = LinkGraph { by_id, by_path, anchors, backlinks: vec![BTreeSet::new(); retros.len()] };
+        for (i, retro) in retros.iter().enumerate() {
+            let ids = retro.related.iter().chain(&retro.recurrence_of).filter_map(|r| graph.index_of(&r.value));
+            let mut targets: Vec<usize> = ids.collect();
+            for link in &retro.body.links {
+                if let Ok(Target::Retro { index, .. }) = graph.resolve(retros, i, link.kind, &link.dest, file_exists) {
+                    targets.push(index);
+                }
+            }
+            for t in targets {
+                if t != i {
+                    graph.backlinks[t].insert(i);
+                }
+            }
+        }
+        graph
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// A "did you mean" for an unknown retro id.
+    pub fn suggest_id(&self, id: &str) -> Option<String> {
+        did_you_mean(id, self.by_id.keys().map(String::as_str)).map(|s| format!("did you mean `{s}`?"))
+    }
+
+    /// Resolve a link written in retro `from`.
+    pub fn resolve(
+        &self,
+        retros: &[Retro],
+        from: usize,
+        kind: LinkKind,
+        dest: &str,
+        file_exists: &dyn Fn(&str) -> bool,
+    ) -> Result<Target, Broken> {
+        if kind == LinkKind::Wiki {
+            let (id, anchor) = split_anchor(dest);
+            let Some(index) = self.index_of(id.trim()) else {
+                return Err(Broken { message: format!("no retro has the id `{id}`"), hint: self.suggest_id(id) });
+            };
+            return self.at_anchor(retros, index, anchor);
+        }
+        if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
+            return Ok(Target::External);
+        }
+        let (path, anchor) = split_anchor(dest);
+        let path = path.split('?').next().unwrap_or("");
+        if path.is_empty() {
+            return self.at_anchor(retros, from, anchor);
+        }
+        let path = percent_decode(path);
+        let base = if path.starts_with('/') { "" } else { parent(&retros[from].path) };
+        let Some(resolved) = normalize(base, &path) else {
+            return Err(Broken { message: format!("`{dest}` points outside the repository"), hint: None });
+        };
+        if let Some(&index) = self.by_path.get(&resolved) {
+            return self.at_anchor(retros, index, anchor);
+        }
+        if file_exists(&resolved) {
+            return Ok(Target::File { path: resolved, anchor: anchor.map(str::to_string) });
+        }
+        let hint = if resolved.ends_with(".md") {
+            let stem = resolved.rsplit('/').next().unwrap_or("").trim_end_matches(".md");
+            match self.by_id.get(stem) {
+                Some(&i) => Some(format!("that retro is at `{}`; or link it by id as `[[{stem}]]`", retros[i].path)),
+                None => self.suggest_id(stem),
+            }
+        } else {
+            None
+        };
+        Err(Broken { message: format!("`{dest}` does not exist (resolved to `{resolved}`)"), hint })
+    }
+
+    fn at_anchor(&self, retros: &[Retro], index: usize, anchor: Option<&str>) -> Result<Target, Broken> {
+        let anchor = anchor.filter(|a| !a.is_empty());
+        if let Some(a) = anchor
+            && !self.anchors[index].contains(a)
+        {
+            let known = self.anchors[index].iter().map(String::as_str);
+            let hint = did_you_mean(a, known).map(|s| format!("did you mean `#{s}`?"));
+            let id = &retros[index].id.value;
+            return Err(Broken { message: format!("retro `{id}` has no heading or action item `#{a}`"), hint });
+        }
+        Ok(Target::Retro { index, anchor: anchor.map(str::to_string) })
+    }
+}
+
+fn split_anchor(dest: &str) -> (&str, Option<&str>) {
+    match dest.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor)),
+        None => (dest, None),
+    }
+}
+
+/// `scheme:` as RFC 3986 spells it (letters, then letters, digits, `+-.`).
+pub fn has_scheme(url: &str) -> bool {
+    scheme(url).is_some()
+}
+
+/// The lowercased scheme of a URL, if it has one. Control characters and
+/// blanks are dropped first, as browsers do (`java\tscript:`).
+pub fn scheme(url: &str) -> Option<String> {
+    let cleaned: String = url.chars().filter(|c| !c.is_control() && !c.is_whitespace()).collect();
+    let (scheme, _) = cleaned.split_once(':')?;
+    let mut chars = scheme.chars();
+    let ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    ok.then(|| scheme.to_ascii_lowercase())
+}
+
+fn parent(path: &str) -> &str {
+    path.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("")
+}
+
+/// Join `rel` onto folder `base` and resolve `.` and `..`; `None` when the
+/// result would leave the repository.
+pub fn normalize(base: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The default `file_exists` for a repo on disk.
+pub fn on_disk(root: &Path) -> impl Fn(&str) -> bool + '_ {
+    move |rel: &str| root.join(rel).is_file()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizing_paths() {
+        assert_eq!(normalize("retros/2026", "../2025/a.md").as_deref(), Some("retros/2025/a.md"));
+        assert_eq!(normalize("retros", "./img/x.png").as_deref(), Some("retros/img/x.png"));
+        assert_eq!(normalize("retros", "../../etc/passwd"), None);
+    }
+
+    #[test]
+    fn schemes() {
+        assert_eq!(scheme("https://x").as_deref(), Some("https"));
+        assert_eq!(scheme("JavaScript:alert(1)").as_deref(), Some("javascript"));
+        assert_eq!(scheme("java\tscript:alert(1)").as_deref(), Some("javascript"));
+        assert_eq!(scheme("../a.md#x:y"), None);
+        assert_eq!(scheme("a.md"), None);
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("my%20file.md"), "my file.md");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+}

@@ -1,0 +1,531 @@
+//! Turning the front matter's YAML tree into a `Retro`, reporting every
+//! unknown key, missing key and invalid value on the way, each at its node.
+//!
+//! Conversion never stops at a bad field: the field is left empty and the
+//! rest is read, so one typo does not hide the file's other findings.
+
+use super::yaml::{Node, Value, YamlPos};
+use crate::config::Config;
+use crate::model::*;
+use crate::text::{did_you_mean, is_id, is_slug, one_of};
+use chrono::NaiveDate;
+
+pub const RETRO_KEYS: &[&str] = &[
+    "title",
+    "id",
+    "status",
+    "severity",
+    "started_at",
+    "detected_at",
+    "mitigated_at",
+    "resolved_at",
+    "authors",
+    "attendees",
+    "facilitator",
+    "reviewers",
+    "services",
+    "teams",
+    "tags",
+    "related",
+    "summary",
+    "impact",
+    "near_miss",
+    "links",
+    "contributing_factors",
+    "timeline",
+    "recurrence_of",
+    "action_items",
+];
+pub const FACTOR_KEYS: &[&str] = &["id", "category", "description", "actionable"];
+pub const TIMELINE_KEYS: &[&str] = &["at", "event", "kind", "approximate"];
+pub const ACTION_KEYS: &[&str] =
+    &["id", "title", "owner", "status", "due", "kind", "priority", "factors", "link", "completed_at"];
+pub const LINK_KEYS: &[&str] = &["title", "url"];
+
+/// Reads one file's front matter; collects findings as it goes.
+pub struct FieldReader<'a> {
+    pub file: &'a str,
+    pub config: &'a Config,
+    /// Where the YAML text starts in the file.
+    pub yaml_offset: usize,
+    pub yaml_line: u32,
+    pub findings: Vec<Finding>,
+}
+
+/// The entries of a mapping, with unknown keys already reported.
+type Entries<'n> = Vec<(&'static str, &'n Node, &'n Node)>;
+
+impl<'a> FieldReader<'a> {
+    /// A position in the YAML text, as a position in the file.
+    fn pos(&self, p: YamlPos) -> Pos {
+        Pos { line: p.line + self.yaml_line - 1, column: p.column, offset: p.offset + self.yaml_offset }
+    }
+
+    fn report(&mut self, rule: Rule, at: YamlPos, message: String, hint: Option<String>) {
+        let mut f = Finding::new(rule, self.file, self.pos(at), message);
+        f.hint = hint;
+        self.findings.push(f);
+    }
+
+    fn invalid(&mut self, node: &Node, message: String, hint: Option<String>) {
+        self.report(Rule::InvalidValue, node.pos, message, hint);
+    }
+
+    /// Fill `retro` from the root of the front matter.
+    pub fn read_retro(&mut self, root: &Node, retro: &mut Retro) {
+        let entries = match &root.value {
+            Value::Map(_) => self.entries(root, RETRO_KEYS, "front matter"),
+            Value::Null => Vec::new(),
+            other => {
+                let msg = format!("the front matter must be a mapping of keys, found {}", other.kind());
+                self.report(Rule::YamlSyntax, root.pos, msg, Some("write `key: value` lines between the `---` fences".into()));
+                return;
+            }
+        };
+        for (key, key_node, value) in entries {
+            match key {
+                "title" => retro.title = self.one_line(key, value),
+                "id" => {
+                    if let Some(id) = self.id(key, value) {
+                        retro.id = id;
+                    }
+                }
+                "status" => retro.status = self.keyword(key, value, RetroStatus::WORDS, RetroStatus::from_word),
+                "severity" => retro.severity = self.severity(value),
+                "started_at" => retro.started_at = self.when(key, value),
+                "detected_at" => retro.detected_at = self.when(key, value),
+                "mitigated_at" => retro.mitigated_at = self.when(key, value),
+                "resolved_at" => retro.resolved_at = self.when(key, value),
+                "authors" => retro.authors = self.people(key, value),
+                "attendees" => retro.attendees = self.people(key, value),
+                "facilitator" => retro.facilitator = self.person(key, value),
+                "reviewers" => retro.reviewers = self.people(key, value),
+                "services" => retro.services = self.slugs(key, value),
+                "teams" => retro.teams = self.slugs(key, value),
+                "tags" => retro.tags = self.slugs(key, value),
+                "related" => retro.related = self.ids(key, value),
+                "summary" => retro.summary = self.text(key, value),
+                "impact" => retro.impact = self.text(key, value),
+                "near_miss" => retro.near_miss = self.boolean(key, value).unwrap_or(false),
+                "links" => retro.links = self.list(key, value, |r, item| r.external_link(item)),
+                "contributing_factors" => retro.factors = self.list(key, value, |r, item| r.factor(item)),
+                "timeline" => retro.timeline = self.list(key, value, |r, item| r.timeline_entry(item)),
+                "recurrence_of" => retro.recurrence_of = self.id(key, value),
+                "action_items" => {
+                    let items = self.list(key, value, |r, item| r.action_item(item));
+                    retro.action_items = Some(At::new(items, self.pos(key_node.pos)));
+                }
+                _ => unreachable!("entries() only yields known keys"),
+            }
+        }
+        self.require_retro_keys(root, retro);
+    }
+
+    fn require_retro_keys(&mut self, root: &Node, retro: &Retro) {
+        let mut missing: Vec<&str> = Vec::new();
+        if retro.title.is_none() {
+            missing.push("title");
+        }
+        if retro.status.is_none() {
+            missing.push("status");
+        }
+        if retro.severity.is_none() {
+            missing.push("severity");
+        }
+        if retro.started_at.is_none() {
+            missing.push("started_at");
+        }
+        if retro.authors.is_empty() {
+            missing.push("authors");
+        }
+        if retro.requires_complete() {
+            if retro.summary.is_none() {
+                missing.push("summary");
+            }
+            if retro.impact.is_none() {
+                missing.push("impact");
+            }
+            if retro.factors.is_empty() {
+                missing.push("contributing_factors");
+            }
+        }
+        let present = present_keys(root);
+        for key in missing {
+            // A key that is present but invalid was reported already.
+            if present.contains(&key) && key != "authors" && key != "contributing_factors" {
+                continue;
+            }
+            let why = if matches!(key, "summary" | "impact" | "contributing_factors") {
+                " (required once a retro is in-review or published)"
+            } else {
+                ""
+            };
+            let (message, hint) = if present.contains(&key) {
+                (format!("`{key}` is empty{why}"), format!("list at least one entry under `{key}:`"))
+            } else {
+                (format!("required key `{key}` is missing{why}"), format!("add `{key}:` to the front matter"))
+            };
+            // Nothing to point at: the opening fence stands for the file.
+            let fence = Pos { line: 1, column: 1, offset: 0 };
+            self.findings.push(Finding::new(Rule::MissingKey, self.file, fence, message).hint(hint));
+        }
+    }
+
+    /// The known entries of a mapping; unknown keys become findings.
+    fn entries<'n>(&mut self, map: &'n Node, known: &[&'static str], what: &str) -> Entries<'n> {
+        let Value::Map(pairs) = &map.value else {
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            let name = match &k.value {
+                Value::Str(s) => s.as_str(),
+                other => {
+                    self.report(Rule::UnknownKey, k.pos, format!("{what} keys must be names, found {}", other.kind()), None);
+                    continue;
+                }
+            };
+            match known.iter().find(|k| **k == name) {
+                Some(known_name) => out.push((*known_name, k, v)),
+                None => {
+                    let hint = match did_you_mean(name, known.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("the keys of a {what} are {}", one_of(known)),
+                    };
+                    self.report(Rule::UnknownKey, k.pos, format!("unknown key `{name}` in {what}"), Some(hint));
+                }
+            }
+        }
+        out
+    }
+
+    /// A scalar as text. YAML may type `2024` or `true`; a string field
+    /// takes the text anyway. `None` (reported) for lists and mappings.
+    fn scalar(&mut self, key: &str, node: &Node) -> Option<At<String>> {
+        let text = match &node.value {
+            Value::Str(s) => s.clone(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => f.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null => String::new(),
+            other => {
+                self.invalid(node, format!("`{key}` must be a single value, found {}", other.kind()), None);
+                return None;
+            }
+        };
+        Some(At::new(text, self.pos(node.pos)))
+    }
+
+    /// A non-empty string.
+    fn text(&mut self, key: &str, node: &Node) -> Option<At<String>> {
+        let s = self.scalar(key, node)?;
+        if s.value.trim().is_empty() {
+            self.invalid(node, format!("`{key}` is empty"), Some(format!("write the {key}, or remove the key")));
+            return None;
+        }
+        Some(s)
+    }
+
+    fn one_line(&mut self, key: &str, node: &Node) -> Option<At<String>> {
+        let mut s = self.text(key, node)?;
+        if s.value.trim().contains('\n') {
+            self.invalid(node, format!("`{key}` must be a single line"), None);
+        }
+        s.value = s.value.split_whitespace().collect::<Vec<_>>().join(" ");
+        Some(s)
+    }
+
+    fn id(&mut self, key: &str, node: &Node) -> Option<At<String>> {
+        let s = self.text(key, node)?;
+        if !is_id(&s.value) {
+            self.invalid(
+                node,
+                format!("`{key}` `{}` is not a valid id", s.value),
+                Some("ids use letters, digits, `-`, `_` and `.`, e.g. `2026-03-14-checkout-latency`".into()),
+            );
+            return None;
+        }
+        Some(s)
+    }
+
+    fn ids(&mut self, key: &str, node: &Node) -> Vec<At<String>> {
+        self.items(key, node).into_iter().filter_map(|item| self.id(key, item)).collect()
+    }
+
+    fn person(&mut self, key: &str, node: &Node) -> Option<At<String>> {
+        let mut s = self.text(key, node)?;
+        s.value = s.value.trim().to_string();
+        Some(s)
+    }
+
+    fn people(&mut self, key: &str, node: &Node) -> Vec<At<String>> {
+        self.items(key, node).into_iter().filter_map(|item| self.person(key, item)).collect()
+    }
+
+    fn slugs(&mut self, key: &str, node: &Node) -> Vec<At<String>> {
+        let mut out = Vec::new();
+        for item in self.items(key, node) {
+            let Some(s) = self.text(key, item) else { continue };
+            if !is_slug(&s.value) {
+                let suggestion = crate::text::slugify(&s.value);
+                self.invalid(
+                    item,
+                    format!("`{}` in `{key}` is not a slug", s.value),
+                    Some(format!("slugs are lowercase words joined by `-`, e.g. `{suggestion}`")),
+                );
+                continue;
+            }
+            out.push(s);
+        }
+        out
+    }
+
+    /// The items of a list. A single value where a list belongs is reported
+    /// and then read as a one-item list, so it does not also go missing.
+    fn items<'n>(&mut self, key: &str, node: &'n Node) -> Vec<&'n Node> {
+        match &node.value {
+            Value::Seq(items) => items.iter().collect(),
+            Value::Null => Vec::new(),
+            Value::Map(_) => {
+                self.invalid(node, format!("`{key}` must be a list, found a mapping"), Some(format!("start each entry of `{key}` with `- `")));
+                Vec::new()
+            }
+            _ => {
+                self.invalid(node, format!("`{key}` must be a list"), Some(format!("write `{key}: [value]` or one `- value` line per entry")));
+                vec![node]
+            }
+        }
+    }
+
+    fn list<T>(&mut self, key: &str, node: &Node, mut read: impl FnMut(&mut Self, &Node) -> Option<T>) -> Vec<T> {
+        let items = self.items(key, node);
+        items.into_iter().filter_map(|item| read(self, item)).collect()
+    }
+
+    fn boolean(&mut self, key: &str, node: &Node) -> Option<bool> {
+        match &node.value {
+            Value::Bool(b) => Some(*b),
+            _ => {
+                self.invalid(node, format!("`{key}` must be `true` or `false`"), None);
+                None
+            }
+        }
+    }
+
+    fn keyword<T>(&mut self, key: &str, node: &Node, words: &[&str], parse: fn(&str) -> Option<T>) -> Option<At<T>> {
+        let s = self.text(key, node)?;
+        if let Some(v) = parse(s.value.trim()) {
+            return Some(At::new(v, s.pos));
+        }
+        let hint = match did_you_mean(&s.value, words.iter().copied()) {
+            Some(w) => format!("did you mean `{w}`?"),
+            None => format!("use {}", one_of(words)),
+        };
+        self.invalid(node, format!("`{key}` must be {}, found `{}`", one_of(words), s.value), Some(hint));
+        None
+    }
+
+    fn severity(&mut self, node: &Node) -> Option<At<String>> {
+        let s = self.text("severity", node)?;
+        let allowed: Vec<&str> = self.config.retro.severities.iter().map(String::as_str).collect();
+        if allowed.contains(&s.value.as_str()) {
+            return Some(s);
+        }
+        let exact_case = allowed.iter().find(|a| a.eq_ignore_ascii_case(&s.value)).copied();
+        let hint = match exact_case.or_else(|| did_you_mean(&s.value, allowed.iter().copied())) {
+            Some(w) => format!("did you mean `{w}`? severities are set in book.toml [retro].severities"),
+            None => "severities are set in book.toml [retro].severities".into(),
+        };
+        self.invalid(node, format!("severity `{}` is not one of {}", s.value, one_of(&allowed)), Some(hint));
+        None
+    }
+
+    fn when(&mut self, key: &str, node: &Node) -> Option<At<When>> {
+        let s = self.text(key, node)?;
+        match When::parse(&s.value) {
+            Some(w) => Some(At::new(w, s.pos)),
+            None => {
+                let hint = if chrono::NaiveDateTime::parse_from_str(s.value.trim(), "%Y-%m-%dT%H:%M:%S").is_ok()
+                    || chrono::NaiveDateTime::parse_from_str(s.value.trim(), "%Y-%m-%d %H:%M:%S").is_ok()
+                {
+                    "add the UTC offset, e.g. `2026-03-14T09:12:00Z` or `2026-03-14T10:12:00+01:00`"
+                } else {
+                    "use an RFC 3339 timestamp with offset (`2026-03-14T09:12:00Z`) or a date alone (`2026-03-14`)"
+                };
+                self.invalid(node, format!("`{key}` `{}` is not a timestamp or a date", s.value), Some(hint.into()));
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, key: &str, node: &Node) -> Option<At<NaiveDate>> {
+        let s = self.text(key, node)?;
+        match When::parse(&s.value) {
+            Some(w) => Some(At::new(w.date(), s.pos)),
+            None => {
+                self.invalid(node, format!("`{key}` `{}` is not a date", s.value), Some("write the date as `YYYY-MM-DD`".into()));
+                None
+            }
+        }
+    }
+
+    fn require(&mut self, item: &Node, present: &[&str], keys: &[&str], what: &str) {
+        for key in keys {
+            if !present.contains(key) {
+                self.report(
+                    Rule::MissingKey,
+                    item.pos,
+                    format!("{what} is missing required key `{key}`"),
+                    Some(format!("a {what} needs {}", one_of(keys))),
+                );
+            }
+        }
+    }
+
+    fn mapping_item(&mut self, item: &Node, what: &str) -> bool {
+        if matches!(item.value, Value::Map(_)) {
+            return true;
+        }
+        self.invalid(item, format!("each {what} must be a mapping of keys, found {}", item.value.kind()), None);
+        false
+    }
+
+    fn external_link(&mut self, item: &Node) -> Option<ExternalLink> {
+        if !self.mapping_item(item, "link") {
+            return None;
+        }
+        let entries = self.entries(item, LINK_KEYS, "link");
+        let (mut title, mut url) = (None, None);
+        for (key, _, value) in &entries {
+            match *key {
+                "title" => title = self.one_line(key, value),
+                _ => url = self.text(key, value),
+            }
+        }
+        self.require(item, &entries.iter().map(|e| e.0).collect::<Vec<_>>(), LINK_KEYS, "link");
+        let url = url?;
+        Some(ExternalLink { title: title.map(|t| t.value).unwrap_or_else(|| url.value.clone()), url })
+    }
+
+    fn factor(&mut self, item: &Node) -> Option<Factor> {
+        if !self.mapping_item(item, "contributing factor") {
+            return None;
+        }
+        let entries = self.entries(item, FACTOR_KEYS, "contributing factor");
+        let (mut id, mut category, mut description, mut actionable) = (None, None, None, true);
+        for (key, _, value) in &entries {
+            match *key {
+                "id" => {
+                    id = self.text(key, value);
+                    if let Some(i) = &id
+                        && !is_slug(&i.value)
+                    {
+                        let hint = format!("factor ids are slugs, e.g. `{}`", crate::text::slugify(&i.value));
+                        self.invalid(value, format!("factor id `{}` is not a slug", i.value), Some(hint));
+                    }
+                }
+                "category" => category = self.category(value),
+                "description" => description = self.text(key, value),
+                _ => actionable = self.boolean(key, value).unwrap_or(true),
+            }
+        }
+        let present: Vec<&str> = entries.iter().map(|e| e.0).collect();
+        self.require(item, &present, &["id", "category", "description"], "contributing factor");
+        Some(Factor { id: id?, category, description: description?, actionable, pos: self.pos(item.pos) })
+    }
+
+    fn category(&mut self, node: &Node) -> Option<At<String>> {
+        let s = self.text("category", node)?;
+        let allowed: Vec<&str> = self.config.retro.factor_categories.iter().map(String::as_str).collect();
+        if allowed.is_empty() || allowed.contains(&s.value.as_str()) {
+            return Some(s);
+        }
+        let hint = match did_you_mean(&s.value, allowed.iter().copied()) {
+            Some(w) => format!("did you mean `{w}`? categories are set in book.toml [retro].factor_categories"),
+            None => format!("use {}; categories are set in book.toml [retro].factor_categories", one_of(&allowed)),
+        };
+        self.invalid(node, format!("factor category `{}` is not configured", s.value), Some(hint));
+        None
+    }
+
+    fn timeline_entry(&mut self, item: &Node) -> Option<TimelineEntry> {
+        if !self.mapping_item(item, "timeline entry") {
+            return None;
+        }
+        let entries = self.entries(item, TIMELINE_KEYS, "timeline entry");
+        let (mut at, mut event, mut kind, mut approximate) = (None, None, None, false);
+        for (key, _, value) in &entries {
+            match *key {
+                "at" => at = self.when(key, value),
+                "event" => event = self.text(key, value),
+                "kind" => kind = self.keyword(key, value, TimelineKind::WORDS, TimelineKind::from_word).map(|k| k.value),
+                _ => approximate = self.boolean(key, value).unwrap_or(false),
+            }
+        }
+        let present: Vec<&str> = entries.iter().map(|e| e.0).collect();
+        self.require(item, &present, &["at", "event"], "timeline entry");
+        Some(TimelineEntry { at, event: event?, kind, approximate, pos: self.pos(item.pos) })
+    }
+
+    fn action_item(&mut self, item: &Node) -> Option<ActionItem> {
+        if !self.mapping_item(item, "action item") {
+            return None;
+        }
+        let entries = self.entries(item, ACTION_KEYS, "action item");
+        let pos = self.pos(item.pos);
+        let mut action = ActionItem {
+            id: At::new(String::new(), pos),
+            title: At::new(String::new(), pos),
+            owner: None,
+            status: None,
+            due: None,
+            kind: None,
+            priority: None,
+            factors: Vec::new(),
+            link: None,
+            completed_at: None,
+            pos,
+        };
+        for (key, _, value) in &entries {
+            match *key {
+                "id" => {
+                    if let Some(id) = self.id(key, value) {
+                        action.id = id;
+                    }
+                }
+                "title" => {
+                    if let Some(title) = self.text(key, value) {
+                        action.title = title;
+                    }
+                }
+                // An empty owner is kept: `remediation-owner` reports it.
+                "owner" => action.owner = self.scalar(key, value),
+                "status" => action.status = self.keyword(key, value, ActionStatus::WORDS, ActionStatus::from_word),
+                "due" => action.due = self.date(key, value),
+                "kind" => action.kind = self.keyword(key, value, ActionKind::WORDS, ActionKind::from_word).map(|k| k.value),
+                "priority" => action.priority = self.keyword(key, value, Priority::WORDS, Priority::from_word).map(|p| p.value),
+                "factors" => action.factors = self.slugs(key, value),
+                "link" => action.link = self.text(key, value),
+                _ => action.completed_at = self.date(key, value),
+            }
+        }
+        // `owner` is the CI gate's own rule, not a generic missing key.
+        let present: Vec<&str> = entries.iter().map(|e| e.0).collect();
+        self.require(item, &present, &["id", "title", "status"], "action item");
+        // Kept even when incomplete, so its owner and factors are still checked.
+        Some(action)
+    }
+}
+
+fn present_keys(root: &Node) -> Vec<&str> {
+    match &root.value {
+        Value::Map(pairs) => pairs
+            .iter()
+            .filter_map(|(k, _)| match &k.value {
+                Value::Str(s) => Some(s.as_str()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}

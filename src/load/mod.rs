@@ -1,0 +1,185 @@
+//! Stage 1 of the pipeline: find the retro files, read them, split the front
+//! matter from the body, and build the model. Files are independent here, so
+//! they are read and parsed in parallel; anything wrong with one file becomes
+//! a finding on that file and never stops the others.
+
+pub mod fields;
+pub mod frontmatter;
+pub mod markdown;
+pub mod yaml;
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::model::{At, Finding, Pos, Retro, Rule};
+use crate::text::{LineIndex, is_id};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Files above this size are reported instead of parsed: no real retro is
+/// this large, and a hostile one must not exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Every retro of a repository, as loaded, plus the loader's findings.
+pub struct Repo {
+    pub root: PathBuf,
+    pub config: Config,
+    pub retros: Vec<Retro>,
+    /// Findings of this stage: YAML, keys and values, unreadable files.
+    pub findings: Vec<Finding>,
+}
+
+impl Repo {
+    pub fn source_dir(&self) -> PathBuf {
+        self.root.join(&self.config.build.source)
+    }
+}
+
+/// Load the repository at `root` (which holds `book.toml`).
+pub fn load_repo(root: &Path) -> Result<Repo, Error> {
+    let config = Config::load(root)?;
+    let source_dir = root.join(&config.build.source);
+    if !source_dir.is_dir() {
+        return Err(Error::new(format!(
+            "source folder {} does not exist; create it or set [build].source in book.toml",
+            source_dir.display()
+        )));
+    }
+    let files = find_retro_files(&source_dir)?;
+    let canonical_root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+    let loaded: Vec<(Option<Retro>, Vec<Finding>)> =
+        files.par_iter().map(|path| load_file(root, &canonical_root, path, &config)).collect();
+    let mut retros = Vec::with_capacity(loaded.len());
+    let mut findings = Vec::new();
+    for (retro, mut file_findings) in loaded {
+        retros.extend(retro);
+        findings.append(&mut file_findings);
+    }
+    Ok(Repo { root: root.to_path_buf(), config, retros, findings })
+}
+
+/// The `.md` files under `dir`, sorted so every run sees the same order.
+/// Hidden files and folders and editors' backup files are skipped.
+fn find_retro_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name();
+    for entry in walker.into_iter().filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name())) {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::new(format!("{}: {}", path.display(), e.io_error().map(|e| e.to_string()).unwrap_or_default()))
+        })?;
+        let name = entry.file_name().to_string_lossy();
+        let is_markdown = name.ends_with(".md") || name.ends_with(".markdown");
+        if is_markdown && !entry.file_type().is_dir() {
+            files.push(entry.into_path());
+        }
+    }
+    Ok(files)
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.') || name.starts_with('#') || name.ends_with('~')
+}
+
+/// The path of `path` relative to `root`, with `/` separators.
+pub fn relative_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+fn load_file(root: &Path, canonical_root: &Path, path: &Path, config: &Config) -> (Option<Retro>, Vec<Finding>) {
+    let rel = relative_path(root, path);
+    let start = Pos { line: 1, column: 1, offset: 0 };
+    let unreadable = |message: String, hint: &str| (None, vec![Finding::new(Rule::UnreadableFile, &rel, start, message).hint(hint)]);
+
+    // A symlink may point anywhere; only files inside the repo are read.
+    match path.canonicalize() {
+        Ok(real) if !real.starts_with(canonical_root) => {
+            return unreadable(
+                format!("`{rel}` is a link to {}, outside the repository; it is not read", real.display()),
+                "copy the file into the repository instead of linking to it",
+            );
+        }
+        Err(e) => return unreadable(format!("cannot read `{rel}`: {e}"), "check that the link target exists"),
+        Ok(_) => {}
+    }
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_FILE_BYTES => {
+            return unreadable(
+                format!("`{rel}` is {} bytes, over the {} MiB limit for a retro", m.len(), MAX_FILE_BYTES >> 20),
+                "move large logs or data into an attachment and link to it",
+            );
+        }
+        _ => {}
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return unreadable(format!("cannot read `{rel}`: {e}"), "check the file's permissions"),
+    };
+    let mut findings = Vec::new();
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let pos = LineIndex::new(std::str::from_utf8(&bytes[..valid]).unwrap_or("")).pos(valid);
+            let message = format!("the file is not valid UTF-8 (byte 0x{:02x})", bytes[valid]);
+            findings.push(Finding::new(Rule::YamlSyntax, &rel, pos, message).hint("save the file as UTF-8"));
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+    };
+    let retro = parse_retro(rel, text, config, &mut findings);
+    (Some(retro), findings)
+}
+
+/// Build a retro from a file's text. Public for the fuzz and unit tests.
+pub fn parse_retro(rel: String, text: String, config: &Config, findings: &mut Vec<Finding>) -> Retro {
+    let lines = LineIndex::new(&text);
+    let fence = Pos { line: 1, column: 1, offset: 0 };
+    let stem = rel.rsplit('/').next().unwrap_or(&rel);
+    let stem = stem.strip_suffix(".markdown").or_else(|| stem.strip_suffix(".md")).unwrap_or(stem).to_string();
+    let mut retro = Retro::empty(rel.clone(), String::new(), At::new(stem, fence));
+
+    match frontmatter::split(&text) {
+        Err(err) => {
+            let (message, hint) = err.message();
+            let pos = if err == frontmatter::SplitError::Unclosed { fence } else { lines.pos(0) };
+            findings.push(Finding::new(Rule::YamlSyntax, &rel, pos, message).hint(hint));
+            // Without fences the whole file is the body; its links and
+            // wording are still checked.
+            let body_offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
+            let body_offset = if err == frontmatter::SplitError::Unclosed { text.len() } else { body_offset };
+            retro.body = markdown::scan(&text[body_offset..], body_offset, &lines);
+        }
+        Ok(split) => {
+            match yaml::parse(split.yaml) {
+                Ok(root) => {
+                    let mut reader = fields::FieldReader {
+                        file: &rel,
+                        config,
+                        yaml_offset: split.yaml_offset,
+                        yaml_line: split.yaml_line,
+                        findings: Vec::new(),
+                    };
+                    reader.read_retro(&root, &mut retro);
+                    findings.append(&mut reader.findings);
+                }
+                Err(err) => {
+                    let pos = lines.pos(lines.offset(err.line + split.yaml_line - 1, err.column));
+                    findings.push(
+                        Finding::new(Rule::YamlSyntax, &rel, pos, format!("invalid YAML: {}", err.message))
+                            .hint("the front matter between the `---` fences must be valid YAML"),
+                    );
+                }
+            }
+            retro.body = markdown::scan(split.body, split.body_offset, &lines);
+        }
+    }
+    if retro.id.pos == fence && !is_id(&retro.id.value) {
+        let message = format!("the file name `{}` is not a valid retro id", retro.id.value);
+        let hint = "rename the file with letters, digits and `-`, or add an `id:` key";
+        findings.push(Finding::new(Rule::InvalidValue, &rel, fence, message).hint(hint));
+    }
+    retro.source = text;
+    retro
+}

@@ -1,0 +1,233 @@
+//! A YAML document as a tree of nodes that each know where they start.
+//!
+//! The front matter is not deserialized straight into typed structs: a typed
+//! derive stops at the first problem, while `check` must report every unknown
+//! key, missing key and bad value of a file in one run, each at its own line.
+//! So serde-saphyr reads the document into this generic tree (every node wrapped
+//! in its `Spanned`), and `load::fields` turns the tree into the model.
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+use std::fmt;
+
+/// Where a node starts in the YAML text: 1-based line and column (in
+/// characters), and the byte offset into the YAML text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct YamlPos {
+    pub line: u32,
+    pub column: u32,
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub pos: YamlPos,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    /// Keys keep document order; duplicate keys are rejected by the parser.
+    Map(Vec<(Node, Node)>),
+}
+
+impl Value {
+    /// A short noun for messages: "expected a list, found a string".
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "nothing",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) | Value::Float(_) => "a number",
+            Value::Str(_) => "a string",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+}
+
+/// A YAML error with its position in the YAML text.
+#[derive(Debug, Clone)]
+pub struct YamlError {
+    pub message: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// Parse one YAML document. Aliases, nesting and total size are bounded by
+/// serde-saphyr's budget, so a hostile file cannot exhaust memory.
+pub fn parse(text: &str) -> Result<Node, YamlError> {
+    let options = serde_saphyr::options! {
+        strict_booleans: true,
+        leading_zero_numbers_as_strings: true,
+        underscored_numbers_as_strings: true,
+        with_snippet: false,
+    };
+    match serde_saphyr::from_str_with_options::<Option<Spanned<Value>>>(text, options) {
+        Ok(Some(root)) => Ok(node_from(root, text)),
+        Ok(None) => Ok(Node { value: Value::Null, pos: YamlPos { line: 1, column: 1, offset: 0 } }),
+        Err(err) => {
+            let (line, column) = err
+                .location()
+                .map(|l| (l.line() as u32, l.column() as u32))
+                .unwrap_or((1, 1));
+            Err(YamlError { message: clean_message(&err.to_string()), line: line.max(1), column: column.max(1) })
+        }
+    }
+}
+
+/// serde-saphyr's Display appends " at line X column Y"; the finding carries
+/// the position itself, so keep only the first line of the message.
+fn clean_message(message: &str) -> String {
+    let first = message.lines().next().unwrap_or(message).trim();
+    match first.rfind(" at line ") {
+        Some(i) => first[..i].trim_end_matches(',').to_string(),
+        None => first.to_string(),
+    }
+}
+
+fn node_from(spanned: Spanned<Value>, text: &str) -> Node {
+    let loc = spanned.referenced;
+    let offset = loc
+        .span()
+        .byte_offset()
+        .map(|o| o as usize)
+        .unwrap_or_else(|| char_offset_to_byte(text, loc.span().offset() as usize));
+    Node {
+        value: spanned.value,
+        pos: YamlPos { line: loc.line() as u32, column: loc.column() as u32, offset },
+    }
+}
+
+fn char_offset_to_byte(text: &str, chars: usize) -> usize {
+    text.char_indices().nth(chars).map(|(i, _)| i).unwrap_or(text.len())
+}
+
+/// Spanned children are collected first and given byte offsets afterwards,
+/// because the visitor does not see the source text.
+struct RawNode(Spanned<Value>);
+
+impl<'de> Deserialize<'de> for RawNode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Spanned::<Value>::deserialize(d).map(RawNode)
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(i64::try_from(v).map(Value::Int).unwrap_or(Value::Float(v as f64)))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Float(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Str(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Str(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Value::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(RawNode(item)) = seq.next_element()? {
+            items.push(pending(item));
+        }
+        Ok(Value::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(RawNode(key)) = map.next_key()? {
+            let RawNode(value) = map.next_value()?;
+            entries.push((pending(key), pending(value)));
+        }
+        Ok(Value::Map(entries))
+    }
+}
+
+/// A child node whose byte offset is still a character offset; `fix_offsets`
+/// converts it once the whole tree is read.
+fn pending(s: Spanned<Value>) -> Node {
+    let loc = s.referenced;
+    let offset = loc.span().byte_offset().map(|o| o as usize).unwrap_or(usize::MAX);
+    Node { value: s.value, pos: YamlPos { line: loc.line() as u32, column: loc.column() as u32, offset } }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(n: &Node) -> &Vec<(Node, Node)> {
+        match &n.value {
+            Value::Map(m) => m,
+            other => panic!("not a map: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn keys_and_items_carry_positions() {
+        let text = "title: Hello\nauthors:\n  - alice\n  - bob\nnear_miss: true\ndue: 2026-01-05\nat: 2026-01-05T10:00:00Z\nid: 007\ncount: 3\n";
+        let root = parse(text).unwrap();
+        let m = map(&root);
+        assert_eq!(m[0].0.pos.line, 1);
+        assert_eq!(m[0].0.pos.column, 1);
+        assert_eq!(m[0].1.pos.column, 8);
+        assert_eq!(m[0].1.value, Value::Str("Hello".into()));
+        match &m[1].1.value {
+            Value::Seq(items) => {
+                assert_eq!(items[1].pos.line, 4);
+                assert_eq!(items[1].pos.column, 5);
+                assert_eq!(&text[items[1].pos.offset..items[1].pos.offset + 3], "bob");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(m[2].1.value, Value::Bool(true));
+        assert_eq!(m[3].1.value, Value::Str("2026-01-05".into()));
+        assert_eq!(m[4].1.value, Value::Str("2026-01-05T10:00:00Z".into()));
+        assert_eq!(m[5].1.value, Value::Str("007".into()));
+        assert_eq!(m[6].1.value, Value::Int(3));
+    }
+
+    #[test]
+    fn syntax_error_has_a_position() {
+        let err = parse("title: ok\nauthors: [a, b\nstatus: draft\n").unwrap_err();
+        assert!(err.line >= 2, "{err:?}");
+    }
+
+    #[test]
+    fn yes_is_a_string() {
+        let root = parse("owner: yes\n").unwrap();
+        assert_eq!(map(&root)[0].1.value, Value::Str("yes".into()));
+    }
+}

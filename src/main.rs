@@ -1,0 +1,18 @@
+use clap::Parser;
+use retrobook::cli::{Cli, Command};
+use retrobook::cmd;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Check(args) => cmd::check::run(args, &cli.global),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! Small text helpers shared by the loader, the rules and the renderer.
+
+use crate::model::Pos;
+
+/// Maps byte offsets of one file to 1-based line and column positions.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    /// Byte offset at which each line starts.
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr_newlines(text).map(|i| i + 1));
+        LineIndex { text, starts }
+    }
+
+    pub fn pos(&self, offset: usize) -> Pos {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let column = self.text.get(start..offset).map(|s| s.chars().count()).unwrap_or(0);
+        Pos { line: line as u32 + 1, column: column as u32 + 1, offset }
+    }
+
+    /// The byte offset of a 1-based line and column (clamped to the text).
+    pub fn offset(&self, line: u32, column: u32) -> usize {
+        let Some(&start) = self.starts.get((line.max(1) - 1) as usize) else { return self.text.len() };
+        let line_text = &self.text[start..];
+        let skip = (column.max(1) - 1) as usize;
+        start + line_text.char_indices().nth(skip).map(|(i, _)| i).unwrap_or(line_text.len())
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line(&self, line: u32) -> &'a str {
+        let i = (line.max(1) - 1) as usize;
+        let Some(&start) = self.starts.get(i) else { return "" };
+        let end = self.starts.get(i + 1).copied().unwrap_or(self.text.len());
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i)
+}
+
+/// GitHub's heading anchor: lowercase, punctuation dropped, spaces to `-`.
+/// Relative links written for GitHub's renderer then resolve on our site too.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            slug.extend(c.to_lowercase());
+        } else if c == ' ' {
+            slug.push('-');
+        }
+    }
+    slug
+}
+
+/// Makes heading anchors unique within a page the way GitHub does:
+/// the second `#notes` becomes `#notes-1`.
+#[derive(Default)]
+pub struct AnchorSet {
+    seen: std::collections::HashMap<String, usize>,
+}
+
+impl AnchorSet {
+    pub fn unique(&mut self, base: String) -> String {
+        let base = if base.is_empty() { "section".to_string() } else { base };
+        if !self.seen.contains_key(&base) {
+            self.seen.insert(base.clone(), 0);
+            return base;
+        }
+        loop {
+            let count = self.seen[&base] + 1;
+            self.seen.insert(base.clone(), count);
+            let candidate = format!("{base}-{count}");
+            if !self.seen.contains_key(&candidate) {
+                self.seen.insert(candidate.clone(), 0);
+                return candidate;
+            }
+        }
+    }
+}
+
+/// The closest candidate to a misspelt word, if one is close enough to be
+/// the likely intent ("did you mean `severity`?").
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::normalized_damerau_levenshtein(&word, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// A slug as used for services, teams, tags and factor ids: lowercase
+/// letters, digits, `-`, `_` and `.`, starting with a letter or digit.
+pub fn is_slug(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+}
+
+/// An id of a retro or an action item: like a slug, but upper case allowed
+/// (`INC-2291`, `AI-3`), since ids are often tracker keys. Safe in a URL.
+pub fn is_id(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !s.ends_with('.')
+}
+
+/// Quote a list of words for a message: `a`, `b` or `c`.
+pub fn one_of(words: &[&str]) -> String {
+    let quoted: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+    match quoted.len() {
+        0 => String::new(),
+        1 => quoted[0].clone(),
+        n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_and_count_characters() {
+        let text = "ab\nçd é\r\nx";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.pos(0), Pos { line: 1, column: 1, offset: 0 });
+        let e = text.find('é').unwrap();
+        assert_eq!((idx.pos(e).line, idx.pos(e).column), (2, 4));
+        assert_eq!(idx.line(2), "çd é");
+        assert_eq!(idx.pos(text.len()).line, 3);
+    }
+
+    #[test]
+    fn slugs_match_github() {
+        assert_eq!(slugify("What went well?"), "what-went-well");
+        assert_eq!(slugify("Step 1: drain `eu-west-1`"), "step-1-drain-eu-west-1");
+        let mut set = AnchorSet::default();
+        assert_eq!(set.unique("notes".into()), "notes");
+        assert_eq!(set.unique("notes".into()), "notes-1");
+        assert_eq!(set.unique("notes".into()), "notes-2");
+    }
+
+    #[test]
+    fn suggestions_are_close_words_only() {
+        let keys = ["severity", "status", "summary"];
+        assert_eq!(did_you_mean("severty", keys), Some("severity"));
+        assert_eq!(did_you_mean("zzz", keys), None);
+    }
+
+    #[test]
+    fn slugs_and_ids() {
+        assert!(is_slug("payments-api"));
+        assert!(!is_slug("Payments"));
+        assert!(is_id("INC-2291"));
+        assert!(!is_id("a b"));
+        assert!(!is_id("../x"));
+    }
+}
