@@ -1,0 +1,277 @@
+//! `retrobook check` on fixture repos: every rule fires where it should,
+//! clean repos stay clean, malformed input is a finding (never a panic),
+//! and every output format has the right shape.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// In tests/fixtures/rules each retro marks the lines a finding must point
+/// at with `expect: RULE` (or `expect: RULE@LINE`). The findings of each
+/// file must be exactly those (rule, line) pairs.
+#[test]
+fn every_rule_fires_exactly_where_marked() {
+    let root = fixture("rules");
+    let (code, findings) = check_json(&root, &[]);
+    assert_eq!(code, 1, "error-level findings exit 1");
+
+    let mut expected = BTreeSet::new();
+    for entry in std::fs::read_dir(root.join("retros")).unwrap() {
+        let path = entry.unwrap().path();
+        let file = format!("retros/{}", path.file_name().unwrap().to_string_lossy());
+        for (i, line) in std::fs::read_to_string(&path).unwrap().lines().enumerate() {
+            if let Some(rest) = line.split("expect: ").nth(1) {
+                let spec = rest.split_whitespace().next().unwrap();
+                let (rule, at) = match spec.split_once('@') {
+                    Some((rule, at)) => (rule.to_string(), at.parse::<u64>().unwrap()),
+                    None => (spec.to_string(), i as u64 + 1),
+                };
+                expected.insert((file.clone(), rule, at));
+            }
+        }
+    }
+    let actual: BTreeSet<(String, String, u64)> = findings
+        .iter()
+        .map(|f| (f["file"].as_str().unwrap().to_string(), f["rule"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap()))
+        .collect();
+    let missing: Vec<_> = expected.difference(&actual).collect();
+    let unexpected: Vec<_> = actual.difference(&expected).collect();
+    assert!(missing.is_empty() && unexpected.is_empty(), "missing: {missing:#?}\nunexpected: {unexpected:#?}");
+
+    // Every rule of the brief is covered by the fixture.
+    let rules: BTreeSet<&str> = findings.iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    for rule in [
+        "yaml-syntax", "unknown-key", "missing-key", "invalid-value", "clock-order", "duplicate-id",
+        "remediation-owner", "no-remediation", "unknown-owner", "broken-link", "unknown-factor",
+        "unaddressed-factor", "overdue-action", "unsafe-url", "missing-section", "blameless-language",
+    ] {
+        assert!(rules.contains(rule), "no fixture triggers {rule}");
+    }
+}
+
+#[test]
+fn findings_carry_column_message_and_severity() {
+    let (_, findings) = check_json(&fixture("rules"), &[]);
+    let owner = findings
+        .iter()
+        .find(|f| f["rule"] == "remediation-owner" && f["line"] == 23)
+        .expect("the item without an owner");
+    assert_eq!(owner["file"], "retros/remediation-owner.md");
+    assert_eq!(owner["column"], 5, "points at the list item");
+    assert_eq!(owner["severity"], "error");
+    assert!(owner["message"].as_str().unwrap().contains("AI-2"));
+    let unknown = findings.iter().find(|f| f["rule"] == "unknown-key").unwrap();
+    assert!(unknown["hint"].as_str().unwrap().contains("did you mean `tags`"), "{unknown}");
+    let overdue = findings.iter().find(|f| f["rule"] == "overdue-action").unwrap();
+    assert_eq!(overdue["severity"], "warning");
+}
+
+#[test]
+fn clean_fixture_and_this_repo_check_clean() {
+    let (code, findings) = check_json(&fixture("clean"), &[]);
+    assert_eq!((code, findings.len()), (0, 0), "{findings:#?}");
+
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, findings) = check_json(repo, &[]);
+    let errors: Vec<&Value> = findings.iter().filter(|f| f["severity"] == "error").collect();
+    assert_eq!(code, 0, "the example retros have errors: {errors:#?}");
+    assert!(repo.join("retros").read_dir().unwrap().count() > 0);
+}
+
+#[test]
+fn an_action_item_without_owner_fails_ci() {
+    let retro = valid_retro("No owner").replace("    owner: alice\n", "");
+    let dir = temp_repo("", &[("retros/a.md", retro.as_bytes())]);
+    let (code, findings) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["rule"], "remediation-owner", "not missing-key: the CI gate's own rule wins");
+    assert_eq!(findings[0]["line"], 14);
+}
+
+#[test]
+fn empty_action_items_is_no_remediation_not_missing_key() {
+    let retro = valid_retro("Nothing to do").replace(
+        "action_items:\n  - id: AI-1\n    title: Fix the condition\n    owner: alice\n    status: open\n    due: 2027-01-01\n    factors: [f1]\n",
+        "action_items: []\n",
+    );
+    let dir = temp_repo("[check.rules]\nunaddressed-factor = \"off\"\n", &[("retros/a.md", retro.as_bytes())]);
+    let (code, findings) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let rules: Vec<&str> = findings.iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["no-remediation"]);
+}
+
+#[test]
+fn malformed_files_are_findings_never_panics() {
+    let valid = valid_retro("Fine");
+    let crlf = valid.replace('\n', "\r\n");
+    let bom = format!("\u{feff}{valid}");
+    let trailing = valid.replacen("---\n", "---   \n", 1).replace("\n---\nBody", "\n--- \t\nBody");
+    let mut latin1 = valid.clone().into_bytes();
+    let at = latin1.iter().position(|&b| b == b'B').unwrap();
+    latin1.insert(at, 0xe9); // é in Latin-1, invalid UTF-8
+    let files: Vec<(&str, &[u8])> = vec![
+        ("retros/crlf.md", crlf.as_bytes()),
+        ("retros/bom.md", bom.as_bytes()),
+        ("retros/trailing.md", trailing.as_bytes()),
+        ("retros/no-front-matter.md", b"# Just a heading\n\nSome text.\n"),
+        ("retros/empty.md", b""),
+        ("retros/unclosed.md", b"---\ntitle: x\nstatus: draft\n"),
+        ("retros/latin1.md", &latin1),
+        ("retros/not-a-map.md", b"---\n- a\n- b\n---\n"),
+        ("retros/deep.md", format!("---\ntitle: {}\n---\n", "[".repeat(5000)).as_bytes().to_vec().leak()),
+    ];
+    let dir = temp_repo("", &files);
+    let (code, findings) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let of = |file: &str| -> Vec<(String, u64)> {
+        findings
+            .iter()
+            .filter(|f| f["file"] == format!("retros/{file}"))
+            .map(|f| (f["rule"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap()))
+            .collect()
+    };
+    for ok in ["crlf.md", "bom.md", "trailing.md"] {
+        assert!(of(ok).is_empty(), "{ok}: {:?}", of(ok));
+    }
+    assert_eq!(of("no-front-matter.md"), [("yaml-syntax".to_string(), 1)]);
+    assert_eq!(of("empty.md"), [("yaml-syntax".to_string(), 1)]);
+    assert_eq!(of("unclosed.md"), [("yaml-syntax".to_string(), 1)]);
+    assert_eq!(of("latin1.md"), [("yaml-syntax".to_string(), 21)]);
+    assert_eq!(of("not-a-map.md")[0].0, "yaml-syntax");
+    assert_eq!(of("deep.md")[0].0, "yaml-syntax");
+    let messages: Vec<&str> = findings.iter().map(|f| f["message"].as_str().unwrap()).collect();
+    assert!(messages.iter().any(|m| m.contains("UTF-8")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("never closed")), "{messages:?}");
+}
+
+#[test]
+fn one_broken_file_does_not_hide_the_others() {
+    let mut files: Vec<(String, Vec<u8>)> = (0..60).map(|i| (format!("retros/r{i:02}.md"), valid_retro(&format!("Retro {i}")).into_bytes())).collect();
+    files[7].1 = b"---\ntitle: [unclosed\n---\n".to_vec();
+    files[42].1 = valid_retro("Orphan").replace("    owner: alice\n", "").into_bytes();
+    files[55].1 = valid_retro("Typo").replace("status: published", "status: publishd").into_bytes();
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), b.as_slice())).collect();
+    let dir = temp_repo("", &refs);
+    let (code, findings) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let got: BTreeSet<(&str, &str)> = findings.iter().map(|f| (f["file"].as_str().unwrap(), f["rule"].as_str().unwrap())).collect();
+    assert!(got.contains(&("retros/r07.md", "yaml-syntax")), "{got:?}");
+    assert!(got.contains(&("retros/r42.md", "remediation-owner")), "{got:?}");
+    assert!(got.contains(&("retros/r55.md", "invalid-value")), "{got:?}");
+    let hint = findings.iter().find(|f| f["file"] == "retros/r55.md").unwrap()["hint"].as_str().unwrap().to_string();
+    assert!(hint.contains("did you mean `published`"), "{hint}");
+}
+
+#[test]
+fn paths_limit_the_report_not_the_load() {
+    let root = fixture("rules");
+    let file = root.join("retros/broken-link.md");
+    let (_, findings) = check_json(&root, &[file.to_str().unwrap()]);
+    assert!(!findings.is_empty());
+    assert!(findings.iter().all(|f| f["file"] == "retros/broken-link.md"));
+    // Links to other files still resolve: the whole repo was loaded.
+    assert!(!findings.iter().any(|f| f["message"].as_str().unwrap().contains("`clean`,")));
+    let (code, findings) = check_json(&root, &[root.join("retros/clean.md").to_str().unwrap()]);
+    assert_eq!((code, findings.len()), (0, 0));
+}
+
+#[test]
+fn warnings_pass_unless_denied_and_levels_are_configurable() {
+    let retro = valid_retro("Overdue").replace("due: 2027-01-01", "due: 2026-01-01");
+    let dir = temp_repo("", &[("retros/a.md", retro.as_bytes())]);
+    let (code, findings) = check_json(dir.path(), &[]);
+    assert_eq!((code, findings.len()), (0, 1));
+    let (code, _) = check_json(dir.path(), &["--deny-warnings"]);
+    assert_eq!(code, 1);
+    std::fs::write(dir.path().join("book.toml"), "[check.rules]\noverdue-action = \"error\"\n").unwrap();
+    let (code, findings) = check_json(dir.path(), &[]);
+    assert_eq!((code, findings[0]["severity"].as_str()), (1, Some("error")));
+    std::fs::write(dir.path().join("book.toml"), "[check.rules]\noverdue-action = \"off\"\n").unwrap();
+    let (code, findings) = check_json(dir.path(), &[]);
+    assert_eq!((code, findings.len()), (0, 0));
+    let (_, findings) = check_json(dir.path(), &["--today", "2025-12-01"]);
+    assert!(findings.is_empty(), "--today decides what is overdue");
+}
+
+#[test]
+fn config_and_usage_errors_exit_2() {
+    let dir = temp_repo("[book]\ntitel = \"x\"\n", &[]);
+    let out = retrobook(dir.path(), &["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("book.toml:2:1") && err.contains("titel"), "{err}");
+
+    let empty = tempfile::tempdir().unwrap();
+    let out = assert_cmd::Command::cargo_bin("retrobook").unwrap().current_dir(empty.path()).arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no book.toml"));
+
+    let out = retrobook(&fixture("clean"), &["check", "--format", "xml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn human_format_looks_like_rustc() {
+    let out = retrobook(&fixture("rules"), &["check", "--today", "2026-11-27", "retros/remediation-owner.md"])
+        .current_dir(fixture("rules"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("error[remediation-owner]: action item `AI-2` has no owner"), "{text}");
+    assert!(text.contains("--> retros/remediation-owner.md:23:5"), "{text}");
+    assert!(text.contains("23 |   - id: AI-2"), "{text}");
+    assert!(text.contains("^"), "{text}");
+    assert!(text.contains("= help: every remediation needs an owner"), "{text}");
+    assert!(!text.contains("\x1b["), "no color when piped");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2 errors"), "{err}");
+}
+
+#[test]
+fn github_format_is_workflow_commands() {
+    let out = retrobook(&fixture("rules"), &["check", "--format", "github", "--today", "2026-11-27"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(!lines.is_empty());
+    for line in &lines {
+        let ok = (line.starts_with("::error file=retros/") || line.starts_with("::warning file=retros/"))
+            && line.contains(",line=")
+            && line.contains(",col=")
+            && line.contains(",title=retrobook ");
+        assert!(ok, "not a workflow command: {line}");
+    }
+    assert!(lines.iter().any(|l| l.starts_with("::error file=retros/remediation-owner.md,line=23,col=5,")));
+}
+
+#[test]
+fn sarif_format_is_sarif_2_1_0() {
+    let out = retrobook(&fixture("rules"), &["check", "--format", "sarif", "--today", "2026-11-27"]).output().unwrap();
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "retrobook");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        assert!(matches!(r["level"].as_str(), Some("error" | "warning")));
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert!(loc["artifactLocation"]["uri"].as_str().unwrap().starts_with("retros/"));
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(loc["region"]["startColumn"].as_u64().unwrap() >= 1);
+    }
+}
+
+#[test]
+fn json_output_is_stable() {
+    let (_, findings) = check_json(&fixture("rules"), &[]);
+    let short: Vec<Value> = findings.iter().filter(|f| f["file"] == "retros/broken-link.md").cloned().collect();
+    insta::assert_json_snapshot!("broken_link_findings", short);
+}
