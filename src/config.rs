@@ -141,9 +141,9 @@ impl<'de> Deserialize<'de> for Level {
             "off" | "allow" => Ok(Level::Off),
             "warning" | "warn" => Ok(Level::Warning),
             "error" | "deny" => Ok(Level::Error),
-            other => Err(serde::de::Error::custom(format!(
-                "unknown level `{other}`, expected `off`, `warning` or `error`"
-            ))),
+            other => {
+                Err(serde::de::Error::custom(format!("unknown level `{other}`, expected `off`, `warning` or `error`")))
+            }
         }
     }
 }
@@ -186,7 +186,10 @@ impl Config {
             return Err((at("severities"), "[retro].severities must list at least one severity".into()));
         }
         if self.build.theme.contains(['/', '\\']) || self.build.theme.starts_with('.') {
-            return Err((at("theme"), format!("[build].theme `{}` must be a folder name under themes/", self.build.theme)));
+            return Err((
+                at("theme"),
+                format!("[build].theme `{}` must be a folder name under themes/", self.build.theme),
+            ));
         }
         Ok(())
     }
@@ -211,16 +214,12 @@ pub fn find_root(explicit: Option<&Path>, start: &Path) -> Result<PathBuf, Error
         }
         return Ok(root.to_path_buf());
     }
-    start
-        .ancestors()
-        .find(|dir| dir.join(CONFIG_FILE).is_file())
-        .map(Path::to_path_buf)
-        .ok_or_else(|| {
-            Error::new(format!(
-                "no {CONFIG_FILE} in {} or any folder above it; run `retrobook init` or pass --root",
-                start.display()
-            ))
-        })
+    start.ancestors().find(|dir| dir.join(CONFIG_FILE).is_file()).map(Path::to_path_buf).ok_or_else(|| {
+        Error::new(format!(
+            "no {CONFIG_FILE} in {} or any folder above it; run `retrobook init` or pass --root",
+            start.display()
+        ))
+    })
 }
 
 #[cfg(test)]

@@ -6,12 +6,12 @@
 //! `render` → `output`, each stage a module, data flowing one way.
 //! `cmd` holds one driver per subcommand. See ARCHITECTURE.md.
 
+pub mod check;
+pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod error;
+pub mod link;
 pub mod load;
 pub mod model;
 pub mod text;
-pub mod check;
-pub mod link;
-pub mod cli;
-pub mod cmd;

@@ -427,7 +427,15 @@ impl Finding {
     /// A finding at the rule's default level; `check` applies the
     /// configured level afterwards.
     pub fn new(rule: Rule, file: &str, pos: Pos, message: impl Into<String>) -> Finding {
-        Finding { rule, level: rule.default_level(), file: file.to_string(), pos, len: 0, message: message.into(), hint: None }
+        Finding {
+            rule,
+            level: rule.default_level(),
+            file: file.to_string(),
+            pos,
+            len: 0,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Finding {

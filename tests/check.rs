@@ -34,7 +34,13 @@ fn every_rule_fires_exactly_where_marked() {
     }
     let actual: BTreeSet<(String, String, u64)> = findings
         .iter()
-        .map(|f| (f["file"].as_str().unwrap().to_string(), f["rule"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap()))
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
         .collect();
     let missing: Vec<_> = expected.difference(&actual).collect();
     let unexpected: Vec<_> = actual.difference(&expected).collect();
@@ -43,9 +49,22 @@ fn every_rule_fires_exactly_where_marked() {
     // Every rule of the brief is covered by the fixture.
     let rules: BTreeSet<&str> = findings.iter().map(|f| f["rule"].as_str().unwrap()).collect();
     for rule in [
-        "yaml-syntax", "unknown-key", "missing-key", "invalid-value", "clock-order", "duplicate-id",
-        "remediation-owner", "no-remediation", "unknown-owner", "broken-link", "unknown-factor",
-        "unaddressed-factor", "overdue-action", "unsafe-url", "missing-section", "blameless-language",
+        "yaml-syntax",
+        "unknown-key",
+        "missing-key",
+        "invalid-value",
+        "clock-order",
+        "duplicate-id",
+        "remediation-owner",
+        "no-remediation",
+        "unknown-owner",
+        "broken-link",
+        "unknown-factor",
+        "unaddressed-factor",
+        "overdue-action",
+        "unsafe-url",
+        "missing-section",
+        "blameless-language",
     ] {
         assert!(rules.contains(rule), "no fixture triggers {rule}");
     }
@@ -150,7 +169,8 @@ fn malformed_files_are_findings_never_panics() {
 
 #[test]
 fn one_broken_file_does_not_hide_the_others() {
-    let mut files: Vec<(String, Vec<u8>)> = (0..60).map(|i| (format!("retros/r{i:02}.md"), valid_retro(&format!("Retro {i}")).into_bytes())).collect();
+    let mut files: Vec<(String, Vec<u8>)> =
+        (0..60).map(|i| (format!("retros/r{i:02}.md"), valid_retro(&format!("Retro {i}")).into_bytes())).collect();
     files[7].1 = b"---\ntitle: [unclosed\n---\n".to_vec();
     files[42].1 = valid_retro("Orphan").replace("    owner: alice\n", "").into_bytes();
     files[55].1 = valid_retro("Typo").replace("status: published", "status: publishd").into_bytes();
@@ -158,7 +178,8 @@ fn one_broken_file_does_not_hide_the_others() {
     let dir = temp_repo("", &refs);
     let (code, findings) = check_json(dir.path(), &[]);
     assert_eq!(code, 1);
-    let got: BTreeSet<(&str, &str)> = findings.iter().map(|f| (f["file"].as_str().unwrap(), f["rule"].as_str().unwrap())).collect();
+    let got: BTreeSet<(&str, &str)> =
+        findings.iter().map(|f| (f["file"].as_str().unwrap(), f["rule"].as_str().unwrap())).collect();
     assert!(got.contains(&("retros/r07.md", "yaml-syntax")), "{got:?}");
     assert!(got.contains(&("retros/r42.md", "remediation-owner")), "{got:?}");
     assert!(got.contains(&("retros/r55.md", "invalid-value")), "{got:?}");
@@ -206,7 +227,8 @@ fn config_and_usage_errors_exit_2() {
     assert!(err.contains("book.toml:2:1") && err.contains("titel"), "{err}");
 
     let empty = tempfile::tempdir().unwrap();
-    let out = assert_cmd::Command::cargo_bin("retrobook").unwrap().current_dir(empty.path()).arg("check").output().unwrap();
+    let out =
+        assert_cmd::Command::cargo_bin("retrobook").unwrap().current_dir(empty.path()).arg("check").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no book.toml"));
 

@@ -41,11 +41,15 @@ const DEFAULT_PHRASES: &[(&str, &str)] = &[
 ];
 
 /// Words after "fault" that make it an engineering term, not blame.
-const FAULT_TERMS: &[&str] = &["tolerance", "tolerant", "injection", "domain", "domains", "isolation", "line", "lines", "detection"];
+const FAULT_TERMS: &[&str] =
+    &["tolerance", "tolerant", "injection", "domain", "domains", "isolation", "line", "lines", "detection"];
 
 pub struct Phrases {
     /// First word of each phrase to the phrases that start with it.
     by_first: HashMap<String, Vec<Phrase>>,
+    /// Lowercase first bytes of those first words: most words are ruled
+    /// out by this table without hashing.
+    first_bytes: [bool; 256],
 }
 
 struct Phrase {
@@ -72,58 +76,92 @@ impl Phrases {
         for list in by_first.values_mut() {
             list.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
         }
-        Phrases { by_first }
+        let mut first_bytes = [false; 256];
+        for key in by_first.keys() {
+            if let Some(&b) = key.as_bytes().first() {
+                first_bytes[b as usize] = true;
+                first_bytes[b.to_ascii_uppercase() as usize] = true;
+            }
+        }
+        Phrases { by_first, first_bytes }
     }
 
-    /// Every phrase in `text`: (start, end, phrase index within its list).
+    /// Every phrase in `text`, as (start, end, phrase), quoted text excluded.
     fn find<'p>(&'p self, text: &str) -> Vec<(usize, usize, &'p Phrase)> {
         let tokens: Vec<(usize, usize)> = words(text).collect();
-        let quoted = quoted_ranges(text);
         let mut found = Vec::new();
+        let mut buf = [0u8; 32];
         let mut i = 0;
-        let mut word = String::new();
         while i < tokens.len() {
-            word.clear();
-            word.push_str(&normalize(&text[tokens[i].0..tokens[i].1]));
-            let hit = self.by_first.get(word.as_str()).and_then(|list| {
+            let word = &text[tokens[i].0..tokens[i].1];
+            let first = word.trim_start_matches('\'').as_bytes().first().copied().unwrap_or(0);
+            if first < 0x80 && !self.first_bytes[first as usize] {
+                i += 1;
+                continue;
+            }
+            // Most words are short ASCII: lowercase them on the stack, since
+            // this loop runs once per word of every retro.
+            let hit = match ascii_lower(word, &mut buf) {
+                Some(key) => self.by_first.get(key),
+                None => self.by_first.get(normalize(word).as_str()),
+            }
+            .and_then(|list| {
                 list.iter().find(|p| {
                     p.words.len() <= tokens.len() - i
-                        && p.words.iter().zip(&tokens[i..]).all(|(w, &(s, e))| normalize(&text[s..e]) == *w)
+                        && p.words.iter().zip(&tokens[i..]).skip(1).all(|(w, &(s, e))| normalize(&text[s..e]) == *w)
                 })
             });
-            if let Some(p) = hit {
-                let (start, end) = (tokens[i].0, tokens[i + p.words.len() - 1].1);
-                let engineering = p.words == ["fault"]
-                    && tokens.get(i + 1).is_some_and(|&(s, e)| FAULT_TERMS.contains(&normalize(&text[s..e]).as_str()));
-                if !engineering && !quoted.iter().any(|q| q.start <= start && end <= q.end) {
-                    found.push((start, end, p));
-                }
-                i += p.words.len();
-            } else {
+            let Some(p) = hit else {
                 i += 1;
+                continue;
+            };
+            let (start, end) = (tokens[i].0, tokens[i + p.words.len() - 1].1);
+            let engineering = p.words == ["fault"]
+                && tokens.get(i + 1).is_some_and(|&(s, e)| FAULT_TERMS.contains(&normalize(&text[s..e]).as_str()));
+            if !engineering && !quoted_ranges(text).iter().any(|q| q.start <= start && end <= q.end) {
+                found.push((start, end, p));
             }
+            i += p.words.len();
         }
         found
     }
 }
 
-/// Word spans: letters, digits and apostrophes.
+/// `word` lowercased into `buf`, apostrophes trimmed; `None` when it is not
+/// short ASCII (then the caller takes the slow path).
+fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; 32]) -> Option<&'b str> {
+    if word.len() > buf.len() || !word.is_ascii() {
+        return None;
+    }
+    let out = &mut buf[..word.len()];
+    out.copy_from_slice(word.as_bytes());
+    out.make_ascii_lowercase();
+    std::str::from_utf8(out).ok().map(|s| s.trim_matches('\''))
+}
+
+/// Word spans: letters, digits and apostrophes. Scans bytes and decodes
+/// only non-ASCII characters, since it runs over every word of every retro.
 fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let mut start = None;
-    let mut chars = text.char_indices().chain(std::iter::once((text.len(), ' ')));
+    let bytes = text.as_bytes();
+    let mut at = 0;
     std::iter::from_fn(move || {
-        for (i, c) in chars.by_ref() {
-            let in_word = c.is_alphanumeric() || c == '\'' || c == '\u{2019}';
+        let mut start = None;
+        while at < bytes.len() {
+            let b = bytes[at];
+            let (in_word, width) = if b < 0x80 {
+                (b.is_ascii_alphanumeric() || b == b'\'', 1)
+            } else {
+                let c = text[at..].chars().next().unwrap_or(' ');
+                (c.is_alphanumeric() || c == '\u{2019}', c.len_utf8())
+            };
             match (start, in_word) {
-                (None, true) => start = Some(i),
-                (Some(s), false) => {
-                    start = None;
-                    return Some((s, i));
-                }
+                (None, true) => start = Some(at),
+                (Some(s), false) => return Some((s, at)),
                 _ => {}
             }
+            at += width;
         }
-        None
+        start.map(|s| (s, bytes.len()))
     })
 }
 
@@ -150,14 +188,21 @@ fn quoted_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
 
 pub fn check_retro(retro: &Retro, phrases: &Phrases, out: &mut Vec<Finding>) {
     let source = retro.source.as_str();
-    let lines = LineIndex::new(source);
+    // Built on the first hit only: most retros have none.
+    let lines = std::cell::OnceCell::new();
     let report = |start: usize, end: usize, phrase: &Phrase, out: &mut Vec<Finding>| {
+        let lines = lines.get_or_init(|| LineIndex::new(source));
         let found = &source[start..end];
         let found = found.split_whitespace().collect::<Vec<_>>().join(" ");
         out.push(
-            Finding::new(Rule::BlamelessLanguage, &retro.path, lines.pos(start), format!("\"{found}\" is not blameless language"))
-                .hint(format!("instead: {}", phrase.suggestion))
-                .len(end - start),
+            Finding::new(
+                Rule::BlamelessLanguage,
+                &retro.path,
+                lines.pos(start),
+                format!("\"{found}\" is not blameless language"),
+            )
+            .hint(format!("instead: {}", phrase.suggestion))
+            .len(end - start),
         );
     };
     for range in &retro.body.prose {

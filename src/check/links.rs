@@ -13,16 +13,27 @@ pub fn check_retro_links(
     out: &mut Vec<Finding>,
 ) {
     let retro = &retros[index];
-    let keys = retro.related.iter().map(|r| ("related", r)).chain(retro.recurrence_of.iter().map(|r| ("recurrence_of", r)));
+    let keys =
+        retro.related.iter().map(|r| ("related", r)).chain(retro.recurrence_of.iter().map(|r| ("recurrence_of", r)));
     for (key, id) in keys {
         match graph.index_of(&id.value) {
             None => {
-                let mut f = Finding::new(Rule::BrokenLink, &retro.path, id.pos, format!("`{key}` names `{}`, but no retro has that id", id.value));
+                let mut f = Finding::new(
+                    Rule::BrokenLink,
+                    &retro.path,
+                    id.pos,
+                    format!("`{key}` names `{}`, but no retro has that id", id.value),
+                );
                 f.hint = graph.suggest_id(&id.value);
                 out.push(f);
             }
             Some(i) if i == index => {
-                out.push(Finding::new(Rule::BrokenLink, &retro.path, id.pos, format!("`{key}` names this retro itself")));
+                out.push(Finding::new(
+                    Rule::BrokenLink,
+                    &retro.path,
+                    id.pos,
+                    format!("`{key}` names this retro itself"),
+                ));
             }
             Some(_) => {}
         }
@@ -34,8 +45,9 @@ pub fn check_retro_links(
         match graph.resolve(retros, index, link.kind, &link.dest, file_exists) {
             Ok(Target::Retro { .. } | Target::File { .. } | Target::External) => {}
             Err(broken) => {
-                let mut f = Finding::new(Rule::BrokenLink, &retro.path, link.pos, format!("broken link: {}", broken.message))
-                    .len(link.dest.len());
+                let mut f =
+                    Finding::new(Rule::BrokenLink, &retro.path, link.pos, format!("broken link: {}", broken.message))
+                        .len(link.dest.len());
                 f.hint = broken.hint;
                 out.push(f);
             }

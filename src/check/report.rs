@@ -41,9 +41,17 @@ fn human(findings: &[Finding], sources: &HashMap<&str, &str>, color: bool) -> St
             Some(text) => {
                 let index = indexes.entry(f.file.as_str()).or_insert_with(|| LineIndex::new(text));
                 let line = index.line(f.pos.line);
-                let start = line.char_indices().nth((f.pos.column as usize).saturating_sub(1)).map(|(i, _)| i).unwrap_or(line.len());
+                let start = line
+                    .char_indices()
+                    .nth((f.pos.column as usize).saturating_sub(1))
+                    .map(|(i, _)| i)
+                    .unwrap_or(line.len());
                 let width = f.len.max(1);
-                let end = line[start..].char_indices().map(|(i, c)| start + i + c.len_utf8()).take_while(|&e| e <= start + width).last();
+                let end = line[start..]
+                    .char_indices()
+                    .map(|(i, c)| start + i + c.len_utf8())
+                    .take_while(|&e| e <= start + width)
+                    .last();
                 let end = end.unwrap_or_else(|| (start + 1).min(line.len()));
                 let snippet = Snippet::source(line)
                     .line_start(f.pos.line as usize)
@@ -51,7 +59,8 @@ fn human(findings: &[Finding], sources: &HashMap<&str, &str>, color: bool) -> St
                     .annotation(AnnotationKind::Primary.span(start..end.max(start)));
                 title.element(snippet)
             }
-            None => title.element(Origin::path(f.file.as_str()).line(f.pos.line as usize).char_column(f.pos.column as usize)),
+            None => title
+                .element(Origin::path(f.file.as_str()).line(f.pos.line as usize).char_column(f.pos.column as usize)),
         };
         if let Some(hint) = &f.hint {
             group = group.element(SnippetLevel::HELP.message(hint.as_str()));
@@ -161,8 +170,13 @@ mod tests {
     use crate::model::Pos;
 
     fn finding() -> Finding {
-        Finding::new(Rule::RemediationOwner, "retros/a.md", Pos { line: 3, column: 5, offset: 0 }, "action item `AI-1` has no owner")
-            .hint("add an owner, e.g. `owner: sre`")
+        Finding::new(
+            Rule::RemediationOwner,
+            "retros/a.md",
+            Pos { line: 3, column: 5, offset: 0 },
+            "action item `AI-1` has no owner",
+        )
+        .hint("add an owner, e.g. `owner: sre`")
     }
 
     #[test]
@@ -182,7 +196,10 @@ mod tests {
         let mut f = finding();
         f.file = "retros/a,b.md".into();
         let out = render(&[f], Format::Github, &HashMap::new(), false);
-        assert!(out.starts_with("::error file=retros/a%2Cb.md,line=3,col=5,title=retrobook remediation-owner::action item"), "{out}");
+        assert!(
+            out.starts_with("::error file=retros/a%2Cb.md,line=3,col=5,title=retrobook remediation-owner::action item"),
+            "{out}"
+        );
         assert!(out.contains("%0Ahelp: add an owner, e.g. `owner: sre`"), "{out}");
     }
 }

@@ -115,7 +115,10 @@ fn factors(retro: &Retro, out: &mut Vec<Finding>) {
                         Rule::UnknownFactor,
                         &retro.path,
                         factor.pos,
-                        format!("action item `{}` names factor `{}`, which this retro does not define", item.id.value, factor.value),
+                        format!(
+                            "action item `{}` names factor `{}`, which this retro does not define",
+                            item.id.value, factor.value
+                        ),
                     )
                     .hint(hint),
                 );
@@ -132,7 +135,9 @@ fn factors(retro: &Retro, out: &mut Vec<Finding>) {
                     factor.id.pos,
                     format!("contributing factor `{}` is not addressed by any action item", factor.id.value),
                 )
-                .hint("list it in an action item's `factors`, or mark it `actionable: false` if no action can address it"),
+                .hint(
+                    "list it in an action item's `factors`, or mark it `actionable: false` if no action can address it",
+                ),
             );
         }
     }
@@ -172,7 +177,15 @@ fn roster(retro: &Retro, config: &Config, out: &mut Vec<Finding>) {
             Some(s) => format!("did you mean `{s}`?"),
             None => "add them to [people] or [teams] in book.toml".into(),
         };
-        out.push(Finding::new(Rule::UnknownOwner, &retro.path, name.pos, format!("{what} `{}` is not in the roster", name.value)).hint(hint));
+        out.push(
+            Finding::new(
+                Rule::UnknownOwner,
+                &retro.path,
+                name.pos,
+                format!("{what} `{}` is not in the roster", name.value),
+            )
+            .hint(hint),
+        );
     };
     if !config.people.is_empty() {
         let people: Vec<&str> = people.clone().collect();
@@ -223,7 +236,11 @@ pub fn is_safe_url(url: &str, image: bool) -> bool {
     match scheme(url).as_deref() {
         None => true,
         Some("http" | "https" | "mailto") => true,
-        Some("data") => image && url.trim_start().to_ascii_lowercase().starts_with("data:image/") && !url.to_ascii_lowercase().contains("svg"),
+        Some("data") => {
+            image
+                && url.trim_start().to_ascii_lowercase().starts_with("data:image/")
+                && !url.to_ascii_lowercase().contains("svg")
+        }
         Some(_) => false,
     }
 }
@@ -246,8 +263,13 @@ fn urls(retro: &Retro, out: &mut Vec<Finding>) {
             out.push(unsafe_url(&link.value, link.pos));
         } else if !matches!(scheme(&link.value).as_deref(), Some("http" | "https")) {
             out.push(
-                Finding::new(Rule::InvalidValue, &retro.path, link.pos, format!("action item link `{}` is not an http(s) URL", link.value))
-                    .hint("link the tracker issue, e.g. `https://tracker.example.com/browse/OPS-123`"),
+                Finding::new(
+                    Rule::InvalidValue,
+                    &retro.path,
+                    link.pos,
+                    format!("action item link `{}` is not an http(s) URL", link.value),
+                )
+                .hint("link the tracker issue, e.g. `https://tracker.example.com/browse/OPS-123`"),
             );
         }
     }

@@ -25,7 +25,10 @@ pub fn run(args: &CheckArgs, global: &Global) -> Result<ExitCode, Error> {
     let sources: HashMap<&str, &str> = repo.retros.iter().map(|r| (r.path.as_str(), r.source.as_str())).collect();
     let text = report::render(&findings, args.format, &sources, super::use_color(global.color));
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).map_err(|e| Error::new(format!("writing output: {e}")))?;
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .map_err(|e| Error::new(format!("writing output: {e}")))?;
 
     let tally = Tally::of(&findings);
     if !global.quiet && args.format == report::Format::Human {
@@ -42,7 +45,12 @@ fn summary(findings: &[Finding], tally: Tally, retros: usize, elapsed: std::time
     if findings.is_empty() {
         format!("{checked}: no findings")
     } else {
-        format!("{checked}: {}, {} in {}", plural(tally.errors, "error"), plural(tally.warnings, "warning"), plural(files, "file"))
+        format!(
+            "{checked}: {}, {} in {}",
+            plural(tally.errors, "error"),
+            plural(tally.warnings, "warning"),
+            plural(files, "file")
+        )
     }
 }
 

@@ -78,7 +78,12 @@ impl<'a> FieldReader<'a> {
             Value::Null => Vec::new(),
             other => {
                 let msg = format!("the front matter must be a mapping of keys, found {}", other.kind());
-                self.report(Rule::YamlSyntax, root.pos, msg, Some("write `key: value` lines between the `---` fences".into()));
+                self.report(
+                    Rule::YamlSyntax,
+                    root.pos,
+                    msg,
+                    Some("write `key: value` lines between the `---` fences".into()),
+                );
                 return;
             }
         };
@@ -181,7 +186,12 @@ impl<'a> FieldReader<'a> {
             let name = match &k.value {
                 Value::Str(s) => s.as_str(),
                 other => {
-                    self.report(Rule::UnknownKey, k.pos, format!("{what} keys must be names, found {}", other.kind()), None);
+                    self.report(
+                        Rule::UnknownKey,
+                        k.pos,
+                        format!("{what} keys must be names, found {}", other.kind()),
+                        None,
+                    );
                     continue;
                 }
             };
@@ -287,11 +297,19 @@ impl<'a> FieldReader<'a> {
             Value::Seq(items) => items.iter().collect(),
             Value::Null => Vec::new(),
             Value::Map(_) => {
-                self.invalid(node, format!("`{key}` must be a list, found a mapping"), Some(format!("start each entry of `{key}` with `- `")));
+                self.invalid(
+                    node,
+                    format!("`{key}` must be a list, found a mapping"),
+                    Some(format!("start each entry of `{key}` with `- `")),
+                );
                 Vec::new()
             }
             _ => {
-                self.invalid(node, format!("`{key}` must be a list"), Some(format!("write `{key}: [value]` or one `- value` line per entry")));
+                self.invalid(
+                    node,
+                    format!("`{key}` must be a list"),
+                    Some(format!("write `{key}: [value]` or one `- value` line per entry")),
+                );
                 vec![node]
             }
         }
@@ -363,7 +381,11 @@ impl<'a> FieldReader<'a> {
         match When::parse(&s.value) {
             Some(w) => Some(At::new(w.date(), s.pos)),
             None => {
-                self.invalid(node, format!("`{key}` `{}` is not a date", s.value), Some("write the date as `YYYY-MM-DD`".into()));
+                self.invalid(
+                    node,
+                    format!("`{key}` `{}` is not a date", s.value),
+                    Some("write the date as `YYYY-MM-DD`".into()),
+                );
                 None
             }
         }
@@ -458,7 +480,9 @@ impl<'a> FieldReader<'a> {
             match *key {
                 "at" => at = self.when(key, value),
                 "event" => event = self.text(key, value),
-                "kind" => kind = self.keyword(key, value, TimelineKind::WORDS, TimelineKind::from_word).map(|k| k.value),
+                "kind" => {
+                    kind = self.keyword(key, value, TimelineKind::WORDS, TimelineKind::from_word).map(|k| k.value)
+                }
                 _ => approximate = self.boolean(key, value).unwrap_or(false),
             }
         }
@@ -502,8 +526,12 @@ impl<'a> FieldReader<'a> {
                 "owner" => action.owner = self.scalar(key, value),
                 "status" => action.status = self.keyword(key, value, ActionStatus::WORDS, ActionStatus::from_word),
                 "due" => action.due = self.date(key, value),
-                "kind" => action.kind = self.keyword(key, value, ActionKind::WORDS, ActionKind::from_word).map(|k| k.value),
-                "priority" => action.priority = self.keyword(key, value, Priority::WORDS, Priority::from_word).map(|p| p.value),
+                "kind" => {
+                    action.kind = self.keyword(key, value, ActionKind::WORDS, ActionKind::from_word).map(|k| k.value)
+                }
+                "priority" => {
+                    action.priority = self.keyword(key, value, Priority::WORDS, Priority::from_word).map(|p| p.value)
+                }
                 "factors" => action.factors = self.slugs(key, value),
                 "link" => action.link = self.text(key, value),
                 _ => action.completed_at = self.date(key, value),

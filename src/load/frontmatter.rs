@@ -37,10 +37,9 @@ impl SplitError {
                 "the front matter `---` fence is missing",
                 "the first line of a retro must be `---`, followed by its YAML front matter and a closing `---`",
             ),
-            SplitError::Unclosed => (
-                "the front matter is never closed",
-                "add a line with `---` after the last front matter key",
-            ),
+            SplitError::Unclosed => {
+                ("the front matter is never closed", "add a line with `---` after the last front matter key")
+            }
         }
     }
 }

@@ -55,7 +55,11 @@ pub fn scan(markdown: &str, offset: usize, lines: &LineIndex) -> Body {
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
                 let dest_at = markdown[range.clone()].find(dest_url.as_ref()).map(|i| range.start + i);
-                body.links.push(BodyLink { kind: LinkKind::Image, dest: dest_url.to_string(), pos: at(dest_at.unwrap_or(range.start)) });
+                body.links.push(BodyLink {
+                    kind: LinkKind::Image,
+                    dest: dest_url.to_string(),
+                    pos: at(dest_at.unwrap_or(range.start)),
+                });
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 for (rel, url) in html_urls(&html) {
@@ -92,7 +96,8 @@ fn html_urls(html: &str) -> Vec<(usize, String)> {
         while let Some(i) = lower[from..].find(attr) {
             let start = from + i;
             from = start + attr.len();
-            let before_ok = start == 0 || !lower.as_bytes()[start - 1].is_ascii_alphanumeric() && lower.as_bytes()[start - 1] != b':';
+            let before_ok = start == 0
+                || !lower.as_bytes()[start - 1].is_ascii_alphanumeric() && lower.as_bytes()[start - 1] != b':';
             let rest = lower[from..].trim_start();
             if !before_ok || !rest.starts_with('=') {
                 continue;
@@ -129,7 +134,8 @@ mod tests {
 
     #[test]
     fn links_of_every_kind_with_positions() {
-        let b = scan_str("See [x](../2025/a.md#t) and [[b-id|B]] and\n![img](pic.png) <a href=\"javascript:x\">y</a>\n");
+        let b =
+            scan_str("See [x](../2025/a.md#t) and [[b-id|B]] and\n![img](pic.png) <a href=\"javascript:x\">y</a>\n");
         let kinds: Vec<_> = b.links.iter().map(|l| (l.kind, l.dest.as_str())).collect();
         assert_eq!(
             kinds,

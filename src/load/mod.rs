@@ -90,7 +90,8 @@ pub fn relative_path(root: &Path, path: &Path) -> String {
 fn load_file(root: &Path, canonical_root: &Path, path: &Path, config: &Config) -> (Option<Retro>, Vec<Finding>) {
     let rel = relative_path(root, path);
     let start = Pos { line: 1, column: 1, offset: 0 };
-    let unreadable = |message: String, hint: &str| (None, vec![Finding::new(Rule::UnreadableFile, &rel, start, message).hint(hint)]);
+    let unreadable =
+        |message: String, hint: &str| (None, vec![Finding::new(Rule::UnreadableFile, &rel, start, message).hint(hint)]);
 
     // A symlink may point anywhere; only files inside the repo are read.
     match path.canonicalize() {

@@ -72,10 +72,7 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
         Ok(Some(root)) => Ok(node_from(root, text)),
         Ok(None) => Ok(Node { value: Value::Null, pos: YamlPos { line: 1, column: 1, offset: 0 } }),
         Err(err) => {
-            let (line, column) = err
-                .location()
-                .map(|l| (l.line() as u32, l.column() as u32))
-                .unwrap_or((1, 1));
+            let (line, column) = err.location().map(|l| (l.line() as u32, l.column() as u32)).unwrap_or((1, 1));
             Err(YamlError { message: clean_message(&err.to_string()), line: line.max(1), column: column.max(1) })
         }
     }
@@ -98,10 +95,7 @@ fn node_from(spanned: Spanned<Value>, text: &str) -> Node {
         .byte_offset()
         .map(|o| o as usize)
         .unwrap_or_else(|| char_offset_to_byte(text, loc.span().offset() as usize));
-    Node {
-        value: spanned.value,
-        pos: YamlPos { line: loc.line() as u32, column: loc.column() as u32, offset },
-    }
+    Node { value: spanned.value, pos: YamlPos { line: loc.line() as u32, column: loc.column() as u32, offset } }
 }
 
 fn char_offset_to_byte(text: &str, chars: usize) -> usize {
