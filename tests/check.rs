@@ -297,3 +297,17 @@ fn json_output_is_stable() {
     let short: Vec<Value> = findings.iter().filter(|f| f["file"] == "retros/broken-link.md").cloned().collect();
     insta::assert_json_snapshot!("broken_link_findings", short);
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_repo_are_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), valid_retro("Outside")).unwrap();
+    let dir = temp_repo("", &[("retros/a.md", valid_retro("Inside").as_bytes())]);
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), dir.path().join("retros/link.md")).unwrap();
+    let (code, findings) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["rule"], "unreadable-file");
+    assert_eq!(findings[0]["file"], "retros/link.md");
+}

@@ -41,12 +41,21 @@ fn clock_order(retro: &Retro, out: &mut Vec<Finding>) {
                     when.pos,
                     format!("`{key}` ({}) is before `{earlier_key}` ({})", when.value, earlier.value),
                 )
+                .len(value_len(&retro.source, when.pos))
                 .hint("the incident clock runs started_at <= detected_at <= mitigated_at <= resolved_at"),
             );
             continue;
         }
         latest = Some((key, when));
     }
+}
+
+/// The length of the plain value starting at `pos`: up to a comment or
+/// the end of the line.
+fn value_len(source: &str, pos: Pos) -> usize {
+    let rest = source.get(pos.offset..).unwrap_or("");
+    let line = rest.split(['\n', '\r']).next().unwrap_or("");
+    line.split(" #").next().unwrap_or("").trim_end().len()
 }
 
 fn duplicate_item_ids(retro: &Retro, out: &mut Vec<Finding>) {
@@ -66,6 +75,7 @@ fn duplicate_item_ids(retro: &Retro, out: &mut Vec<Finding>) {
 
 fn duplicate(retro: &Retro, what: &str, id: &At<String>, first: Pos) -> Finding {
     Finding::new(Rule::DuplicateId, &retro.path, id.pos, format!("{what} id `{}` is used twice", id.value))
+        .len(id.value.len())
         .hint(format!("it was first used on line {}; ids must be unique within a retro", first.line))
 }
 
@@ -157,6 +167,7 @@ fn overdue(retro: &Retro, today: NaiveDate, out: &mut Vec<Finding>) {
                     due.pos,
                     format!("action item `{}` (owner {owner}) was due {} ({days} days ago)", item.id.value, due.value),
                 )
+                .len(value_len(&retro.source, due.pos))
                 .hint("finish it, move `due` with a reason, or set `status: wont-do`"),
             );
         }

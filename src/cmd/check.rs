@@ -16,8 +16,21 @@ pub fn run(args: &CheckArgs, global: &Global) -> Result<ExitCode, Error> {
     let root = super::root(global)?;
     let started = std::time::Instant::now();
     let repo = load::load_repo(&root)?;
+    let loaded = started.elapsed();
     let graph = LinkGraph::build(&repo.retros, &link::on_disk(&root));
+    let linked = started.elapsed();
     let mut findings = check::run(&repo, &graph, super::today(args.today));
+    if global.verbose {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        eprintln!(
+            "load {:.0} ms, link {:.0} ms, check {:.0} ms ({} retros in {})",
+            ms(loaded),
+            ms(linked - loaded),
+            ms(started.elapsed() - linked),
+            repo.retros.len(),
+            root.display()
+        );
+    }
     if !args.paths.is_empty() {
         let wanted = wanted_paths(&root, &args.paths)?;
         findings.retain(|f| wanted.iter().any(|w| is_within(&f.file, w)));

@@ -61,14 +61,14 @@ impl<'a> FieldReader<'a> {
         Pos { line: p.line + self.yaml_line - 1, column: p.column, offset: p.offset + self.yaml_offset }
     }
 
-    fn report(&mut self, rule: Rule, at: YamlPos, message: String, hint: Option<String>) {
-        let mut f = Finding::new(rule, self.file, self.pos(at), message);
+    fn report(&mut self, rule: Rule, node: &Node, message: String, hint: Option<String>) {
+        let mut f = Finding::new(rule, self.file, self.pos(node.pos), message).len(underline(node));
         f.hint = hint;
         self.findings.push(f);
     }
 
     fn invalid(&mut self, node: &Node, message: String, hint: Option<String>) {
-        self.report(Rule::InvalidValue, node.pos, message, hint);
+        self.report(Rule::InvalidValue, node, message, hint);
     }
 
     /// Fill `retro` from the root of the front matter.
@@ -80,7 +80,7 @@ impl<'a> FieldReader<'a> {
                 let msg = format!("the front matter must be a mapping of keys, found {}", other.kind());
                 self.report(
                     Rule::YamlSyntax,
-                    root.pos,
+                    root,
                     msg,
                     Some("write `key: value` lines between the `---` fences".into()),
                 );
@@ -188,7 +188,7 @@ impl<'a> FieldReader<'a> {
                 other => {
                     self.report(
                         Rule::UnknownKey,
-                        k.pos,
+                        k,
                         format!("{what} keys must be names, found {}", other.kind()),
                         None,
                     );
@@ -202,7 +202,7 @@ impl<'a> FieldReader<'a> {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => format!("the keys of a {what} are {}", one_of(known)),
                     };
-                    self.report(Rule::UnknownKey, k.pos, format!("unknown key `{name}` in {what}"), Some(hint));
+                    self.report(Rule::UnknownKey, k, format!("unknown key `{name}` in {what}"), Some(hint));
                 }
             }
         }
@@ -394,9 +394,10 @@ impl<'a> FieldReader<'a> {
     fn require(&mut self, item: &Node, present: &[&str], keys: &[&str], what: &str) {
         for key in keys {
             if !present.contains(key) {
+                let at = Node { value: Value::Null, pos: item.pos };
                 self.report(
                     Rule::MissingKey,
-                    item.pos,
+                    &at,
                     format!("{what} is missing required key `{key}`"),
                     Some(format!("a {what} needs {}", one_of(keys))),
                 );
@@ -542,6 +543,17 @@ impl<'a> FieldReader<'a> {
         self.require(item, &present, &["id", "title", "status"], "action item");
         // Kept even when incomplete, so its owner and factors are still checked.
         Some(action)
+    }
+}
+
+/// How much of a node's line the caret underlines: a one-line scalar's
+/// text; one character for anything else.
+fn underline(node: &Node) -> usize {
+    match &node.value {
+        Value::Str(s) if !s.contains('\n') => s.len(),
+        Value::Int(i) => i.to_string().len(),
+        Value::Bool(b) => b.to_string().len(),
+        _ => 0,
     }
 }
 
