@@ -311,3 +311,22 @@ fn symlinks_out_of_the_repo_are_not_followed() {
     assert_eq!(findings[0]["rule"], "unreadable-file");
     assert_eq!(findings[0]["file"], "retros/link.md");
 }
+
+#[test]
+fn a_book_below_the_git_root_is_found_from_the_paths() {
+    let outer = tempfile::tempdir().unwrap();
+    let book = outer.path().join("docs/postmortems");
+    std::fs::create_dir_all(book.join("retros")).unwrap();
+    std::fs::write(book.join("book.toml"), "").unwrap();
+    std::fs::write(book.join("retros/a.md"), valid_retro("A").replace("    owner: alice\n", "")).unwrap();
+    let out = assert_cmd::Command::cargo_bin("retrobook")
+        .unwrap()
+        .current_dir(outer.path())
+        .args(["check", "--format", "json", "docs/postmortems/retros/a.md"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(findings[0]["rule"], "remediation-owner");
+    assert_eq!(findings[0]["file"], "retros/a.md");
+}

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(args: &CheckArgs, global: &Global) -> Result<ExitCode, Error> {
-    let root = super::root(global)?;
+    let root = super::root(global, args.paths.first().map(|p| p.as_path()))?;
     let started = std::time::Instant::now();
     let repo = load::load_repo(&root)?;
     let loaded = started.elapsed();

@@ -80,10 +80,19 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
 
 /// serde-saphyr's Display appends " at line X column Y"; the finding carries
 /// the position itself, so keep only the first line of the message.
+/// Also words the parser's configuration hints as what a retro author
+/// can act on.
 fn clean_message(message: &str) -> String {
     let first = message.lines().next().unwrap_or(message).trim();
-    match first.rfind(" at line ") {
-        Some(i) => first[..i].trim_end_matches(',').to_string(),
+    if first.starts_with("budget breached") {
+        return "the front matter expands to too many values (nested aliases?); retros are limited to keep checks fast and safe".into();
+    }
+    let first = match first.find(" at line ") {
+        Some(i) => first[..i].trim_end_matches(','),
+        None => first,
+    };
+    match first.find(", set DuplicateKeyPolicy") {
+        Some(i) => format!("{}; each key may appear once", &first[..i]),
         None => first.to_string(),
     }
 }
@@ -217,6 +226,19 @@ mod tests {
     fn syntax_error_has_a_position() {
         let err = parse("title: ok\nauthors: [a, b\nstatus: draft\n").unwrap_err();
         assert!(err.line >= 2, "{err:?}");
+    }
+
+    #[test]
+    fn messages_speak_to_authors() {
+        let err = parse("status: draft\nstatus: published\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 1));
+        assert!(err.message.contains("duplicate") && !err.message.contains("Policy"), "{}", err.message);
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (prev, name) in ["a", "b", "c", "d", "e", "f"].iter().zip(["b", "c", "d", "e", "f", "g"]) {
+            bomb.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{prev}"); 10].join(", ")));
+        }
+        let err = parse(&bomb).unwrap_err();
+        assert!(err.message.contains("too many values"), "{}", err.message);
     }
 
     #[test]
