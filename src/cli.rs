@@ -41,6 +41,27 @@ pub enum ColorChoice {
 pub enum Command {
     /// Check retros against the format and the rules (the CI gate)
     Check(CheckArgs),
+    /// Check, then build the static site
+    Build(BuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Output folder (default: [build].output of book.toml, relative to the repo root)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Where the site will be served from, e.g. https://example.com/retros/
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The date overdue actions are judged against (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<NaiveDate>,
+    /// Build even when checks find errors
+    #[arg(long)]
+    pub allow_errors: bool,
+    /// Format of the findings printed before building
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,8 @@
 pub mod check;
 pub mod cli;
 pub mod cmd;
+pub mod output;
+pub mod render;
 pub mod config;
 pub mod error;
 pub mod link;

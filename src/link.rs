@@ -170,6 +170,21 @@ pub fn scheme(url: &str) -> Option<String> {
     ok.then(|| scheme.to_ascii_lowercase())
 }
 
+/// Whether a URL may reach a reader's browser: http(s), mailto, or a
+/// relative path; `data:` only for images.
+pub fn is_safe_url(url: &str, image: bool) -> bool {
+    match scheme(url).as_deref() {
+        None => true,
+        Some("http" | "https" | "mailto") => true,
+        Some("data") => {
+            image
+                && url.trim_start().to_ascii_lowercase().starts_with("data:image/")
+                && !url.to_ascii_lowercase().contains("svg")
+        }
+        Some(_) => false,
+    }
+}
+
 fn parent(path: &str) -> &str {
     path.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("")
 }

@@ -7,6 +7,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(args) => cmd::check::run(args, &cli.global),
+        Command::Build(args) => cmd::build::run(args, &cli.global),
     };
     match result {
         Ok(code) => code,

@@ -2,7 +2,7 @@
 //! remediations, factors and their action items, sections, and URLs.
 
 use crate::config::Config;
-use crate::link::scheme;
+use crate::link::{is_safe_url, scheme};
 use crate::model::*;
 use crate::text::did_you_mean;
 use chrono::NaiveDate;
@@ -238,21 +238,6 @@ fn sections(retro: &Retro, config: &Config, out: &mut Vec<Finding>) {
                     .hint(format!("add a `## {required}` heading; book.toml [retro].required_sections lists the sections every reviewed retro has")),
             );
         }
-    }
-}
-
-/// Whether a URL may reach a reader's browser: http(s), mailto, or a
-/// relative path; `data:` only for images.
-pub fn is_safe_url(url: &str, image: bool) -> bool {
-    match scheme(url).as_deref() {
-        None => true,
-        Some("http" | "https" | "mailto") => true,
-        Some("data") => {
-            image
-                && url.trim_start().to_ascii_lowercase().starts_with("data:image/")
-                && !url.to_ascii_lowercase().contains("svg")
-        }
-        Some(_) => false,
     }
 }
 

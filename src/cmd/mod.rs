@@ -1,5 +1,6 @@
 //! One driver per subcommand: each runs the pipeline stages it needs.
 
+pub mod build;
 pub mod check;
 
 use crate::cli::{ColorChoice, Global};
@@ -33,4 +34,51 @@ pub fn use_color(choice: ColorChoice) -> bool {
 /// "today" for overdue judgements: the flag, or the local date.
 pub fn today(flag: Option<chrono::NaiveDate>) -> chrono::NaiveDate {
     flag.unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+/// The first three stages, as `check` and `build` both run them.
+pub struct Checked {
+    pub repo: crate::load::Repo,
+    pub graph: crate::link::LinkGraph,
+    pub findings: Vec<crate::model::Finding>,
+    pub today: chrono::NaiveDate,
+    started: std::time::Instant,
+}
+
+impl Checked {
+    pub fn run(root: &std::path::Path, today_flag: Option<chrono::NaiveDate>) -> Result<Checked, Error> {
+        let started = std::time::Instant::now();
+        let repo = crate::load::load_repo(root)?;
+        let graph = crate::link::LinkGraph::build(&repo.retros, &crate::link::on_disk(root));
+        let today = today(today_flag);
+        let findings = crate::check::run(&repo, &graph, today);
+        Ok(Checked { repo, graph, findings, today, started })
+    }
+
+    /// Print the findings in `format` (with a summary line on stderr for
+    /// people) and count them.
+    pub fn print(&self, format: crate::check::report::Format, global: &Global) -> Result<crate::check::Tally, Error> {
+        use std::io::Write;
+        let sources: std::collections::HashMap<&str, &str> =
+            self.repo.retros.iter().map(|r| (r.path.as_str(), r.source.as_str())).collect();
+        let text = crate::check::report::render(&self.findings, format, &sources, use_color(global.color));
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).map_err(|e| Error::new(format!("writing output: {e}")))?;
+        let tally = crate::check::Tally::of(&self.findings);
+        if !global.quiet && format == crate::check::report::Format::Human {
+            eprintln!("{}", self.summary(tally));
+        }
+        Ok(tally)
+    }
+
+    fn summary(&self, tally: crate::check::Tally) -> String {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let files = self.findings.iter().map(|f| f.file.as_str()).collect::<std::collections::BTreeSet<_>>().len();
+        let checked = format!("checked {} in {:.2}s", plural(self.repo.retros.len(), "retro"), self.started.elapsed().as_secs_f64());
+        if self.findings.is_empty() {
+            format!("{checked}: no findings")
+        } else {
+            format!("{checked}: {}, {} in {}", plural(tally.errors, "error"), plural(tally.warnings, "warning"), plural(files, "file"))
+        }
+    }
 }

@@ -1,0 +1,73 @@
+//! `retrobook build`: check, then render every page and write the site
+//! atomically. Findings at error level stop the build before the output
+//! folder is touched, unless `--allow-errors`.
+
+use super::Checked;
+use crate::cli::{BuildArgs, Global};
+use crate::error::Error;
+use crate::output;
+use crate::render::{Site, templates};
+use std::process::ExitCode;
+
+pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
+    let root = super::root(global, None)?;
+    let started = std::time::Instant::now();
+    let checked = Checked::run(&root, args.today)?;
+    let config = &checked.repo.config;
+    let out = match &args.out {
+        Some(out) => out.clone(),
+        None => root.join(&config.build.output),
+    };
+    output::check_output_dir(&out, &root, &checked.repo.source_dir())?;
+
+    let tally = checked.print(args.format, global)?;
+    if tally.errors > 0 && !args.allow_errors {
+        eprintln!("error: {} at error level; the site was not built (use --allow-errors to build anyway)", plural(tally.errors, "finding"));
+        return Ok(ExitCode::from(1));
+    }
+
+    let exists = crate::link::on_disk(&root);
+    let site = Site::new(
+        &root,
+        config,
+        &checked.repo.retros,
+        &checked.graph,
+        checked.today,
+        args.base_url.as_deref(),
+        &exists,
+    )?;
+    let mut files = site.render_all()?;
+    for (name, bytes) in templates::static_files(&root, config)? {
+        files.push((format!("static/{name}"), bytes));
+    }
+    for path in site.attachments() {
+        files.push((crate::render::markdown::attachment_url(&path), read_attachment(&root, &path)?));
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    output::write_site(&out, &files)?;
+    if !global.quiet {
+        eprintln!(
+            "built {} ({} files) into {} in {:.2}s",
+            plural(checked.repo.retros.len(), "retro"),
+            files.len(),
+            out.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An attachment linked from a retro; never a file outside the repo.
+fn read_attachment(root: &std::path::Path, path: &str) -> Result<Vec<u8>, Error> {
+    let full = root.join(path);
+    let real = full.canonicalize().map_err(|e| Error::io(&full, e))?;
+    let real_root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+    if !real.starts_with(&real_root) {
+        return Err(Error::new(format!("{path}: links outside the repository; not copied")));
+    }
+    std::fs::read(&real).map_err(|e| Error::io(&real, e))
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}

@@ -1,0 +1,249 @@
+//! The insights page's charts, drawn as inline SVG by our own code: no
+//! chart library, no JavaScript, readable in print and with a data table
+//! beside each chart for screen readers. Colors come from CSS classes so
+//! the theme (and dark mode) decides them.
+
+use super::feeds::xml;
+use crate::config::Config;
+use crate::model::{ActionStatus, Retro};
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+#[derive(Debug, Serialize)]
+pub struct Insights {
+    pub retro_count: usize,
+    pub charts: Vec<Chart>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Chart {
+    pub id: String,
+    pub title: String,
+    pub caption: String,
+    pub svg: String,
+    pub table_head: Vec<String>,
+    pub table_rows: Vec<Vec<String>>,
+}
+
+const WIDTH: f64 = 720.0;
+
+pub fn insights(retros: &[Retro], config: &Config, today: NaiveDate) -> Insights {
+    Insights {
+        retro_count: retros.len(),
+        charts: vec![per_month(retros, config), categories(retros), follow_through(retros, today), clock(retros, config)],
+    }
+}
+
+fn svg_open(id: &str, title: &str, height: f64) -> String {
+    format!(
+        "<svg class=\"chart-svg\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-labelledby=\"{id}-t\" \
+         xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{id}-t\">{}</title>",
+        xml(title)
+    )
+}
+
+/// Incidents per month, stacked by severity, over the last 36 months with data.
+fn per_month(retros: &[Retro], config: &Config) -> Chart {
+    let severities = &config.retro.severities;
+    let mut months: BTreeMap<(i32, u32), Vec<usize>> = BTreeMap::new();
+    for r in retros {
+        let (Some(start), Some(sev)) = (&r.started_at, &r.severity) else { continue };
+        let d = start.value.date();
+        let counts = months.entry((d.year(), d.month())).or_insert_with(|| vec![0; severities.len()]);
+        if let Some(k) = severities.iter().position(|s| *s == sev.value) {
+            counts[k] += 1;
+        }
+    }
+    // Fill the gaps so the time axis is even.
+    if let (Some(&first), Some(&last)) = (months.keys().next(), months.keys().next_back()) {
+        let mut m = first;
+        while m < last {
+            m = if m.1 == 12 { (m.0 + 1, 1) } else { (m.0, m.1 + 1) };
+            months.entry(m).or_insert_with(|| vec![0; severities.len()]);
+        }
+    }
+    let shown: Vec<(&(i32, u32), &Vec<usize>)> = months.iter().rev().take(36).collect::<Vec<_>>().into_iter().rev().collect();
+    let max = shown.iter().map(|(_, c)| c.iter().sum::<usize>()).max().unwrap_or(0).max(1);
+    let (height, top, bottom, left) = (260.0, 16.0, 40.0, 36.0);
+    let plot_h = height - top - bottom;
+    let step = (WIDTH - left - 8.0) / shown.len().max(1) as f64;
+    let mut svg = svg_open("per-month", "Incidents per month by severity", height);
+    for tick in [0, max / 2, max] {
+        let y = top + plot_h - plot_h * tick as f64 / max as f64;
+        let _ = write!(svg, "<line class=\"grid\" x1=\"{left}\" x2=\"{WIDTH}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/><text class=\"axis\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{tick}</text>", left - 6.0, y + 4.0);
+    }
+    for (n, ((year, month), counts)) in shown.iter().enumerate() {
+        let x = left + step * n as f64 + step * 0.15;
+        let mut y = top + plot_h;
+        for (k, &c) in counts.iter().enumerate() {
+            if c == 0 {
+                continue;
+            }
+            let h = plot_h * c as f64 / max as f64;
+            y -= h;
+            let _ = write!(
+                svg,
+                "<rect class=\"s{}\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{h:.1}\"><title>{year}-{month:02}: {c} {}</title></rect>",
+                k.min(5),
+                step * 0.7,
+                xml(&severities[k])
+            );
+        }
+        if *month == 1 || n == 0 {
+            let _ = write!(svg, "<text class=\"axis\" x=\"{x:.1}\" y=\"{:.1}\">{year}</text>", height - 12.0);
+        }
+    }
+    let mut legend_x = left;
+    for (k, s) in severities.iter().enumerate() {
+        let _ = write!(svg, "<rect class=\"s{}\" x=\"{legend_x}\" y=\"{:.1}\" width=\"10\" height=\"10\"/><text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\">{}</text>", k.min(5), height - 10.0 - 12.0 + 14.0, legend_x + 14.0, height - 2.0 - 12.0 + 14.0, xml(s));
+        legend_x += 70.0;
+    }
+    svg.push_str("</svg>");
+    let mut head = vec!["Month".to_string()];
+    head.extend(severities.iter().cloned());
+    let rows = shown
+        .iter()
+        .map(|((y, m), c)| std::iter::once(format!("{y}-{m:02}")).chain(c.iter().map(|n| n.to_string())).collect())
+        .collect();
+    Chart {
+        id: "per-month".into(),
+        title: "Incidents per month".into(),
+        caption: "Retrospectives by the month their incident started, stacked by severity.".into(),
+        svg,
+        table_head: head,
+        table_rows: rows,
+    }
+}
+
+/// Horizontal bars: label, value, and an optional CSS class per bar.
+fn bars(id: &str, title: &str, data: &[(String, f64, String)], unit: &str) -> String {
+    let max = data.iter().map(|d| d.1).fold(0.0, f64::max).max(1.0);
+    let (row, left) = (26.0, 200.0);
+    let height = row * data.len().max(1) as f64 + 8.0;
+    let mut svg = svg_open(id, title, height);
+    for (n, (label, value, class)) in data.iter().enumerate() {
+        let y = 4.0 + row * n as f64;
+        let w = (WIDTH - left - 90.0) * value / max;
+        let _ = write!(
+            svg,
+            "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text><rect class=\"{}\" x=\"{left}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{:.1}\"/><text class=\"value\" x=\"{:.1}\" y=\"{:.1}\">{}{unit}</text>",
+            left - 8.0,
+            y + 14.0,
+            xml(label),
+            if class.is_empty() { "bar" } else { class },
+            row - 8.0,
+            left + w + 6.0,
+            y + 14.0,
+            format_number(*value),
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn format_number(v: f64) -> String {
+    if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.1}") }
+}
+
+fn categories(retros: &[Retro]) -> Chart {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in retros.iter().flat_map(|r| &r.factors) {
+        if let Some(c) = &f.category {
+            *counts.entry(&c.value).or_default() += 1;
+        }
+    }
+    let mut sorted: Vec<(&str, usize)> = counts.into_iter().collect();
+    sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    sorted.truncate(12);
+    let data: Vec<(String, f64, String)> = sorted.iter().map(|(c, n)| (c.to_string(), *n as f64, String::new())).collect();
+    Chart {
+        id: "categories".into(),
+        title: "Top contributing-factor categories".into(),
+        caption: "How often each category of contributing factor appears across all retrospectives.".into(),
+        svg: bars("categories", "Top contributing-factor categories", &data, ""),
+        table_head: vec!["Category".into(), "Factors".into()],
+        table_rows: sorted.iter().map(|(c, n)| vec![c.to_string(), n.to_string()]).collect(),
+    }
+}
+
+fn follow_through(retros: &[Retro], today: NaiveDate) -> Chart {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let items = retros.iter().flat_map(|r| r.actions());
+    let mut total = 0;
+    for item in items {
+        total += 1;
+        let key = match item.status.as_ref().map(|s| s.value) {
+            _ if item.is_overdue(today) => "overdue",
+            Some(ActionStatus::Done) => "done",
+            Some(ActionStatus::WontDo) => "wont-do",
+            Some(ActionStatus::InProgress) => "in-progress",
+            Some(ActionStatus::Open) => "open",
+            None => "unknown",
+        };
+        *counts.entry(key).or_default() += 1;
+    }
+    let order = ["done", "wont-do", "in-progress", "open", "overdue", "unknown"];
+    let data: Vec<(String, f64, String)> = order
+        .iter()
+        .filter_map(|k| counts.get(k).map(|n| (k.to_string(), *n as f64 * 100.0 / total.max(1) as f64, format!("st-{k}"))))
+        .collect();
+    Chart {
+        id: "follow-through".into(),
+        title: "Action-item follow-through".into(),
+        caption: format!("Share of all {total} action items by status; overdue items are open or in progress past their due date."),
+        svg: bars("follow-through", "Action-item follow-through", &data, "%"),
+        table_head: vec!["Status".into(), "Items".into(), "Share".into()],
+        table_rows: order
+            .iter()
+            .filter_map(|k| counts.get(k).map(|n| vec![k.to_string(), n.to_string(), format!("{:.0}%", *n as f64 * 100.0 / total.max(1) as f64)]))
+            .collect(),
+    }
+}
+
+fn median(values: &mut [i64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let n = values.len();
+    Some(if n % 2 == 1 { values[n / 2] as f64 } else { (values[n / 2 - 1] + values[n / 2]) as f64 / 2.0 })
+}
+
+/// Median time to detect and to resolve, per severity, in minutes.
+fn clock(retros: &[Retro], config: &Config) -> Chart {
+    let mut data = Vec::new();
+    let mut rows = Vec::new();
+    for sev in &config.retro.severities {
+        let of_sev = retros.iter().filter(|r| r.severity.as_ref().is_some_and(|s| &s.value == sev));
+        let (mut detect, mut resolve) = (Vec::new(), Vec::new());
+        for r in of_sev {
+            let Some(start) = &r.started_at else { continue };
+            if let Some(d) = r.detected_at.as_ref().and_then(|d| d.value.since(&start.value)) {
+                detect.push(d.num_minutes());
+            }
+            if let Some(d) = r.resolved_at.as_ref().and_then(|d| d.value.since(&start.value)) {
+                resolve.push(d.num_minutes());
+            }
+        }
+        let (n_detect, n_resolve) = (detect.len(), resolve.len());
+        let (md, mr) = (median(&mut detect), median(&mut resolve));
+        if let Some(m) = md {
+            data.push((format!("{sev} detect"), m, "detect".to_string()));
+        }
+        if let Some(m) = mr {
+            data.push((format!("{sev} resolve"), m, "resolve".to_string()));
+        }
+        let show = |m: Option<f64>, n: usize| m.map(|m| format!("{} min (n={n})", format_number(m))).unwrap_or_else(|| "–".into());
+        rows.push(vec![sev.clone(), show(md, n_detect), show(mr, n_resolve)]);
+    }
+    Chart {
+        id: "clock".into(),
+        title: "Median time to detect and to resolve".into(),
+        caption: "Minutes from the start of impact, per severity; incidents with a date but no time of day are left out.".into(),
+        svg: bars("clock", "Median time to detect and to resolve", &data, " min"),
+        table_head: vec!["Severity".into(), "Median time to detect".into(), "Median time to resolve".into()],
+        table_rows: rows,
+    }
+}

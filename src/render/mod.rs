@@ -1,0 +1,606 @@
+//! Stage 4: the site. `Site` holds the checked retros, the link graph and
+//! every index an aggregate page needs, computed once; `Page` names each
+//! output file; `Site::render` turns one page into bytes.
+//!
+//! Pages are independent, so they render in parallel, and the page plan
+//! knows which pages depend on which retro (`Site::pages_affected_by`), so a
+//! watcher can re-render just those after an edit.
+
+pub mod charts;
+pub mod feeds;
+pub mod markdown;
+pub mod templates;
+pub mod views;
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::link::LinkGraph;
+use crate::model::{Finding, Level, Retro};
+use chrono::NaiveDate;
+use markdown::{LinkContext, RenderedBody, body_html, inline_html, retro_url};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use views::*;
+
+/// One output file of the site.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Page {
+    Home,
+    RetroIndex,
+    Retro(usize),
+    Actions,
+    Insights,
+    OwnerIndex,
+    Owner(String),
+    /// A taxonomy's index: `services`, `teams`, `tags` or `categories`.
+    TermIndex(&'static str),
+    Term(&'static str, String),
+    Feed,
+    Sitemap,
+    NotFound,
+    ApiRetros,
+    ApiActions,
+    ActionsCsv,
+}
+
+/// The taxonomies that get a page per term.
+pub const TAXONOMIES: &[(&str, &str)] =
+    &[("services", "Services"), ("teams", "Teams"), ("tags", "Tags"), ("categories", "Factor categories")];
+
+/// Everything the pages are made from.
+pub struct Site<'a> {
+    pub config: &'a Config,
+    pub retros: &'a [Retro],
+    pub graph: &'a LinkGraph,
+    pub today: NaiveDate,
+    /// Where the site is served from, ending in `/`.
+    pub base_url: String,
+    file_exists: &'a (dyn Fn(&str) -> bool + Sync),
+    tera: tera::Tera,
+    /// Retro indexes, newest first.
+    order: Vec<usize>,
+    /// Rendered bodies, by retro index.
+    bodies: Vec<RenderedBody>,
+    /// Term name to retro indexes, per taxonomy.
+    terms: BTreeMap<&'static str, BTreeMap<String, Vec<usize>>>,
+    /// Owner to (retro, action index).
+    owners: BTreeMap<String, Vec<(usize, usize)>>,
+    /// For each retro, the retros that declare `recurrence_of` it.
+    recurrences: Vec<Vec<usize>>,
+}
+
+impl<'a> Site<'a> {
+    pub fn new(
+        root: &std::path::Path,
+        config: &'a Config,
+        retros: &'a [Retro],
+        graph: &'a LinkGraph,
+        today: NaiveDate,
+        base_url: Option<&str>,
+        file_exists: &'a (dyn Fn(&str) -> bool + Sync),
+    ) -> Result<Site<'a>, Error> {
+        let tera = templates::load(root, config)?;
+        let mut order: Vec<usize> = (0..retros.len()).collect();
+        let started = |i: usize| retros[i].started_at.as_ref().map(|s| s.value.date());
+        order.sort_by(|&a, &b| started(b).cmp(&started(a)).then_with(|| retros[a].id.value.cmp(&retros[b].id.value)));
+
+        let mut terms: BTreeMap<&'static str, BTreeMap<String, Vec<usize>>> = BTreeMap::new();
+        let mut owners: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+        let mut recurrences = vec![Vec::new(); retros.len()];
+        for &i in &order {
+            let r = &retros[i];
+            let mut add = |kind: &'static str, name: &str| {
+                let list = terms.entry(kind).or_default().entry(name.to_string()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            };
+            r.services.iter().for_each(|s| add("services", &s.value));
+            r.teams.iter().for_each(|s| add("teams", &s.value));
+            r.tags.iter().for_each(|s| add("tags", &s.value));
+            r.factors.iter().filter_map(|f| f.category.as_ref()).for_each(|c| add("categories", &c.value));
+            for (j, item) in r.actions().iter().enumerate() {
+                owners.entry(item.owner_name().unwrap_or("(no owner)").to_string()).or_default().push((i, j));
+            }
+            if let Some(of) = r.recurrence_of.as_ref().and_then(|id| graph.index_of(&id.value)) {
+                recurrences[of].push(i);
+            }
+        }
+        let mut site = Site {
+            config,
+            retros,
+            graph,
+            today,
+            base_url: normalize_base_url(base_url.unwrap_or(&config.build.base_url)),
+            file_exists,
+            tera,
+            order,
+            bodies: Vec::new(),
+            terms,
+            owners,
+            recurrences,
+        };
+        site.bodies = (0..retros.len()).into_par_iter().map(|i| body_html(&site.link_context(i, "../"))).collect();
+        Ok(site)
+    }
+
+    fn link_context(&self, from: usize, root: &'static str) -> LinkContext<'_> {
+        LinkContext { retros: self.retros, graph: self.graph, file_exists: self.file_exists, from, root }
+    }
+
+    /// Every page of the site, in a stable order.
+    pub fn pages(&self) -> Vec<Page> {
+        let mut pages = vec![Page::Home, Page::RetroIndex, Page::Actions, Page::Insights, Page::OwnerIndex];
+        pages.extend(self.order.iter().map(|&i| Page::Retro(i)));
+        pages.extend(self.owners.keys().map(|o| Page::Owner(o.clone())));
+        for (kind, _) in TAXONOMIES {
+            pages.push(Page::TermIndex(kind));
+            if let Some(names) = self.terms.get(kind) {
+                pages.extend(names.keys().map(|n| Page::Term(kind, n.clone())));
+            }
+        }
+        pages.extend([Page::Feed, Page::Sitemap, Page::NotFound, Page::ApiRetros, Page::ApiActions, Page::ActionsCsv]);
+        pages
+    }
+
+    /// The pages whose content depends on retro `index`: its own page, the
+    /// pages of retros it links to or that link to it (backlinks, related,
+    /// recurrences), its owners' and terms' pages, and every aggregate.
+    pub fn pages_affected_by(&self, index: usize) -> BTreeSet<Page> {
+        let retro = &self.retros[index];
+        let mut pages: BTreeSet<Page> = [
+            Page::Home,
+            Page::RetroIndex,
+            Page::Actions,
+            Page::Insights,
+            Page::OwnerIndex,
+            Page::Feed,
+            Page::Sitemap,
+            Page::ApiRetros,
+            Page::ApiActions,
+            Page::ActionsCsv,
+        ]
+        .into();
+        pages.insert(Page::Retro(index));
+        pages.extend(self.graph.backlinks[index].iter().map(|&i| Page::Retro(i)));
+        for (i, _) in self.graph.backlinks.iter().enumerate().filter(|(_, b)| b.contains(&index)) {
+            pages.insert(Page::Retro(i));
+        }
+        for owner in retro.actions().iter().map(|a| a.owner_name().unwrap_or("(no owner)")) {
+            pages.insert(Page::Owner(owner.to_string()));
+        }
+        for (kind, names) in [
+            ("services", retro.services.iter().map(|s| s.value.clone()).collect::<Vec<_>>()),
+            ("teams", retro.teams.iter().map(|s| s.value.clone()).collect()),
+            ("tags", retro.tags.iter().map(|s| s.value.clone()).collect()),
+            ("categories", retro.factors.iter().filter_map(|f| f.category.as_ref().map(|c| c.value.clone())).collect()),
+        ] {
+            pages.insert(Page::TermIndex(kind));
+            pages.extend(names.into_iter().map(|n| Page::Term(kind, n)));
+        }
+        pages
+    }
+
+    /// The path of a page in the output folder.
+    pub fn path(&self, page: &Page) -> String {
+        match page {
+            Page::Home => "index.html".into(),
+            Page::RetroIndex => "retros/index.html".into(),
+            Page::Retro(i) => retro_url(&self.retros[*i].id.value),
+            Page::Actions => "actions.html".into(),
+            Page::Insights => "insights.html".into(),
+            Page::OwnerIndex => "owners/index.html".into(),
+            Page::Owner(o) => owner_url(o),
+            Page::TermIndex(kind) => format!("{kind}/index.html"),
+            Page::Term(kind, name) => term_url(kind, name),
+            Page::Feed => "atom.xml".into(),
+            Page::Sitemap => "sitemap.xml".into(),
+            Page::NotFound => "404.html".into(),
+            Page::ApiRetros => "api/retros.json".into(),
+            Page::ApiActions => "api/actions.json".into(),
+            Page::ActionsCsv => "actions.csv".into(),
+        }
+    }
+
+    /// Render every page, in parallel; the result is sorted by path.
+    pub fn render_all(&self) -> Result<Vec<(String, Vec<u8>)>, Error> {
+        let pages = self.pages();
+        let mut files: Vec<(String, Vec<u8>)> =
+            pages.par_iter().map(|p| Ok((self.path(p), self.render(p)?))).collect::<Result<_, Error>>()?;
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(files)
+    }
+
+    /// Repo files linked from retros, to copy into `attachments/`.
+    pub fn attachments(&self) -> BTreeSet<String> {
+        self.bodies.iter().flat_map(|b| b.attachments.iter().cloned()).collect()
+    }
+
+    /// Render one page.
+    pub fn render(&self, page: &Page) -> Result<Vec<u8>, Error> {
+        let depth = self.path(page).matches('/').count();
+        let root: &'static str = ["", "../", "../../"][depth.min(2)];
+        let html = |template: &str, title: &str, extra: tera::Context| -> Result<Vec<u8>, Error> {
+            let mut ctx = self.base_context(root, title, page);
+            ctx.extend(extra);
+            self.tera
+                .render(template, &ctx)
+                .map(String::into_bytes)
+                .map_err(|e| Error::new(format!("rendering {template}: {}", templates::describe(&e))))
+        };
+        let mut ctx = tera::Context::new();
+        match page {
+            Page::Home => {
+                let recent: Vec<RetroCard> = self.order.iter().take(12).map(|&i| self.card(i, root)).collect();
+                let actions = self.action_rows(root, |_, _| true);
+                let overdue: Vec<&ActionRow> = actions.iter().filter(|a| a.overdue).take(10).collect();
+                ctx.insert("recent", &recent);
+                ctx.insert("overdue", &overdue);
+                ctx.insert("stats", &self.stats(&actions));
+                html("index.html", &self.config.book.title, ctx)
+            }
+            Page::RetroIndex => {
+                let cards: Vec<RetroCard> = self.order.iter().map(|&i| self.card(i, root)).collect();
+                ctx.insert("retros", &cards);
+                html("retros.html", "All retrospectives", ctx)
+            }
+            Page::Retro(i) => {
+                ctx.insert("retro", &self.retro_view(*i, root));
+                html("retro.html", self.retros[*i].title_text(), ctx)
+            }
+            Page::Actions => {
+                let rows = self.action_rows(root, |_, _| true);
+                ctx.insert("groups", &group_by_owner(&rows));
+                ctx.insert("total", &rows.len());
+                ctx.insert("owners", &sorted_unique(rows.iter().map(|r| r.owner.clone())));
+                ctx.insert("services", &sorted_unique(rows.iter().flat_map(|r| r.services.clone())));
+                ctx.insert("stats", &self.stats(&rows));
+                html("actions.html", "Action items", ctx)
+            }
+            Page::Insights => {
+                ctx.insert("charts", &charts::insights(self.retros, self.config, self.today));
+                html("insights.html", "Insights", ctx)
+            }
+            Page::OwnerIndex => {
+                let owners: Vec<TermLink> = self
+                    .owners
+                    .iter()
+                    .map(|(o, items)| TermLink { name: o.clone(), url: format!("{root}{}", owner_url(o)), count: items.len() })
+                    .collect();
+                ctx.insert("kind_title", "Owners");
+                ctx.insert("terms", &owners);
+                html("terms.html", "Owners", ctx)
+            }
+            Page::Owner(owner) => {
+                let rows = self.action_rows(root, |r, a| {
+                    self.retros[r].actions()[a].owner_name().unwrap_or("(no owner)") == owner.as_str()
+                });
+                let person = self.config.people.get(owner).and_then(|p| p.name.clone());
+                let team = self.config.teams.get(owner).and_then(|t| t.name.clone());
+                let authored: Vec<RetroCard> = self
+                    .order
+                    .iter()
+                    .filter(|&&i| self.retros[i].authors.iter().any(|a| &a.value == owner))
+                    .map(|&i| self.card(i, root))
+                    .collect();
+                ctx.insert("owner", owner);
+                ctx.insert("display_name", &person.or(team).unwrap_or_else(|| owner.clone()));
+                ctx.insert("actions", &rows);
+                ctx.insert("authored", &authored);
+                ctx.insert("stats", &self.stats(&rows));
+                html("owner.html", &format!("Action items of {owner}"), ctx)
+            }
+            Page::TermIndex(kind) => {
+                let terms: Vec<TermLink> = self
+                    .terms
+                    .get(kind)
+                    .into_iter()
+                    .flatten()
+                    .map(|(name, list)| TermLink { name: name.clone(), url: format!("{root}{}", term_url(kind, name)), count: list.len() })
+                    .collect();
+                let title = taxonomy_title(kind);
+                ctx.insert("kind_title", title);
+                ctx.insert("terms", &terms);
+                html("terms.html", title, ctx)
+            }
+            Page::Term(kind, name) => {
+                let list = self.terms.get(kind).and_then(|t| t.get(name)).cloned().unwrap_or_default();
+                let cards: Vec<RetroCard> = list.iter().map(|&i| self.card(i, root)).collect();
+                let rows = self.action_rows(root, |r, _| list.contains(&r));
+                ctx.insert("kind", kind);
+                ctx.insert("kind_title", taxonomy_title(kind));
+                ctx.insert("name", name);
+                ctx.insert("retros", &cards);
+                ctx.insert("actions", &rows.iter().filter(|r| r.pending).collect::<Vec<_>>());
+                html("term.html", &format!("{}: {name}", taxonomy_title(kind)), ctx)
+            }
+            Page::NotFound => html("404.html", "Page not found", ctx),
+            Page::Feed => Ok(feeds::atom(self).into_bytes()),
+            Page::Sitemap => Ok(feeds::sitemap(self).into_bytes()),
+            Page::ApiRetros => Ok(feeds::api_retros(self).into_bytes()),
+            Page::ApiActions => Ok(feeds::api_actions(&self.action_rows("", |_, _| true)).into_bytes()),
+            Page::ActionsCsv => Ok(feeds::actions_csv(&self.action_rows("", |_, _| true)).into_bytes()),
+        }
+    }
+
+    fn base_context(&self, root: &str, title: &str, page: &Page) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        let book = &self.config.book;
+        ctx.insert("site", &SiteView { title: &book.title, description: &book.description, language: &book.language });
+        ctx.insert("root", root);
+        ctx.insert("page_title", title);
+        ctx.insert("page_url", &format!("{}{}", self.base_url, self.path(page)));
+        ctx.insert("today", &self.today.format("%Y-%m-%d").to_string());
+        ctx.insert("section", section_of(page));
+        ctx
+    }
+
+    pub fn card(&self, index: usize, root: &'static str) -> RetroCard {
+        card(&self.retros[index], &self.link_context(index, root), self.today)
+    }
+
+    /// Action rows for which `keep(retro, action)` holds, in listing order.
+    pub fn action_rows(&self, root: &'static str, keep: impl Fn(usize, usize) -> bool) -> Vec<ActionRow> {
+        let mut rows = Vec::new();
+        for &i in &self.order {
+            let ctx = self.link_context(i, root);
+            for (j, item) in self.retros[i].actions().iter().enumerate() {
+                if keep(i, j) {
+                    rows.push(action_row(&self.retros[i], item, &ctx, self.today));
+                }
+            }
+        }
+        rows.sort_by(action_order);
+        rows
+    }
+
+    fn stats(&self, rows: &[ActionRow]) -> Stats {
+        Stats {
+            retros: self.retros.len(),
+            actions: rows.len(),
+            pending: rows.iter().filter(|r| r.pending).count(),
+            overdue: rows.iter().filter(|r| r.overdue).count(),
+            done: rows.iter().filter(|r| r.status == "done").count(),
+            near_misses: self.retros.iter().filter(|r| r.near_miss).count(),
+        }
+    }
+
+    fn retro_view(&self, index: usize, root: &'static str) -> RetroView {
+        let retro = &self.retros[index];
+        let ctx = self.link_context(index, root);
+        let actions: Vec<ActionRow> = retro.actions().iter().map(|a| action_row(retro, a, &ctx, self.today)).collect();
+        let factors = retro
+            .factors
+            .iter()
+            .map(|f| FactorView {
+                id: f.id.value.clone(),
+                category: f.category.as_ref().map(|c| c.value.clone()).unwrap_or_default(),
+                category_url: f.category.as_ref().map(|c| format!("{root}{}", term_url("categories", &c.value))).unwrap_or_default(),
+                description_html: inline_html(&f.description.value, &ctx),
+                actionable: f.actionable,
+                actions: actions.iter().filter(|a| a.factors.contains(&f.id.value)).cloned().collect(),
+            })
+            .collect();
+        let clock = [
+            ("Started", &retro.started_at),
+            ("Detected", &retro.detected_at),
+            ("Mitigated", &retro.mitigated_at),
+            ("Resolved", &retro.resolved_at),
+        ]
+        .iter()
+        .filter_map(|(label, w)| w.as_ref().map(|w| Labeled { label: label.to_string(), value: show_when(&w.value) }))
+        .collect();
+        let timeline = retro
+            .timeline
+            .iter()
+            .map(|t| TimelineView {
+                at: t.at.as_ref().map(|a| show_when(&a.value)).unwrap_or_default(),
+                datetime: t.at.as_ref().map(|a| a.value.to_string()).unwrap_or_default(),
+                kind: t.kind.map(|k| k.to_string()).unwrap_or_else(|| "note".into()),
+                approximate: t.approximate,
+                event_html: inline_html(&t.event.value, &ctx),
+                before_start: match (&t.at, &retro.started_at) {
+                    (Some(at), Some(start)) => start.value.is_after(&at.value),
+                    _ => false,
+                },
+            })
+            .collect();
+        let link_to = |i: usize| RetroLink {
+            id: self.retros[i].id.value.clone(),
+            title: self.retros[i].title_text().to_string(),
+            url: format!("{root}{}", retro_url(&self.retros[i].id.value)),
+            severity: self.retros[i].severity.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
+            date: self.retros[i].started_at.as_ref().map(|s| s.value.date().to_string()).unwrap_or_default(),
+        };
+        let terms = |kind: &str, list: &[crate::model::At<String>]| -> Vec<TermLink> {
+            list.iter()
+                .map(|t| TermLink { name: t.value.clone(), url: format!("{root}{}", term_url(kind, &t.value)), count: 0 })
+                .collect()
+        };
+        let people = |list: &[crate::model::At<String>]| -> Vec<String> { list.iter().map(|p| self.person_name(&p.value)).collect() };
+        RetroView {
+            card: self.card(index, root),
+            path: retro.path.clone(),
+            edit_url: self.config.retro.edit_url.as_ref().map(|u| u.replace("{path}", &retro.path)),
+            impact_html: retro.impact.as_ref().map(|s| inline_html(&s.value, &ctx)).unwrap_or_default(),
+            clock,
+            time_to_detect: time_to(retro, &retro.detected_at),
+            time_to_mitigate: time_to(retro, &retro.mitigated_at),
+            time_to_resolve: time_to(retro, &retro.resolved_at),
+            authors: people(&retro.authors),
+            attendees: people(&retro.attendees),
+            facilitator: retro.facilitator.as_ref().map(|f| self.person_name(&f.value)),
+            reviewers: people(&retro.reviewers),
+            services: terms("services", &retro.services),
+            teams: terms("teams", &retro.teams),
+            tags: terms("tags", &retro.tags),
+            links: retro
+                .links
+                .iter()
+                .filter(|l| crate::link::is_safe_url(&l.url.value, false))
+                .map(|l| Labeled { label: l.title.clone(), value: l.url.value.clone() })
+                .collect(),
+            factors,
+            timeline,
+            actions,
+            related: retro.related.iter().filter_map(|r| self.graph.index_of(&r.value)).map(link_to).collect(),
+            recurrence_of: retro.recurrence_of.as_ref().and_then(|r| self.graph.index_of(&r.value)).map(link_to),
+            recurrences: self.recurrences[index].iter().map(|&i| link_to(i)).collect(),
+            backlinks: self.graph.backlinks[index].iter().map(|&i| link_to(i)).collect(),
+            // Bodies are rendered once, for retro pages (one level down).
+            body_html: self.bodies[index].html.clone(),
+        }
+    }
+
+    fn person_name(&self, handle: &str) -> String {
+        match self.config.people.get(handle).and_then(|p| p.name.as_ref()) {
+            Some(name) => format!("{name} ({handle})"),
+            None => handle.to_string(),
+        }
+    }
+}
+
+fn normalize_base_url(url: &str) -> String {
+    let url = url.trim();
+    if url.is_empty() {
+        "/".into()
+    } else if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    }
+}
+
+fn taxonomy_title(kind: &str) -> &'static str {
+    TAXONOMIES.iter().find(|(k, _)| *k == kind).map(|(_, t)| *t).unwrap_or("Terms")
+}
+
+fn section_of(page: &Page) -> &'static str {
+    match page {
+        Page::Home => "home",
+        Page::RetroIndex | Page::Retro(_) => "retros",
+        Page::Actions | Page::Owner(_) | Page::OwnerIndex => "actions",
+        Page::Insights => "insights",
+        Page::TermIndex(_) | Page::Term(..) => "browse",
+        _ => "",
+    }
+}
+
+fn sorted_unique(items: impl Iterator<Item = String>) -> Vec<String> {
+    items.collect::<BTreeSet<_>>().into_iter().collect()
+}
+
+/// Owners ordered by how much they have overdue, then pending, then name.
+fn group_by_owner(rows: &[ActionRow]) -> Vec<OwnerGroup> {
+    let mut groups: BTreeMap<&str, Vec<ActionRow>> = BTreeMap::new();
+    for row in rows {
+        groups.entry(&row.owner).or_default().push(row.clone());
+    }
+    let mut out: Vec<OwnerGroup> = groups
+        .into_iter()
+        .map(|(owner, items)| OwnerGroup {
+            owner: owner.to_string(),
+            owner_url: items[0].owner_url.clone(),
+            overdue: items.iter().filter(|r| r.overdue).count(),
+            pending: items.iter().filter(|r| r.pending).count(),
+            items,
+        })
+        .collect();
+    out.sort_by(|a, b| (b.overdue, b.pending, &a.owner).cmp(&(a.overdue, a.pending, &b.owner)));
+    out
+}
+
+#[derive(Serialize)]
+struct SiteView<'s> {
+    title: &'s str,
+    description: &'s str,
+    language: &'s str,
+}
+
+#[derive(Serialize)]
+struct Stats {
+    retros: usize,
+    actions: usize,
+    pending: usize,
+    overdue: usize,
+    done: usize,
+    near_misses: usize,
+}
+
+#[derive(Serialize)]
+struct OwnerGroup {
+    owner: String,
+    owner_url: String,
+    overdue: usize,
+    pending: usize,
+    items: Vec<ActionRow>,
+}
+
+#[derive(Serialize)]
+struct Labeled {
+    label: String,
+    value: String,
+}
+
+#[derive(Serialize)]
+struct FactorView {
+    id: String,
+    category: String,
+    category_url: String,
+    description_html: String,
+    actionable: bool,
+    actions: Vec<ActionRow>,
+}
+
+#[derive(Serialize)]
+struct TimelineView {
+    at: String,
+    datetime: String,
+    kind: String,
+    approximate: bool,
+    event_html: String,
+    before_start: bool,
+}
+
+#[derive(Serialize, Clone)]
+struct RetroLink {
+    id: String,
+    title: String,
+    url: String,
+    severity: String,
+    date: String,
+}
+
+#[derive(Serialize)]
+struct RetroView {
+    card: RetroCard,
+    path: String,
+    edit_url: Option<String>,
+    impact_html: String,
+    clock: Vec<Labeled>,
+    time_to_detect: Option<String>,
+    time_to_mitigate: Option<String>,
+    time_to_resolve: Option<String>,
+    authors: Vec<String>,
+    attendees: Vec<String>,
+    facilitator: Option<String>,
+    reviewers: Vec<String>,
+    services: Vec<TermLink>,
+    teams: Vec<TermLink>,
+    tags: Vec<TermLink>,
+    links: Vec<Labeled>,
+    factors: Vec<FactorView>,
+    timeline: Vec<TimelineView>,
+    actions: Vec<ActionRow>,
+    related: Vec<RetroLink>,
+    recurrence_of: Option<RetroLink>,
+    recurrences: Vec<RetroLink>,
+    backlinks: Vec<RetroLink>,
+    body_html: String,
+}
+
+/// Whether findings block a build: any at error level.
+pub fn has_errors(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| f.level == Level::Error)
+}

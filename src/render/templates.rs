@@ -1,0 +1,92 @@
+//! The built-in theme, embedded in the binary, and the lookup that lets a
+//! repo override any file of it: `templates/NAME` in the repo, then
+//! `themes/<theme>/templates/NAME`, then the built-in one. Static files
+//! likewise come from `themes/<theme>/static/` over the built-in ones.
+
+use crate::config::Config;
+use crate::error::Error;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The built-in templates; their sources are this repo's `templates/`.
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("components.html", include_str!("../../templates/components.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("retros.html", include_str!("../../templates/retros.html")),
+    ("retro.html", include_str!("../../templates/retro.html")),
+    ("actions.html", include_str!("../../templates/actions.html")),
+    ("owner.html", include_str!("../../templates/owner.html")),
+    ("terms.html", include_str!("../../templates/terms.html")),
+    ("term.html", include_str!("../../templates/term.html")),
+    ("insights.html", include_str!("../../templates/insights.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+];
+
+/// The built-in static files; their sources are `themes/default/static/`.
+pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../../themes/default/static/style.css")),
+    ("retrobook.js", include_bytes!("../../themes/default/static/retrobook.js")),
+];
+
+/// Load the templates in lookup order and compile them once.
+pub fn load(root: &Path, config: &Config) -> Result<tera::Tera, Error> {
+    let theme_dir = root.join("themes").join(&config.build.theme);
+    let mut sources: BTreeMap<String, String> =
+        BUILTIN_TEMPLATES.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
+    // Later folders win: theme over built-in, repo over theme.
+    for dir in [theme_dir.join("templates"), root.join("templates")] {
+        for (name, text) in read_folder(&dir, |n| n.ends_with(".html"))? {
+            let text = String::from_utf8(text).map_err(|_| Error::new(format!("{}: not UTF-8", dir.join(&name).display())))?;
+            sources.insert(name, text);
+        }
+    }
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on([".html", ".xml"]);
+    tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+        .map_err(|e| Error::new(format!("templates: {}", describe(&e))))?;
+    Ok(tera)
+}
+
+/// The static files of the theme in use, by path under `static/`.
+pub fn static_files(root: &Path, config: &Config) -> Result<BTreeMap<String, Vec<u8>>, Error> {
+    let mut files: BTreeMap<String, Vec<u8>> =
+        BUILTIN_STATIC.iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect();
+    let dir = root.join("themes").join(&config.build.theme).join("static");
+    files.extend(read_folder(&dir, |_| true)?);
+    Ok(files)
+}
+
+/// Files under `dir` (recursively) by `/`-separated relative path; none
+/// when the folder does not exist. Symlinks are not followed.
+fn read_folder(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::new(format!("{}: {e}", dir.display())))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = crate::load::relative_path(dir, entry.path());
+        if name.split('/').any(|part| part.starts_with('.')) || !keep(&name) {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+        out.push((name, bytes));
+    }
+    Ok(out)
+}
+
+/// A template error with its cause chain, on one line.
+pub fn describe(err: &tera::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
