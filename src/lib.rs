@@ -9,11 +9,11 @@
 pub mod check;
 pub mod cli;
 pub mod cmd;
-pub mod output;
-pub mod render;
 pub mod config;
 pub mod error;
 pub mod link;
 pub mod load;
 pub mod model;
+pub mod output;
+pub mod render;
 pub mod text;

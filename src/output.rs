@@ -41,7 +41,9 @@ pub fn check_output_dir(out: &Path, root: &Path, source: &Path) -> Result<(), Er
         }
         let empty = std::fs::read_dir(&out).map_err(|e| Error::io(&out, e))?.next().is_none();
         if !empty && !out.join(MARKER).is_file() {
-            return refuse(&format!("it is not empty and was not made by retrobook (no {MARKER} marker); choose another --out or empty it"));
+            return refuse(&format!(
+                "it is not empty and was not made by retrobook (no {MARKER} marker); choose another --out or empty it"
+            ));
         }
     }
     Ok(())

@@ -22,7 +22,10 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
 
     let tally = checked.print(args.format, global)?;
     if tally.errors > 0 && !args.allow_errors {
-        eprintln!("error: {} at error level; the site was not built (use --allow-errors to build anyway)", plural(tally.errors, "finding"));
+        eprintln!(
+            "error: {} at error level; the site was not built (use --allow-errors to build anyway)",
+            plural(tally.errors, "finding")
+        );
         return Ok(ExitCode::from(1));
     }
 

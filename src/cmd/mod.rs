@@ -63,7 +63,10 @@ impl Checked {
             self.repo.retros.iter().map(|r| (r.path.as_str(), r.source.as_str())).collect();
         let text = crate::check::report::render(&self.findings, format, &sources, use_color(global.color));
         let mut stdout = std::io::stdout().lock();
-        stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).map_err(|e| Error::new(format!("writing output: {e}")))?;
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|_| stdout.flush())
+            .map_err(|e| Error::new(format!("writing output: {e}")))?;
         let tally = crate::check::Tally::of(&self.findings);
         if !global.quiet && format == crate::check::report::Format::Human {
             eprintln!("{}", self.summary(tally));
@@ -74,11 +77,20 @@ impl Checked {
     fn summary(&self, tally: crate::check::Tally) -> String {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         let files = self.findings.iter().map(|f| f.file.as_str()).collect::<std::collections::BTreeSet<_>>().len();
-        let checked = format!("checked {} in {:.2}s", plural(self.repo.retros.len(), "retro"), self.started.elapsed().as_secs_f64());
+        let checked = format!(
+            "checked {} in {:.2}s",
+            plural(self.repo.retros.len(), "retro"),
+            self.started.elapsed().as_secs_f64()
+        );
         if self.findings.is_empty() {
             format!("{checked}: no findings")
         } else {
-            format!("{checked}: {}, {} in {}", plural(tally.errors, "error"), plural(tally.warnings, "warning"), plural(files, "file"))
+            format!(
+                "{checked}: {}, {} in {}",
+                plural(tally.errors, "error"),
+                plural(tally.warnings, "warning"),
+                plural(files, "file")
+            )
         }
     }
 }

@@ -32,7 +32,12 @@ const WIDTH: f64 = 720.0;
 pub fn insights(retros: &[Retro], config: &Config, today: NaiveDate) -> Insights {
     Insights {
         retro_count: retros.len(),
-        charts: vec![per_month(retros, config), categories(retros), follow_through(retros, today), clock(retros, config)],
+        charts: vec![
+            per_month(retros, config),
+            categories(retros),
+            follow_through(retros, today),
+            clock(retros, config),
+        ],
     }
 }
 
@@ -64,7 +69,8 @@ fn per_month(retros: &[Retro], config: &Config) -> Chart {
             months.entry(m).or_insert_with(|| vec![0; severities.len()]);
         }
     }
-    let shown: Vec<(&(i32, u32), &Vec<usize>)> = months.iter().rev().take(36).collect::<Vec<_>>().into_iter().rev().collect();
+    let shown: Vec<(&(i32, u32), &Vec<usize>)> =
+        months.iter().rev().take(36).collect::<Vec<_>>().into_iter().rev().collect();
     let max = shown.iter().map(|(_, c)| c.iter().sum::<usize>()).max().unwrap_or(0).max(1);
     let (height, top, bottom, left) = (260.0, 16.0, 40.0, 36.0);
     let plot_h = height - top - bottom;
@@ -72,7 +78,12 @@ fn per_month(retros: &[Retro], config: &Config) -> Chart {
     let mut svg = svg_open("per-month", "Incidents per month by severity", height);
     for tick in [0, max / 2, max] {
         let y = top + plot_h - plot_h * tick as f64 / max as f64;
-        let _ = write!(svg, "<line class=\"grid\" x1=\"{left}\" x2=\"{WIDTH}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/><text class=\"axis\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{tick}</text>", left - 6.0, y + 4.0);
+        let _ = write!(
+            svg,
+            "<line class=\"grid\" x1=\"{left}\" x2=\"{WIDTH}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/><text class=\"axis\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{tick}</text>",
+            left - 6.0,
+            y + 4.0
+        );
     }
     for (n, ((year, month), counts)) in shown.iter().enumerate() {
         let x = left + step * n as f64 + step * 0.15;
@@ -97,7 +108,15 @@ fn per_month(retros: &[Retro], config: &Config) -> Chart {
     }
     let mut legend_x = left;
     for (k, s) in severities.iter().enumerate() {
-        let _ = write!(svg, "<rect class=\"s{}\" x=\"{legend_x}\" y=\"{:.1}\" width=\"10\" height=\"10\"/><text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\">{}</text>", k.min(5), height - 10.0 - 12.0 + 14.0, legend_x + 14.0, height - 2.0 - 12.0 + 14.0, xml(s));
+        let _ = write!(
+            svg,
+            "<rect class=\"s{}\" x=\"{legend_x}\" y=\"{:.1}\" width=\"10\" height=\"10\"/><text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            k.min(5),
+            height - 10.0 - 12.0 + 14.0,
+            legend_x + 14.0,
+            height - 2.0 - 12.0 + 14.0,
+            xml(s)
+        );
         legend_x += 70.0;
     }
     svg.push_str("</svg>");
@@ -157,7 +176,8 @@ fn categories(retros: &[Retro]) -> Chart {
     let mut sorted: Vec<(&str, usize)> = counts.into_iter().collect();
     sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     sorted.truncate(12);
-    let data: Vec<(String, f64, String)> = sorted.iter().map(|(c, n)| (c.to_string(), *n as f64, String::new())).collect();
+    let data: Vec<(String, f64, String)> =
+        sorted.iter().map(|(c, n)| (c.to_string(), *n as f64, String::new())).collect();
     Chart {
         id: "categories".into(),
         title: "Top contributing-factor categories".into(),
@@ -187,17 +207,25 @@ fn follow_through(retros: &[Retro], today: NaiveDate) -> Chart {
     let order = ["done", "wont-do", "in-progress", "open", "overdue", "unknown"];
     let data: Vec<(String, f64, String)> = order
         .iter()
-        .filter_map(|k| counts.get(k).map(|n| (k.to_string(), *n as f64 * 100.0 / total.max(1) as f64, format!("st-{k}"))))
+        .filter_map(|k| {
+            counts.get(k).map(|n| (k.to_string(), *n as f64 * 100.0 / total.max(1) as f64, format!("st-{k}")))
+        })
         .collect();
     Chart {
         id: "follow-through".into(),
         title: "Action-item follow-through".into(),
-        caption: format!("Share of all {total} action items by status; overdue items are open or in progress past their due date."),
+        caption: format!(
+            "Share of all {total} action items by status; overdue items are open or in progress past their due date."
+        ),
         svg: bars("follow-through", "Action-item follow-through", &data, "%"),
         table_head: vec!["Status".into(), "Items".into(), "Share".into()],
         table_rows: order
             .iter()
-            .filter_map(|k| counts.get(k).map(|n| vec![k.to_string(), n.to_string(), format!("{:.0}%", *n as f64 * 100.0 / total.max(1) as f64)]))
+            .filter_map(|k| {
+                counts.get(k).map(|n| {
+                    vec![k.to_string(), n.to_string(), format!("{:.0}%", *n as f64 * 100.0 / total.max(1) as f64)]
+                })
+            })
             .collect(),
     }
 }
@@ -235,13 +263,17 @@ fn clock(retros: &[Retro], config: &Config) -> Chart {
         if let Some(m) = mr {
             data.push((format!("{sev} resolve"), m, "resolve".to_string()));
         }
-        let show = |m: Option<f64>, n: usize| m.map(|m| format!("{} min (n={n})", format_number(m))).unwrap_or_else(|| "–".into());
+        let show = |m: Option<f64>, n: usize| {
+            m.map(|m| format!("{} min (n={n})", format_number(m))).unwrap_or_else(|| "–".into())
+        };
         rows.push(vec![sev.clone(), show(md, n_detect), show(mr, n_resolve)]);
     }
     Chart {
         id: "clock".into(),
         title: "Median time to detect and to resolve".into(),
-        caption: "Minutes from the start of impact, per severity; incidents with a date but no time of day are left out.".into(),
+        caption:
+            "Minutes from the start of impact, per severity; incidents with a date but no time of day are left out."
+                .into(),
         svg: bars("clock", "Median time to detect and to resolve", &data, " min"),
         table_head: vec!["Severity".into(), "Median time to detect".into(), "Median time to resolve".into()],
         table_rows: rows,

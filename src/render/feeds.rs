@@ -28,16 +28,16 @@ pub fn xml(text: &str) -> String {
 /// from the clock, so the same input builds the same bytes.
 pub fn atom(site: &Site) -> String {
     let base = &site.base_url;
-    let date_of = |i: usize| {
-        site.retros[i].started_at.as_ref().map(|s| s.value.date().format("%Y-%m-%dT00:00:00Z").to_string())
-    };
+    let date_of =
+        |i: usize| site.retros[i].started_at.as_ref().map(|s| s.value.date().format("%Y-%m-%dT00:00:00Z").to_string());
     let order = site.pages().into_iter().filter_map(|p| match p {
         super::Page::Retro(i) => Some(i),
         _ => None,
     });
     let newest: Vec<usize> = order.take(50).collect();
     let updated = newest.first().and_then(|&i| date_of(i)).unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    let mut out =
+        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     out.push_str(&format!("  <title>{}</title>\n", xml(&site.config.book.title)));
     out.push_str(&format!("  <id>{}</id>\n", xml(base)));
     out.push_str(&format!("  <link href=\"{}\"/>\n  <link rel=\"self\" href=\"{}atom.xml\"/>\n", xml(base), xml(base)));
@@ -46,7 +46,10 @@ pub fn atom(site: &Site) -> String {
         let r = &site.retros[i];
         let url = format!("{base}{}", retro_url(&r.id.value));
         out.push_str("  <entry>\n");
-        out.push_str(&format!("    <title>{}</title>\n", xml(&format!("[{}] {}", r.severity.as_ref().map(|s| s.value.as_str()).unwrap_or("?"), r.title_text()))));
+        out.push_str(&format!(
+            "    <title>{}</title>\n",
+            xml(&format!("[{}] {}", r.severity.as_ref().map(|s| s.value.as_str()).unwrap_or("?"), r.title_text()))
+        ));
         out.push_str(&format!("    <id>{}</id>\n    <link href=\"{}\"/>\n", xml(&url), xml(&url)));
         out.push_str(&format!("    <updated>{}</updated>\n", date_of(i).unwrap_or_else(|| updated.clone())));
         for a in &r.authors {
@@ -62,7 +65,9 @@ pub fn atom(site: &Site) -> String {
 }
 
 pub fn sitemap(site: &Site) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for page in site.pages() {
         let path = site.path(&page);
         if path.ends_with(".html") && path != "404.html" {
@@ -145,7 +150,8 @@ pub fn api_actions(rows: &[ActionRow]) -> String {
 /// leading apostrophe (CSV injection).
 pub fn actions_csv(rows: &[ActionRow]) -> String {
     fn cell(value: &str) -> String {
-        let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
+        let value =
+            if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
         if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
     }
     let mut out = String::from("retro,id,title,owner,status,overdue,due,kind,priority,factors,link,completed_at\r\n");

@@ -80,7 +80,8 @@ fn rewrite<'e>(
                 out.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let kind = if matches!(link_type, LinkType::WikiLink { .. }) { LinkKind::Wiki } else { LinkKind::Inline };
+                let kind =
+                    if matches!(link_type, LinkType::WikiLink { .. }) { LinkKind::Wiki } else { LinkKind::Inline };
                 let (href, label) = resolve(ctx, kind, &dest_url, attachments);
                 if let (LinkType::WikiLink { has_pothole: false }, Some(label)) = (link_type, label) {
                     out.push(Event::Start(Tag::Link { link_type, dest_url: href.into(), title, id }));
@@ -110,7 +111,12 @@ fn rewrite<'e>(
 }
 
 /// The href for a link as written, and for `[[id]]` the target's title.
-fn resolve(ctx: &LinkContext, kind: LinkKind, dest: &str, attachments: &mut BTreeSet<String>) -> (String, Option<String>) {
+fn resolve(
+    ctx: &LinkContext,
+    kind: LinkKind,
+    dest: &str,
+    attachments: &mut BTreeSet<String>,
+) -> (String, Option<String>) {
     if !is_safe_url(dest, kind == LinkKind::Image) {
         return ("#unsafe-url-removed".into(), None);
     }
@@ -154,7 +160,10 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .attribute_filter(|element, attribute, value| match (element, attribute) {
             ("code", "class") => value
                 .split_whitespace()
-                .all(|c| c.starts_with("language-") && c[9..].chars().all(|ch| ch.is_ascii_alphanumeric() || "+#-_.".contains(ch)))
+                .all(|c| {
+                    c.starts_with("language-")
+                        && c[9..].chars().all(|ch| ch.is_ascii_alphanumeric() || "+#-_.".contains(ch))
+                })
                 .then(|| value.into()),
             ("input", "type") => (value == "checkbox").then(|| value.into()),
             ("div" | "a" | "sup", "class") => {

@@ -266,7 +266,11 @@ impl<'a> Site<'a> {
                 let owners: Vec<TermLink> = self
                     .owners
                     .iter()
-                    .map(|(o, items)| TermLink { name: o.clone(), url: format!("{root}{}", owner_url(o)), count: items.len() })
+                    .map(|(o, items)| TermLink {
+                        name: o.clone(),
+                        url: format!("{root}{}", owner_url(o)),
+                        count: items.len(),
+                    })
                     .collect();
                 ctx.insert("kind_title", "Owners");
                 ctx.insert("terms", &owners);
@@ -297,7 +301,11 @@ impl<'a> Site<'a> {
                     .get(kind)
                     .into_iter()
                     .flatten()
-                    .map(|(name, list)| TermLink { name: name.clone(), url: format!("{root}{}", term_url(kind, name)), count: list.len() })
+                    .map(|(name, list)| TermLink {
+                        name: name.clone(),
+                        url: format!("{root}{}", term_url(kind, name)),
+                        count: list.len(),
+                    })
                     .collect();
                 let title = taxonomy_title(kind);
                 ctx.insert("kind_title", title);
@@ -330,7 +338,12 @@ impl<'a> Site<'a> {
         ctx.insert("site", &SiteView { title: &book.title, description: &book.description, language: &book.language });
         ctx.insert("root", root);
         ctx.insert("page_title", title);
-        ctx.insert("page_url", &format!("{}{}", self.base_url, self.path(page)));
+        // A canonical URL only means something with a full base URL.
+        if crate::link::has_scheme(&self.base_url) {
+            ctx.insert("page_url", &format!("{}{}", self.base_url, self.path(page)));
+        } else {
+            ctx.insert("page_url", "");
+        }
         ctx.insert("today", &self.today.format("%Y-%m-%d").to_string());
         ctx.insert("section", section_of(page));
         ctx
@@ -376,7 +389,11 @@ impl<'a> Site<'a> {
             .map(|f| FactorView {
                 id: f.id.value.clone(),
                 category: f.category.as_ref().map(|c| c.value.clone()).unwrap_or_default(),
-                category_url: f.category.as_ref().map(|c| format!("{root}{}", term_url("categories", &c.value))).unwrap_or_default(),
+                category_url: f
+                    .category
+                    .as_ref()
+                    .map(|c| format!("{root}{}", term_url("categories", &c.value)))
+                    .unwrap_or_default(),
                 description_html: inline_html(&f.description.value, &ctx),
                 actionable: f.actionable,
                 actions: actions.iter().filter(|a| a.factors.contains(&f.id.value)).cloned().collect(),
@@ -415,14 +432,26 @@ impl<'a> Site<'a> {
         };
         let terms = |kind: &str, list: &[crate::model::At<String>]| -> Vec<TermLink> {
             list.iter()
-                .map(|t| TermLink { name: t.value.clone(), url: format!("{root}{}", term_url(kind, &t.value)), count: 0 })
+                .map(|t| TermLink {
+                    name: t.value.clone(),
+                    url: format!("{root}{}", term_url(kind, &t.value)),
+                    count: 0,
+                })
                 .collect()
         };
-        let people = |list: &[crate::model::At<String>]| -> Vec<String> { list.iter().map(|p| self.person_name(&p.value)).collect() };
+        let people = |list: &[crate::model::At<String>]| -> Vec<String> {
+            list.iter().map(|p| self.person_name(&p.value)).collect()
+        };
         RetroView {
             card: self.card(index, root),
             path: retro.path.clone(),
-            edit_url: self.config.retro.edit_url.as_ref().map(|u| u.replace("{path}", &retro.path)),
+            edit_url: self
+                .config
+                .retro
+                .edit_url
+                .as_ref()
+                .map(|u| u.replace("{path}", &retro.path))
+                .filter(|u| crate::link::is_safe_url(u, false)),
             impact_html: retro.impact.as_ref().map(|s| inline_html(&s.value, &ctx)).unwrap_or_default(),
             clock,
             time_to_detect: time_to(retro, &retro.detected_at),

@@ -37,7 +37,8 @@ pub fn load(root: &Path, config: &Config) -> Result<tera::Tera, Error> {
     // Later folders win: theme over built-in, repo over theme.
     for dir in [theme_dir.join("templates"), root.join("templates")] {
         for (name, text) in read_folder(&dir, |n| n.ends_with(".html"))? {
-            let text = String::from_utf8(text).map_err(|_| Error::new(format!("{}: not UTF-8", dir.join(&name).display())))?;
+            let text =
+                String::from_utf8(text).map_err(|_| Error::new(format!("{}: not UTF-8", dir.join(&name).display())))?;
             sources.insert(name, text);
         }
     }

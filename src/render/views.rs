@@ -103,7 +103,11 @@ pub fn card(retro: &Retro, ctx: &LinkContext, today: NaiveDate) -> RetroCard {
         services: retro.services.iter().map(|s| s.value.clone()).collect(),
         tags: retro.tags.iter().map(|s| s.value.clone()).collect(),
         summary_html: retro.summary.as_ref().map(|s| inline_html(&s.value, ctx)).unwrap_or_default(),
-        open_actions: retro.actions().iter().filter(|a| a.status.as_ref().is_some_and(|s| s.value.is_pending())).count(),
+        open_actions: retro
+            .actions()
+            .iter()
+            .filter(|a| a.status.as_ref().is_some_and(|s| s.value.is_pending()))
+            .count(),
         overdue_actions: retro.actions().iter().filter(|a| a.is_overdue(today)).count(),
         near_miss: retro.near_miss,
         duration: time_to(retro, &retro.resolved_at),
@@ -145,7 +149,15 @@ pub fn action_row(retro: &Retro, item: &ActionItem, ctx: &LinkContext, today: Na
 /// The order action items are listed in: overdue first (oldest due
 /// first), then the rest still pending, then closed; ties by retro and id.
 pub fn action_order(a: &ActionRow, b: &ActionRow) -> std::cmp::Ordering {
-    let rank = |r: &ActionRow| if r.overdue { 0 } else if r.pending { 1 } else { 2 };
+    let rank = |r: &ActionRow| {
+        if r.overdue {
+            0
+        } else if r.pending {
+            1
+        } else {
+            2
+        }
+    };
     let due = |r: &ActionRow| if r.due.is_empty() { "9999".to_string() } else { r.due.clone() };
     (rank(a), due(a), &a.retro_id, &a.id).cmp(&(rank(b), due(b), &b.retro_id, &b.id))
 }

@@ -1,0 +1,436 @@
+//! `retrobook build` on fixture repos: every page type is written with the
+//! right content, every internal link and anchor resolves, output is
+//! byte-identical across builds, unsafe output folders are refused without
+//! deleting anything, failed builds leave the previous site, and hostile
+//! input ends up inert.
+
+mod common;
+
+use common::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+fn build(root: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["build", "--today", "2026-11-27", "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    retrobook(root, &args).output().expect("runs")
+}
+
+fn built(root: &Path, extra: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = build(root, &dir.path().join("site"), extra);
+    assert!(out.status.success(), "build failed: {}", String::from_utf8_lossy(&out.stderr));
+    dir
+}
+
+/// Every file of a site, by relative path.
+fn files(site: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(site)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (retrobook::load::relative_path(site, e.path()), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+fn read(site: &Path, path: &str) -> String {
+    std::fs::read_to_string(site.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn every_page_type_is_written_with_its_content() {
+    let dir = built(&fixture("clean"), &[]);
+    let site = dir.path().join("site");
+    for page in [
+        "index.html",
+        "retros/index.html",
+        "retros/inc-101-cache-failover.html",
+        "retros/2025-11-02-cache-warmup.html",
+        "retros/draft.html",
+        "actions.html",
+        "insights.html",
+        "owners/index.html",
+        "owners/sre.html",
+        "owners/alice.html",
+        "services/index.html",
+        "services/checkout.html",
+        "teams/index.html",
+        "teams/payments.html",
+        "tags/index.html",
+        "tags/caching.html",
+        "categories/index.html",
+        "categories/capacity.html",
+        "atom.xml",
+        "sitemap.xml",
+        "404.html",
+        "api/retros.json",
+        "api/actions.json",
+        "actions.csv",
+        "static/style.css",
+        "static/retrobook.js",
+        retrobook::output::MARKER,
+    ] {
+        assert!(site.join(page).is_file(), "missing {page}");
+    }
+
+    let retro = read(&site, "retros/inc-101-cache-failover.html");
+    for expected in [
+        "Checkout latency after a cache failover",
+        "SEV2",
+        "published",
+        "Time to detect</dt><dd>6 min",
+        "Time to mitigate</dt><dd>30 min",
+        "Time to resolve</dt><dd>1 h 00 min",
+        "<strong>cache</strong>",
+        "<code>eu-west-1</code>",
+        "id=\"factor-cold-replica\"",
+        "Addressed by <a href=\"#AI-1\">AI-1</a>",
+        "Background condition",
+        "class=\"tl tl-trigger",
+        "tl-before",
+        "approximate time",
+        "id=\"AI-1\"",
+        "https://tracker.example.com/browse/OPS-1",
+        "id=\"what-happened\"",
+        "class=\"language-bash\"",
+        "type=\"checkbox\"",
+        "footnote",
+        "This incident is a recurrence of",
+        "https://example.com/edit/retros/2026/2026-03-01-cache-failover.md",
+        "Alice Ng (alice)",
+        "href=\"../services/checkout.html\"",
+    ] {
+        assert!(retro.contains(expected), "retro page lacks {expected:?}");
+    }
+    // Links in the body point at the rendered pages.
+    assert!(
+        retro.contains("href=\"../retros/2025-11-02-cache-warmup.html#what-happened\""),
+        "relative .md link rewritten"
+    );
+    assert!(retro.contains(">Slow cache warm-up after a deploy</a>"), "[[id]] shows the target's title");
+    assert!(retro.contains(">its write-up</a>"), "[[id|text]] keeps its text");
+    assert!(retro.contains("2025-11-02-cache-warmup.html#AI-1"), "[[id#item]] links the item");
+
+    let earlier = read(&site, "retros/2025-11-02-cache-warmup.html");
+    assert!(earlier.contains("Referenced by"), "backlinks");
+    assert!(earlier.contains("This failure happened again"), "recurrences");
+
+    let actions = read(&site, "actions.html");
+    assert!(actions.contains("data-owner=\"sre\"") && actions.contains("id=\"action-filters\" hidden"));
+    let home = read(&site, "index.html");
+    assert!(home.contains("Recent retrospectives") && home.contains("open action items"));
+    let insights = read(&site, "insights.html");
+    assert_eq!(insights.matches("<svg").count(), 4, "four charts");
+    assert!(insights.contains("Median time to detect"));
+
+    let api: serde_json::Value = serde_json::from_str(&read(&site, "api/retros.json")).unwrap();
+    assert_eq!(api["retros"].as_array().unwrap().len(), 3);
+    let actions: serde_json::Value = serde_json::from_str(&read(&site, "api/actions.json")).unwrap();
+    assert_eq!(actions["action_items"].as_array().unwrap().len(), 3);
+    let csv = read(&site, "actions.csv");
+    assert!(csv.starts_with("retro,id,title,owner,status,overdue,due"));
+    assert_eq!(csv.lines().count(), 4);
+    assert!(read(&site, "atom.xml").contains("<entry>"));
+}
+
+/// Every `href`/`src` of every page points at a file of the site, and
+/// every `#fragment` at an element id of that page.
+#[test]
+fn every_internal_link_and_anchor_resolves() {
+    for (name, root) in [("clean", fixture("clean")), ("this repo", PathBuf::from(env!("CARGO_MANIFEST_DIR")))] {
+        let dir = built(&root, &[]);
+        let site = dir.path().join("site");
+        let all = files(&site);
+        let ids = |path: &str| -> BTreeSet<String> {
+            let text = String::from_utf8_lossy(&all[path]);
+            text.split(" id=\"").skip(1).map(|s| s.split('"').next().unwrap().to_string()).collect()
+        };
+        let mut broken = Vec::new();
+        for (path, bytes) in all.iter().filter(|(p, _)| p.ends_with(".html")) {
+            let text = String::from_utf8_lossy(bytes);
+            for attr in ["href=\"", "src=\""] {
+                for link in text.split(attr).skip(1).map(|s| s.split('"').next().unwrap().replace("&amp;", "&")) {
+                    if link.contains("://") || link.starts_with("mailto:") || link.starts_with("data:") {
+                        continue;
+                    }
+                    let (file, fragment) = link.split_once('#').map(|(f, a)| (f, Some(a))).unwrap_or((&link, None));
+                    let target = if file.is_empty() {
+                        path.clone()
+                    } else {
+                        let base = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+                        match retrobook::link::normalize(base, file) {
+                            Some(t) => t,
+                            None => {
+                                broken.push(format!("{path}: {link} leaves the site"));
+                                continue;
+                            }
+                        }
+                    };
+                    if !all.contains_key(&target) {
+                        broken.push(format!("{path}: {link} -> missing {target}"));
+                    } else if let Some(fragment) = fragment.filter(|f| !f.is_empty())
+                        && target.ends_with(".html")
+                        && !ids(&target).contains(fragment)
+                    {
+                        broken.push(format!("{path}: {link} -> no id {fragment} in {target}"));
+                    }
+                }
+            }
+        }
+        assert!(broken.is_empty(), "{name}: broken links:\n{}", broken.join("\n"));
+    }
+}
+
+#[test]
+fn the_same_input_builds_the_same_bytes() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let a = built(&root, &[]);
+    let b = built(&root, &[]);
+    let (fa, fb) = (files(&a.path().join("site")), files(&b.path().join("site")));
+    assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
+    for (path, bytes) in &fa {
+        assert!(bytes == &fb[path], "{path} differs between two builds");
+    }
+}
+
+#[test]
+fn unsafe_output_folders_are_refused_and_nothing_is_deleted() {
+    let repo = temp_repo("", &[("retros/a.md", valid_retro("A").as_bytes()), ("notes/keep.txt", b"mine")]);
+    let root = repo.path();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("precious.txt"), "x").unwrap();
+    let cases: Vec<(PathBuf, &str)> = vec![
+        (root.to_path_buf(), "repository root"),
+        (root.parent().unwrap().to_path_buf(), "above it"),
+        (root.join("retros"), "retros folder"),
+        (root.join("retros/site"), "retros folder"),
+        (root.join("notes"), "not empty"),
+        (home.path().to_path_buf(), "home folder"),
+        (PathBuf::from("/"), "root"),
+    ];
+    for (out, why) in cases {
+        let result =
+            retrobook(root, &["build", "--out", out.to_str().unwrap()]).env("HOME", home.path()).output().unwrap();
+        assert_eq!(result.status.code(), Some(2), "{} was not refused", out.display());
+        let err = String::from_utf8_lossy(&result.stderr);
+        assert!(err.contains("refusing") && err.contains(why), "{}: {err}", out.display());
+    }
+    assert_eq!(std::fs::read_to_string(root.join("notes/keep.txt")).unwrap(), "mine");
+    assert!(root.join("retros/a.md").is_file() && home.path().join("precious.txt").is_file());
+    // An empty folder, and a folder a previous build made, are fine.
+    std::fs::create_dir(root.join("empty")).unwrap();
+    assert!(build(root, &root.join("empty"), &[]).status.success());
+    assert!(build(root, &root.join("empty"), &[]).status.success(), "rebuilds over its own output");
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_untouched() {
+    let repo = temp_repo("", &[("retros/a.md", valid_retro("First title").as_bytes())]);
+    let root = repo.path();
+    let out = root.join("site");
+    assert!(build(root, &out, &[]).status.success());
+    let before = files(&out);
+    assert!(String::from_utf8_lossy(&before["retros/a.html"]).contains("First title"));
+
+    // A finding at error level stops the build before the output is touched.
+    let broken = valid_retro("Second title").replace("    owner: alice\n", "");
+    std::fs::write(root.join("retros/a.md"), broken).unwrap();
+    let result = build(root, &out, &[]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&result.stdout).contains("remediation-owner"));
+    assert_eq!(files(&out), before);
+
+    // A broken template fails the build (exit 2) and keeps the old site.
+    std::fs::write(root.join("retros/a.md"), valid_retro("Third title")).unwrap();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(root.join("templates/retro.html"), "{% extends \"base.html\" %}{% block content %}{{ retro. }}")
+        .unwrap();
+    let result = build(root, &out, &[]);
+    assert_eq!(result.status.code(), Some(2), "{}", String::from_utf8_lossy(&result.stderr));
+    assert_eq!(files(&out), before);
+    let leftovers: Vec<_> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // --allow-errors builds anyway.
+    std::fs::remove_dir_all(root.join("templates")).unwrap();
+    std::fs::write(root.join("retros/a.md"), valid_retro("Fourth title").replace("    owner: alice\n", "")).unwrap();
+    assert!(build(root, &out, &["--allow-errors"]).status.success());
+    assert!(read(&out, "retros/a.html").contains("Fourth title"));
+}
+
+#[test]
+fn templates_and_theme_files_can_be_overridden() {
+    let repo = temp_repo(
+        "[build]\ntheme = \"night\"\n",
+        &[
+            ("retros/a.md", valid_retro("A").as_bytes()),
+            ("templates/404.html", b"{% extends \"base.html\" %}{% block content %}<p>Custom 404 for {{ site.title }}</p>{% endblock content %}"),
+            ("themes/night/templates/insights.html", b"{% extends \"base.html\" %}{% block content %}<p>Theme insights</p>{% endblock content %}"),
+            ("themes/night/static/style.css", b"body { background: black; }"),
+            ("themes/night/static/img/logo.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+        ],
+    );
+    let dir = built(repo.path(), &[]);
+    let site = dir.path().join("site");
+    assert!(read(&site, "404.html").contains("Custom 404 for Incident retrospectives"));
+    assert!(read(&site, "insights.html").contains("Theme insights"));
+    assert_eq!(read(&site, "static/style.css"), "body { background: black; }");
+    assert!(site.join("static/img/logo.svg").is_file());
+    assert!(read(&site, "static/retrobook.js").len() > 10, "built-in files the theme does not override stay");
+}
+
+/// The tags of an HTML document: (name, [(attribute, value)]). Text is
+/// escaped in our output, so every `<` starts a tag or a comment.
+fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut out = Vec::new();
+    for chunk in html.split('<').skip(1) {
+        let name: String = chunk.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '/' || *c == '!').collect();
+        let mut attrs = Vec::new();
+        let mut i = name.len();
+        let bytes = chunk.as_bytes();
+        while i < bytes.len() && bytes[i] != b'>' {
+            if bytes[i].is_ascii_whitespace() || bytes[i] == b'/' {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !matches!(bytes[i], b'=' | b'>') {
+                i += 1;
+            }
+            let attr = chunk[start..i].to_ascii_lowercase();
+            let mut value = String::new();
+            if i < bytes.len() && bytes[i] == b'=' {
+                i += 1;
+                if i < bytes.len() && (bytes[i] == b'"' || bytes[i] == b'\'') {
+                    let quote = bytes[i];
+                    let end = chunk[i + 1..].find(quote as char).map(|e| i + 1 + e).unwrap_or(bytes.len());
+                    value = chunk[i + 1..end].to_string();
+                    i = end + 1;
+                } else {
+                    let end =
+                        chunk[i..].find(|c: char| c.is_whitespace() || c == '>').map(|e| i + e).unwrap_or(bytes.len());
+                    value = chunk[i..end].to_string();
+                    i = end;
+                }
+            }
+            attrs.push((attr, value));
+        }
+        out.push((name.to_ascii_lowercase(), attrs));
+    }
+    out
+}
+
+#[test]
+fn hostile_input_ends_up_inert() {
+    let dir = built(&fixture("xss"), &["--allow-errors"]);
+    let site = dir.path().join("site");
+    let mut problems = Vec::new();
+    for (path, bytes) in files(&site) {
+        let text = String::from_utf8_lossy(&bytes);
+        if text.contains("1337") {
+            problems.push(format!("{path}: a value was evaluated as a template"));
+        }
+        if !path.ends_with(".html") {
+            continue;
+        }
+        for (name, attrs) in tags(&text) {
+            let attr = |n: &str| attrs.iter().find(|(a, _)| a == n).map(|(_, v)| v.as_str());
+            let allowed = match name.as_str() {
+                "script" => attr("src").is_some_and(|s| s.ends_with("static/retrobook.js")),
+                "form" => attr("id") == Some("action-filters"),
+                "svg" => attr("class") == Some("chart-svg"),
+                "iframe" | "object" | "embed" | "math" | "style" | "base" | "frame" | "frameset" => false,
+                "meta" => attr("http-equiv").is_none(),
+                _ => true,
+            };
+            if !allowed {
+                problems.push(format!("{path}: <{name}> {attrs:?}"));
+            }
+            for (a, v) in &attrs {
+                let v = v.replace("&#x3a;", ":").replace("&colon;", ":").trim().to_ascii_lowercase();
+                let url_attr =
+                    matches!(a.as_str(), "href" | "src" | "action" | "formaction" | "xlink:href" | "poster" | "srcset");
+                let bad_url =
+                    ["javascript:", "vbscript:", "data:text", "data:image/svg"].iter().any(|p| v.starts_with(p));
+                if a.starts_with("on") || (url_attr && bad_url) || a == "style" && !v.starts_with("text-align") {
+                    problems.push(format!("{path}: <{name} {a}=\"{v}\">"));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let page = read(&site, "retros/payloads.html");
+    assert!(page.contains("&lt;script&gt;alert("), "the title is shown as text");
+    assert!(page.contains("{{ 7*191 }}"), "template syntax in values is shown literally");
+    assert!(read(&site, "atom.xml").contains("&lt;script&gt;"));
+}
+
+#[test]
+fn base_url_and_sub_paths() {
+    let dir = built(&fixture("clean"), &["--base-url", "https://example.com/retros"]);
+    let site = dir.path().join("site");
+    let sitemap = read(&site, "sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.com/retros/retros/inc-101-cache-failover.html</loc>"), "{sitemap}");
+    assert!(read(&site, "atom.xml").contains("href=\"https://example.com/retros/retros/inc-101-cache-failover.html\""));
+    let retro = read(&site, "retros/inc-101-cache-failover.html");
+    assert!(retro.contains("rel=\"canonical\" href=\"https://example.com/retros/retros/inc-101-cache-failover.html\""));
+    // Internal links are relative: the site works under any sub-path and from disk.
+    assert!(retro.contains("href=\"../static/style.css\"") && retro.contains("href=\"../index.html\""));
+    assert!(!retro.contains("href=\"/"), "no root-absolute internal links");
+}
+
+#[test]
+fn attachments_next_to_retros_are_copied() {
+    let body =
+        valid_retro("With image").replace("Body text.", "![graph](img/graph.png) and [the log](files/log.txt#L3)");
+    let repo = temp_repo(
+        "",
+        &[("retros/a.md", body.as_bytes()), ("retros/img/graph.png", b"\x89PNG"), ("retros/files/log.txt", b"log")],
+    );
+    let dir = built(repo.path(), &[]);
+    let site = dir.path().join("site");
+    assert_eq!(std::fs::read(site.join("attachments/retros/img/graph.png")).unwrap(), b"\x89PNG");
+    let page = read(&site, "retros/a.html");
+    assert!(page.contains("src=\"../attachments/retros/img/graph.png\""), "{page}");
+    assert!(page.contains("href=\"../attachments/retros/files/log.txt#L3\""));
+}
+
+/// One edited retro re-renders its own page, the pages that link to it or
+/// that it links to, its owners' and terms' pages and the aggregates; not
+/// the pages of unrelated retros.
+#[test]
+fn the_page_plan_knows_what_depends_on_a_retro() {
+    use retrobook::render::{Page, Site};
+    let root = fixture("clean");
+    let repo = retrobook::load::load_repo(&root).unwrap();
+    let exists = retrobook::link::on_disk(&root);
+    let graph = retrobook::link::LinkGraph::build(&repo.retros, &exists);
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    let site = Site::new(&root, &repo.config, &repo.retros, &graph, today, None, &exists).unwrap();
+    let index = |id: &str| repo.retros.iter().position(|r| r.id.value == id).unwrap();
+    let (failover, warmup, draft) = (index("inc-101-cache-failover"), index("2025-11-02-cache-warmup"), index("draft"));
+
+    let affected = site.pages_affected_by(warmup);
+    for page in [
+        Page::Retro(warmup),
+        Page::Retro(failover),
+        Page::Home,
+        Page::Actions,
+        Page::Owner("payments".into()),
+        Page::Term("services", "redis-cache".into()),
+        Page::Term("categories", "change-management".into()),
+    ] {
+        assert!(affected.contains(&page), "{page:?} not re-rendered");
+    }
+    assert!(!affected.contains(&Page::Retro(draft)), "an unrelated retro is not re-rendered");
+    assert!(!affected.contains(&Page::Term("services", "checkout".into())));
+    let all: BTreeSet<Page> = site.pages().into_iter().collect();
+    assert!(affected.is_subset(&all), "only pages that exist");
+    // Rendering one page alone gives the bytes a full build writes.
+    let full: BTreeMap<String, Vec<u8>> = site.render_all().unwrap().into_iter().collect();
+    assert_eq!(site.render(&Page::Retro(warmup)).unwrap(), full[&site.path(&Page::Retro(warmup))]);
+}
