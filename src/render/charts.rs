@@ -44,7 +44,7 @@ pub fn insights(retros: &[Retro], config: &Config, today: NaiveDate) -> Insights
 fn svg_open(id: &str, title: &str, height: f64) -> String {
     format!(
         "<svg class=\"chart-svg\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-labelledby=\"{id}-t\" \
-         xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{id}-t\">{}</title>",
+         font-size=\"12\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{id}-t\">{}</title>",
         xml(title)
     )
 }
@@ -72,10 +72,22 @@ fn per_month(retros: &[Retro], config: &Config) -> Chart {
     let shown: Vec<(&(i32, u32), &Vec<usize>)> =
         months.iter().rev().take(36).collect::<Vec<_>>().into_iter().rev().collect();
     let max = shown.iter().map(|(_, c)| c.iter().sum::<usize>()).max().unwrap_or(0).max(1);
-    let (height, top, bottom, left) = (260.0, 16.0, 40.0, 36.0);
+    // Legend on top, bars in the middle, month labels below.
+    let (height, top, bottom, left) = (270.0, 40.0, 28.0, 36.0);
     let plot_h = height - top - bottom;
     let step = (WIDTH - left - 8.0) / shown.len().max(1) as f64;
     let mut svg = svg_open("per-month", "Incidents per month by severity", height);
+    let mut legend_x = left;
+    for (k, s) in severities.iter().enumerate() {
+        let _ = write!(
+            svg,
+            "<rect class=\"s{}\" x=\"{legend_x}\" y=\"8\" width=\"12\" height=\"12\"/><text class=\"axis\" x=\"{:.1}\" y=\"18\">{}</text>",
+            k.min(5),
+            legend_x + 16.0,
+            xml(s)
+        );
+        legend_x += 24.0 + 8.0 * s.chars().count() as f64 + 12.0;
+    }
     for tick in [0, max / 2, max] {
         let y = top + plot_h - plot_h * tick as f64 / max as f64;
         let _ = write!(
@@ -85,6 +97,8 @@ fn per_month(retros: &[Retro], config: &Config) -> Chart {
             y + 4.0
         );
     }
+    // Label every month when few are shown, else every few months.
+    let every = shown.len().div_ceil(12).max(1);
     for (n, ((year, month), counts)) in shown.iter().enumerate() {
         let x = left + step * n as f64 + step * 0.15;
         let mut y = top + plot_h;
@@ -102,22 +116,16 @@ fn per_month(retros: &[Retro], config: &Config) -> Chart {
                 xml(&severities[k])
             );
         }
-        if *month == 1 || n == 0 {
-            let _ = write!(svg, "<text class=\"axis\" x=\"{x:.1}\" y=\"{:.1}\">{year}</text>", height - 12.0);
+        if n % every == 0 {
+            let label =
+                if n == 0 || *month <= every as u32 { format!("{year}-{month:02}") } else { format!("{month:02}") };
+            let _ = write!(
+                svg,
+                "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{label}</text>",
+                x + step * 0.35,
+                height - 8.0
+            );
         }
-    }
-    let mut legend_x = left;
-    for (k, s) in severities.iter().enumerate() {
-        let _ = write!(
-            svg,
-            "<rect class=\"s{}\" x=\"{legend_x}\" y=\"{:.1}\" width=\"10\" height=\"10\"/><text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
-            k.min(5),
-            height - 10.0 - 12.0 + 14.0,
-            legend_x + 14.0,
-            height - 2.0 - 12.0 + 14.0,
-            xml(s)
-        );
-        legend_x += 70.0;
     }
     svg.push_str("</svg>");
     let mut head = vec!["Month".to_string()];
@@ -137,7 +145,14 @@ fn per_month(retros: &[Retro], config: &Config) -> Chart {
 }
 
 /// Horizontal bars: label, value, and an optional CSS class per bar.
-fn bars(id: &str, title: &str, data: &[(String, f64, String)], unit: &str) -> String {
+/// How a bar's value is printed beside it.
+enum Unit {
+    Count,
+    Percent,
+    Minutes,
+}
+
+fn bars(id: &str, title: &str, data: &[(String, f64, String)], unit: Unit) -> String {
     let max = data.iter().map(|d| d.1).fold(0.0, f64::max).max(1.0);
     let (row, left) = (26.0, 200.0);
     let height = row * data.len().max(1) as f64 + 8.0;
@@ -147,7 +162,7 @@ fn bars(id: &str, title: &str, data: &[(String, f64, String)], unit: &str) -> St
         let w = (WIDTH - left - 90.0) * value / max;
         let _ = write!(
             svg,
-            "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text><rect class=\"{}\" x=\"{left}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{:.1}\"/><text class=\"value\" x=\"{:.1}\" y=\"{:.1}\">{}{unit}</text>",
+            "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text><rect class=\"{}\" x=\"{left}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{:.1}\"/><text class=\"value\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
             left - 8.0,
             y + 14.0,
             xml(label),
@@ -155,7 +170,11 @@ fn bars(id: &str, title: &str, data: &[(String, f64, String)], unit: &str) -> St
             row - 8.0,
             left + w + 6.0,
             y + 14.0,
-            format_number(*value),
+            match unit {
+                Unit::Count => format_number(*value),
+                Unit::Percent => format!("{value:.0}%"),
+                Unit::Minutes => super::views::show_duration(chrono::Duration::minutes(*value as i64)),
+            },
         );
     }
     svg.push_str("</svg>");
@@ -182,7 +201,7 @@ fn categories(retros: &[Retro]) -> Chart {
         id: "categories".into(),
         title: "Top contributing-factor categories".into(),
         caption: "How often each category of contributing factor appears across all retrospectives.".into(),
-        svg: bars("categories", "Top contributing-factor categories", &data, ""),
+        svg: bars("categories", "Top contributing-factor categories", &data, Unit::Count),
         table_head: vec!["Category".into(), "Factors".into()],
         table_rows: sorted.iter().map(|(c, n)| vec![c.to_string(), n.to_string()]).collect(),
     }
@@ -217,7 +236,7 @@ fn follow_through(retros: &[Retro], today: NaiveDate) -> Chart {
         caption: format!(
             "Share of all {total} action items by status; overdue items are open or in progress past their due date."
         ),
-        svg: bars("follow-through", "Action-item follow-through", &data, "%"),
+        svg: bars("follow-through", "Action-item follow-through", &data, Unit::Percent),
         table_head: vec!["Status".into(), "Items".into(), "Share".into()],
         table_rows: order
             .iter()
@@ -274,7 +293,7 @@ fn clock(retros: &[Retro], config: &Config) -> Chart {
         caption:
             "Minutes from the start of impact, per severity; incidents with a date but no time of day are left out."
                 .into(),
-        svg: bars("clock", "Median time to detect and to resolve", &data, " min"),
+        svg: bars("clock", "Median time to detect and to resolve", &data, Unit::Minutes),
         table_head: vec!["Severity".into(), "Median time to detect".into(), "Median time to resolve".into()],
         table_rows: rows,
     }

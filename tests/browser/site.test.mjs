@@ -1,0 +1,735 @@
+// Browser tests for a site built by retrobook.
+//
+//   RETROBOOK_SITE=/path/to/built/site node --test site.test.mjs
+//
+// Every check runs twice: once on file:// URLs (the site opened straight from
+// disk) and once over HTTP from a small static server started here on
+// 127.0.0.1. Uses playwright-core with the system Chromium (no browser
+// download) and axe-core for accessibility scans. See README.md.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+// ---------------------------------------------------------------------------
+// Configuration
+
+const SITE_ENV = process.env.RETROBOOK_SITE;
+if (!SITE_ENV) {
+  throw new Error(
+    'RETROBOOK_SITE is not set. Build a site first and point the tests at it, e.g.\n' +
+      '  retrobook --root . build --out /tmp/rb-site\n' +
+      '  RETROBOOK_SITE=/tmp/rb-site node --test site.test.mjs',
+  );
+}
+const SITE = resolve(SITE_ENV);
+if (!existsSync(join(SITE, 'index.html'))) {
+  throw new Error(`RETROBOOK_SITE=${SITE_ENV} does not look like a built site: ${join(SITE, 'index.html')} is missing`);
+}
+
+const CHROMIUM = process.env.RETROBOOK_CHROMIUM || '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) {
+  throw new Error(`Chromium not found at ${CHROMIUM} (install Debian's chromium package, or set RETROBOOK_CHROMIUM)`);
+}
+const LAUNCH = {
+  executablePath: CHROMIUM,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ],
+  timeout: 20_000,
+};
+
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+const TEST = { timeout: 30_000 };
+const ACTION_TIMEOUT = 8_000; // per Playwright action / wait
+const SETTLE_MS = 150; // let late async errors surface after `load`
+const FILTER_WAIT = 4_000; // how long the filter JS gets to react
+
+// The page types every suite checks. A string is a fixed path in the site;
+// `from`/`dir` means "the first link in `from` to a page under `dir`/".
+const PAGES = [
+  ['home', 'index.html'],
+  ['retro list', 'retros/index.html'],
+  ['retro page', { from: 'retros/index.html', dir: 'retros' }],
+  ['action items', 'actions.html'],
+  ['insights', 'insights.html'],
+  ['owner list', 'owners/index.html'],
+  ['owner page', { from: 'owners/index.html', dir: 'owners' }],
+  ['service list', 'services/index.html'],
+  ['service page', { from: 'services/index.html', dir: 'services' }],
+  ['tag list', 'tags/index.html'],
+  ['category list', 'categories/index.html'],
+  ['404 page', '404.html'],
+];
+
+// ---------------------------------------------------------------------------
+// Static server for the HTTP suite
+
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.csv': 'text/csv; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.ico': 'image/x-icon',
+};
+
+function startServer(root) {
+  const server = createServer((req, res) => {
+    const send = (status, file) => {
+      const type = CONTENT_TYPES[extname(file).toLowerCase()] || 'application/octet-stream';
+      res.writeHead(status, {
+        'Content-Type': type,
+        'Content-Length': statSync(file).size,
+        'Cache-Control': 'no-store',
+      });
+      if (req.method === 'HEAD') return res.end();
+      createReadStream(file).pipe(res);
+    };
+    const notFound = () => {
+      const page = join(root, '404.html');
+      if (existsSync(page)) return send(404, page);
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('404 Not Found\n');
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' });
+      return res.end();
+    }
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+    } catch {
+      res.writeHead(400);
+      return res.end();
+    }
+    const file = normalize(join(root, pathname));
+    if (file !== root && !file.startsWith(root + sep)) return notFound();
+    let stat;
+    try {
+      stat = statSync(file);
+    } catch {
+      return notFound();
+    }
+    if (stat.isDirectory()) {
+      if (!pathname.endsWith('/')) {
+        res.writeHead(301, { Location: pathname + '/' });
+        return res.end();
+      }
+      const index = join(file, 'index.html');
+      return existsSync(index) ? send(200, index) : notFound();
+    }
+    return send(200, file);
+  });
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => ok(server));
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+/** Opens a fresh context + page, records console errors and page errors. */
+async function openPage(browser, contextOptions = {}) {
+  const context = await browser.newContext(contextOptions);
+  context.setDefaultTimeout(ACTION_TIMEOUT);
+  context.setDefaultNavigationTimeout(15_000);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const loc = msg.location();
+    const where = loc && loc.url ? ` (${loc.url}${loc.lineNumber ? `:${loc.lineNumber + 1}` : ''})` : '';
+    errors.push(`console.error: ${msg.text()}${where}`);
+  });
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  return { context, page, errors };
+}
+
+async function withPage(browser, contextOptions, fn) {
+  const handle = await openPage(browser, contextOptions);
+  try {
+    return await fn(handle);
+  } finally {
+    await handle.context.close().catch(() => {});
+  }
+}
+
+/** `true` when the element is rendered: no display:none / visibility:hidden on it or above it. */
+function isRendered(el) {
+  if (!el) return false;
+  if (typeof el.checkVisibility === 'function') {
+    return el.checkVisibility({ visibilityProperty: true, checkVisibilityCSS: true });
+  }
+  for (let e = el; e; e = e.parentElement) {
+    const s = getComputedStyle(e);
+    if (s.display === 'none' || s.visibility === 'hidden') return false;
+  }
+  return true;
+}
+
+/** Snapshot of every tr.action-row, in document order. */
+function actionRows(page) {
+  return page.evaluate(() => {
+    const rendered = (el) => el.checkVisibility({ visibilityProperty: true, checkVisibilityCSS: true });
+    return [...document.querySelectorAll('tr.action-row')].map((tr, index) => ({
+      index,
+      visible: rendered(tr),
+      status: tr.dataset.status || '',
+      owner: tr.dataset.owner || '',
+      services: (tr.dataset.services || '').split(/\s+/).filter(Boolean),
+      priority: tr.dataset.priority || '',
+      overdue: tr.dataset.overdue || '',
+      text: tr.textContent.replace(/\s+/g, ' ').trim(),
+    }));
+  });
+}
+
+function ownerGroups(page) {
+  return page.evaluate(() => {
+    const rendered = (el) => el.checkVisibility({ visibilityProperty: true, checkVisibilityCSS: true });
+    return [...document.querySelectorAll('section.owner-group')].map((s) => ({
+      owner: s.dataset.owner || s.querySelector('h2')?.textContent.trim() || '?',
+      visible: rendered(s),
+      visibleRows: [...s.querySelectorAll('tr.action-row')].filter(rendered).length,
+    }));
+  });
+}
+
+const visibleOf = (rows) => rows.filter((r) => r.visible);
+const describeRow = (r) => `#${r.index} [owner=${r.owner} status=${r.status} overdue=${r.overdue}] ${r.text.slice(0, 70)}`;
+const listRows = (rows, max = 5) =>
+  rows.slice(0, max).map((r) => `    ${describeRow(r)}`).join('\n') + (rows.length > max ? `\n    … ${rows.length - max} more` : '');
+
+/** Waits (up to FILTER_WAIT) for a condition on the rows; the caller asserts afterwards with a good message. */
+async function settleRows(page, predicateSource, arg) {
+  await page
+    .waitForFunction(
+      ({ src, arg }) => {
+        const rendered = (el) => el.checkVisibility({ visibilityProperty: true, checkVisibilityCSS: true });
+        const rows = [...document.querySelectorAll('tr.action-row')].map((tr) => ({
+          visible: rendered(tr),
+          status: tr.dataset.status || '',
+          owner: tr.dataset.owner || '',
+          services: (tr.dataset.services || '').split(/\s+/).filter(Boolean),
+          priority: tr.dataset.priority || '',
+          overdue: tr.dataset.overdue || '',
+          text: tr.textContent.replace(/\s+/g, ' ').trim(),
+        }));
+        // eslint-disable-next-line no-new-func
+        return new Function('rows', 'arg', src)(rows, arg);
+      },
+      { src: predicateSource, arg },
+      { timeout: FILTER_WAIT, polling: 50 },
+    )
+    .catch(() => {});
+}
+
+function formatViolations(violations) {
+  return violations
+    .map((v) => {
+      const targets = v.nodes
+        .slice(0, 3)
+        .map((n) => `      ${n.target.map((t) => (Array.isArray(t) ? t.join(' >>> ') : t)).join(' >>> ')}`)
+        .join('\n');
+      const more = v.nodes.length > 3 ? `\n      … ${v.nodes.length - 3} more node(s)` : '';
+      const summary = (v.nodes[0]?.failureSummary || '').split('\n').map((l) => l.trim()).filter(Boolean).slice(1, 2)[0];
+      return (
+        `  - ${v.id} [${v.impact}] ${v.help} (${v.nodes.length} node(s))\n${targets}${more}` +
+        (summary ? `\n      first node: ${summary}` : '') +
+        `\n      ${v.helpUrl}`
+      );
+    })
+    .join('\n');
+}
+
+// ---------------------------------------------------------------------------
+// The suite, run once per transport
+
+function siteSuite(label, setup) {
+  describe(label, () => {
+    let browser;
+    let base; // URL of the site root, ending in '/'
+    let teardown = async () => {};
+    const resolved = new Map();
+
+    before(async () => {
+      ({ base, teardown } = await setup());
+      browser = await chromium.launch(LAUNCH);
+    });
+
+    after(async () => {
+      await browser?.close().catch(() => {});
+      await teardown();
+    });
+
+    const url = (path) => new URL(path, base).href;
+
+    /** Site-relative path of a page from PAGES, resolving "first link" entries with the browser. */
+    async function pagePath(name) {
+      const spec = PAGES.find(([n]) => n === name)[1];
+      if (typeof spec === 'string') return spec;
+      if (!resolved.has(name)) {
+        const found = await withPage(browser, {}, async ({ page }) => {
+          await page.goto(url(spec.from));
+          return page.evaluate(
+            ({ dir, base }) => {
+              for (const a of document.querySelectorAll('main a[href]')) {
+                const u = new URL(a.href);
+                u.hash = '';
+                u.search = '';
+                if (!u.href.startsWith(base)) continue;
+                const rel = u.href.slice(base.length);
+                if (new RegExp(`^${dir}/[^/]+\\.html$`).test(rel) && rel !== `${dir}/index.html`) return rel;
+              }
+              return null;
+            },
+            { dir: spec.dir, base },
+          );
+        });
+        assert.ok(found, `${spec.from} has no link (inside <main>) to a page under ${spec.dir}/`);
+        resolved.set(name, found);
+      }
+      return resolved.get(name);
+    }
+
+    /** Every retro page linked from retros/index.html, in order. */
+    async function retroPaths(page) {
+      await page.goto(url('retros/index.html'));
+      return page.evaluate((base) => {
+        const out = [];
+        for (const a of document.querySelectorAll('main a[href]')) {
+          const u = new URL(a.href);
+          u.hash = '';
+          u.search = '';
+          const rel = u.href.startsWith(base) ? u.href.slice(base.length) : '';
+          if (/^retros\/[^/]+\.html$/.test(rel) && rel !== 'retros/index.html' && !out.includes(rel)) out.push(rel);
+        }
+        return out;
+      }, base);
+    }
+
+    // a. ------------------------------------------------------------------
+    describe('pages load without console errors or page errors', () => {
+      for (const [name] of PAGES) {
+        it(name, TEST, async () => {
+          const path = await pagePath(name);
+          await withPage(browser, {}, async ({ page, errors }) => {
+            const response = await page.goto(url(path));
+            await page.waitForTimeout(SETTLE_MS);
+            if (response && base.startsWith('http')) {
+              assert.equal(response.status(), 200, `${path}: HTTP status`);
+            }
+            assert.ok(await page.locator('h1').first().isVisible(), `${path}: no visible <h1>`);
+            assert.deepEqual(errors, [], `${path} (${label}) logged errors:\n  ${errors.join('\n  ')}`);
+          });
+        });
+      }
+    });
+
+    // b. ------------------------------------------------------------------
+    describe('accessibility: no serious or critical axe violations', () => {
+      for (const scheme of ['light', 'dark']) {
+        for (const [name] of PAGES) {
+          it(`${name} (${scheme})`, TEST, async (t) => {
+            const path = await pagePath(name);
+            await withPage(browser, {}, async ({ page }) => {
+              await page.emulateMedia({ colorScheme: scheme });
+              await page.goto(url(path));
+              await page.addScriptTag({ path: AXE_PATH });
+              const results = await page.evaluate(() =>
+                // eslint-disable-next-line no-undef
+                axe.run(document, { resultTypes: ['violations'] }),
+              );
+              const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+              const minor = results.violations.filter((v) => !blocking.includes(v));
+              if (minor.length) {
+                t.diagnostic(`${path} (${scheme}): ${minor.length} minor/moderate violation(s):\n${formatViolations(minor)}`);
+              }
+              assert.ok(
+                blocking.length === 0,
+                `axe: ${blocking.length} serious/critical violation(s) on ${path} ` +
+                  `(${scheme} mode, ${label}):\n${formatViolations(blocking)}`,
+              );
+            });
+          });
+        }
+      }
+    });
+
+    // c. ------------------------------------------------------------------
+    describe('action-item filters (actions.html)', () => {
+      /** Opens actions.html (optionally with a query) and waits for the filter form to be shown. */
+      async function openActions(page, query = '') {
+        await page.goto(url('actions.html') + query);
+        const form = page.locator('form#action-filters');
+        await form.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => {});
+        assert.ok(
+          await form.isVisible(),
+          'form#action-filters is still hidden: retrobook.js did not remove its `hidden` attribute (filter script missing or broken?)',
+        );
+      }
+
+      async function filterCount(page) {
+        const p = page.locator('p.filter-count');
+        await page
+          .waitForFunction(() => /Showing \d+ of \d+/.test(document.querySelector('p.filter-count')?.textContent || ''), null, {
+            timeout: FILTER_WAIT,
+          })
+          .catch(() => {});
+        const text = ((await p.count()) ? await p.first().textContent() : '') || '';
+        const m = text.match(/Showing (\d+) of (\d+)/);
+        assert.ok(m, `p.filter-count should read "Showing N of M action items", got ${JSON.stringify(text.trim())}`);
+        return { shown: Number(m[1]), total: Number(m[2]), text: text.trim() };
+      }
+
+      const searchParams = (page) => new URL(page.url()).searchParams;
+
+      it('form is revealed and every row is shown before filtering', TEST, async () => {
+        await withPage(browser, {}, async ({ page, errors }) => {
+          await openActions(page);
+          const rows = await actionRows(page);
+          assert.ok(rows.length > 0, 'actions.html has no tr.action-row');
+          const visible = visibleOf(rows);
+          assert.equal(visible.length, rows.length, `with no filter every row should be visible; hidden:\n${listRows(rows.filter((r) => !r.visible))}`);
+          const count = await filterCount(page);
+          assert.equal(count.shown, visible.length, `filter count "${count.text}" vs ${visible.length} visible rows`);
+          assert.equal(count.total, rows.length, `filter count "${count.text}" vs ${rows.length} rows in the page`);
+          assert.deepEqual(errors, [], `errors on actions.html:\n  ${errors.join('\n  ')}`);
+        });
+      });
+
+      it('status "overdue" shows exactly the overdue rows and is kept in the URL', TEST, async () => {
+        await withPage(browser, {}, async ({ page, errors }) => {
+          await openActions(page);
+          const before = visibleOf(await actionRows(page)).length;
+          await page.selectOption('select[name=status]', 'overdue');
+          await settleRows(page, 'const v = rows.filter(r => r.visible); return v.length > 0 && v.every(r => r.overdue === "yes");');
+          const rows = await actionRows(page);
+          const visible = visibleOf(rows);
+          const overdue = rows.filter((r) => r.overdue === 'yes');
+          assert.ok(overdue.length > 0, 'the site has no overdue action items (data-overdue="yes"): cannot test this filter');
+          const wrong = visible.filter((r) => r.overdue !== 'yes');
+          assert.deepEqual(wrong.map(describeRow), [], 'rows still visible with status=overdue that are not overdue');
+          assert.equal(visible.length, overdue.length, `visible rows (${visible.length}, was ${before}) vs rows with data-overdue="yes" (${overdue.length})`);
+          const count = await filterCount(page);
+          assert.equal(count.shown, visible.length, `filter count "${count.text}" vs ${visible.length} visible rows`);
+          await page
+            .waitForFunction(() => new URLSearchParams(location.search).get('status') === 'overdue', null, { timeout: FILTER_WAIT })
+            .catch(() => {});
+          assert.equal(searchParams(page).get('status'), 'overdue', `URL should carry status=overdue, is ${page.url()}`);
+          assert.deepEqual(errors, []);
+        });
+      });
+
+      it('owner filter shows only that owner and hides empty owner groups', TEST, async () => {
+        await withPage(browser, {}, async ({ page, errors }) => {
+          await openActions(page);
+          const owner = await page.$eval('select[name=owner]', (s) => [...s.options].map((o) => o.value).find((v) => v !== ''));
+          assert.ok(owner, 'select[name=owner] has no non-empty option');
+          await page.selectOption('select[name=status]', '');
+          await page.selectOption('select[name=owner]', owner);
+          await settleRows(page, 'const v = rows.filter(r => r.visible); return v.length > 0 && v.every(r => r.owner === arg);', owner);
+          const rows = await actionRows(page);
+          const visible = visibleOf(rows);
+          const mine = rows.filter((r) => r.owner === owner);
+          assert.deepEqual(visible.filter((r) => r.owner !== owner).map(describeRow), [], `rows of other owners visible with owner=${owner}`);
+          assert.equal(visible.length, mine.length, `owner=${owner}, any status: ${visible.length} visible rows vs ${mine.length} rows with data-owner="${owner}"`);
+          const groups = await ownerGroups(page);
+          assert.ok(groups.length > 0, 'actions.html has no section.owner-group');
+          const emptyShown = groups.filter((g) => g.visible && g.visibleRows === 0);
+          assert.deepEqual(emptyShown.map((g) => g.owner), [], 'owner-group sections with no visible rows should be hidden');
+          assert.ok(groups.some((g) => g.visible && g.visibleRows > 0), `no visible owner-group for ${owner}`);
+          const count = await filterCount(page);
+          assert.equal(count.shown, visible.length, `filter count "${count.text}" vs ${visible.length} visible rows`);
+          await page
+            .waitForFunction((o) => new URLSearchParams(location.search).get('owner') === o, owner, { timeout: FILTER_WAIT })
+            .catch(() => {});
+          assert.equal(searchParams(page).get('owner'), owner, `URL should carry owner=${owner}, is ${page.url()}`);
+          assert.deepEqual(errors, []);
+        });
+      });
+
+      it('text filter matches words in the rows, case-insensitively', TEST, async () => {
+        await withPage(browser, {}, async ({ page, errors }) => {
+          await openActions(page);
+          // The longest plain word of the first row's title (first cell, without its links).
+          const word = await page.$eval('tr.action-row td', (td) => {
+            const c = td.cloneNode(true);
+            c.querySelectorAll('a').forEach((a) => a.remove());
+            const words = c.textContent.match(/[A-Za-z]{4,}/g) || [];
+            return words.sort((a, b) => b.length - a.length)[0] || null;
+          });
+          assert.ok(word, 'could not take a word from the first action row');
+          const query = word.toLowerCase() === word ? word.toUpperCase() : word.toLowerCase();
+          await page.fill('input[name=q]', query);
+          await settleRows(
+            page,
+            'const v = rows.filter(r => r.visible); return v.length > 0 && v.every(r => r.text.toLowerCase().includes(arg));',
+            query.toLowerCase(),
+          );
+          await page.waitForTimeout(300); // debounced inputs
+          const rows = await actionRows(page);
+          const visible = visibleOf(rows);
+          assert.ok(visible.length > 0, `no row visible after typing "${query}" (taken from the first row)`);
+          assert.ok(rows[0].visible, `the first row, whose title contains "${word}", is hidden after typing "${query}"`);
+          const wrong = visible.filter((r) => !r.text.toLowerCase().includes(query.toLowerCase()));
+          assert.deepEqual(wrong.map(describeRow), [], `visible rows not containing "${query}"`);
+          const count = await filterCount(page);
+          assert.equal(count.shown, visible.length, `filter count "${count.text}" vs ${visible.length} visible rows`);
+          assert.equal(count.total, rows.length, `filter count "${count.text}" vs ${rows.length} rows`);
+          await page
+            .waitForFunction((q) => (new URLSearchParams(location.search).get('q') || '').toLowerCase() === q, query.toLowerCase(), {
+              timeout: FILTER_WAIT,
+            })
+            .catch(() => {});
+          assert.equal((searchParams(page).get('q') || '').toLowerCase(), query.toLowerCase(), `URL should carry q=${query}, is ${page.url()}`);
+          assert.deepEqual(errors, []);
+        });
+      });
+
+      it('service and priority filters', TEST, async () => {
+        await withPage(browser, {}, async ({ page }) => {
+          await openActions(page);
+          const service = await page.$eval('select[name=service]', (s) => [...s.options].map((o) => o.value).find((v) => v !== ''));
+          assert.ok(service, 'select[name=service] has no non-empty option');
+          await page.selectOption('select[name=service]', service);
+          await settleRows(page, 'const v = rows.filter(r => r.visible); return v.length > 0 && v.every(r => r.services.includes(arg));', service);
+          let rows = await actionRows(page);
+          let visible = visibleOf(rows);
+          assert.deepEqual(visible.filter((r) => !r.services.includes(service)).map(describeRow), [], `rows without service ${service} visible`);
+          assert.equal(visible.length, rows.filter((r) => r.services.includes(service)).length, `service=${service}: visible vs matching rows`);
+
+          await page.selectOption('select[name=service]', '');
+          await page.selectOption('select[name=priority]', 'high');
+          await settleRows(page, 'const v = rows.filter(r => r.visible); return v.length > 0 && v.every(r => r.priority === "high");');
+          rows = await actionRows(page);
+          visible = visibleOf(rows);
+          assert.deepEqual(visible.filter((r) => r.priority !== 'high').map(describeRow), [], 'rows without priority high visible');
+          assert.equal(visible.length, rows.filter((r) => r.priority === 'high').length, 'priority=high: visible vs matching rows');
+        });
+      });
+
+      it('reloading with the query string restores the selection', TEST, async () => {
+        await withPage(browser, {}, async ({ page, errors }) => {
+          await openActions(page);
+          const firstOverdue = (await actionRows(page)).find((r) => r.overdue === 'yes');
+          assert.ok(firstOverdue, 'no overdue row to build a filter from');
+          await page.selectOption('select[name=status]', 'overdue');
+          await page.selectOption('select[name=owner]', firstOverdue.owner);
+          await page
+            .waitForFunction(
+              (o) => {
+                const p = new URLSearchParams(location.search);
+                return p.get('status') === 'overdue' && p.get('owner') === o;
+              },
+              firstOverdue.owner,
+              { timeout: FILTER_WAIT },
+            )
+            .catch(() => {});
+          const filteredUrl = page.url();
+          const params = new URL(filteredUrl).searchParams;
+          assert.equal(params.get('status'), 'overdue', `URL should carry status=overdue, is ${filteredUrl}`);
+          assert.equal(params.get('owner'), firstOverdue.owner, `URL should carry owner=${firstOverdue.owner}, is ${filteredUrl}`);
+          const shownBefore = visibleOf(await actionRows(page)).map((r) => r.index);
+
+          await page.reload();
+          await page.locator('form#action-filters').waitFor({ state: 'visible', timeout: 5_000 }).catch(() => {});
+          assert.equal(await page.inputValue('select[name=status]'), 'overdue', 'status select not restored from the URL');
+          assert.equal(await page.inputValue('select[name=owner]'), firstOverdue.owner, 'owner select not restored from the URL');
+          await settleRows(page, 'return rows.filter(r => r.visible).length === arg;', shownBefore.length);
+          const rows = await actionRows(page);
+          assert.deepEqual(visibleOf(rows).map((r) => r.index), shownBefore, 'after reload a different set of rows is visible');
+          assert.ok(
+            visibleOf(rows).every((r) => r.overdue === 'yes' && r.owner === firstOverdue.owner),
+            `after reload visible rows do not match status=overdue&owner=${firstOverdue.owner}:\n${listRows(visibleOf(rows))}`,
+          );
+
+          // A link with a query, opened fresh, applies it too.
+          await page.goto(url('actions.html') + '?status=done');
+          await page.locator('form#action-filters').waitFor({ state: 'visible', timeout: 5_000 }).catch(() => {});
+          assert.equal(await page.inputValue('select[name=status]'), 'done', 'status select not set from ?status=done');
+          await settleRows(page, 'const v = rows.filter(r => r.visible); return v.every(r => r.status === "done");');
+          const done = await actionRows(page);
+          assert.deepEqual(visibleOf(done).filter((r) => r.status !== 'done').map(describeRow), [], '?status=done shows rows that are not done');
+          assert.equal(visibleOf(done).length, done.filter((r) => r.status === 'done').length, '?status=done: visible vs done rows');
+          assert.deepEqual(errors, []);
+        });
+      });
+
+      it('without JavaScript every row is shown and the form stays hidden', TEST, async () => {
+        await withPage(browser, { javaScriptEnabled: false }, async ({ page }) => {
+          await page.goto(url('actions.html'));
+          const rows = await actionRows(page);
+          assert.ok(rows.length > 0, 'actions.html has no tr.action-row');
+          assert.deepEqual(rows.filter((r) => !r.visible).map(describeRow), [], 'rows hidden without JavaScript');
+          const groups = await ownerGroups(page);
+          assert.deepEqual(groups.filter((g) => !g.visible).map((g) => g.owner), [], 'owner groups hidden without JavaScript');
+          assert.equal(await page.locator('form#action-filters').isVisible(), false, 'form#action-filters is visible without JavaScript');
+        });
+      });
+    });
+
+    // d. ------------------------------------------------------------------
+    describe('links', () => {
+      /** Clicks `link` and waits until the page is at its target (without the fragment). */
+      async function follow(page, link) {
+        const href = await link.evaluate((a) => a.href);
+        const target = href.replace(/#.*$/, '');
+        await link.click();
+        await page.waitForURL((u) => u.href.replace(/#.*$/, '') === target, { waitUntil: 'load' });
+        return target;
+      }
+
+      it('retro list → first retro page', TEST, async () => {
+        await withPage(browser, {}, async ({ page, errors }) => {
+          const expected = url(await pagePath('retro page'));
+          await page.goto(url('retros/index.html'));
+          const links = page.locator('main a[href]');
+          const i = await links.evaluateAll((as, exp) => as.findIndex((a) => a.href.replace(/#.*$/, '') === exp), expected);
+          assert.ok(i >= 0, `no link to ${expected} in retros/index.html`);
+          const link = links.nth(i);
+          const landed = await follow(page, link);
+          assert.equal(landed, expected);
+          assert.ok(await page.locator('h1#retro-title').isVisible(), `${landed} has no visible h1#retro-title`);
+          assert.deepEqual(errors, []);
+        });
+      });
+
+      it('"Related retrospectives" link → another retro page', TEST, async () => {
+        await withPage(browser, {}, async ({ page, errors }) => {
+          const candidates = await retroPaths(page);
+          assert.ok(candidates.length > 0, 'retros/index.html links to no retro page');
+          let from = null;
+          for (const path of candidates) {
+            await page.goto(url(path));
+            if (await page.locator('#related a[href]').count()) {
+              from = path;
+              break;
+            }
+          }
+          assert.ok(from, `none of the ${candidates.length} retro pages has a link in a #related section`);
+          const link = page.locator('#related ul.related a[href], #related a[href]').first();
+          const landed = await follow(page, link);
+          assert.notEqual(landed, url(from), `the first related link of ${from} points to itself`);
+          assert.match(landed.slice(base.length), /^retros\/[^/]+\.html$/, `related link of ${from} leads outside retros/: ${landed}`);
+          assert.ok(await page.locator('h1#retro-title').isVisible(), `${landed} (related from ${from}) has no visible h1#retro-title`);
+          assert.deepEqual(errors, []);
+        });
+      });
+
+      it('home page "open action items" stat → actions.html', TEST, async () => {
+        await withPage(browser, {}, async ({ page, errors }) => {
+          await page.goto(url('index.html'));
+          const link = page.getByRole('link', { name: /open action items/i }).first();
+          assert.ok(await link.count(), 'index.html has no link named "… open action items"');
+          const landed = await follow(page, link);
+          assert.equal(landed, url('actions.html'));
+          assert.ok(await page.locator('tr.action-row').count(), 'landed on actions.html without action rows');
+          assert.deepEqual(errors, []);
+        });
+      });
+    });
+
+    // e. ------------------------------------------------------------------
+    describe('print stylesheet', () => {
+      it('retro page hides the site navigation and keeps the title', TEST, async () => {
+        await withPage(browser, {}, async ({ page }) => {
+          const path = await pagePath('retro page');
+          await page.goto(url(path));
+          const state = () =>
+            page.evaluate((renderedSrc) => {
+              const rendered = new Function(`return ${renderedSrc}`)();
+              const nav = document.querySelector('nav.site-nav');
+              const h1 = document.querySelector('main h1');
+              const s = nav && getComputedStyle(nav);
+              return {
+                hasNav: !!nav,
+                navShown: rendered(nav),
+                navStyle: s ? `display:${s.display}; visibility:${s.visibility}` : null,
+                hasH1: !!h1,
+                h1Shown: rendered(h1) && h1.getBoundingClientRect().height > 0,
+              };
+            }, isRendered.toString());
+          const screen = await state();
+          assert.ok(screen.hasNav, `${path} has no nav.site-nav`);
+          assert.ok(screen.navShown, `nav.site-nav should be visible on screen (${screen.navStyle})`);
+          await page.emulateMedia({ media: 'print' });
+          const print = await state();
+          assert.equal(print.navShown, false, `nav.site-nav is still shown in print (${print.navStyle})`);
+          assert.ok(print.hasH1 && print.h1Shown, `${path}: main h1 is not visible in print`);
+        });
+      });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------
+
+siteSuite('file:// URLs', async () => ({
+  base: pathToFileURL(SITE).href.replace(/\/?$/, '/'),
+  teardown: async () => {},
+}));
+
+siteSuite('HTTP (local static server)', async () => {
+  const server = await startServer(SITE);
+  const { port } = server.address();
+  return {
+    base: `http://127.0.0.1:${port}/`,
+    teardown: () =>
+      new Promise((ok) => {
+        server.closeAllConnections?.();
+        server.close(() => ok());
+      }),
+  };
+});
+
+describe('HTTP server serves 404.html for missing pages', () => {
+  let server;
+  let base;
+  before(async () => {
+    server = await startServer(SITE);
+    base = `http://127.0.0.1:${server.address().port}/`;
+  });
+  after(() => new Promise((ok) => { server.closeAllConnections?.(); server.close(() => ok()); }));
+
+  it('missing page → status 404 with the 404 page', TEST, async () => {
+    const res = await fetch(base + 'no-such-page.html');
+    assert.equal(res.status, 404);
+    assert.match(res.headers.get('content-type') || '', /^text\/html/);
+    const body = await res.text();
+    assert.match(body, /<h1[^>]*>/, 'the 404 response has no <h1>');
+  });
+
+  it('content types', TEST, async () => {
+    for (const [path, type] of [
+      ['index.html', 'text/html'],
+      ['static/style.css', 'text/css'],
+      ['static/retrobook.js', 'text/javascript'],
+    ]) {
+      const res = await fetch(base + path);
+      assert.equal(res.status, 200, path);
+      assert.match(res.headers.get('content-type') || '', new RegExp(`^${type.replace('/', '\\/')}`), path);
+      await res.arrayBuffer();
+    }
+  });
+});
