@@ -1,0 +1,42 @@
+//! Runs the browser tests (tests/browser/, Playwright driving Debian's
+//! Chromium) against this repository's example site, built fresh.
+//!
+//! They need `chromium` and `npm ci` in tests/browser. Under CI (`CI` set)
+//! or with `RETROBOOK_BROWSER_TESTS=1` a missing piece is a failure;
+//! elsewhere the test says what is missing and passes, so `cargo test`
+//! works on a machine without a browser.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn browser_suite_passes_on_the_example_site() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let required = std::env::var_os("CI").is_some() || std::env::var_os("RETROBOOK_BROWSER_TESTS").is_some();
+    let missing: Vec<&str> = [
+        (!Path::new("/usr/bin/chromium").exists()).then_some("/usr/bin/chromium (apt-get install chromium)"),
+        (!dir.join("node_modules/playwright-core").exists()).then_some("tests/browser/node_modules (npm ci in tests/browser)"),
+        Command::new("node").arg("--version").output().is_err().then_some("node"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !missing.is_empty() {
+        assert!(!required, "browser tests required but missing: {}", missing.join(", "));
+        eprintln!("skipping browser tests; missing: {}", missing.join(", "));
+        return;
+    }
+
+    let site = tempfile::tempdir().unwrap();
+    let out = site.path().join("site");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let build = common::retrobook(root, &["build", "--today", "2026-11-27", "--out", out.to_str().unwrap()]).output().unwrap();
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+
+    let run = Command::new("node").args(["--test", "site.test.mjs"]).current_dir(&dir).env("RETROBOOK_SITE", &out).output().unwrap();
+    let report = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    assert!(run.status.success(), "browser tests failed:\n{report}");
+    eprintln!("{}", report.lines().filter(|l| l.starts_with("# ")).collect::<Vec<_>>().join("\n"));
+}
