@@ -56,7 +56,7 @@ const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const TEST = { timeout: 30_000 };
 const ACTION_TIMEOUT = 8_000; // per Playwright action / wait
 const SETTLE_MS = 150; // let late async errors surface after `load`
-const FILTER_WAIT = 4_000; // how long the filter JS gets to react
+const FILTER_WAIT = 2_500; // how long the filter JS gets to react
 const FORM_WAIT = 1_500; // the deferred script has run by `load`; a little slack on top
 const PARALLEL = 3; // pages scanned at once within one browser (2-core machines)
 
@@ -179,19 +179,6 @@ async function withPage(browser, contextOptions, fn) {
   }
 }
 
-/** `true` when the element is rendered: no display:none / visibility:hidden on it or above it. */
-function isRendered(el) {
-  if (!el) return false;
-  if (typeof el.checkVisibility === 'function') {
-    return el.checkVisibility({ visibilityProperty: true, checkVisibilityCSS: true });
-  }
-  for (let e = el; e; e = e.parentElement) {
-    const s = getComputedStyle(e);
-    if (s.display === 'none' || s.visibility === 'hidden') return false;
-  }
-  return true;
-}
-
 /** Snapshot of every tr.action-row, in document order. */
 function actionRows(page) {
   return page.evaluate(() => {
@@ -225,28 +212,17 @@ const describeRow = (r) => `#${r.index} [owner=${r.owner} status=${r.status} ove
 const listRows = (rows, max = 5) =>
   rows.slice(0, max).map((r) => `    ${describeRow(r)}`).join('\n') + (rows.length > max ? `\n    … ${rows.length - max} more` : '');
 
-/** Waits (up to FILTER_WAIT) for a condition on the rows; the caller asserts afterwards with a good message. */
-async function settleRows(page, predicateSource, arg) {
-  await page
-    .waitForFunction(
-      ({ src, arg }) => {
-        const rendered = (el) => el.checkVisibility({ visibilityProperty: true, checkVisibilityCSS: true });
-        const rows = [...document.querySelectorAll('tr.action-row')].map((tr) => ({
-          visible: rendered(tr),
-          status: tr.dataset.status || '',
-          owner: tr.dataset.owner || '',
-          services: (tr.dataset.services || '').split(/\s+/).filter(Boolean),
-          priority: tr.dataset.priority || '',
-          overdue: tr.dataset.overdue || '',
-          text: tr.textContent.replace(/\s+/g, ' ').trim(),
-        }));
-        // eslint-disable-next-line no-new-func
-        return new Function('rows', 'arg', src)(rows, arg);
-      },
-      { src: predicateSource, arg },
-      { timeout: FILTER_WAIT, polling: 50 },
-    )
-    .catch(() => {});
+/**
+ * Polls the rows (up to FILTER_WAIT) until `predicate(visibleRows, allRows)` holds;
+ * the caller then asserts on a fresh snapshot with a descriptive message.
+ */
+async function settleRows(page, predicate) {
+  const deadline = Date.now() + FILTER_WAIT;
+  for (;;) {
+    const rows = await actionRows(page);
+    if (predicate(visibleOf(rows), rows) || Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 function formatViolations(violations) {
@@ -357,7 +333,8 @@ function siteSuite(label, setup) {
         for (const [name] of PAGES) {
           it(`${name} (${scheme})`, TEST, async (t) => {
             const path = await pagePath(name);
-            await withPage(browser, {}, async ({ page }) => {
+            // bypassCSP: axe is injected as an inline script, which a site CSP would block.
+            await withPage(browser, { bypassCSP: true }, async ({ page }) => {
               await page.emulateMedia({ colorScheme: scheme });
               await page.goto(url(path));
               await page.addScriptTag({ path: AXE_PATH });
@@ -443,7 +420,7 @@ function siteSuite(label, setup) {
           await openActions(page);
           const before = visibleOf(await actionRows(page)).length;
           await page.selectOption('select[name=status]', 'overdue');
-          await settleRows(page, 'const v = rows.filter(r => r.visible); return v.length > 0 && v.every(r => r.overdue === "yes");');
+          await settleRows(page, (v) => v.length > 0 && v.every((r) => r.overdue === 'yes'));
           const rows = await actionRows(page);
           const visible = visibleOf(rows);
           const overdue = rows.filter((r) => r.overdue === 'yes');
@@ -468,7 +445,7 @@ function siteSuite(label, setup) {
           assert.ok(owner, 'select[name=owner] has no non-empty option');
           await page.selectOption('select[name=status]', '');
           await page.selectOption('select[name=owner]', owner);
-          await settleRows(page, 'const v = rows.filter(r => r.visible); return v.length > 0 && v.every(r => r.owner === arg);', owner);
+          await settleRows(page, (v) => v.length > 0 && v.every((r) => r.owner === owner));
           const rows = await actionRows(page);
           const visible = visibleOf(rows);
           const mine = rows.filter((r) => r.owner === owner);
@@ -502,11 +479,7 @@ function siteSuite(label, setup) {
           assert.ok(word, 'could not take a word from the first action row');
           const query = word.toLowerCase() === word ? word.toUpperCase() : word.toLowerCase();
           await page.fill('input[name=q]', query);
-          await settleRows(
-            page,
-            'const v = rows.filter(r => r.visible); return v.length > 0 && v.every(r => r.text.toLowerCase().includes(arg));',
-            query.toLowerCase(),
-          );
+          await settleRows(page, (v) => v.length > 0 && v.every((r) => r.text.toLowerCase().includes(query.toLowerCase())));
           await page.waitForTimeout(300); // debounced inputs
           const rows = await actionRows(page);
           const visible = visibleOf(rows);
@@ -533,7 +506,7 @@ function siteSuite(label, setup) {
           const service = await page.$eval('select[name=service]', (s) => [...s.options].map((o) => o.value).find((v) => v !== ''));
           assert.ok(service, 'select[name=service] has no non-empty option');
           await page.selectOption('select[name=service]', service);
-          await settleRows(page, 'const v = rows.filter(r => r.visible); return v.length > 0 && v.every(r => r.services.includes(arg));', service);
+          await settleRows(page, (v) => v.length > 0 && v.every((r) => r.services.includes(service)));
           let rows = await actionRows(page);
           let visible = visibleOf(rows);
           assert.deepEqual(visible.filter((r) => !r.services.includes(service)).map(describeRow), [], `rows without service ${service} visible`);
@@ -541,7 +514,7 @@ function siteSuite(label, setup) {
 
           await page.selectOption('select[name=service]', '');
           await page.selectOption('select[name=priority]', 'high');
-          await settleRows(page, 'const v = rows.filter(r => r.visible); return v.length > 0 && v.every(r => r.priority === "high");');
+          await settleRows(page, (v) => v.length > 0 && v.every((r) => r.priority === 'high'));
           rows = await actionRows(page);
           visible = visibleOf(rows);
           assert.deepEqual(visible.filter((r) => r.priority !== 'high').map(describeRow), [], 'rows without priority high visible');
@@ -576,7 +549,7 @@ function siteSuite(label, setup) {
           await page.locator('form#action-filters').waitFor({ state: 'visible', timeout: FORM_WAIT }).catch(() => {});
           assert.equal(await page.inputValue('select[name=status]'), 'overdue', 'status select not restored from the URL');
           assert.equal(await page.inputValue('select[name=owner]'), firstOverdue.owner, 'owner select not restored from the URL');
-          await settleRows(page, 'return rows.filter(r => r.visible).length === arg;', shownBefore.length);
+          await settleRows(page, (v) => v.length === shownBefore.length);
           const rows = await actionRows(page);
           assert.deepEqual(visibleOf(rows).map((r) => r.index), shownBefore, 'after reload a different set of rows is visible');
           assert.ok(
@@ -588,7 +561,7 @@ function siteSuite(label, setup) {
           await page.goto(url('actions.html') + '?status=done');
           await page.locator('form#action-filters').waitFor({ state: 'visible', timeout: FORM_WAIT }).catch(() => {});
           assert.equal(await page.inputValue('select[name=status]'), 'done', 'status select not set from ?status=done');
-          await settleRows(page, 'const v = rows.filter(r => r.visible); return v.every(r => r.status === "done");');
+          await settleRows(page, (v) => v.every((r) => r.status === 'done'));
           const done = await actionRows(page);
           assert.deepEqual(visibleOf(done).filter((r) => r.status !== 'done').map(describeRow), [], '?status=done shows rows that are not done');
           assert.equal(visibleOf(done).length, done.filter((r) => r.status === 'done').length, '?status=done: visible vs done rows');
@@ -677,8 +650,15 @@ function siteSuite(label, setup) {
           const path = await pagePath('retro page');
           await page.goto(url(path));
           const state = () =>
-            page.evaluate((renderedSrc) => {
-              const rendered = new Function(`return ${renderedSrc}`)();
+            page.evaluate(() => {
+              const rendered = (el) => {
+                if (!el) return false;
+                for (let e = el; e; e = e.parentElement) {
+                  const cs = getComputedStyle(e);
+                  if (cs.display === 'none' || cs.visibility === 'hidden') return false;
+                }
+                return el.checkVisibility({ visibilityProperty: true, checkVisibilityCSS: true });
+              };
               const nav = document.querySelector('nav.site-nav');
               const h1 = document.querySelector('main h1');
               const s = nav && getComputedStyle(nav);
@@ -689,7 +669,7 @@ function siteSuite(label, setup) {
                 hasH1: !!h1,
                 h1Shown: rendered(h1) && h1.getBoundingClientRect().height > 0,
               };
-            }, isRendered.toString());
+            });
           const screen = await state();
           assert.ok(screen.hasNav, `${path} has no nav.site-nav`);
           assert.ok(screen.navShown, `nav.site-nav should be visible on screen (${screen.navStyle})`);
