@@ -43,6 +43,72 @@ pub enum Command {
     Check(CheckArgs),
     /// Check, then build the static site
     Build(BuildArgs),
+    /// Create book.toml, retros/ with an example, and .gitignore
+    Init(InitArgs),
+    /// Start a new retro from the template (never overwrites)
+    New(NewArgs),
+    /// List action items across retros: a stand-up view
+    Actions(ActionsArgs),
+    /// Print the JSON Schema of the front matter, for editors
+    Schema,
+    /// Print shell completions
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to set up (default: the current one)
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The retro's title
+    pub title: String,
+    /// Severity (default: the middle one of [retro].severities)
+    #[arg(long)]
+    pub severity: Option<String>,
+    /// Date the incident started (default: today); also the file name prefix
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<NaiveDate>,
+    /// Folder to write to (default: the source folder, or its year folder)
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ActionsArgs {
+    /// Only this owner's items
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Only items of retros that involve this service
+    #[arg(long)]
+    pub service: Option<String>,
+    /// Only these statuses (open, in-progress, done, wont-do, pending; comma-separated)
+    #[arg(long)]
+    pub status: Vec<String>,
+    /// Only overdue items
+    #[arg(long)]
+    pub overdue: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ActionsFormat::Table)]
+    pub format: ActionsFormat,
+    /// The date overdue is judged against (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ActionsFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

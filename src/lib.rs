@@ -16,4 +16,5 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod schema;
 pub mod text;

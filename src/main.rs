@@ -8,6 +8,11 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => cmd::check::run(args, &cli.global),
         Command::Build(args) => cmd::build::run(args, &cli.global),
+        Command::Init(args) => cmd::scaffold::init(args, &cli.global),
+        Command::New(args) => cmd::scaffold::new(args, &cli.global),
+        Command::Actions(args) => cmd::actions::run(args, &cli.global),
+        Command::Schema => cmd::schema::schema(&cli.global),
+        Command::Completions(args) => cmd::schema::completions(args),
     };
     match result {
         Ok(code) => code,

@@ -17,7 +17,8 @@ fn browser_suite_passes_on_the_example_site() {
     let required = std::env::var_os("CI").is_some() || std::env::var_os("RETROBOOK_BROWSER_TESTS").is_some();
     let missing: Vec<&str> = [
         (!Path::new("/usr/bin/chromium").exists()).then_some("/usr/bin/chromium (apt-get install chromium)"),
-        (!dir.join("node_modules/playwright-core").exists()).then_some("tests/browser/node_modules (npm ci in tests/browser)"),
+        (!dir.join("node_modules/playwright-core").exists())
+            .then_some("tests/browser/node_modules (npm ci in tests/browser)"),
         Command::new("node").arg("--version").output().is_err().then_some("node"),
     ]
     .into_iter()
@@ -32,10 +33,16 @@ fn browser_suite_passes_on_the_example_site() {
     let site = tempfile::tempdir().unwrap();
     let out = site.path().join("site");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let build = common::retrobook(root, &["build", "--today", "2026-11-27", "--out", out.to_str().unwrap()]).output().unwrap();
+    let build =
+        common::retrobook(root, &["build", "--today", "2026-11-27", "--out", out.to_str().unwrap()]).output().unwrap();
     assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
 
-    let run = Command::new("node").args(["--test", "site.test.mjs"]).current_dir(&dir).env("RETROBOOK_SITE", &out).output().unwrap();
+    let run = Command::new("node")
+        .args(["--test", "site.test.mjs"])
+        .current_dir(&dir)
+        .env("RETROBOOK_SITE", &out)
+        .output()
+        .unwrap();
     let report = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
     assert!(run.status.success(), "browser tests failed:\n{report}");
     eprintln!("{}", report.lines().filter(|l| l.starts_with("# ")).collect::<Vec<_>>().join("\n"));

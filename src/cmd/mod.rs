@@ -1,7 +1,10 @@
 //! One driver per subcommand: each runs the pipeline stages it needs.
 
+pub mod actions;
 pub mod build;
 pub mod check;
+pub mod scaffold;
+pub mod schema;
 
 use crate::cli::{ColorChoice, Global};
 use crate::config::find_root;

@@ -150,11 +150,31 @@ function startServer(root) {
 // ---------------------------------------------------------------------------
 // Helpers
 
-/** Opens a fresh context + page, records console errors and page errors. */
+// One context per browser and set of options, shared by the tests (a new page
+// each); a fresh context per test costs a renderer start, which adds up on 2 cores.
+// The site keeps its filter state in the URL only, so sharing is safe.
+const sharedContexts = new WeakMap();
+
+function contextFor(browser, contextOptions) {
+  if (!sharedContexts.has(browser)) sharedContexts.set(browser, new Map());
+  const byKey = sharedContexts.get(browser);
+  const key = JSON.stringify(contextOptions);
+  if (!byKey.has(key)) {
+    byKey.set(
+      key,
+      browser.newContext(contextOptions).then((context) => {
+        context.setDefaultTimeout(ACTION_TIMEOUT);
+        context.setDefaultNavigationTimeout(15_000);
+        return context;
+      }),
+    );
+  }
+  return byKey.get(key);
+}
+
+/** Opens a new page, records console errors and uncaught page errors. */
 async function openPage(browser, contextOptions = {}) {
-  const context = await browser.newContext(contextOptions);
-  context.setDefaultTimeout(ACTION_TIMEOUT);
-  context.setDefaultNavigationTimeout(15_000);
+  const context = await contextFor(browser, contextOptions);
   const page = await context.newPage();
   const errors = [];
   page.on('console', (msg) => {
@@ -175,7 +195,7 @@ async function withPage(browser, contextOptions, fn) {
   try {
     return await fn(handle);
   } finally {
-    await handle.context.close().catch(() => {});
+    await handle.page.close().catch(() => {});
   }
 }
 

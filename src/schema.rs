@@ -1,0 +1,222 @@
+//! The JSON Schema of the front matter, for editors' YAML language servers
+//! (`retrobook schema`). The types below exist only to describe the format;
+//! a unit test keeps their keys equal to the keys the loader accepts.
+
+use crate::config::Config;
+use schemars::JsonSchema;
+use serde_json::Value;
+
+/// An RFC 3339 timestamp with offset, or a date alone.
+const WHEN: &str = r"^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2}))?$";
+const DATE: &str = r"^\d{4}-\d{2}-\d{2}$";
+const SLUG: &str = r"^[a-z0-9][a-z0-9._-]*$";
+const ID: &str = r"^[A-Za-z0-9][A-Za-z0-9._-]*$";
+
+/// The YAML front matter of a retrospective.
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "retrobook retrospective front matter")]
+struct FrontMatter {
+    /// One line.
+    title: String,
+    /// Defaults to the file stem; unique across the repository.
+    #[schemars(regex(pattern = ID))]
+    id: Option<String>,
+    status: Status,
+    /// One of `[retro].severities` in book.toml.
+    severity: String,
+    /// When impact began: RFC 3339 with offset, or a date alone.
+    #[schemars(regex(pattern = WHEN))]
+    started_at: String,
+    #[schemars(regex(pattern = WHEN))]
+    detected_at: Option<String>,
+    #[schemars(regex(pattern = WHEN))]
+    mitigated_at: Option<String>,
+    #[schemars(regex(pattern = WHEN))]
+    resolved_at: Option<String>,
+    #[schemars(length(min = 1))]
+    authors: Vec<String>,
+    attendees: Option<Vec<String>>,
+    facilitator: Option<String>,
+    reviewers: Option<Vec<String>>,
+    services: Option<Vec<Slug>>,
+    teams: Option<Vec<Slug>>,
+    tags: Option<Vec<Slug>>,
+    /// Ids of related retros.
+    related: Option<Vec<Id>>,
+    /// One paragraph of Markdown; required once in-review or published.
+    summary: Option<String>,
+    /// The customer-visible effect; required once in-review or published.
+    impact: Option<String>,
+    /// Nothing broke for users, but it nearly did.
+    near_miss: Option<bool>,
+    links: Option<Vec<Link>>,
+    contributing_factors: Option<Vec<Factor>>,
+    timeline: Option<Vec<TimelineEntry>>,
+    /// The id of an earlier retro of the same failure.
+    #[schemars(regex(pattern = ID))]
+    recurrence_of: Option<String>,
+    action_items: Option<Vec<ActionItem>>,
+}
+
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(transparent)]
+struct Slug(#[schemars(regex(pattern = SLUG))] String);
+
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(transparent)]
+struct Id(#[schemars(regex(pattern = ID))] String);
+
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+enum Status {
+    Draft,
+    InReview,
+    Published,
+}
+
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct Link {
+    title: String,
+    url: String,
+}
+
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct Factor {
+    #[schemars(regex(pattern = SLUG))]
+    id: String,
+    /// One of `[retro].factor_categories` in book.toml.
+    category: String,
+    description: String,
+    /// `false` for a background condition no action can address.
+    actionable: Option<bool>,
+}
+
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct TimelineEntry {
+    #[schemars(regex(pattern = WHEN))]
+    at: String,
+    event: String,
+    kind: Option<TimelineKind>,
+    /// The time is a guess.
+    approximate: Option<bool>,
+}
+
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+enum TimelineKind {
+    Trigger,
+    Detection,
+    Escalation,
+    Investigation,
+    Mitigation,
+    Resolution,
+    Communication,
+    Note,
+}
+
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ActionItem {
+    /// Unique within the retro; link to it as `[[retro-id#item-id]]`.
+    #[schemars(regex(pattern = ID))]
+    id: String,
+    title: String,
+    /// A person or a team. Required: CI fails on a remediation without one.
+    #[schemars(length(min = 1))]
+    owner: String,
+    status: ActionStatus,
+    #[schemars(regex(pattern = DATE))]
+    due: Option<String>,
+    kind: Option<ActionKind>,
+    priority: Option<Priority>,
+    /// Ids of this retro's contributing factors.
+    factors: Option<Vec<Slug>>,
+    /// The tracker issue (http or https).
+    #[schemars(regex(pattern = "^https?://"))]
+    link: Option<String>,
+    #[schemars(regex(pattern = DATE))]
+    completed_at: Option<String>,
+}
+
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+enum ActionStatus {
+    Open,
+    InProgress,
+    Done,
+    WontDo,
+}
+
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+enum ActionKind {
+    Prevent,
+    Mitigate,
+    Detect,
+    Investigate,
+    Process,
+}
+
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+enum Priority {
+    High,
+    Medium,
+    Low,
+}
+
+/// The schema, with this repository's severities and factor categories.
+pub fn front_matter_schema(config: &Config) -> Value {
+    let mut schema = serde_json::to_value(schemars::schema_for!(FrontMatter)).expect("a schema is JSON");
+    schema["properties"]["severity"]["enum"] = config.retro.severities.clone().into();
+    if !config.retro.factor_categories.is_empty() {
+        schema["$defs"]["Factor"]["properties"]["category"]["enum"] = config.retro.factor_categories.clone().into();
+    }
+    schema
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::fields::{ACTION_KEYS, FACTOR_KEYS, LINK_KEYS, RETRO_KEYS, TIMELINE_KEYS};
+
+    fn keys(v: &Value) -> Vec<String> {
+        let mut k: Vec<String> = v["properties"].as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    }
+
+    fn sorted(list: &[&str]) -> Vec<String> {
+        let mut k: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+        k.sort();
+        k
+    }
+
+    #[test]
+    fn schema_keys_are_the_loaders_keys() {
+        let schema = front_matter_schema(&Config::default());
+        assert_eq!(keys(&schema), sorted(RETRO_KEYS));
+        assert_eq!(keys(&schema["$defs"]["Factor"]), sorted(FACTOR_KEYS));
+        assert_eq!(keys(&schema["$defs"]["TimelineEntry"]), sorted(TIMELINE_KEYS));
+        assert_eq!(keys(&schema["$defs"]["ActionItem"]), sorted(ACTION_KEYS));
+        assert_eq!(keys(&schema["$defs"]["Link"]), sorted(LINK_KEYS));
+        assert_eq!(schema["properties"]["severity"]["enum"][0], "SEV1");
+        assert_eq!(schema["additionalProperties"], false);
+    }
+}

@@ -1,0 +1,157 @@
+//! The author's commands: `init`, `new`, `actions`, `schema`, `completions`.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+fn run_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("retrobook")
+        .unwrap()
+        .current_dir(dir)
+        .env("RETROBOOK_AUTHOR", "alice")
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn init_scaffolds_a_repo_that_checks_and_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["init", "book"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let book = dir.path().join("book");
+    assert!(book.join("book.toml").is_file() && book.join(".gitignore").is_file());
+    assert!(std::fs::read_to_string(book.join(".gitignore")).unwrap().contains("/site/"));
+    let retros: Vec<_> = std::fs::read_dir(book.join("retros")).unwrap().collect();
+    assert_eq!(retros.len(), 1);
+
+    let (code, findings) = check_json(&book, &[]);
+    assert_eq!((code, findings.len()), (0, 0), "the example is clean: {findings:#?}");
+    assert!(run_in(&book, &["build", "-q"]).status.success());
+    assert!(book.join("site/index.html").is_file());
+
+    let again = run_in(dir.path(), &["init", "book"]);
+    assert_eq!(again.status.code(), Some(2), "refuses a folder with a book.toml");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already has a book.toml"));
+}
+
+#[test]
+fn new_writes_a_dated_slugged_draft_and_never_overwrites() {
+    let repo = temp_repo("[retro]\nseverities = [\"SEV1\", \"SEV2\", \"SEV3\"]\n", &[]);
+    let root = repo.path();
+    let out =
+        run_in(root, &["new", "Checkout: 502s after \"deploy\" #42", "--date", "2026-11-20", "--severity", "SEV1"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(printed.ends_with("retros/2026-11-20-checkout-502s-after-deploy-42.md"), "{printed}");
+    let text = std::fs::read_to_string(&printed).unwrap();
+    assert!(text.contains("title: \"Checkout: 502s after \\\"deploy\\\" #42\""), "{text}");
+    assert!(
+        text.contains("severity: SEV1") && text.contains("started_at: 2026-11-20") && text.contains("authors: [alice]")
+    );
+    let (code, findings) = check_json(root, &[]);
+    assert_eq!((code, findings.len()), (0, 0), "a new draft checks clean: {findings:#?}");
+
+    std::fs::write(&printed, "mine").unwrap();
+    let again = run_in(root, &["new", "Checkout: 502s after \"deploy\" #42", "--date", "2026-11-20"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&printed).unwrap(), "mine", "never overwritten");
+
+    let bad = run_in(root, &["new", "X", "--severity", "SEV9"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn new_uses_the_repos_template_dir_and_year_folders() {
+    let repo = temp_repo(
+        "",
+        &[
+            ("retros/2025/old.md", valid_retro("Old").as_bytes()),
+            ("templates/retro.md", b"---\ntitle: {{ title }}\n---\nOur own template, {{ date }}.\n"),
+        ],
+    );
+    let root = repo.path();
+    let out = run_in(root, &["new", "Disk full", "--date", "2026-02-03"]);
+    let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(path.ends_with("retros/2026/2026-02-03-disk-full.md"), "files by year like the repo: {path}");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "---\ntitle: \"Disk full\"\n---\nOur own template, 2026-02-03.\n"
+    );
+    let out = run_in(root, &["new", "Elsewhere", "--dir", "retros/misc", "--date", "2026-02-03"]);
+    assert!(String::from_utf8_lossy(&out.stdout).trim().ends_with("retros/misc/2026-02-03-elsewhere.md"));
+}
+
+#[test]
+fn actions_lists_filters_and_formats() {
+    let root = fixture("clean");
+    let out = retrobook(&root, &["actions", "--today", "2026-11-27"]).output().unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("DUE") && lines[0].contains("OWNER") && lines[0].contains("TITLE"), "{table}");
+    assert_eq!(lines.len(), 1 + 3 + 1, "{table}");
+    // Columns line up: every row has OWNER where the header has it.
+    let owner_col = lines[0].find("OWNER").unwrap();
+    assert!(lines[1..4].iter().all(|l| l[owner_col - 2..owner_col].trim().is_empty()), "{table}");
+
+    let json = |args: &[&str]| -> Vec<serde_json::Value> {
+        let mut all = vec!["actions", "--format", "json", "--today", "2027-06-01"];
+        all.extend_from_slice(args);
+        let out = retrobook(&root, &all).output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["action_items"].as_array().unwrap().clone()
+    };
+    assert_eq!(json(&[]).len(), 3);
+    assert_eq!(json(&["--owner", "sre"]).len(), 1);
+    assert_eq!(json(&["--service", "checkout"]).len(), 2);
+    assert_eq!(json(&["--status", "done"]).len(), 1);
+    assert_eq!(json(&["--status", "open,in-progress"]).len(), 2);
+    let overdue = json(&["--overdue"]);
+    assert_eq!(overdue.len(), 2, "judged against --today 2027-06-01");
+    assert!(overdue.iter().all(|a| a["overdue"] == true));
+    assert!(!table.contains("OVERDUE") && table.contains("3 action items, 0 overdue"), "{table}");
+
+    let out = retrobook(&root, &["actions", "--format", "csv", "--today", "2027-06-01", "--overdue"]).output().unwrap();
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(csv.starts_with("retro,id,title,owner,status,overdue"));
+    assert_eq!(csv.lines().count(), 3);
+}
+
+#[test]
+fn schema_is_valid_and_accepts_the_repos_retros() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = retrobook(repo, &["schema"]).output().unwrap();
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(jsonschema::meta::is_valid(&schema), "a valid JSON Schema");
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let mut checked = 0;
+    for root in [repo.to_path_buf(), fixture("clean")] {
+        for entry in walkdir::WalkDir::new(root.join("retros")).into_iter().map(|e| e.unwrap()) {
+            if entry.path().extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let yaml = text.split("\n---").next().unwrap().trim_start_matches("---");
+            let value: serde_json::Value = serde_saphyr::from_str(yaml).unwrap();
+            let errors: Vec<String> =
+                validator.iter_errors(&value).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", entry.path().display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 14);
+    let bad: serde_json::Value = serde_json::json!({"title": "x", "status": "publishd", "severity": "SEV9", "started_at": "yesterday", "authors": ["a"], "colour": 1});
+    assert!(validator.iter_errors(&bad).count() >= 4, "unknown key, bad enum, bad severity, bad date");
+}
+
+#[test]
+fn completions_for_shells() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = assert_cmd::Command::cargo_bin("retrobook").unwrap().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("retrobook") && text.contains("check"), "{shell}");
+    }
+}
