@@ -410,7 +410,8 @@ fn the_page_plan_knows_what_depends_on_a_retro() {
     let exists = retrobook::link::on_disk(&root);
     let graph = retrobook::link::LinkGraph::build(&repo.retros, &exists);
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-    let site = Site::new(&root, &repo.config, &repo.retros, &graph, today, None, &exists).unwrap();
+    let tera = retrobook::render::templates::load(&root, &repo.config).unwrap();
+    let site = Site::new(&repo.config, &repo.retros, &graph, today, None, &exists, &tera);
     let index = |id: &str| repo.retros.iter().position(|r| r.id.value == id).unwrap();
     let (failover, warmup, draft) = (index("inc-101-cache-failover"), index("2025-11-02-cache-warmup"), index("draft"));
 

@@ -12,7 +12,7 @@ pub mod retro_rules;
 use crate::config::Config;
 use crate::link::LinkGraph;
 use crate::load::Repo;
-use crate::model::{Finding, Level};
+use crate::model::{Finding, Level, Retro};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
@@ -20,24 +20,41 @@ use rayon::prelude::*;
 /// rules', with configured levels applied, `off` rules dropped, sorted by
 /// file and position so output is stable.
 pub fn run(repo: &Repo, graph: &LinkGraph, today: NaiveDate) -> Vec<Finding> {
-    let config = &repo.config;
-    let phrases = blameless::Phrases::from_config(&config.check.blameless);
-    let exists = crate::link::on_disk(&repo.root);
-    let mut findings: Vec<Finding> = repo.findings.clone();
+    let phrases = blameless::Phrases::from_config(&repo.config.check.blameless);
     let per_retro: Vec<Vec<Finding>> = (0..repo.retros.len())
         .into_par_iter()
-        .map(|i| {
-            let retro = &repo.retros[i];
+        .map(|i| retro_findings(&repo.retros[i], &repo.config, &phrases, today))
+        .collect();
+    combine(repo, graph, per_retro.into_iter().flatten().collect())
+}
+
+/// The findings of the rules that look at one retro alone. They depend on
+/// nothing else, so `serve` keeps them per file and recomputes only the
+/// files that changed.
+pub fn retro_findings(retro: &Retro, config: &Config, phrases: &blameless::Phrases, today: NaiveDate) -> Vec<Finding> {
+    let mut out = Vec::new();
+    retro_rules::check_retro(retro, config, today, &mut out);
+    blameless::check_retro(retro, phrases, &mut out);
+    out
+}
+
+/// Add the loader's findings and the cross-file rules (ids, links) to the
+/// per-retro findings, then apply the configured levels.
+pub fn combine(repo: &Repo, graph: &LinkGraph, per_retro: Vec<Finding>) -> Vec<Finding> {
+    let exists = crate::link::on_disk(&repo.root);
+    let links: Vec<Finding> = (0..repo.retros.len())
+        .into_par_iter()
+        .flat_map_iter(|i| {
             let mut out = Vec::new();
-            retro_rules::check_retro(retro, config, today, &mut out);
             links::check_retro_links(&repo.retros, i, graph, &exists, &mut out);
-            blameless::check_retro(retro, &phrases, &mut out);
             out
         })
         .collect();
-    findings.extend(per_retro.into_iter().flatten());
+    let mut findings = repo.findings.clone();
+    findings.extend(per_retro);
+    findings.extend(links);
     links::check_duplicate_ids(&repo.retros, &mut findings);
-    apply_levels(findings, config)
+    apply_levels(findings, &repo.config)
 }
 
 fn apply_levels(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {

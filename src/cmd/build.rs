@@ -30,15 +30,16 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
     }
 
     let exists = crate::link::on_disk(&root);
+    let tera = templates::load(&root, config)?;
     let site = Site::new(
-        &root,
         config,
         &checked.repo.retros,
         &checked.graph,
         checked.today,
         args.base_url.as_deref(),
         &exists,
-    )?;
+        &tera,
+    );
     let mut files = site.render_all()?;
     for (name, bytes) in templates::static_files(&root, config)? {
         files.push((format!("static/{name}"), bytes));

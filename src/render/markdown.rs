@@ -6,7 +6,6 @@ use crate::link::{LinkGraph, Target, is_safe_url};
 use crate::load::markdown::options;
 use crate::model::{LinkKind, Retro};
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
-use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 /// What link rewriting needs: every retro, the graph, and where the page
@@ -31,28 +30,25 @@ pub fn attachment_url(repo_path: &str) -> String {
     format!("attachments/{repo_path}")
 }
 
-/// The rendered body of a retro, and the repo files it links to (to copy).
+/// The rendered body of a retro.
 pub struct RenderedBody {
     pub html: String,
-    pub attachments: BTreeSet<String>,
 }
 
 /// Render a retro's Markdown body.
 pub fn body_html(ctx: &LinkContext) -> RenderedBody {
     let retro = &ctx.retros[ctx.from];
     let mut anchors = retro.body.headings.iter().map(|h| h.anchor.clone());
-    let mut attachments = BTreeSet::new();
-    let events = rewrite(Parser::new_ext(retro.markdown(), options()), ctx, &mut attachments, Some(&mut anchors));
+    let events = rewrite(Parser::new_ext(retro.markdown(), options()), ctx, Some(&mut anchors));
     let mut html = String::with_capacity(retro.markdown().len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    RenderedBody { html: sanitize(&html), attachments }
+    RenderedBody { html: sanitize(&html) }
 }
 
 /// Render a front-matter text (summary, impact, factor, event, action
 /// title) as inline HTML: links and emphasis, no wrapping paragraph.
 pub fn inline_html(text: &str, ctx: &LinkContext) -> String {
-    let mut attachments = BTreeSet::new();
-    let events = rewrite(Parser::new_ext(text, options()), ctx, &mut attachments, None);
+    let events = rewrite(Parser::new_ext(text, options()), ctx, None);
     let mut html = String::with_capacity(text.len() + 16);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     let html = sanitize(&html);
@@ -67,7 +63,6 @@ pub fn inline_html(text: &str, ctx: &LinkContext) -> String {
 fn rewrite<'e>(
     parser: Parser<'e>,
     ctx: &LinkContext,
-    attachments: &mut BTreeSet<String>,
     mut anchors: Option<&mut dyn Iterator<Item = String>>,
 ) -> Vec<Event<'e>> {
     let mut out = Vec::new();
@@ -82,7 +77,7 @@ fn rewrite<'e>(
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let kind =
                     if matches!(link_type, LinkType::WikiLink { .. }) { LinkKind::Wiki } else { LinkKind::Inline };
-                let (href, label) = resolve(ctx, kind, &dest_url, attachments);
+                let (href, label) = resolve(ctx, kind, &dest_url);
                 if let (LinkType::WikiLink { has_pothole: false }, Some(label)) = (link_type, label) {
                     out.push(Event::Start(Tag::Link { link_type, dest_url: href.into(), title, id }));
                     out.push(Event::Text(label.into()));
@@ -98,7 +93,7 @@ fn rewrite<'e>(
             Event::Text(_) | Event::Code(_) if replacing_text => {}
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 let href = if is_safe_url(&dest_url, true) {
-                    resolve(ctx, LinkKind::Image, &dest_url, attachments).0
+                    resolve(ctx, LinkKind::Image, &dest_url).0
                 } else {
                     String::new()
                 };
@@ -111,12 +106,7 @@ fn rewrite<'e>(
 }
 
 /// The href for a link as written, and for `[[id]]` the target's title.
-fn resolve(
-    ctx: &LinkContext,
-    kind: LinkKind,
-    dest: &str,
-    attachments: &mut BTreeSet<String>,
-) -> (String, Option<String>) {
+fn resolve(ctx: &LinkContext, kind: LinkKind, dest: &str) -> (String, Option<String>) {
     if !is_safe_url(dest, kind == LinkKind::Image) {
         return ("#unsafe-url-removed".into(), None);
     }
@@ -133,9 +123,7 @@ fn resolve(
         }
         Ok(Target::File { path, anchor }) => {
             let fragment = anchor.map(|a| format!("#{a}")).unwrap_or_default();
-            let href = format!("{}{}{fragment}", ctx.root, attachment_url(&path));
-            attachments.insert(path);
-            (href, None)
+            (format!("{}{}{fragment}", ctx.root, attachment_url(&path)), None)
         }
         // External URLs stay as written; broken links too (with
         // --allow-errors), so the reader sees what the author meant.

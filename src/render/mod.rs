@@ -14,8 +14,8 @@ pub mod views;
 
 use crate::config::Config;
 use crate::error::Error;
-use crate::link::LinkGraph;
-use crate::model::{Finding, Level, Retro};
+use crate::link::{LinkGraph, Target};
+use crate::model::{Finding, Level, LinkKind, Retro};
 use chrono::NaiveDate;
 use markdown::{LinkContext, RenderedBody, body_html, inline_html, retro_url};
 use rayon::prelude::*;
@@ -57,11 +57,12 @@ pub struct Site<'a> {
     /// Where the site is served from, ending in `/`.
     pub base_url: String,
     file_exists: &'a (dyn Fn(&str) -> bool + Sync),
-    tera: tera::Tera,
+    tera: &'a tera::Tera,
     /// Retro indexes, newest first.
     order: Vec<usize>,
-    /// Rendered bodies, by retro index.
-    bodies: Vec<RenderedBody>,
+    /// Rendered bodies, by retro index, made when a page first needs one:
+    /// an incremental rebuild renders only the bodies of its pages.
+    bodies: Vec<std::sync::OnceLock<RenderedBody>>,
     /// Term name to retro indexes, per taxonomy.
     terms: BTreeMap<&'static str, BTreeMap<String, Vec<usize>>>,
     /// Owner to (retro, action index).
@@ -71,16 +72,17 @@ pub struct Site<'a> {
 }
 
 impl<'a> Site<'a> {
+    /// `tera` holds the compiled templates (`templates::load`), made once
+    /// and kept across rebuilds that do not touch them.
     pub fn new(
-        root: &std::path::Path,
         config: &'a Config,
         retros: &'a [Retro],
         graph: &'a LinkGraph,
         today: NaiveDate,
         base_url: Option<&str>,
         file_exists: &'a (dyn Fn(&str) -> bool + Sync),
-    ) -> Result<Site<'a>, Error> {
-        let tera = templates::load(root, config)?;
+        tera: &'a tera::Tera,
+    ) -> Site<'a> {
         let mut order: Vec<usize> = (0..retros.len()).collect();
         let started = |i: usize| retros[i].started_at.as_ref().map(|s| s.value.date());
         order.sort_by(|&a, &b| started(b).cmp(&started(a)).then_with(|| retros[a].id.value.cmp(&retros[b].id.value)));
@@ -107,7 +109,7 @@ impl<'a> Site<'a> {
                 recurrences[of].push(i);
             }
         }
-        let mut site = Site {
+        Site {
             config,
             retros,
             graph,
@@ -116,13 +118,16 @@ impl<'a> Site<'a> {
             file_exists,
             tera,
             order,
-            bodies: Vec::new(),
+            bodies: (0..retros.len()).map(|_| std::sync::OnceLock::new()).collect(),
             terms,
             owners,
             recurrences,
-        };
-        site.bodies = (0..retros.len()).into_par_iter().map(|i| body_html(&site.link_context(i, "../"))).collect();
-        Ok(site)
+        }
+    }
+
+    /// The rendered body of a retro (for its page, one level down).
+    fn body(&self, index: usize) -> &RenderedBody {
+        self.bodies[index].get_or_init(|| body_html(&self.link_context(index, "../")))
     }
 
     fn link_context(&self, from: usize, root: &'static str) -> LinkContext<'_> {
@@ -212,9 +217,21 @@ impl<'a> Site<'a> {
         Ok(files)
     }
 
-    /// Repo files linked from retros, to copy into `attachments/`.
+    /// Repo files linked from retros, to copy into `attachments/`: the
+    /// links that resolve to a file, the same resolution rendering uses.
     pub fn attachments(&self) -> BTreeSet<String> {
-        self.bodies.iter().flat_map(|b| b.attachments.iter().cloned()).collect()
+        let mut files = BTreeSet::new();
+        for (i, retro) in self.retros.iter().enumerate() {
+            for link in retro.body.links.iter().filter(|l| matches!(l.kind, LinkKind::Inline | LinkKind::Image)) {
+                let safe = crate::link::is_safe_url(&link.dest, link.kind == LinkKind::Image);
+                if let (true, Ok(Target::File { path, .. })) =
+                    (safe, self.graph.resolve(self.retros, i, link.kind, &link.dest, self.file_exists))
+                {
+                    files.insert(path);
+                }
+            }
+        }
+        files
     }
 
     /// Render one page.
@@ -478,7 +495,7 @@ impl<'a> Site<'a> {
             recurrences: self.recurrences[index].iter().map(|&i| link_to(i)).collect(),
             backlinks: self.graph.backlinks[index].iter().map(|&i| link_to(i)).collect(),
             // Bodies are rendered once, for retro pages (one level down).
-            body_html: self.bodies[index].html.clone(),
+            body_html: self.body(index).html.clone(),
         }
     }
 
