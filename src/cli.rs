@@ -43,6 +43,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Check, then build the static site
     Build(BuildArgs),
+    /// Build, serve on loopback, rebuild on change and reload the browser
+    Serve(ServeArgs),
     /// Create book.toml, retros/ with an example, and .gitignore
     Init(InitArgs),
     /// Start a new retro from the template (never overwrites)
@@ -53,6 +55,22 @@ pub enum Command {
     Schema,
     /// Print shell completions
     Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on (0 picks a free one)
+    #[arg(long, default_value_t = 3000)]
+    pub port: u16,
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Open the site in a browser
+    #[arg(long)]
+    pub open: bool,
+    /// The date overdue actions are judged against (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<NaiveDate>,
 }
 
 #[derive(Debug, Args)]

@@ -44,9 +44,8 @@ pub struct LinkGraph {
 }
 
 impl LinkGraph {
-    /// Build the graph. `file_exists` answers for paths relative to the
-    /// repo root, so resolution can be tested without a file system.
-    pub fn build(retros: &[Retro], file_exists: &dyn Fn(&str) -> bool) -> LinkGraph {
+    /// Build the graph: ids, paths, anchors and backlinks.
+    pub fn build(retros: &[Retro]) -> LinkGraph {
         let mut by_id = HashMap::with_capacity(retros.len());
         let mut by_path = HashMap::with_capacity(retros.len());
         let mut anchors = Vec::with_capacity(retros.len());
@@ -61,20 +60,44 @@ impl LinkGraph {
         }
         let mut graph = LinkGraph { by_id, by_path, anchors, backlinks: vec![BTreeSet::new(); retros.len()] };
         for (i, retro) in retros.iter().enumerate() {
-            let ids = retro.related.iter().chain(&retro.recurrence_of).filter_map(|r| graph.index_of(&r.value));
-            let mut targets: Vec<usize> = ids.collect();
-            for link in &retro.body.links {
-                if let Ok(Target::Retro { index, .. }) = graph.resolve(retros, i, link.kind, &link.dest, file_exists) {
-                    targets.push(index);
-                }
-            }
-            for t in targets {
+            for t in graph.outgoing(retro) {
                 if t != i {
                     graph.backlinks[t].insert(i);
                 }
             }
         }
         graph
+    }
+
+    /// The retros `retro` points at: `related`, `recurrence_of`, and body
+    /// links to other retros (by id or by path). `retro` need not be in the
+    /// graph: `serve` asks this of the version of a retro before an edit.
+    pub fn outgoing(&self, retro: &Retro) -> BTreeSet<usize> {
+        let mut out: BTreeSet<usize> =
+            retro.related.iter().chain(&retro.recurrence_of).filter_map(|r| self.index_of(&r.value)).collect();
+        for link in &retro.body.links {
+            let target = match link.kind {
+                LinkKind::Wiki => self.index_of(split_anchor(&link.dest).0.trim()),
+                LinkKind::Inline => self.path_target(&retro.path, &link.dest),
+                LinkKind::Image | LinkKind::RawHtml => None,
+            };
+            out.extend(target);
+        }
+        out
+    }
+
+    /// The retro a relative link written in the file `from_path` names.
+    fn path_target(&self, from_path: &str, dest: &str) -> Option<usize> {
+        if has_scheme(dest) || dest.starts_with("//") {
+            return None;
+        }
+        let path = split_anchor(dest).0.split('?').next().unwrap_or("");
+        if path.is_empty() {
+            return None;
+        }
+        let path = percent_decode(path);
+        let base = if path.starts_with('/') { "" } else { parent(from_path) };
+        self.by_path.get(&normalize(base, &path)?).copied()
     }
 
     pub fn index_of(&self, id: &str) -> Option<usize> {
@@ -205,7 +228,8 @@ pub fn normalize(base: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decode `%XX` escapes (invalid ones are kept as written).
+pub fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }

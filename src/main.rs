@@ -8,6 +8,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => cmd::check::run(args, &cli.global),
         Command::Build(args) => cmd::build::run(args, &cli.global),
+        Command::Serve(args) => retrobook::serve::run(args, &cli.global),
         Command::Init(args) => cmd::scaffold::init(args, &cli.global),
         Command::New(args) => cmd::scaffold::new(args, &cli.global),
         Command::Actions(args) => cmd::actions::run(args, &cli.global),

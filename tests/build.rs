@@ -408,7 +408,7 @@ fn the_page_plan_knows_what_depends_on_a_retro() {
     let root = fixture("clean");
     let repo = retrobook::load::load_repo(&root).unwrap();
     let exists = retrobook::link::on_disk(&root);
-    let graph = retrobook::link::LinkGraph::build(&repo.retros, &exists);
+    let graph = retrobook::link::LinkGraph::build(&repo.retros);
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
     let tera = retrobook::render::templates::load(&root, &repo.config).unwrap();
     let site = Site::new(&repo.config, &repo.retros, &graph, today, None, &exists, &tera);

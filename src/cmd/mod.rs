@@ -52,7 +52,7 @@ impl Checked {
     pub fn run(root: &std::path::Path, today_flag: Option<chrono::NaiveDate>) -> Result<Checked, Error> {
         let started = std::time::Instant::now();
         let repo = crate::load::load_repo(root)?;
-        let graph = crate::link::LinkGraph::build(&repo.retros, &crate::link::on_disk(root));
+        let graph = crate::link::LinkGraph::build(&repo.retros);
         let today = today(today_flag);
         let findings = crate::check::run(&repo, &graph, today);
         Ok(Checked { repo, graph, findings, today, started })

@@ -59,7 +59,7 @@ pub fn load_repo(root: &Path) -> Result<Repo, Error> {
 
 /// The `.md` files under `dir`, sorted so every run sees the same order.
 /// Hidden files and folders and editors' backup files are skipped.
-fn find_retro_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+pub fn find_retro_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name();
     for entry in walker.into_iter().filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name())) {
@@ -76,7 +76,8 @@ fn find_retro_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     Ok(files)
 }
 
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
+/// Dot files, emacs lock files and backup files: never retros.
+pub fn is_hidden(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
     name.starts_with('.') || name.starts_with('#') || name.ends_with('~')
 }
@@ -87,7 +88,8 @@ pub fn relative_path(root: &Path, path: &Path) -> String {
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
-fn load_file(root: &Path, canonical_root: &Path, path: &Path, config: &Config) -> (Option<Retro>, Vec<Finding>) {
+/// Load one retro file: the retro (unless unreadable) and the loader's findings.
+pub fn load_file(root: &Path, canonical_root: &Path, path: &Path, config: &Config) -> (Option<Retro>, Vec<Finding>) {
     let rel = relative_path(root, path);
     let start = Pos { line: 1, column: 1, offset: 0 };
     let unreadable =

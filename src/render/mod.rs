@@ -150,10 +150,9 @@ impl<'a> Site<'a> {
     }
 
     /// The pages whose content depends on retro `index`: its own page, the
-    /// pages of retros it links to or that link to it (backlinks, related,
-    /// recurrences), its owners' and terms' pages, and every aggregate.
+    /// pages of retros that link to it (backlinks), the pages it touches
+    /// (see `pages_touched_by`), and every aggregate.
     pub fn pages_affected_by(&self, index: usize) -> BTreeSet<Page> {
-        let retro = &self.retros[index];
         let mut pages: BTreeSet<Page> = [
             Page::Home,
             Page::RetroIndex,
@@ -169,9 +168,16 @@ impl<'a> Site<'a> {
         .into();
         pages.insert(Page::Retro(index));
         pages.extend(self.graph.backlinks[index].iter().map(|&i| Page::Retro(i)));
-        for (i, _) in self.graph.backlinks.iter().enumerate().filter(|(_, b)| b.contains(&index)) {
-            pages.insert(Page::Retro(i));
-        }
+        pages.extend(self.pages_touched_by(&self.retros[index]));
+        pages
+    }
+
+    /// The pages a retro's own data shows up on: the retros it links to
+    /// (their backlinks and recurrences), its owners' pages, and its
+    /// services', teams', tags' and factor categories' pages. Works for a
+    /// retro as it was before an edit, so pages it left are updated too.
+    pub fn pages_touched_by(&self, retro: &Retro) -> BTreeSet<Page> {
+        let mut pages: BTreeSet<Page> = self.graph.outgoing(retro).into_iter().map(Page::Retro).collect();
         for owner in retro.actions().iter().map(|a| a.owner_name().unwrap_or("(no owner)")) {
             pages.insert(Page::Owner(owner.to_string()));
         }

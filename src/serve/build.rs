@@ -1,0 +1,242 @@
+//! The builder behind `serve`: the whole pipeline once, then incremental
+//! updates. An edited retro is parsed again alone, its per-retro findings
+//! recomputed, the cross-file rules re-run (cheap: lookups), and only the
+//! pages that depend on it rendered again. Configuration, template or theme
+//! changes, and a retro added, removed or renamed, rebuild everything.
+
+use crate::check::{self, blameless::Phrases};
+use crate::config::CONFIG_FILE;
+use crate::error::Error;
+use crate::link::{self, LinkGraph};
+use crate::load::{self, Repo, relative_path};
+use crate::model::{Finding, Level, Retro};
+use crate::render::{Page, Site, templates};
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// What one build or update produced.
+pub struct Update {
+    /// Site files written (path within the site, bytes).
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Site files that no longer exist.
+    pub removed: Vec<String>,
+    /// Replace every file (a full build): files not listed are gone.
+    pub full: bool,
+    /// Findings at error level, for the browser overlay.
+    pub errors: Vec<Finding>,
+    /// Findings at any level, for the terminal.
+    pub findings: usize,
+    pub millis: f64,
+}
+
+pub struct Builder {
+    root: PathBuf,
+    today: Option<NaiveDate>,
+    base_url: Option<String>,
+    repo: Repo,
+    tera: tera::Tera,
+    phrases: Phrases,
+    /// Per-retro rule findings by file, so an edit recomputes one file's.
+    rule_findings: BTreeMap<String, Vec<Finding>>,
+}
+
+impl Builder {
+    /// Load and render everything.
+    pub fn new(root: &Path, today: Option<NaiveDate>, base_url: Option<String>) -> Result<(Builder, Update), Error> {
+        let started = Instant::now();
+        let repo = load::load_repo(root)?;
+        let tera = templates::load(root, &repo.config)?;
+        let phrases = Phrases::from_config(&repo.config.check.blameless);
+        let mut builder =
+            Builder { root: root.to_path_buf(), today, base_url, repo, tera, phrases, rule_findings: BTreeMap::new() };
+        builder.recheck_all();
+        let update = builder.render_all(started)?;
+        Ok((builder, update))
+    }
+
+    fn today(&self) -> NaiveDate {
+        crate::cmd::today(self.today)
+    }
+
+    fn recheck_all(&mut self) {
+        let today = self.today();
+        self.rule_findings = self
+            .repo
+            .retros
+            .iter()
+            .map(|r| (r.path.clone(), check::retro_findings(r, &self.repo.config, &self.phrases, today)))
+            .collect();
+    }
+
+    fn findings(&self, graph: &LinkGraph) -> Vec<Finding> {
+        check::combine(&self.repo, graph, self.rule_findings.values().flatten().cloned().collect())
+    }
+
+    /// Apply a batch of changed paths (from the watcher).
+    pub fn update(&mut self, changed: &BTreeSet<PathBuf>) -> Result<Update, Error> {
+        let started = Instant::now();
+        let source = self.root.join(&self.repo.config.build.source);
+        let is_retro = |p: &Path| p.starts_with(&source) && p.extension().is_some_and(|e| e == "md" || e == "markdown");
+        if !changed.iter().all(|p| is_retro(p)) {
+            return self.reload(started);
+        }
+        let canonical_root = self.root.canonicalize().map_err(|e| Error::io(&self.root, e))?;
+        let mut edited = Vec::new();
+        // Added, removed or renamed retros move ids and URLs: render all.
+        let mut structural = false;
+        for path in changed {
+            let rel = relative_path(&self.root, path);
+            let old = self.repo.retros.iter().position(|r| r.path == rel);
+            self.repo.findings.retain(|f| f.file != rel);
+            self.rule_findings.remove(&rel);
+            let (retro, findings) = if path.is_file() {
+                load::load_file(&self.root, &canonical_root, path, &self.repo.config)
+            } else {
+                (None, Vec::new())
+            };
+            self.repo.findings.extend(findings);
+            match (old, retro) {
+                (Some(i), Some(retro)) if self.repo.retros[i].id.value == retro.id.value => {
+                    let previous = std::mem::replace(&mut self.repo.retros[i], retro);
+                    edited.push((rel, previous));
+                }
+                (old, retro) => {
+                    structural |= old.is_some() || retro.is_some();
+                    if let Some(i) = old {
+                        self.repo.retros.remove(i);
+                    }
+                    if let Some(retro) = retro {
+                        let at = self.repo.retros.partition_point(|r| r.path < retro.path);
+                        self.repo.retros.insert(at, retro);
+                    }
+                }
+            }
+        }
+        if structural {
+            self.recheck_all();
+            return self.render_all(started);
+        }
+        let today = self.today();
+        for (rel, _) in &edited {
+            if let Some(retro) = self.repo.retros.iter().find(|r| &r.path == rel) {
+                self.rule_findings
+                    .insert(rel.clone(), check::retro_findings(retro, &self.repo.config, &self.phrases, today));
+            }
+        }
+        self.render_pages(started, &edited)
+    }
+
+    /// Configuration, templates or theme changed: start over, keeping the
+    /// old site if the new configuration does not load.
+    fn reload(&mut self, started: Instant) -> Result<Update, Error> {
+        let (builder, mut update) = Builder::new(&self.root, self.today, self.base_url.clone())?;
+        *self = builder;
+        update.millis = started.elapsed().as_secs_f64() * 1000.0;
+        Ok(update)
+    }
+
+    fn render_all(&self, started: Instant) -> Result<Update, Error> {
+        let exists = link::on_disk(&self.root);
+        let graph = LinkGraph::build(&self.repo.retros);
+        let findings = self.findings(&graph);
+        let site = self.site(&graph, &exists);
+        let mut files = site.render_all()?;
+        for (name, bytes) in templates::static_files(&self.root, &self.repo.config)? {
+            files.push((format!("static/{name}"), bytes));
+        }
+        for path in site.attachments() {
+            if let Ok(bytes) = std::fs::read(self.root.join(&path)) {
+                files.push((crate::render::markdown::attachment_url(&path), bytes));
+            }
+        }
+        Ok(self.finish(files, Vec::new(), true, findings, started))
+    }
+
+    /// Render the pages that depend on the edited retros, their own pages
+    /// first, before and after the edit (a removed tag's page changes too).
+    fn render_pages(&self, started: Instant, edited: &[(String, Retro)]) -> Result<Update, Error> {
+        let exists = link::on_disk(&self.root);
+        let graph = LinkGraph::build(&self.repo.retros);
+        let findings = self.findings(&graph);
+        let site = self.site(&graph, &exists);
+        let mut pages: Vec<Page> = Vec::new();
+        let mut rest: BTreeSet<Page> = BTreeSet::new();
+        for (rel, previous) in edited {
+            let Some(i) = self.repo.retros.iter().position(|r| &r.path == rel) else { continue };
+            pages.push(Page::Retro(i));
+            rest.extend(site.pages_affected_by(i));
+            rest.extend(site.pages_touched_by(previous));
+        }
+        for page in &pages {
+            rest.remove(page);
+        }
+        pages.extend(rest);
+        let existing: HashSet<String> = site.pages().iter().map(|p| site.path(p)).collect();
+        let (mut files, mut removed) = (Vec::new(), Vec::new());
+        for page in pages {
+            let path = site.path(&page);
+            if existing.contains(&path) {
+                files.push((path, site.render(&page)?));
+            } else {
+                removed.push(path);
+            }
+        }
+        Ok(self.finish(files, removed, false, findings, started))
+    }
+
+    fn site<'s>(&'s self, graph: &'s LinkGraph, exists: &'s (dyn Fn(&str) -> bool + Sync)) -> Site<'s> {
+        Site::new(
+            &self.repo.config,
+            &self.repo.retros,
+            graph,
+            self.today(),
+            self.base_url.as_deref(),
+            exists,
+            &self.tera,
+        )
+    }
+
+    fn finish(
+        &self,
+        files: Vec<(String, Vec<u8>)>,
+        removed: Vec<String>,
+        full: bool,
+        findings: Vec<Finding>,
+        started: Instant,
+    ) -> Update {
+        let count = findings.len();
+        let errors = findings.into_iter().filter(|f| f.level == Level::Error).collect();
+        Update { files, removed, full, errors, findings: count, millis: started.elapsed().as_secs_f64() * 1000.0 }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Whether a changed path can matter to the site: not the output,
+    /// version control, editor swap and backup files, or hidden files.
+    pub fn is_relevant(&self, path: &Path) -> bool {
+        let Ok(rel) = path.strip_prefix(&self.root) else { return false };
+        let output = &self.repo.config.build.output;
+        if rel.starts_with(output) || rel.components().any(|c| load::is_hidden(c.as_os_str())) {
+            return false;
+        }
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let editor_temp = name.ends_with(".swp")
+            || name.ends_with(".swx")
+            || name.ends_with(".swo")
+            || name.ends_with(".tmp")
+            || name.ends_with(".crswap")
+            || name.contains("___jb_")
+            || name == "4913";
+        if editor_temp {
+            return false;
+        }
+        rel == Path::new(CONFIG_FILE)
+            || rel.starts_with(&self.repo.config.build.source)
+            || rel.starts_with("templates")
+            || rel.starts_with("themes")
+    }
+}

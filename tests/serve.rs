@@ -1,0 +1,240 @@
+//! `retrobook serve` against a temporary copy of a fixture repo: pages and
+//! content types, traversal refused, incremental rebuilds of exactly the
+//! dependent pages, renames and deletes, broken edits reported and cleared,
+//! and a clean stop on Ctrl-C that leaves the user's files alone.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    address: String,
+    dir: tempfile::TempDir,
+}
+
+impl Server {
+    fn start() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&common::fixture("clean"), dir.path());
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("retrobook"))
+            .args(["--root", dir.path().to_str().unwrap(), "serve", "--port", "0", "--today", "2026-11-27"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let address = line.split("http://").nth(1).expect("the URL is printed").split('/').next().unwrap().to_string();
+        Server { child, address, dir }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A raw HTTP/1.1 GET, so the path reaches the server exactly as written.
+    fn get(&self, path: &str) -> (u16, String, String) {
+        let mut stream = TcpStream::connect(&self.address).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.address).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+        let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+        (status, head.to_lowercase(), body.to_string())
+    }
+
+    fn status(&self) -> serde_json::Value {
+        serde_json::from_str(&self.get("/__retrobook/status").2).unwrap()
+    }
+
+    /// Wait until a rebuild after `version` happened; its status.
+    fn rebuilt_after(&self, version: u64) -> serde_json::Value {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let status = self.status();
+            if status["version"].as_u64().unwrap() > version {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "no rebuild within 10 s");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn edit(&self, rel: &str, f: impl Fn(String) -> String) -> serde_json::Value {
+        let version = self.status()["version"].as_u64().unwrap();
+        let path = self.root().join(rel);
+        std::fs::write(&path, f(std::fs::read_to_string(&path).unwrap())).unwrap();
+        self.rebuilt_after(version)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target: PathBuf = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn files(status: &serde_json::Value) -> Vec<String> {
+    status["last_build"]["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn serves_pages_with_content_types_and_live_reload() {
+    let server = Server::start();
+    let (code, head, body) = server.get("/");
+    assert_eq!(code, 200);
+    assert!(head.contains("content-type: text/html"));
+    assert!(body.contains("/__retrobook/live.js"), "live reload injected");
+    for (path, kind) in [
+        ("/retros/draft.html", "text/html"),
+        ("/static/style.css", "text/css"),
+        ("/static/retrobook.js", "text/javascript"),
+        ("/api/retros.json", "application/json"),
+        ("/atom.xml", "application/atom+xml"),
+        ("/actions.csv", "text/csv"),
+        ("/retros/", "text/html"),
+        ("/__retrobook/live.js", "text/javascript"),
+    ] {
+        let (code, head, _) = server.get(path);
+        assert_eq!(code, 200, "{path}");
+        assert!(head.contains(&format!("content-type: {kind}")), "{path}: {head}");
+    }
+    let (code, _, body) = server.get("/no/such/page.html");
+    assert_eq!(code, 404);
+    assert!(body.contains("Page not found"));
+    assert!(!server.root().join("site").exists(), "serve writes nothing into the repo");
+}
+
+#[test]
+fn traversal_is_refused_in_every_encoding() {
+    let server = Server::start();
+    for path in [
+        "/../../etc/passwd",
+        "/retros/../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2f..%2f..%2fetc%2fpasswd",
+        "/retros/..%5c..%5cbook.toml",
+        "/%252e%252e/etc/passwd",
+        "/book.toml",
+        "/retros/2026/draft.md",
+        "/.retrobook-site",
+    ] {
+        let (code, _, body) = server.get(path);
+        assert!(code == 400 || code == 404, "{path}: {code}");
+        assert!(
+            !body.contains("root:x:0") && !body.contains("[book]") && !body.contains("title: Draft"),
+            "{path} leaked a file"
+        );
+    }
+}
+
+#[test]
+fn an_edit_rerenders_the_dependent_pages_only() {
+    let server = Server::start();
+    let status = server.edit("retros/2025/2025-11-02-cache-warmup.md", |t| {
+        t.replace("Slow cache warm-up", "Slow cache warm-up (edited)")
+    });
+    let written = files(&status);
+    for page in [
+        "retros/2025-11-02-cache-warmup.html",
+        "retros/inc-101-cache-failover.html",
+        "index.html",
+        "actions.html",
+        "services/redis-cache.html",
+        "owners/payments.html",
+    ] {
+        assert!(written.contains(&page.to_string()), "{page} not re-rendered: {written:?}");
+    }
+    for page in ["retros/draft.html", "services/checkout.html", "owners/alice.html", "static/style.css"] {
+        assert!(!written.contains(&page.to_string()), "{page} re-rendered needlessly");
+    }
+    assert!(server.get("/retros/2025-11-02-cache-warmup.html").2.contains("Slow cache warm-up (edited)"));
+    // The page linking to it shows the new title too.
+    assert!(server.get("/retros/inc-101-cache-failover.html").2.contains("Slow cache warm-up (edited)"));
+
+    // A tag removed from a retro: that tag's page goes away.
+    let status = server.edit("retros/2026/2026-03-01-cache-failover.md", |t| {
+        t.replace("tags: [caching, failover]", "tags: [caching]")
+    });
+    assert_eq!(server.get("/tags/failover.html").0, 404, "{:?}", files(&status));
+}
+
+#[test]
+fn renames_and_deletes_are_handled() {
+    let server = Server::start();
+    let version = server.status()["version"].as_u64().unwrap();
+    std::fs::rename(server.root().join("retros/2026/draft.md"), server.root().join("retros/2026/dns-draft.md"))
+        .unwrap();
+    let mut status = server.rebuilt_after(version);
+    // A rename may arrive as two batches (remove, then create).
+    while server.get("/retros/dns-draft.html").0 != 200 {
+        status = server.rebuilt_after(status["version"].as_u64().unwrap());
+    }
+    assert_eq!(server.get("/retros/draft.html").0, 404);
+
+    let version = server.status()["version"].as_u64().unwrap();
+    std::fs::remove_file(server.root().join("retros/2026/dns-draft.md")).unwrap();
+    server.rebuilt_after(version);
+    assert_eq!(server.get("/retros/dns-draft.html").0, 404);
+    assert!(!server.get("/retros/index.html").2.contains("flaky DNS"));
+}
+
+#[test]
+fn a_broken_edit_is_reported_and_a_fix_clears_it() {
+    let server = Server::start();
+    let status = server.edit("retros/2026/draft.md", |t| t.replace("status: draft", "status: [draft"));
+    let errors = status["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["rule"], "yaml-syntax");
+    assert_eq!(errors[0]["file"], "retros/2026/draft.md");
+    assert!(errors[0]["line"].as_u64().unwrap() >= 3);
+    assert_eq!(server.get("/").0, 200, "still serving");
+
+    let status = server.edit("retros/2026/draft.md", |t| t.replace("status: [draft", "status: draft"));
+    assert!(status["errors"].as_array().unwrap().is_empty());
+
+    // A broken book.toml keeps the last good site and reports the error.
+    let status = server.edit("book.toml", |t| format!("{t}\n[nonsense\n"));
+    assert_eq!(status["errors"].as_array().unwrap().len(), 1);
+    assert_eq!(server.get("/retros/draft.html").0, 200);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly_and_leaves_files_alone() {
+    let mut server = Server::start();
+    let before: Vec<_> = walkdir::WalkDir::new(server.root()).into_iter().map(|e| e.unwrap().into_path()).collect();
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "still running after SIGINT");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    let after: Vec<_> = walkdir::WalkDir::new(server.root()).into_iter().map(|e| e.unwrap().into_path()).collect();
+    assert_eq!(before, after);
+}
