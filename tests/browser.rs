@@ -1,5 +1,7 @@
 //! Runs the browser tests (tests/browser/, Playwright driving Debian's
-//! Chromium) against this repository's example site, built fresh.
+//! Chromium): site.test.mjs against this repository's example site, built
+//! fresh, and serve.test.mjs against `retrobook serve` (live reload, error
+//! overlay).
 //!
 //! They need `chromium` and `npm ci` in tests/browser. Under CI (`CI` set)
 //! or with `RETROBOOK_BROWSER_TESTS=1` a missing piece is a failure;
@@ -46,4 +48,43 @@ fn browser_suite_passes_on_the_example_site() {
     let report = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
     assert!(run.status.success(), "browser tests failed:\n{report}");
     eprintln!("{}", report.lines().filter(|l| l.starts_with("# ")).collect::<Vec<_>>().join("\n"));
+
+    serve_suite(&dir);
+}
+
+/// `serve` on a temporary copy of the clean fixture, with a browser open
+/// on one of its pages while serve.test.mjs edits the retro.
+fn serve_suite(dir: &Path) {
+    use std::io::BufRead;
+    let repo = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(common::fixture("clean")) {
+        let entry = entry.unwrap();
+        let target = repo.path().join(entry.path().strip_prefix(common::fixture("clean")).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    let mut server = Command::new(assert_cmd::cargo::cargo_bin("retrobook"))
+        .args(["--root", repo.path().to_str().unwrap(), "serve", "--port", "0", "--today", "2026-11-27"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.split_whitespace().find(|w| w.starts_with("http://")).expect("the URL is printed").to_string();
+    let run = Command::new("node")
+        .args(["--test", "serve.test.mjs"])
+        .current_dir(dir)
+        .env("RETROBOOK_SERVE_URL", &url)
+        .env("RETROBOOK_SERVE_ROOT", repo.path())
+        .output()
+        .unwrap();
+    let _ = server.kill();
+    let _ = server.wait();
+    let report = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    assert!(run.status.success(), "serve browser tests failed:\n{report}");
+    eprintln!("{}", report.lines().filter(|l| l.contains("# ")).collect::<Vec<_>>().join("\n"));
 }

@@ -112,8 +112,10 @@ fn every_page_type_is_written_with_its_content() {
     assert!(retro.contains("2025-11-02-cache-warmup.html#AI-1"), "[[id#item]] links the item");
 
     let earlier = read(&site, "retros/2025-11-02-cache-warmup.html");
-    assert!(earlier.contains("Referenced by"), "backlinks");
     assert!(earlier.contains("This failure happened again"), "recurrences");
+    assert!(!earlier.contains("Referenced by"), "a recurrence is not repeated as a backlink");
+    let referenced = retro.split("Referenced by").nth(1).expect("backlinks");
+    assert!(referenced.contains("Draft about a flaky DNS resolver"), "the draft links here");
 
     let actions = read(&site, "actions.html");
     assert!(actions.contains("data-owner=\"sre\"") && actions.contains("id=\"action-filters\" hidden"));
@@ -381,6 +383,8 @@ fn base_url_and_sub_paths() {
     // Internal links are relative: the site works under any sub-path and from disk.
     assert!(retro.contains("href=\"../static/style.css\"") && retro.contains("href=\"../index.html\""));
     assert!(!retro.contains("href=\"/"), "no root-absolute internal links");
+    // The 404 page is served at any depth: with a full base URL its links are absolute.
+    assert!(read(&site, "404.html").contains("href=\"https://example.com/retros/static/style.css\""));
 }
 
 #[test]

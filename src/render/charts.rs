@@ -88,7 +88,9 @@ fn per_month(retros: &[Retro], config: &Config) -> Chart {
         );
         legend_x += 24.0 + 8.0 * s.chars().count() as f64 + 12.0;
     }
-    for tick in [0, max / 2, max] {
+    let mut ticks = vec![0, max / 2, max];
+    ticks.dedup();
+    for tick in ticks {
         let y = top + plot_h - plot_h * tick as f64 / max as f64;
         let _ = write!(
             svg,

@@ -91,6 +91,21 @@ fn rewrite<'e>(
                 out.push(Event::End(TagEnd::Link));
             }
             Event::Text(_) | Event::Code(_) if replacing_text => {}
+            // Footnote ids get a prefix: a bare `id="1"` could clash with
+            // other ids of the page.
+            Event::FootnoteReference(label) => out.push(Event::FootnoteReference(format!("fn-{label}").into())),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                out.push(Event::Start(Tag::FootnoteDefinition(format!("fn-{label}").into())))
+            }
+            // Wide tables scroll inside their box instead of the page.
+            Event::Start(Tag::Table(alignment)) => {
+                out.push(Event::Html("<div class=\"table-scroll\">".into()));
+                out.push(Event::Start(Tag::Table(alignment)));
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(Event::End(TagEnd::Table));
+                out.push(Event::Html("</div>".into()));
+            }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 let href = if is_safe_url(&dest_url, true) {
                     resolve(ctx, LinkKind::Image, &dest_url).0
@@ -155,7 +170,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
                 .then(|| value.into()),
             ("input", "type") => (value == "checkbox").then(|| value.into()),
             ("div" | "a" | "sup", "class") => {
-                value.split_whitespace().all(|c| c.starts_with("footnote")).then(|| value.into())
+                value.split_whitespace().all(|c| c.starts_with("footnote") || c == "table-scroll").then(|| value.into())
             }
             // data: only for raster images, never for links or SVG.
             (_, "href" | "src") if value.trim_start().to_ascii_lowercase().starts_with("data:") => {

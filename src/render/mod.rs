@@ -244,8 +244,13 @@ impl<'a> Site<'a> {
     pub fn render(&self, page: &Page) -> Result<Vec<u8>, Error> {
         let depth = self.path(page).matches('/').count();
         let root: &'static str = ["", "../", "../../"][depth.min(2)];
+        // The 404 page is served for missing URLs at any depth, so with a
+        // full base URL its links start there; without one they stay
+        // relative, so the page still works opened from disk.
+        let absolute_404 = *page == Page::NotFound && crate::link::has_scheme(&self.base_url);
+        let page_root = if absolute_404 { self.base_url.as_str() } else { root };
         let html = |template: &str, title: &str, extra: tera::Context| -> Result<Vec<u8>, Error> {
-            let mut ctx = self.base_context(root, title, page);
+            let mut ctx = self.base_context(page_root, title, page);
             ctx.extend(extra);
             self.tera
                 .render(template, &ctx)
@@ -499,7 +504,16 @@ impl<'a> Site<'a> {
             related: retro.related.iter().filter_map(|r| self.graph.index_of(&r.value)).map(link_to).collect(),
             recurrence_of: retro.recurrence_of.as_ref().and_then(|r| self.graph.index_of(&r.value)).map(link_to),
             recurrences: self.recurrences[index].iter().map(|&i| link_to(i)).collect(),
-            backlinks: self.graph.backlinks[index].iter().map(|&i| link_to(i)).collect(),
+            // Retros already listed as related or as recurrences are not
+            // repeated under "Referenced by".
+            backlinks: self.graph.backlinks[index]
+                .iter()
+                .filter(|&&i| {
+                    let id = &self.retros[i].id.value;
+                    !retro.related.iter().any(|r| &r.value == id) && !self.recurrences[index].contains(&i)
+                })
+                .map(|&i| link_to(i))
+                .collect(),
             // Bodies are rendered once, for retro pages (one level down).
             body_html: self.body(index).html.clone(),
         }

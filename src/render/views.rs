@@ -17,7 +17,7 @@ pub struct RetroCard {
     pub status: String,
     pub date: String,
     pub year: String,
-    pub services: Vec<String>,
+    pub services: Vec<TermLink>,
     pub tags: Vec<String>,
     pub summary_html: String,
     pub open_actions: usize,
@@ -100,7 +100,15 @@ pub fn card(retro: &Retro, ctx: &LinkContext, today: NaiveDate) -> RetroCard {
         status: retro.status.as_ref().map(|s| s.value.to_string()).unwrap_or_default(),
         date: started.map(|s| s.date().format("%Y-%m-%d").to_string()).unwrap_or_default(),
         year: started.map(|s| s.date().format("%Y").to_string()).unwrap_or_default(),
-        services: retro.services.iter().map(|s| s.value.clone()).collect(),
+        services: retro
+            .services
+            .iter()
+            .map(|s| TermLink {
+                name: s.value.clone(),
+                url: format!("{}{}", ctx.root, term_url("services", &s.value)),
+                count: 0,
+            })
+            .collect(),
         tags: retro.tags.iter().map(|s| s.value.clone()).collect(),
         summary_html: retro.summary.as_ref().map(|s| inline_html(&s.value, ctx)).unwrap_or_default(),
         open_actions: retro

@@ -88,6 +88,9 @@ pub fn run(args: &ServeArgs, global: &Global) -> Result<std::process::ExitCode, 
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind((args.bind.as_str(), args.port)))
         .map_err(|e| Error::new(format!("cannot listen on {}:{}: {e}", args.bind, args.port)))?;
+    // Listen for Ctrl-C before announcing the URL: a signal that arrives
+    // right after must stop the server cleanly, not kill it.
+    let stop = runtime.block_on(async { stop_signal() }).map_err(|e| Error::new(format!("signal handler: {e}")))?;
     let address = listener.local_addr().map_err(|e| Error::new(e.to_string()))?;
     let url = format!("http://{address}/");
     println!("Serving {} at {url} (Ctrl-C to stop)", root.display());
@@ -107,7 +110,7 @@ pub fn run(args: &ServeArgs, global: &Global) -> Result<std::process::ExitCode, 
     runtime.block_on(async move {
         tokio::select! {
             result = axum::serve(listener, router) => result.map_err(|e| Error::new(format!("server: {e}"))),
-            _ = tokio::signal::ctrl_c() => {
+            _ = stop => {
                 if !quiet {
                     eprintln!("stopped");
                 }
@@ -116,6 +119,28 @@ pub fn run(args: &ServeArgs, global: &Global) -> Result<std::process::ExitCode, 
         }
     })?;
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// A future that completes on Ctrl-C (SIGINT) or SIGTERM, with the
+/// handlers installed now rather than when first polled.
+#[cfg(unix)]
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 /// Watch the repo; each batch of changes becomes one rebuild. The watcher
