@@ -439,3 +439,16 @@ fn the_page_plan_knows_what_depends_on_a_retro() {
     let full: BTreeMap<String, Vec<u8>> = site.render_all().unwrap().into_iter().collect();
     assert_eq!(site.render(&Page::Retro(warmup)).unwrap(), full[&site.path(&Page::Retro(warmup))]);
 }
+
+/// Snapshots of representative outputs of the clean fixture: a review of a
+/// template or rendering change shows exactly what readers will see change.
+#[test]
+fn representative_pages_match_their_snapshots() {
+    let dir = built(&fixture("clean"), &[]);
+    let site = dir.path().join("site");
+    insta::assert_snapshot!("retro_page", read(&site, "retros/inc-101-cache-failover.html"));
+    insta::assert_snapshot!("actions_page", read(&site, "actions.html"));
+    insta::assert_snapshot!("home_page", read(&site, "index.html"));
+    insta::assert_snapshot!("api_actions", read(&site, "api/actions.json"));
+    insta::assert_snapshot!("atom_feed", read(&site, "atom.xml"));
+}

@@ -53,12 +53,13 @@ impl Server {
         serde_json::from_str(&self.get("/__retrobook/status").2).unwrap()
     }
 
-    /// Wait until a rebuild after `version` happened; its status.
+    /// Wait until a rebuild after `version` happened and all its phases are
+    /// out; its status.
     fn rebuilt_after(&self, version: u64) -> serde_json::Value {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let status = self.status();
-            if status["version"].as_u64().unwrap() > version {
+            if status["version"].as_u64().unwrap() > version && status["settled"] == true {
                 return status;
             }
             assert!(Instant::now() < deadline, "no rebuild within 10 s");
@@ -237,4 +238,65 @@ fn ctrl_c_stops_cleanly_and_leaves_files_alone() {
     assert!(status.success(), "{status:?}");
     let after: Vec<_> = walkdir::WalkDir::new(server.root()).into_iter().map(|e| e.unwrap().into_path()).collect();
     assert_eq!(before, after);
+}
+
+#[test]
+fn editors_atomic_saves_are_seen_and_their_temp_files_ignored() {
+    let server = Server::start();
+    let dir = server.root().join("retros/2026");
+    let version = server.status()["version"].as_u64().unwrap();
+    // vim's swap file and a backup file: no rebuild of their own.
+    std::fs::write(dir.join(".draft.md.swp"), "swap").unwrap();
+    std::fs::write(dir.join("draft.md~"), "backup").unwrap();
+    // An atomic save: write a temporary file, rename it over the retro
+    // (what many editors and JetBrains' safe write do).
+    let text =
+        std::fs::read_to_string(dir.join("draft.md")).unwrap().replace("flaky DNS resolver", "flaky resolver (atomic)");
+    std::fs::write(dir.join("draft.md.___jb_tmp___"), &text).unwrap();
+    std::fs::rename(dir.join("draft.md.___jb_tmp___"), dir.join("draft.md")).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !server.get("/retros/draft.html").2.contains("(atomic)") {
+        assert!(Instant::now() < deadline, "the atomic save was not picked up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let status = server.rebuilt_after(version);
+    assert!(status["errors"].as_array().unwrap().is_empty());
+    assert_eq!(server.get("/retros/draft.md~").0, 404, "backup files are not retros");
+    let api: serde_json::Value = serde_json::from_str(&server.get("/api/retros.json").2).unwrap();
+    assert_eq!(api["retros"].as_array().unwrap().len(), 3, "no retro appeared from the temp files");
+}
+
+#[test]
+fn open_pages_are_told_what_changed_over_server_sent_events() {
+    let server = Server::start();
+    let mut stream = TcpStream::connect(&server.address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "GET /__retrobook/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n", server.address)
+        .unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+    loop {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        if line == "\r\n" {
+            break;
+        }
+        if line.to_lowercase().starts_with("content-type") {
+            assert!(line.contains("text/event-stream"), "{line}");
+        }
+    }
+    server.edit("retros/2026/draft.md", |t| t.replace("flaky DNS resolver", "flaky resolver"));
+    // The first event names the edited retro's own page.
+    let mut event = String::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !event.contains("data: {") {
+        assert!(Instant::now() < deadline);
+        let mut chunk = String::new();
+        reader.read_line(&mut chunk).unwrap();
+        event.push_str(&chunk);
+    }
+    assert!(event.contains("event: update"), "{event}");
+    assert!(event.contains("\"paths\":[\"retros/draft.html\"]"), "{event}");
 }

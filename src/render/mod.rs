@@ -279,7 +279,7 @@ impl<'a> Site<'a> {
             }
             Page::Actions => {
                 let rows = self.action_rows(root, |_, _| true);
-                ctx.insert("groups", &group_by_owner(&rows));
+                ctx.insert("groups", &group_by_owner(&rows, self.config));
                 ctx.insert("total", &rows.len());
                 ctx.insert("owners", &sorted_unique(rows.iter().map(|r| r.owner.clone())));
                 ctx.insert("services", &sorted_unique(rows.iter().flat_map(|r| r.services.clone())));
@@ -308,8 +308,7 @@ impl<'a> Site<'a> {
                 let rows = self.action_rows(root, |r, a| {
                     self.retros[r].actions()[a].owner_name().unwrap_or("(no owner)") == owner.as_str()
                 });
-                let person = self.config.people.get(owner).and_then(|p| p.name.clone());
-                let team = self.config.teams.get(owner).and_then(|t| t.name.clone());
+
                 let authored: Vec<RetroCard> = self
                     .order
                     .iter()
@@ -317,7 +316,7 @@ impl<'a> Site<'a> {
                     .map(|&i| self.card(i, root))
                     .collect();
                 ctx.insert("owner", owner);
-                ctx.insert("display_name", &person.or(team).unwrap_or_else(|| owner.clone()));
+                ctx.insert("display_name", &roster_name(self.config, owner));
                 ctx.insert("actions", &rows);
                 ctx.insert("authored", &authored);
                 ctx.insert("stats", &self.stats(&rows));
@@ -558,7 +557,7 @@ fn sorted_unique(items: impl Iterator<Item = String>) -> Vec<String> {
 }
 
 /// Owners ordered by how much they have overdue, then pending, then name.
-fn group_by_owner(rows: &[ActionRow]) -> Vec<OwnerGroup> {
+fn group_by_owner(rows: &[ActionRow], config: &Config) -> Vec<OwnerGroup> {
     let mut groups: BTreeMap<&str, Vec<ActionRow>> = BTreeMap::new();
     for row in rows {
         groups.entry(&row.owner).or_default().push(row.clone());
@@ -566,6 +565,7 @@ fn group_by_owner(rows: &[ActionRow]) -> Vec<OwnerGroup> {
     let mut out: Vec<OwnerGroup> = groups
         .into_iter()
         .map(|(owner, items)| OwnerGroup {
+            name: roster_name(config, owner),
             owner: owner.to_string(),
             owner_url: items[0].owner_url.clone(),
             overdue: items.iter().filter(|r| r.overdue).count(),
@@ -594,8 +594,16 @@ struct Stats {
     near_misses: usize,
 }
 
+/// A person's or team's name from the roster, else the handle itself.
+fn roster_name(config: &Config, handle: &str) -> String {
+    let person = config.people.get(handle).and_then(|p| p.name.clone());
+    person.or_else(|| config.teams.get(handle).and_then(|t| t.name.clone())).unwrap_or_else(|| handle.to_string())
+}
+
 #[derive(Serialize)]
 struct OwnerGroup {
+    /// The display name (from the roster); `owner` is the handle.
+    name: String,
     owner: String,
     owner_url: String,
     overdue: usize,

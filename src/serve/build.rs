@@ -24,8 +24,9 @@ pub struct Update {
     pub removed: Vec<String>,
     /// Replace every file (a full build): files not listed are gone.
     pub full: bool,
-    /// Findings at error level, for the browser overlay.
-    pub errors: Vec<Finding>,
+    /// Findings at error level, for the browser overlay; `None` when this
+    /// update did not recompute them (the first phase of an edit).
+    pub errors: Option<Vec<Finding>>,
     /// Findings at any level, for the terminal.
     pub findings: usize,
     pub millis: f64,
@@ -74,13 +75,21 @@ impl Builder {
         check::combine(&self.repo, graph, self.rule_findings.values().flatten().cloned().collect())
     }
 
-    /// Apply a batch of changed paths (from the watcher).
-    pub fn update(&mut self, changed: &BTreeSet<PathBuf>) -> Result<Update, Error> {
-        let started = Instant::now();
+    /// Apply a batch of changed paths (from the watcher), handing each
+    /// phase of the result to `publish` as soon as it is ready: for an edit,
+    /// first the edited retros' own pages, then every other dependent page
+    /// with the findings of the whole repo.
+    pub fn update(
+        &mut self,
+        changed: &BTreeSet<PathBuf>,
+        started: Instant,
+        publish: &mut dyn FnMut(Update),
+    ) -> Result<(), Error> {
         let source = self.root.join(&self.repo.config.build.source);
         let is_retro = |p: &Path| p.starts_with(&source) && p.extension().is_some_and(|e| e == "md" || e == "markdown");
         if !changed.iter().all(|p| is_retro(p)) {
-            return self.reload(started);
+            publish(self.reload(started)?);
+            return Ok(());
         }
         let canonical_root = self.root.canonicalize().map_err(|e| Error::io(&self.root, e))?;
         let mut edited = Vec::new();
@@ -116,7 +125,8 @@ impl Builder {
         }
         if structural {
             self.recheck_all();
-            return self.render_all(started);
+            publish(self.render_all(started)?);
+            return Ok(());
         }
         let today = self.today();
         for (rel, _) in &edited {
@@ -125,7 +135,7 @@ impl Builder {
                     .insert(rel.clone(), check::retro_findings(retro, &self.repo.config, &self.phrases, today));
             }
         }
-        self.render_pages(started, &edited)
+        self.render_pages(started, &edited, publish)
     }
 
     /// Configuration, templates or theme changed: start over, keeping the
@@ -133,7 +143,7 @@ impl Builder {
     fn reload(&mut self, started: Instant) -> Result<Update, Error> {
         let (builder, mut update) = Builder::new(&self.root, self.today, self.base_url.clone())?;
         *self = builder;
-        update.millis = started.elapsed().as_secs_f64() * 1000.0;
+        update.millis = millis(started);
         Ok(update)
     }
 
@@ -156,26 +166,32 @@ impl Builder {
 
     /// Render the pages that depend on the edited retros, their own pages
     /// first, before and after the edit (a removed tag's page changes too).
-    fn render_pages(&self, started: Instant, edited: &[(String, Retro)]) -> Result<Update, Error> {
+    fn render_pages(
+        &self,
+        started: Instant,
+        edited: &[(String, Retro)],
+        publish: &mut dyn FnMut(Update),
+    ) -> Result<(), Error> {
         let exists = link::on_disk(&self.root);
         let graph = LinkGraph::build(&self.repo.retros);
-        let findings = self.findings(&graph);
         let site = self.site(&graph, &exists);
-        let mut pages: Vec<Page> = Vec::new();
+        let mut own: Vec<Page> = Vec::new();
         let mut rest: BTreeSet<Page> = BTreeSet::new();
         for (rel, previous) in edited {
             let Some(i) = self.repo.retros.iter().position(|r| &r.path == rel) else { continue };
-            pages.push(Page::Retro(i));
+            own.push(Page::Retro(i));
             rest.extend(site.pages_affected_by(i));
             rest.extend(site.pages_touched_by(previous));
         }
-        for page in &pages {
+        let files = own.iter().map(|p| Ok((site.path(p), site.render(p)?))).collect::<Result<Vec<_>, Error>>()?;
+        publish(Update { files, removed: Vec::new(), full: false, errors: None, findings: 0, millis: millis(started) });
+
+        for page in &own {
             rest.remove(page);
         }
-        pages.extend(rest);
         let existing: HashSet<String> = site.pages().iter().map(|p| site.path(p)).collect();
         let (mut files, mut removed) = (Vec::new(), Vec::new());
-        for page in pages {
+        for page in rest {
             let path = site.path(&page);
             if existing.contains(&path) {
                 files.push((path, site.render(&page)?));
@@ -183,7 +199,9 @@ impl Builder {
                 removed.push(path);
             }
         }
-        Ok(self.finish(files, removed, false, findings, started))
+        let findings = self.findings(&graph);
+        publish(self.finish(files, removed, false, findings, started));
+        Ok(())
     }
 
     fn site<'s>(&'s self, graph: &'s LinkGraph, exists: &'s (dyn Fn(&str) -> bool + Sync)) -> Site<'s> {
@@ -207,8 +225,8 @@ impl Builder {
         started: Instant,
     ) -> Update {
         let count = findings.len();
-        let errors = findings.into_iter().filter(|f| f.level == Level::Error).collect();
-        Update { files, removed, full, errors, findings: count, millis: started.elapsed().as_secs_f64() * 1000.0 }
+        let errors = Some(findings.into_iter().filter(|f| f.level == Level::Error).collect());
+        Update { files, removed, full, errors, findings: count, millis: millis(started) }
     }
 
     pub fn root(&self) -> &Path {
@@ -239,4 +257,8 @@ impl Builder {
             || rel.starts_with("templates")
             || rel.starts_with("themes")
     }
+}
+
+fn millis(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
 }

@@ -43,7 +43,22 @@
       .catch(function () {});
   }
 
+  // This page's path in the site, as the server names files.
+  function here() {
+    var path = decodeURIComponent(location.pathname).replace(/^\//, "");
+    if (path === "" || path.charAt(path.length - 1) === "/") { path += "index.html"; }
+    return path;
+  }
+
   status();
   var events = new EventSource("/__retrobook/events");
-  events.addEventListener("reload", function () { location.reload(); });
+  events.addEventListener("update", function (event) {
+    var update = JSON.parse(event.data);
+    var path = here();
+    if (update.full || update.paths.indexOf(path) >= 0 || update.paths.indexOf(path + ".html") >= 0) {
+      location.reload();
+    } else {
+      status();
+    }
+  });
 })();

@@ -29,17 +29,31 @@ struct Served {
     files: HashMap<String, Arc<Vec<u8>>>,
     errors: Vec<Finding>,
     version: u64,
-    /// Paths the last build wrote, and how long it took (for tests and -v).
+    /// Paths the last batch of changes wrote, over all its phases, and how
+    /// long it took (for tests and -v).
     last_pages: Vec<String>,
     last_millis: f64,
+    /// The last batch's first phase is out but not its last.
+    unsettled: bool,
 }
 
 struct App {
     served: RwLock<Served>,
-    reload: tokio::sync::broadcast::Sender<u64>,
+    /// Tells open pages what changed: JSON `{version, full, paths}`.
+    reload: tokio::sync::broadcast::Sender<String>,
 }
 
 impl App {
+    /// Serve an update's files and tell the open pages which changed.
+    fn publish(&self, update: Update) {
+        let paths: Vec<String> =
+            update.files.iter().map(|(p, _)| p.clone()).chain(update.removed.iter().cloned()).collect();
+        let full = update.full;
+        let version = self.apply(update);
+        let message = serde_json::json!({ "version": version, "full": full, "paths": paths });
+        let _ = self.reload.send(message.to_string());
+    }
+
     fn apply(&self, update: Update) -> u64 {
         let mut served = self.served.write().expect("lock");
         if update.full {
@@ -48,11 +62,19 @@ impl App {
         for path in &update.removed {
             served.files.remove(path);
         }
-        served.last_pages = update.files.iter().map(|(p, _)| p.clone()).collect();
+        let written = update.files.iter().map(|(p, _)| p.clone());
+        if served.unsettled {
+            served.last_pages.extend(written);
+        } else {
+            served.last_pages = written.collect();
+        }
+        served.unsettled = update.errors.is_none();
         for (path, bytes) in update.files {
             served.files.insert(path, Arc::new(bytes));
         }
-        served.errors = update.errors;
+        if let Some(errors) = update.errors {
+            served.errors = errors;
+        }
         served.last_millis = update.millis;
         served.version += 1;
         served.version
@@ -60,12 +82,17 @@ impl App {
 
     /// A build that failed outright (bad config, bad template): keep the
     /// site, show the error.
-    fn fail(&self, err: &Error) -> u64 {
-        let mut served = self.served.write().expect("lock");
-        let pos = crate::model::Pos { line: 1, column: 1, offset: 0 };
-        served.errors = vec![Finding::new(crate::model::Rule::YamlSyntax, "build", pos, err.to_string())];
-        served.version += 1;
-        served.version
+    fn fail(&self, err: &Error) {
+        let version = {
+            let mut served = self.served.write().expect("lock");
+            let pos = crate::model::Pos { line: 1, column: 1, offset: 0 };
+            served.errors = vec![Finding::new(crate::model::Rule::YamlSyntax, "build", pos, err.to_string())];
+            served.last_pages.clear();
+            served.unsettled = false;
+            served.version += 1;
+            served.version
+        };
+        let _ = self.reload.send(serde_json::json!({ "version": version, "full": false, "paths": [] }).to_string());
     }
 }
 
@@ -76,9 +103,9 @@ pub fn run(args: &ServeArgs, global: &Global) -> Result<std::process::ExitCode, 
     if !quiet {
         eprintln!("built {} files in {:.0} ms; {} findings", first.files.len(), first.millis, first.findings);
     }
-    let (reload, _) = tokio::sync::broadcast::channel(16);
+    let (reload, _) = tokio::sync::broadcast::channel(64);
     let app = Arc::new(App { served: RwLock::new(Served::default()), reload });
-    app.apply(first);
+    app.publish(first);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -148,7 +175,7 @@ fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
 fn watch(mut builder: Builder, app: Arc<App>, quiet: bool, verbose: bool) -> Result<impl Drop, Error> {
     use notify_debouncer_full::notify::RecursiveMode;
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(40), None, tx)
+    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(20), None, tx)
         .map_err(|e| Error::new(format!("watching files: {e}")))?;
     let root = builder.root().to_path_buf();
     debouncer
@@ -156,6 +183,7 @@ fn watch(mut builder: Builder, app: Arc<App>, quiet: bool, verbose: bool) -> Res
         .map_err(|e| Error::new(format!("watching {}: {e}", root.display())))?;
     std::thread::spawn(move || {
         while let Ok(first) = rx.recv() {
+            let started = std::time::Instant::now();
             let mut changed = BTreeSet::new();
             // Coalesce whatever else arrived: an editor's save is several events.
             for result in std::iter::once(first).chain(rx.try_iter()) {
@@ -167,29 +195,25 @@ fn watch(mut builder: Builder, app: Arc<App>, quiet: bool, verbose: bool) -> Res
                 continue;
             }
             let what: Vec<String> = changed.iter().map(|p| crate::load::relative_path(&root, p)).collect();
-            match builder.update(&changed) {
-                Ok(update) => {
-                    let (pages, millis, errors) = (update.files.len(), update.millis, update.errors.len());
-                    let version = app.apply(update);
-                    let _ = app.reload.send(version);
-                    if !quiet {
-                        eprintln!(
-                            "{}: rebuilt {pages} files in {millis:.1} ms{}",
-                            what.join(", "),
-                            if errors > 0 { format!(", {errors} errors") } else { String::new() }
-                        );
-                    }
-                    if verbose {
-                        for f in &app.served.read().expect("lock").errors {
-                            eprintln!("  {}:{}:{} {} {}", f.file, f.pos.line, f.pos.column, f.rule.id(), f.message);
-                        }
+            let mut publish = |update: Update| {
+                let (files, millis, errors) = (update.files.len(), update.millis, update.errors.as_ref().map(Vec::len));
+                app.publish(update);
+                if !quiet {
+                    let errors = match errors {
+                        Some(0) | None => String::new(),
+                        Some(n) => format!(", {n} errors"),
+                    };
+                    eprintln!("{}: wrote {files} files at {millis:.1} ms{errors}", what.join(", "));
+                }
+                if verbose && errors.is_some() {
+                    for f in &app.served.read().expect("lock").errors {
+                        eprintln!("  {}:{}:{} {} {}", f.file, f.pos.line, f.pos.column, f.rule.id(), f.message);
                     }
                 }
-                Err(err) => {
-                    eprintln!("error: {err}");
-                    let version = app.fail(&err);
-                    let _ = app.reload.send(version);
-                }
+            };
+            if let Err(err) = builder.update(&changed, started, &mut publish) {
+                eprintln!("error: {err}");
+                app.fail(&err);
             }
         }
     });
@@ -224,6 +248,7 @@ async fn status(State(app): State<Arc<App>>) -> Response {
     let body = serde_json::json!({
         "version": served.version,
         "errors": errors,
+        "settled": !served.unsettled,
         "last_build": { "files": served.last_pages, "millis": served.last_millis },
     });
     ([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")], body.to_string())
@@ -235,11 +260,9 @@ async fn events(State(app): State<Arc<App>>) -> impl IntoResponse {
     let stream = futures_util::stream::unfold(receiver, |mut rx| async move {
         loop {
             match rx.recv().await {
-                Ok(version) => {
-                    return Some((
-                        Ok::<_, std::convert::Infallible>(Event::default().event("reload").data(version.to_string())),
-                        rx,
-                    ));
+                Ok(message) => {
+                    let event = Event::default().event("update").data(message);
+                    return Some((Ok::<_, std::convert::Infallible>(event), rx));
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
