@@ -52,11 +52,7 @@ impl LinkGraph {
         for (i, retro) in retros.iter().enumerate() {
             by_id.entry(retro.id.value.clone()).or_insert(i);
             by_path.insert(retro.path.clone(), i);
-            let mut set: HashSet<String> = PAGE_SECTIONS.iter().map(|s| s.to_string()).collect();
-            set.extend(retro.body.headings.iter().map(|h| h.anchor.clone()));
-            set.extend(retro.actions().iter().map(|a| a.id.value.clone()));
-            set.extend(retro.factors.iter().map(|f| format!("factor-{}", f.id.value)));
-            anchors.push(set);
+            anchors.push(anchors_of(retro));
         }
         let mut graph = LinkGraph { by_id, by_path, anchors, backlinks: vec![BTreeSet::new(); retros.len()] };
         for (i, retro) in retros.iter().enumerate() {
@@ -67,6 +63,22 @@ impl LinkGraph {
             }
         }
         graph
+    }
+
+    /// Update the graph after retro `index` changed from `previous` to its
+    /// current content, keeping its id and path (`serve`, after an edit):
+    /// its anchors and the backlinks it gives, without a rebuild.
+    pub fn update(&mut self, retros: &[Retro], index: usize, previous: &Retro) {
+        debug_assert_eq!(retros[index].id.value, previous.id.value);
+        for target in self.outgoing(previous) {
+            self.backlinks[target].remove(&index);
+        }
+        for target in self.outgoing(&retros[index]) {
+            if target != index {
+                self.backlinks[target].insert(index);
+            }
+        }
+        self.anchors[index] = anchors_of(&retros[index]);
     }
 
     /// The retros `retro` points at: `related`, `recurrence_of`, and body
@@ -168,6 +180,16 @@ impl LinkGraph {
         }
         Ok(Target::Retro { index, anchor: anchor.map(str::to_string) })
     }
+}
+
+/// The anchors a retro page has: its sections, headings, action items
+/// and factors.
+fn anchors_of(retro: &Retro) -> HashSet<String> {
+    let mut set: HashSet<String> = PAGE_SECTIONS.iter().map(|s| s.to_string()).collect();
+    set.extend(retro.body.headings.iter().map(|h| h.anchor.clone()));
+    set.extend(retro.actions().iter().map(|a| a.id.value.clone()));
+    set.extend(retro.factors.iter().map(|f| format!("factor-{}", f.id.value)));
+    set
 }
 
 fn split_anchor(dest: &str) -> (&str, Option<&str>) {

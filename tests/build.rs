@@ -452,3 +452,24 @@ fn representative_pages_match_their_snapshots() {
     insta::assert_snapshot!("api_actions", read(&site, "api/actions.json"));
     insta::assert_snapshot!("atom_feed", read(&site, "atom.xml"));
 }
+
+/// `serve` updates the link graph in place after an edit; the result must
+/// equal a graph built from scratch.
+#[test]
+fn updating_the_link_graph_equals_rebuilding_it() {
+    let root = fixture("clean");
+    let mut repo = retrobook::load::load_repo(&root).unwrap();
+    let mut graph = retrobook::link::LinkGraph::build(&repo.retros);
+    let i = repo.retros.iter().position(|r| r.id.value == "draft").unwrap();
+    let edited = repo.retros[i]
+        .source
+        .replace("see also [[inc-101-cache-failover|the cache failover]]", "see also [[2025-11-02-cache-warmup]]");
+    let mut findings = Vec::new();
+    let new = retrobook::load::parse_retro(repo.retros[i].path.clone(), edited, &repo.config, &mut findings);
+    let previous = std::mem::replace(&mut repo.retros[i], new);
+    graph.update(&repo.retros, i, &previous);
+    let rebuilt = retrobook::link::LinkGraph::build(&repo.retros);
+    assert_eq!(graph.backlinks, rebuilt.backlinks);
+    let warmup = repo.retros.iter().position(|r| r.id.value == "2025-11-02-cache-warmup").unwrap();
+    assert!(graph.backlinks[warmup].contains(&i), "the new link gives a backlink");
+}

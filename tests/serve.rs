@@ -300,3 +300,31 @@ fn open_pages_are_told_what_changed_over_server_sent_events() {
     assert!(event.contains("event: update"), "{event}");
     assert!(event.contains("\"paths\":[\"retros/draft.html\"]"), "{event}");
 }
+
+#[test]
+fn rapid_edits_converge_on_the_final_state() {
+    let server = Server::start();
+    let version = server.status()["version"].as_u64().unwrap();
+    for (i, file) in
+        ["retros/2026/draft.md", "retros/2025/2025-11-02-cache-warmup.md", "retros/2026/draft.md"].iter().enumerate()
+    {
+        let path = server.root().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = text.replacen("title: ", &format!("title: Rapid {i} "), 1);
+        std::fs::write(&path, text).unwrap();
+    }
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let status = server.status();
+        let home = server.get("/retros/index.html").2;
+        if status["settled"] == true
+            && status["version"].as_u64().unwrap() > version
+            && home.contains("Rapid 2 Rapid 0 Draft")
+            && home.contains("Rapid 1 Slow cache")
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the aggregates never caught up: {status}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

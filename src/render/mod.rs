@@ -58,38 +58,31 @@ pub struct Site<'a> {
     pub base_url: String,
     file_exists: &'a (dyn Fn(&str) -> bool + Sync),
     tera: &'a tera::Tera,
-    /// Retro indexes, newest first.
-    order: Vec<usize>,
     /// Rendered bodies, by retro index, made when a page first needs one:
     /// an incremental rebuild renders only the bodies of its pages.
     bodies: Vec<std::sync::OnceLock<RenderedBody>>,
-    /// Term name to retro indexes, per taxonomy.
+    /// What the aggregate pages need, made when one first does: a single
+    /// retro page (the first thing `serve` renders after an edit) needs none.
+    indexes: std::sync::OnceLock<Indexes>,
+}
+
+/// The orderings and groupings of retros the aggregate pages show.
+struct Indexes {
+    /// Retro indexes, newest first.
+    order: Vec<usize>,
+    /// Term name to retro indexes (newest first), per taxonomy.
     terms: BTreeMap<&'static str, BTreeMap<String, Vec<usize>>>,
     /// Owner to (retro, action index).
     owners: BTreeMap<String, Vec<(usize, usize)>>,
-    /// For each retro, the retros that declare `recurrence_of` it.
-    recurrences: Vec<Vec<usize>>,
 }
 
-impl<'a> Site<'a> {
-    /// `tera` holds the compiled templates (`templates::load`), made once
-    /// and kept across rebuilds that do not touch them.
-    pub fn new(
-        config: &'a Config,
-        retros: &'a [Retro],
-        graph: &'a LinkGraph,
-        today: NaiveDate,
-        base_url: Option<&str>,
-        file_exists: &'a (dyn Fn(&str) -> bool + Sync),
-        tera: &'a tera::Tera,
-    ) -> Site<'a> {
+impl Indexes {
+    fn of(retros: &[Retro]) -> Indexes {
         let mut order: Vec<usize> = (0..retros.len()).collect();
         let started = |i: usize| retros[i].started_at.as_ref().map(|s| s.value.date());
         order.sort_by(|&a, &b| started(b).cmp(&started(a)).then_with(|| retros[a].id.value.cmp(&retros[b].id.value)));
-
         let mut terms: BTreeMap<&'static str, BTreeMap<String, Vec<usize>>> = BTreeMap::new();
         let mut owners: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
-        let mut recurrences = vec![Vec::new(); retros.len()];
         for &i in &order {
             let r = &retros[i];
             let mut add = |kind: &'static str, name: &str| {
@@ -105,10 +98,23 @@ impl<'a> Site<'a> {
             for (j, item) in r.actions().iter().enumerate() {
                 owners.entry(item.owner_name().unwrap_or("(no owner)").to_string()).or_default().push((i, j));
             }
-            if let Some(of) = r.recurrence_of.as_ref().and_then(|id| graph.index_of(&id.value)) {
-                recurrences[of].push(i);
-            }
         }
+        Indexes { order, terms, owners }
+    }
+}
+
+impl<'a> Site<'a> {
+    /// `tera` holds the compiled templates (`templates::load`), made once
+    /// and kept across rebuilds that do not touch them.
+    pub fn new(
+        config: &'a Config,
+        retros: &'a [Retro],
+        graph: &'a LinkGraph,
+        today: NaiveDate,
+        base_url: Option<&str>,
+        file_exists: &'a (dyn Fn(&str) -> bool + Sync),
+        tera: &'a tera::Tera,
+    ) -> Site<'a> {
         Site {
             config,
             retros,
@@ -117,12 +123,23 @@ impl<'a> Site<'a> {
             base_url: normalize_base_url(base_url.unwrap_or(&config.build.base_url)),
             file_exists,
             tera,
-            order,
             bodies: (0..retros.len()).map(|_| std::sync::OnceLock::new()).collect(),
-            terms,
-            owners,
-            recurrences,
+            indexes: std::sync::OnceLock::new(),
         }
+    }
+
+    fn indexes(&self) -> &Indexes {
+        self.indexes.get_or_init(|| Indexes::of(self.retros))
+    }
+
+    /// The retros that declare `recurrence_of` retro `index`, newest first.
+    fn recurrences(&self, index: usize) -> Vec<usize> {
+        let id = &self.retros[index].id.value;
+        let mut found: Vec<usize> = (0..self.retros.len())
+            .filter(|&i| self.retros[i].recurrence_of.as_ref().is_some_and(|r| &r.value == id))
+            .collect();
+        found.sort_by_key(|&i| std::cmp::Reverse(self.retros[i].started_at.as_ref().map(|s| s.value.date())));
+        found
     }
 
     /// The rendered body of a retro (for its page, one level down).
@@ -137,11 +154,11 @@ impl<'a> Site<'a> {
     /// Every page of the site, in a stable order.
     pub fn pages(&self) -> Vec<Page> {
         let mut pages = vec![Page::Home, Page::RetroIndex, Page::Actions, Page::Insights, Page::OwnerIndex];
-        pages.extend(self.order.iter().map(|&i| Page::Retro(i)));
-        pages.extend(self.owners.keys().map(|o| Page::Owner(o.clone())));
+        pages.extend(self.indexes().order.iter().map(|&i| Page::Retro(i)));
+        pages.extend(self.indexes().owners.keys().map(|o| Page::Owner(o.clone())));
         for (kind, _) in TAXONOMIES {
             pages.push(Page::TermIndex(kind));
-            if let Some(names) = self.terms.get(kind) {
+            if let Some(names) = self.indexes().terms.get(kind) {
                 pages.extend(names.keys().map(|n| Page::Term(kind, n.clone())));
             }
         }
@@ -260,7 +277,8 @@ impl<'a> Site<'a> {
         let mut ctx = tera::Context::new();
         match page {
             Page::Home => {
-                let recent: Vec<RetroCard> = self.order.iter().take(12).map(|&i| self.card(i, root)).collect();
+                let recent: Vec<RetroCard> =
+                    self.indexes().order.iter().take(12).map(|&i| self.card(i, root)).collect();
                 let actions = self.action_rows(root, |_, _| true);
                 let overdue: Vec<&ActionRow> = actions.iter().filter(|a| a.overdue).take(10).collect();
                 ctx.insert("recent", &recent);
@@ -269,7 +287,7 @@ impl<'a> Site<'a> {
                 html("index.html", &self.config.book.title, ctx)
             }
             Page::RetroIndex => {
-                let cards: Vec<RetroCard> = self.order.iter().map(|&i| self.card(i, root)).collect();
+                let cards: Vec<RetroCard> = self.indexes().order.iter().map(|&i| self.card(i, root)).collect();
                 ctx.insert("retros", &cards);
                 html("retros.html", "All retrospectives", ctx)
             }
@@ -292,6 +310,7 @@ impl<'a> Site<'a> {
             }
             Page::OwnerIndex => {
                 let owners: Vec<TermLink> = self
+                    .indexes()
                     .owners
                     .iter()
                     .map(|(o, items)| TermLink {
@@ -310,6 +329,7 @@ impl<'a> Site<'a> {
                 });
 
                 let authored: Vec<RetroCard> = self
+                    .indexes()
                     .order
                     .iter()
                     .filter(|&&i| self.retros[i].authors.iter().any(|a| &a.value == owner))
@@ -324,6 +344,7 @@ impl<'a> Site<'a> {
             }
             Page::TermIndex(kind) => {
                 let terms: Vec<TermLink> = self
+                    .indexes()
                     .terms
                     .get(kind)
                     .into_iter()
@@ -340,7 +361,7 @@ impl<'a> Site<'a> {
                 html("terms.html", title, ctx)
             }
             Page::Term(kind, name) => {
-                let list = self.terms.get(kind).and_then(|t| t.get(name)).cloned().unwrap_or_default();
+                let list = self.indexes().terms.get(kind).and_then(|t| t.get(name)).cloned().unwrap_or_default();
                 let cards: Vec<RetroCard> = list.iter().map(|&i| self.card(i, root)).collect();
                 let rows = self.action_rows(root, |r, _| list.contains(&r));
                 ctx.insert("kind", kind);
@@ -383,7 +404,7 @@ impl<'a> Site<'a> {
     /// Action rows for which `keep(retro, action)` holds, in listing order.
     pub fn action_rows(&self, root: &'static str, keep: impl Fn(usize, usize) -> bool) -> Vec<ActionRow> {
         let mut rows = Vec::new();
-        for &i in &self.order {
+        for &i in &self.indexes().order {
             let ctx = self.link_context(i, root);
             for (j, item) in self.retros[i].actions().iter().enumerate() {
                 if keep(i, j) {
@@ -408,6 +429,7 @@ impl<'a> Site<'a> {
 
     fn retro_view(&self, index: usize, root: &'static str) -> RetroView {
         let retro = &self.retros[index];
+        let recurrences = self.recurrences(index);
         let ctx = self.link_context(index, root);
         let actions: Vec<ActionRow> = retro.actions().iter().map(|a| action_row(retro, a, &ctx, self.today)).collect();
         let factors = retro
@@ -502,14 +524,14 @@ impl<'a> Site<'a> {
             actions,
             related: retro.related.iter().filter_map(|r| self.graph.index_of(&r.value)).map(link_to).collect(),
             recurrence_of: retro.recurrence_of.as_ref().and_then(|r| self.graph.index_of(&r.value)).map(link_to),
-            recurrences: self.recurrences[index].iter().map(|&i| link_to(i)).collect(),
+            recurrences: recurrences.iter().map(|&i| link_to(i)).collect(),
             // Retros already listed as related or as recurrences are not
             // repeated under "Referenced by".
             backlinks: self.graph.backlinks[index]
                 .iter()
                 .filter(|&&i| {
                     let id = &self.retros[i].id.value;
-                    !retro.related.iter().any(|r| &r.value == id) && !self.recurrences[index].contains(&i)
+                    !retro.related.iter().any(|r| &r.value == id) && !recurrences.contains(&i)
                 })
                 .map(|&i| link_to(i))
                 .collect(),

@@ -37,10 +37,15 @@ pub struct Builder {
     today: Option<NaiveDate>,
     base_url: Option<String>,
     repo: Repo,
+    /// Kept across edits and updated in place; rebuilt when retros are
+    /// added, removed or renamed.
+    graph: LinkGraph,
     tera: tera::Tera,
     phrases: Phrases,
     /// Per-retro rule findings by file, so an edit recomputes one file's.
     rule_findings: BTreeMap<String, Vec<Finding>>,
+    /// Pages an interrupted update did not get to; the next one renders them.
+    pending: BTreeSet<Page>,
 }
 
 impl Builder {
@@ -50,8 +55,18 @@ impl Builder {
         let repo = load::load_repo(root)?;
         let tera = templates::load(root, &repo.config)?;
         let phrases = Phrases::from_config(&repo.config.check.blameless);
-        let mut builder =
-            Builder { root: root.to_path_buf(), today, base_url, repo, tera, phrases, rule_findings: BTreeMap::new() };
+        let graph = LinkGraph::build(&repo.retros);
+        let mut builder = Builder {
+            root: root.to_path_buf(),
+            today,
+            base_url,
+            repo,
+            graph,
+            tera,
+            phrases,
+            rule_findings: BTreeMap::new(),
+            pending: BTreeSet::new(),
+        };
         builder.recheck_all();
         let update = builder.render_all(started)?;
         Ok((builder, update))
@@ -84,6 +99,7 @@ impl Builder {
         changed: &BTreeSet<PathBuf>,
         started: Instant,
         publish: &mut dyn FnMut(Update),
+        interrupted: &mut dyn FnMut() -> bool,
     ) -> Result<(), Error> {
         let source = self.root.join(&self.repo.config.build.source);
         let is_retro = |p: &Path| p.starts_with(&source) && p.extension().is_some_and(|e| e == "md" || e == "markdown");
@@ -124,9 +140,16 @@ impl Builder {
             }
         }
         if structural {
+            self.pending.clear();
+            self.graph = LinkGraph::build(&self.repo.retros);
             self.recheck_all();
             publish(self.render_all(started)?);
             return Ok(());
+        }
+        for (rel, previous) in &edited {
+            if let Some(i) = self.repo.retros.iter().position(|r| &r.path == rel) {
+                self.graph.update(&self.repo.retros, i, previous);
+            }
         }
         let today = self.today();
         for (rel, _) in &edited {
@@ -135,7 +158,7 @@ impl Builder {
                     .insert(rel.clone(), check::retro_findings(retro, &self.repo.config, &self.phrases, today));
             }
         }
-        self.render_pages(started, &edited, publish)
+        self.render_pages(started, &edited, publish, interrupted)
     }
 
     /// Configuration, templates or theme changed: start over, keeping the
@@ -149,9 +172,8 @@ impl Builder {
 
     fn render_all(&self, started: Instant) -> Result<Update, Error> {
         let exists = link::on_disk(&self.root);
-        let graph = LinkGraph::build(&self.repo.retros);
-        let findings = self.findings(&graph);
-        let site = self.site(&graph, &exists);
+        let findings = self.findings(&self.graph);
+        let site = self.site(&self.graph, &exists);
         let mut files = site.render_all()?;
         for (name, bytes) in templates::static_files(&self.root, &self.repo.config)? {
             files.push((format!("static/{name}"), bytes));
@@ -167,16 +189,16 @@ impl Builder {
     /// Render the pages that depend on the edited retros, their own pages
     /// first, before and after the edit (a removed tag's page changes too).
     fn render_pages(
-        &self,
+        &mut self,
         started: Instant,
         edited: &[(String, Retro)],
         publish: &mut dyn FnMut(Update),
+        interrupted: &mut dyn FnMut() -> bool,
     ) -> Result<(), Error> {
+        let mut rest: BTreeSet<Page> = std::mem::take(&mut self.pending);
         let exists = link::on_disk(&self.root);
-        let graph = LinkGraph::build(&self.repo.retros);
-        let site = self.site(&graph, &exists);
+        let site = self.site(&self.graph, &exists);
         let mut own: Vec<Page> = Vec::new();
-        let mut rest: BTreeSet<Page> = BTreeSet::new();
         for (rel, previous) in edited {
             let Some(i) = self.repo.retros.iter().position(|r| &r.path == rel) else { continue };
             own.push(Page::Retro(i));
@@ -191,7 +213,15 @@ impl Builder {
         }
         let existing: HashSet<String> = site.pages().iter().map(|p| site.path(p)).collect();
         let (mut files, mut removed) = (Vec::new(), Vec::new());
-        for page in rest {
+        let mut pages = rest.into_iter();
+        while let Some(page) = pages.next() {
+            if interrupted() {
+                let left: BTreeSet<Page> = std::iter::once(page).chain(pages).collect();
+                drop(site);
+                self.pending = left;
+                publish(Update { files, removed, full: false, errors: None, findings: 0, millis: millis(started) });
+                return Ok(());
+            }
             let path = site.path(&page);
             if existing.contains(&path) {
                 files.push((path, site.render(&page)?));
@@ -199,8 +229,9 @@ impl Builder {
                 removed.push(path);
             }
         }
-        let findings = self.findings(&graph);
-        publish(self.finish(files, removed, false, findings, started));
+        let findings = self.findings(&self.graph);
+        let update = self.finish(files, removed, false, findings, started);
+        publish(update);
         Ok(())
     }
 

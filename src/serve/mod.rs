@@ -120,11 +120,12 @@ pub fn run(args: &ServeArgs, global: &Global) -> Result<std::process::ExitCode, 
     let stop = runtime.block_on(async { stop_signal() }).map_err(|e| Error::new(format!("signal handler: {e}")))?;
     let address = listener.local_addr().map_err(|e| Error::new(e.to_string()))?;
     let url = format!("http://{address}/");
+    // Watch before announcing the URL: an edit made as soon as the URL is
+    // known must not be missed.
+    let _watcher = watch(builder, Arc::clone(&app), quiet, global.verbose)?;
     println!("Serving {} at {url} (Ctrl-C to stop)", root.display());
     use std::io::Write;
     let _ = std::io::stdout().flush();
-
-    let _watcher = watch(builder, Arc::clone(&app), quiet, global.verbose)?;
     if args.open {
         open_browser(&url);
     }
@@ -182,11 +183,20 @@ fn watch(mut builder: Builder, app: Arc<App>, quiet: bool, verbose: bool) -> Res
         .watch(&root, RecursiveMode::Recursive)
         .map_err(|e| Error::new(format!("watching {}: {e}", root.display())))?;
     std::thread::spawn(move || {
-        while let Ok(first) = rx.recv() {
+        // Watcher results that arrived while an update was running.
+        let mut waiting = Vec::new();
+        loop {
+            let first = match waiting.pop() {
+                Some(result) => result,
+                None => match rx.recv() {
+                    Ok(result) => result,
+                    Err(_) => return,
+                },
+            };
             let started = std::time::Instant::now();
             let mut changed = BTreeSet::new();
             // Coalesce whatever else arrived: an editor's save is several events.
-            for result in std::iter::once(first).chain(rx.try_iter()) {
+            for result in std::iter::once(first).chain(waiting.drain(..)).chain(rx.try_iter()) {
                 for event in result.into_iter().flatten().filter(|e| changes_content(&e.kind)) {
                     changed.extend(event.paths.iter().filter(|p| !p.is_dir() && builder.is_relevant(p)).cloned());
                 }
@@ -211,7 +221,11 @@ fn watch(mut builder: Builder, app: Arc<App>, quiet: bool, verbose: bool) -> Res
                     }
                 }
             };
-            if let Err(err) = builder.update(&changed, started, &mut publish) {
+            let mut interrupted = || {
+                waiting.extend(rx.try_iter());
+                !waiting.is_empty()
+            };
+            if let Err(err) = builder.update(&changed, started, &mut publish, &mut interrupted) {
                 eprintln!("error: {err}");
                 app.fail(&err);
             }
