@@ -17,5 +17,6 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod schema;
+pub mod search;
 pub mod serve;
 pub mod text;

@@ -1,7 +1,7 @@
 //! Runs the browser tests (tests/browser/, Playwright driving Debian's
-//! Chromium): site.test.mjs against this repository's example site, built
-//! fresh, and serve.test.mjs against `retrobook serve` (live reload, error
-//! overlay).
+//! Chromium): site.test.mjs and search.test.mjs against this repository's
+//! example site, built fresh (and the XSS fixture for search), and
+//! serve.test.mjs against `retrobook serve` (live reload, error overlay).
 //!
 //! They need `chromium` and `npm ci` in tests/browser. Under CI (`CI` set)
 //! or with `RETROBOOK_BROWSER_TESTS=1` a missing piece is a failure;
@@ -48,6 +48,25 @@ fn browser_suite_passes_on_the_example_site() {
     let report = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
     assert!(run.status.success(), "browser tests failed:\n{report}");
     eprintln!("{}", report.lines().filter(|l| l.starts_with("# ")).collect::<Vec<_>>().join("\n"));
+
+    // Search: the example site, and the XSS fixture for injected markup.
+    let xss = site.path().join("xss");
+    let build = common::retrobook(
+        &common::fixture("xss"),
+        &["build", "--allow-errors", "--today", "2026-11-27", "--out", xss.to_str().unwrap()],
+    )
+    .output()
+    .unwrap();
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    let run = Command::new("node")
+        .args(["--test", "search.test.mjs"])
+        .current_dir(&dir)
+        .env("RETROBOOK_SITE", &out)
+        .env("RETROBOOK_XSS_SITE", &xss)
+        .output()
+        .unwrap();
+    let report = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    assert!(run.status.success(), "search browser tests failed:\n{report}");
 
     serve_suite(&dir);
 }

@@ -342,8 +342,14 @@ fn hostile_input_ends_up_inert() {
         for (name, attrs) in tags(&text) {
             let attr = |n: &str| attrs.iter().find(|(a, _)| a == n).map(|(_, v)| v.as_str());
             let allowed = match name.as_str() {
-                "script" => attr("src").is_some_and(|s| s.ends_with("static/retrobook.js")),
-                "form" => attr("id") == Some("action-filters"),
+                "script" => {
+                    attr("src").is_some_and(|s| s.ends_with("static/retrobook.js") || s.ends_with("static/search.js"))
+                }
+                "form" => {
+                    matches!(attr("id"), Some("action-filters" | "search-page"))
+                        || attr("class") == Some("site-search")
+                            && attr("action").is_some_and(|a| a.ends_with("search.html"))
+                }
                 "svg" => attr("class") == Some("chart-svg"),
                 "iframe" | "object" | "embed" | "math" | "style" | "base" | "frame" | "frameset" => false,
                 "meta" => attr("http-equiv").is_none(),

@@ -39,6 +39,7 @@ pub enum Page {
     Feed,
     Sitemap,
     NotFound,
+    Search,
     ApiRetros,
     ApiActions,
     ActionsCsv,
@@ -162,7 +163,15 @@ impl<'a> Site<'a> {
                 pages.extend(names.keys().map(|n| Page::Term(kind, n.clone())));
             }
         }
-        pages.extend([Page::Feed, Page::Sitemap, Page::NotFound, Page::ApiRetros, Page::ApiActions, Page::ActionsCsv]);
+        pages.extend([
+            Page::Feed,
+            Page::Sitemap,
+            Page::NotFound,
+            Page::Search,
+            Page::ApiRetros,
+            Page::ApiActions,
+            Page::ActionsCsv,
+        ]);
         pages
     }
 
@@ -225,19 +234,30 @@ impl<'a> Site<'a> {
             Page::Feed => "atom.xml".into(),
             Page::Sitemap => "sitemap.xml".into(),
             Page::NotFound => "404.html".into(),
+            Page::Search => "search.html".into(),
             Page::ApiRetros => "api/retros.json".into(),
             Page::ApiActions => "api/actions.json".into(),
             Page::ActionsCsv => "actions.csv".into(),
         }
     }
 
-    /// Render every page, in parallel; the result is sorted by path.
+    /// Render every page and the search index, in parallel; the result is
+    /// sorted by path.
     pub fn render_all(&self) -> Result<Vec<(String, Vec<u8>)>, Error> {
         let pages = self.pages();
-        let mut files: Vec<(String, Vec<u8>)> =
-            pages.par_iter().map(|p| Ok((self.path(p), self.render(p)?))).collect::<Result<_, Error>>()?;
+        let (pages, search) = rayon::join(
+            || pages.par_iter().map(|p| Ok((self.path(p), self.render(p)?))).collect::<Result<Vec<_>, Error>>(),
+            || self.search_files(),
+        );
+        let mut files = pages?;
+        files.extend(search);
         files.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(files)
+    }
+
+    /// The files of the search index (`search/`), in the site's order.
+    pub fn search_files(&self) -> Vec<(String, Vec<u8>)> {
+        crate::search::SearchIndex::build(self.retros, &self.indexes().order, self.today, self.config).files()
     }
 
     /// Repo files linked from retros, to copy into `attachments/`: the
@@ -372,6 +392,7 @@ impl<'a> Site<'a> {
                 html("term.html", &format!("{}: {name}", taxonomy_title(kind)), ctx)
             }
             Page::NotFound => html("404.html", "Page not found", ctx),
+            Page::Search => html("search.html", "Search", ctx),
             Page::Feed => Ok(feeds::atom(self).into_bytes()),
             Page::Sitemap => Ok(feeds::sitemap(self).into_bytes()),
             Page::ApiRetros => Ok(feeds::api_retros(self).into_bytes()),
@@ -569,6 +590,7 @@ fn section_of(page: &Page) -> &'static str {
         Page::RetroIndex | Page::Retro(_) => "retros",
         Page::Actions | Page::Owner(_) | Page::OwnerIndex => "actions",
         Page::Insights => "insights",
+        Page::Search => "search",
         Page::TermIndex(_) | Page::Term(..) => "browse",
         _ => "",
     }

@@ -21,6 +21,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("term.html", include_str!("../../templates/term.html")),
     ("insights.html", include_str!("../../templates/insights.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
 ];
 
 /// The built-in static files; their sources are `themes/default/static/`.
@@ -28,6 +29,7 @@ pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../themes/default/static/style.css")),
     ("retrobook.js", include_bytes!("../../themes/default/static/retrobook.js")),
     ("favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
+    ("search.js", include_bytes!("../../themes/default/static/search.js")),
 ];
 
 /// Load the templates in lookup order and compile them once.

@@ -229,6 +229,8 @@ impl Builder {
                 removed.push(path);
             }
         }
+        // The index's statistics are global: it is rebuilt whole.
+        files.extend(site.search_files());
         let findings = self.findings(&self.graph);
         let update = self.finish(files, removed, false, findings, started);
         publish(update);

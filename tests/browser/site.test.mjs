@@ -75,6 +75,7 @@ const PAGES = [
   ['tag list', 'tags/index.html'],
   ['category list', 'categories/index.html'],
   ['404 page', '404.html'],
+  ['search page', 'search.html?q=redis'],
 ];
 
 // ---------------------------------------------------------------------------
@@ -498,7 +499,7 @@ function siteSuite(label, setup) {
           });
           assert.ok(word, 'could not take a word from the first action row');
           const query = word.toLowerCase() === word ? word.toUpperCase() : word.toLowerCase();
-          await page.fill('input[name=q]', query);
+          await page.fill('#action-filters input[name=q]', query);
           await settleRows(page, (v) => v.length > 0 && v.every((r) => r.text.toLowerCase().includes(query.toLowerCase())));
           await page.waitForTimeout(300); // debounced inputs
           const rows = await actionRows(page);

@@ -1,0 +1,104 @@
+//! Turning text into search terms. The client (themes/default/static/
+//! search.js) tokenizes queries the same way; tests keep the two in step.
+//!
+//! Domain words stay whole as well as split: `us-east-1` is indexed as
+//! `us-east-1`, `us`, `east` and `1`, so both the exact key and its parts
+//! find it. Terms are lowercase; a short list of English stopwords is left
+//! out of the index.
+
+/// Words too common to help find a retro.
+pub const STOPWORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has", "have", "in", "into",
+    "is", "it", "its", "of", "on", "or", "that", "the", "their", "then", "there", "this", "to", "was", "were", "which",
+    "while", "with",
+];
+
+/// Characters that join the parts of a compound term (`us-east-1`, `p99.9`,
+/// `pg_wal`). Slashes and colons separate: a URL's path segments such as
+/// `OPS-1234` are terms of their own.
+fn is_joiner(c: char) -> bool {
+    matches!(c, '-' | '_' | '.')
+}
+
+/// Stopwords and single letters are left out; single digits stay (`p1`
+/// is one term anyway, but `v2 1` should still find `1`).
+fn keep(part: &str) -> bool {
+    let mut chars = part.chars();
+    let single_letter = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic());
+    !single_letter && !STOPWORDS.contains(&part)
+}
+
+/// The terms of `text`, in order, compounds followed by their parts.
+pub fn terms(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_term(text, |t| out.push(t.to_string()));
+    out
+}
+
+/// Call `f` with every term of `text`; avoids collecting for the indexer.
+pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
+    let lower = text.to_lowercase();
+    let mut word = String::new();
+    let mut chars = lower.chars().peekable();
+    let flush = |word: &mut String, f: &mut dyn FnMut(&str)| {
+        let w = word.trim_matches(is_joiner);
+        if !w.is_empty() {
+            let parts: Vec<&str> = w.split(is_joiner).filter(|p| !p.is_empty()).collect();
+            if parts.len() > 1 {
+                f(w);
+            }
+            for part in parts {
+                if keep(part) {
+                    f(part);
+                }
+            }
+        }
+        word.clear();
+    };
+    while let Some(c) = chars.next() {
+        let joins = is_joiner(c) && !word.is_empty() && chars.peek().is_some_and(|n| n.is_alphanumeric());
+        if c.is_alphanumeric() || joins {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut f);
+        }
+    }
+    flush(&mut word, &mut f);
+}
+
+/// The terms of a query: compounds whole (their parts are indexed too, so
+/// `east` still finds `us-east-1`), stopwords dropped.
+pub fn query_terms(query: &str) -> Vec<String> {
+    let lower = query.to_lowercase();
+    let mut out = Vec::new();
+    for raw in lower.split(|c: char| !(c.is_alphanumeric() || is_joiner(c))) {
+        let w = raw.trim_matches(is_joiner);
+        if !w.is_empty() && keep(w) && !out.iter().any(|o| o == w) {
+            out.push(w.to_string());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domain_words_stay_whole_and_split() {
+        assert_eq!(terms("Traffic from us-east-1 hit 5xx"), ["traffic", "us-east-1", "us", "east", "1", "hit", "5xx"]);
+        assert_eq!(terms("INC-1234: p99 latency."), ["inc-1234", "inc", "1234", "p99", "latency"]);
+        assert_eq!(
+            terms("https://t.example.com/browse/OPS-12"),
+            ["https", "t.example.com", "example", "com", "browse", "ops-12", "ops", "12"]
+        );
+        assert_eq!(terms("The on-call's pager"), ["on-call", "call", "pager"]);
+        assert_eq!(terms("a.b. end- 7"), ["a.b", "end", "7"]);
+    }
+
+    #[test]
+    fn queries_keep_compounds_and_drop_stopwords() {
+        assert_eq!(query_terms("The US-East-1 outage of checkout"), ["us-east-1", "outage", "checkout"]);
+        assert_eq!(query_terms("  "), Vec::<String>::new());
+    }
+}

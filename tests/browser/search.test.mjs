@@ -1,0 +1,149 @@
+// Browser tests of the site's search, from file:// and over HTTP.
+//
+//   RETROBOOK_SITE=/path/to/example/site RETROBOOK_XSS_SITE=/path/to/xss/site node --test search.test.mjs
+//
+// RETROBOOK_SITE is this repository's example retros built; RETROBOOK_XSS_SITE
+// the tests/fixtures/xss repo built (tests/browser.rs builds both).
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { extname, join, normalize, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const SITE = resolve(process.env.RETROBOOK_SITE || '');
+const XSS = resolve(process.env.RETROBOOK_XSS_SITE || '');
+for (const dir of [SITE, XSS]) {
+  if (!existsSync(join(dir, 'search/meta.js'))) {
+    throw new Error(`${dir} is not a built site with a search index (set RETROBOOK_SITE and RETROBOOK_XSS_SITE)`);
+  }
+}
+const LAUNCH = {
+  executablePath: process.env.RETROBOOK_CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+};
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.xml': 'application/xml' };
+
+function serve(root) {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
+    let file = join(root, path || 'index.html');
+    if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) { res.writeHead(404); res.end(); return; }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+async function typeAndWait(page, text) {
+  await page.fill('#site-search', '');
+  await page.type('#site-search', text, { delay: 10 });
+  await page.waitForFunction(() => {
+    const list = document.getElementById('site-search-results');
+    return !list.hidden && list.querySelector('.search-all');
+  }, null, { timeout: 8000 });
+}
+
+const titles = (page, sel) => page.$$eval(sel, (els) => els.map((e) => e.textContent));
+
+for (const mode of ['file', 'http']) {
+  describe(`search over ${mode === 'file' ? 'file://' : 'HTTP'}`, () => {
+    let browser, context, servers = [], base, xssBase;
+    const errors = [];
+    before(async () => {
+      browser = await chromium.launch(LAUNCH);
+      context = await browser.newContext();
+      if (mode === 'file') {
+        base = pathToFileURL(SITE).href + '/';
+        xssBase = pathToFileURL(XSS).href + '/';
+      } else {
+        servers = [await serve(SITE), await serve(XSS)];
+        base = `http://127.0.0.1:${servers[0].address().port}/`;
+        xssBase = `http://127.0.0.1:${servers[1].address().port}/`;
+      }
+    });
+    after(async () => { await browser?.close(); servers.forEach((s) => s.close()); });
+
+    async function open(url) {
+      const page = await context.newPage();
+      page.on('pageerror', (e) => errors.push(`${url}: ${e}`));
+      page.on('console', (m) => { if (m.type() === 'error') { errors.push(`${url}: ${m.text()}`); } });
+      page.on('dialog', (d) => { errors.push(`${url}: a dialog opened: ${d.message()}`); d.dismiss(); });
+      await page.goto(url);
+      return page;
+    }
+
+    it('finds whole words, prefixes, hyphenated keys and people as you type', { timeout: 30000 }, async () => {
+      const page = await open(base + 'retros/index.html');
+      for (const [query, expected] of [
+        ['etcd', 'Kubernetes API latency during a control-plane upgrade stalled autoscaling'],
+        ['kafka rolli', 'Rolling Kafka restart shrank ISRs and dropped order confirmation emails'],
+        ['eu-west-1', 'Checkout cart writes failed after a Redis Sentinel failover in eu-west-1'],
+        ['INC-2298', 'Checkout cart writes failed after a Redis Sentinel failover in eu-west-1'],
+      ]) {
+        await typeAndWait(page, query);
+        const found = await titles(page, '#site-search-results .search-result-title');
+        assert.equal(found[0], expected, `${query}: ${found.join(' | ')}`);
+      }
+      await typeAndWait(page, 'Haddad');
+      assert.ok((await titles(page, '#site-search-results .search-result-title')).length >= 2, 'a person by name');
+      await page.close();
+    });
+
+    it('highlights the matched words in titles and snippets', { timeout: 30000 }, async () => {
+      const page = await open(base + 'index.html');
+      await typeAndWait(page, 'redis');
+      const marks = await page.$$eval('#site-search-results mark', (els) => els.map((e) => e.textContent.toLowerCase()));
+      assert.ok(marks.length >= 2, 'some words are marked');
+      assert.ok(marks.every((m) => m.includes('redis')), marks.join(','));
+      await page.close();
+    });
+
+    it('is keyboard driven: / focuses, arrows move, Enter opens', { timeout: 30000 }, async () => {
+      const page = await open(base + 'insights.html');
+      await page.keyboard.press('/');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'site-search');
+      await page.keyboard.type('wal replication slot');
+      await page.waitForSelector('#site-search-results [role=option]');
+      await page.keyboard.press('ArrowDown');
+      const selected = await page.$eval('#site-search-results [aria-selected=true] .search-result-title', (e) => e.textContent);
+      assert.equal(await page.getAttribute('#site-search', 'aria-activedescendant'), 'site-search-option-0');
+      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+      assert.equal((await page.textContent('h1')).trim(), selected.trim());
+      await page.close();
+    });
+
+    it('has a results page reachable by URL, with facets', { timeout: 30000 }, async () => {
+      const page = await open(base + 'search.html?q=redis&severity=SEV2');
+      await page.waitForFunction(() => /\d+ result/.test(document.getElementById('search-count').textContent), null, { timeout: 8000 });
+      const sevs = await page.$$eval('#search-results .badge', (els) => els.map((e) => e.textContent));
+      assert.ok(sevs.length >= 1 && sevs.every((s) => s === 'SEV2'), sevs.join(','));
+      assert.equal(await page.inputValue('#search-page-q'), 'redis');
+      assert.equal(await page.inputValue('select[name=severity]'), 'SEV2');
+      const before = await page.textContent('#search-count');
+      await page.selectOption('select[name=year]', '2026');
+      await page.waitForFunction(() => location.search.includes('year=2026'));
+      // Results re-render asynchronously: wait for the narrowed list.
+      await page.waitForFunction((b) => document.getElementById('search-count').textContent !== b, before, { timeout: 8000 });
+      const dates = await page.$$eval('#search-results .meta', (els) => els.map((e) => e.textContent.slice(0, 4)));
+      assert.ok(dates.length >= 1 && dates.every((d) => d === '2026'), dates.join(','));
+      await page.close();
+    });
+
+    it('keeps injected markup in indexed text as text', { timeout: 30000 }, async () => {
+      const page = await open(xssBase + 'search.html?q=script');
+      await page.waitForFunction(() => /\d+ result/.test(document.getElementById('search-count').textContent), null, { timeout: 8000 });
+      const title = await page.textContent('#search-results .search-result-title');
+      assert.match(title, /<script>alert\('title'\)<\/script>/);
+      assert.equal(await page.$$eval('#search-results script, #search-results img, #search-results iframe', (e) => e.length), 0);
+      await page.close();
+    });
+
+    it('raised no script errors', () => {
+      assert.deepEqual(errors, []);
+    });
+  });
+}

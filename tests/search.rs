@@ -1,0 +1,116 @@
+//! The search index on this repository's example retros: the expected top
+//! results for typical queries, facets, and the files the browser loads.
+
+use retrobook::search::SearchIndex;
+use std::path::Path;
+
+struct Fixture {
+    index: SearchIndex,
+    ids: Vec<String>,
+}
+
+fn fixture() -> Fixture {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let repo = retrobook::load::load_repo(root).unwrap();
+    let mut order: Vec<usize> = (0..repo.retros.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(repo.retros[i].started_at.as_ref().map(|s| s.value.date())));
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    let index = SearchIndex::build(&repo.retros, &order, today, &repo.config);
+    let ids = order.iter().map(|&i| repo.retros[i].id.value.clone()).collect();
+    Fixture { index, ids }
+}
+
+impl Fixture {
+    fn top(&self, query: &str, facets: &[(&str, &str)], prefix: bool) -> Vec<&str> {
+        self.index.query(query, facets, prefix).into_iter().map(|d| self.ids[d as usize].as_str()).collect()
+    }
+}
+
+#[test]
+fn expected_top_results() {
+    let f = fixture();
+    let cases: &[(&str, &str)] = &[
+        ("etcd", "2026-01-22-etcd-latency-control-plane"),
+        ("coredns ndots", "inc-2291-dns-outage"),
+        ("wal replication slot", "inc-2417-postgres-wal-disk-full"),
+        ("INC-2298", "2025-03-02-redis-failover-checkout-latency"),
+        ("webhook consumer lag", "2025-04-17-payments-webhook-consumer-lag"),
+        ("intermediate certificate", "2025-12-03-auth-gateway-intermediate-cert-near-miss"),
+    ];
+    for (query, expected) in cases {
+        let top = f.top(query, &[], false);
+        assert_eq!(top.first().copied(), Some(*expected), "{query}: {top:?}");
+    }
+}
+
+#[test]
+fn hyphenated_keys_match_whole_and_in_parts() {
+    let f = fixture();
+    let whole = f.top("eu-west-1", &[], false);
+    assert_eq!(whole.first().copied(), Some("2025-03-02-redis-failover-checkout-latency"), "{whole:?}");
+    let part = f.top("west", &[], false);
+    assert!(part.contains(&"2025-03-02-redis-failover-checkout-latency"), "{part:?}");
+}
+
+#[test]
+fn the_last_word_is_a_prefix_while_typing() {
+    let f = fixture();
+    assert!(f.top("kafk", &[], false).is_empty(), "not a whole word");
+    let typing = f.top("kafk", &[], true);
+    assert!(typing.contains(&"2026-05-09-kafka-rolling-restart-isr-shrink"), "{typing:?}");
+    let two = f.top("kafka rolli", &[], true);
+    assert_eq!(two.first().copied(), Some("2026-05-09-kafka-rolling-restart-isr-shrink"), "{two:?}");
+}
+
+#[test]
+fn people_by_handle_and_roster_name() {
+    let f = fixture();
+    let mut by_name = f.top("Haddad", &[], false);
+    let mut by_handle = f.top("farah", &[], false);
+    assert!(!by_name.is_empty());
+    by_name.sort();
+    by_handle.sort();
+    assert_eq!(by_name, by_handle, "Farah Haddad is farah");
+}
+
+#[test]
+fn all_words_first_then_any() {
+    let f = fixture();
+    let both = f.top("checkout redis", &[], false);
+    let checkout = f.top("checkout", &[], false);
+    assert!(both.len() < checkout.len(), "AND narrows");
+    assert!(both.iter().all(|id| checkout.contains(id)));
+    let any = f.top("etcd zzzunknownword", &[], false);
+    assert_eq!(any.first().copied(), Some("2026-01-22-etcd-latency-control-plane"), "falls back to OR");
+}
+
+#[test]
+fn facets_narrow_the_results() {
+    let f = fixture();
+    let all = f.top("redis", &[], false);
+    let sev2 = f.top("redis", &[("severity", "SEV2")], false);
+    assert!(!sev2.is_empty() && sev2.len() < all.len(), "{all:?} {sev2:?}");
+    let sev1_2025 = f.top("", &[("severity", "SEV1"), ("year", "2025")], false);
+    assert_eq!(sev1_2025, ["inc-2417-postgres-wal-disk-full"]);
+    let service = f.top("", &[("service", "kafka-cluster")], false);
+    assert!(service.contains(&"2026-05-09-kafka-rolling-restart-isr-shrink"));
+}
+
+#[test]
+fn the_index_files_are_scripts_for_the_client() {
+    let f = fixture();
+    let files = f.index.files();
+    let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    assert!(
+        names.contains(&"search/meta.js")
+            && names.contains(&"search/d-0.js")
+            && names.contains(&"search/f-severity.js")
+    );
+    for (path, bytes) in &files {
+        let text = std::str::from_utf8(bytes).unwrap();
+        assert!(text.starts_with("__rbs."), "{path}");
+        assert!(text.trim_end().ends_with(");"), "{path}");
+    }
+    let shard = files.iter().find(|(p, _)| p == "search/s-et.js").expect("the shard of `etcd`");
+    assert!(std::str::from_utf8(&shard.1).unwrap().contains("\"etcd\":"));
+}
