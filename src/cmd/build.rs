@@ -40,7 +40,9 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
         &exists,
         &tera,
     );
-    let mut files = site.render_all()?;
+    let checked_at = started.elapsed();
+    let (mut files, search_time) = site.render_all_timed()?;
+    let rendered_at = started.elapsed();
     for (name, bytes) in templates::static_files(&root, config)? {
         files.push((format!("static/{name}"), bytes));
     }
@@ -49,6 +51,16 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     output::write_site(&out, &files)?;
+    if global.verbose {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        eprintln!(
+            "load and check {:.0} ms, render {:.0} ms (search index {:.0} ms of CPU beside it), write {:.0} ms",
+            ms(checked_at),
+            ms(rendered_at - checked_at),
+            ms(search_time),
+            ms(started.elapsed() - rendered_at)
+        );
+    }
     if !global.quiet {
         eprintln!(
             "built {} ({} files) into {} in {:.2}s",

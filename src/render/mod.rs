@@ -244,15 +244,25 @@ impl<'a> Site<'a> {
     /// Render every page and the search index, in parallel; the result is
     /// sorted by path.
     pub fn render_all(&self) -> Result<Vec<(String, Vec<u8>)>, Error> {
+        Ok(self.render_all_timed()?.0)
+    }
+
+    /// `render_all`, and how long the search index took on its own (the
+    /// pages render beside it), for `build -v`.
+    pub fn render_all_timed(&self) -> Result<(Vec<(String, Vec<u8>)>, std::time::Duration), Error> {
         let pages = self.pages();
-        let (pages, search) = rayon::join(
+        let (pages, (search, search_time)) = rayon::join(
             || pages.par_iter().map(|p| Ok((self.path(p), self.render(p)?))).collect::<Result<Vec<_>, Error>>(),
-            || self.search_files(),
+            || {
+                let started = std::time::Instant::now();
+                let files = self.search_files();
+                (files, started.elapsed())
+            },
         );
         let mut files = pages?;
         files.extend(search);
         files.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(files)
+        Ok((files, search_time))
     }
 
     /// The files of the search index (`search/`), in the site's order.

@@ -6,9 +6,9 @@
 //! Files under `search/`:
 //! - `meta.js`: the number of documents, the shard keys, the facet values;
 //! - `s-<prefix>.js`: the shards of the inverted index, by term prefix (two
-//!   characters, split to three or four where a shard would be large), each
+//!   characters, split to longer prefixes where a shard would be large), each
 //!   term with its postings: document id deltas and a BM25 weight;
-//! - `d-<n>.js`: the document catalog in chunks of 100 (title, URL, date,
+//! - `d-<n>.js`: the document catalog in chunks of 25 (title, URL, date,
 //!   severity, status, services, open action items, summary);
 //! - `f-<facet>.js`: document lists per facet value, loaded when used.
 //!
@@ -27,12 +27,14 @@ use std::collections::{BTreeMap, HashMap};
 
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
-/// Documents per catalog chunk.
-pub const CHUNK: usize = 100;
+/// Documents per catalog chunk: small, since showing ten results may need
+/// ten chunks.
+pub const CHUNK: usize = 25;
 /// Encoded bytes above which a shard is split by a longer prefix.
 const SHARD_LIMIT: usize = 16 * 1024;
-/// Prefix length shards stop splitting at.
-const MAX_PREFIX: usize = 4;
+/// Prefix length shards stop splitting at (ids like `2021-06-08-…` share
+/// long prefixes). The client reads it from `meta.js`.
+const MAX_PREFIX: usize = 8;
 
 /// Field boosts: where a word appears says how much it describes the retro.
 const TITLE: u32 = 6;
@@ -189,6 +191,7 @@ impl SearchIndex {
         let meta = json!({
             "n": self.docs.len(),
             "chunk": CHUNK,
+            "prefix": MAX_PREFIX,
             "shards": shards.keys().collect::<Vec<_>>(),
             "facets": facet_values,
         });
@@ -336,7 +339,7 @@ fn index_retro(r: &Retro, today: NaiveDate, names: &HashMap<&str, &str>) -> (Doc
     }
     add(&plain_text(r.markdown()), BODY);
 
-    let summary = r.summary.as_ref().map(|s| truncate(&plain_text(&s.value), 240)).unwrap_or_default();
+    let summary = r.summary.as_ref().map(|s| truncate(&plain_text(&s.value), 160)).unwrap_or_default();
     let doc = Doc {
         title: r.title_text().to_string(),
         url: crate::render::markdown::retro_url(&r.id.value),

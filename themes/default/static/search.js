@@ -75,20 +75,24 @@
 
   // The shard that holds `term`: the longest shard key it starts with.
   function shardFor(term) {
-    for (var len = Math.min(Array.from(term).length, 4); len >= 1; len--) {
+    for (var len = Math.min(Array.from(term).length, meta.prefix); len >= 1; len--) {
       var key = prefixKey(term, len);
       if (shardSet[key]) { return key; }
     }
     return null;
   }
 
-  // Shards to load for a term; for a prefix, also every shard under it.
+  // Shards to load for a term; for a prefix, also every shard under it,
+  // unless that is many (a short prefix of a big index): then the term is
+  // matched whole until more is typed.
+  var MAX_PREFIX_SHARDS = 4;
   function shardsFor(term, prefix) {
     var keys = [], own = shardFor(term);
     if (own) { keys.push(own); }
     if (prefix) {
-      var p = prefixKey(term, Math.min(Array.from(term).length, 4));
-      meta.shards.forEach(function (k) { if (k.indexOf(p) === 0 && keys.indexOf(k) < 0) { keys.push(k); } });
+      var p = prefixKey(term, Math.min(Array.from(term).length, meta.prefix));
+      var under = meta.shards.filter(function (k) { return k.indexOf(p) === 0 && keys.indexOf(k) < 0; });
+      if (under.length <= MAX_PREFIX_SHARDS) { keys = keys.concat(under); }
     }
     return keys;
   }
