@@ -45,6 +45,9 @@ pub enum Page {
     ActionsCsv,
 }
 
+/// The files of a site: path within the site, and bytes.
+pub type SiteFiles = Vec<(String, Vec<u8>)>;
+
 /// The taxonomies that get a page per term.
 pub const TAXONOMIES: &[(&str, &str)] =
     &[("services", "Services"), ("teams", "Teams"), ("tags", "Tags"), ("categories", "Factor categories")];
@@ -243,13 +246,13 @@ impl<'a> Site<'a> {
 
     /// Render every page and the search index, in parallel; the result is
     /// sorted by path.
-    pub fn render_all(&self) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    pub fn render_all(&self) -> Result<SiteFiles, Error> {
         Ok(self.render_all_timed()?.0)
     }
 
     /// `render_all`, and how long the search index took on its own (the
     /// pages render beside it), for `build -v`.
-    pub fn render_all_timed(&self) -> Result<(Vec<(String, Vec<u8>)>, std::time::Duration), Error> {
+    pub fn render_all_timed(&self) -> Result<(SiteFiles, std::time::Duration), Error> {
         let pages = self.pages();
         let (pages, (search, search_time)) = rayon::join(
             || pages.par_iter().map(|p| Ok((self.path(p), self.render(p)?))).collect::<Result<Vec<_>, Error>>(),
@@ -266,7 +269,7 @@ impl<'a> Site<'a> {
     }
 
     /// The files of the search index (`search/`), in the site's order.
-    pub fn search_files(&self) -> Vec<(String, Vec<u8>)> {
+    pub fn search_files(&self) -> SiteFiles {
         crate::search::SearchIndex::build(self.retros, &self.indexes().order, self.today, self.config).files()
     }
 
