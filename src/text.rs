@@ -114,6 +114,11 @@ pub fn is_id(s: &str) -> bool {
         && !s.ends_with('.')
 }
 
+/// `1 retro`, `2 retros`.
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// Quote a list of words for a message: `a`, `b` or `c`.
 pub fn one_of(words: &[&str]) -> String {
     let quoted: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();

@@ -76,15 +76,7 @@ fn browser_suite_passes_on_the_example_site() {
 fn serve_suite(dir: &Path) {
     use std::io::BufRead;
     let repo = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(common::fixture("clean")) {
-        let entry = entry.unwrap();
-        let target = repo.path().join(entry.path().strip_prefix(common::fixture("clean")).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    common::copy_dir(&common::fixture("clean"), repo.path());
     let mut server = Command::new(assert_cmd::cargo::cargo_bin("retrobook"))
         .args(["--root", repo.path().to_str().unwrap(), "serve", "--port", "0", "--today", "2026-11-27"])
         .stdout(std::process::Stdio::piped())

@@ -7,7 +7,7 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -20,7 +20,7 @@ struct Server {
 impl Server {
     fn start() -> Server {
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(&common::fixture("clean"), dir.path());
+        common::copy_dir(&common::fixture("clean"), dir.path());
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("retrobook"))
             .args(["--root", dir.path().to_str().unwrap(), "serve", "--port", "0", "--today", "2026-11-27"])
             .stdout(Stdio::piped())
@@ -79,18 +79,6 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target: PathBuf = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 
@@ -327,4 +315,23 @@ fn rapid_edits_converge_on_the_final_state() {
         assert!(Instant::now() < deadline, "the aggregates never caught up: {status}");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+#[test]
+fn template_and_config_changes_rebuild_everything() {
+    let server = Server::start();
+    let version = server.status()["version"].as_u64().unwrap();
+    std::fs::create_dir_all(server.root().join("templates")).unwrap();
+    std::fs::write(
+        server.root().join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block content %}<p>Our own 404</p>{% endblock content %}",
+    )
+    .unwrap();
+    let status = server.rebuilt_after(version);
+    assert!(files(&status).len() > 20, "a template change renders every page: {:?}", files(&status));
+    assert!(server.get("/404.html").2.contains("Our own 404"));
+
+    let status = server.edit("book.toml", |t| t.replace("title = \"Clean fixture\"", "title = \"Renamed book\""));
+    assert!(files(&status).contains(&"retros/draft.html".to_string()));
+    assert!(server.get("/retros/draft.html").2.contains("Renamed book"));
 }

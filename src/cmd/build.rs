@@ -7,6 +7,7 @@ use crate::cli::{BuildArgs, Global};
 use crate::error::Error;
 use crate::output;
 use crate::render::{Site, templates};
+use crate::text::plural;
 use std::process::ExitCode;
 
 pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
@@ -82,8 +83,4 @@ fn read_attachment(root: &std::path::Path, path: &str) -> Result<Vec<u8>, Error>
         return Err(Error::new(format!("{path}: links outside the repository; not copied")));
     }
     std::fs::read(&real).map_err(|e| Error::io(&real, e))
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }

@@ -78,7 +78,7 @@ impl Checked {
     }
 
     fn summary(&self, tally: crate::check::Tally) -> String {
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        use crate::text::plural;
         let files = self.findings.iter().map(|f| f.file.as_str()).collect::<std::collections::BTreeSet<_>>().len();
         let checked = format!(
             "checked {} in {:.2}s",

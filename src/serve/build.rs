@@ -266,12 +266,36 @@ impl Builder {
         &self.root
     }
 
-    /// Whether a changed path can matter to the site: not the output,
-    /// version control, editor swap and backup files, or hidden files.
+    /// What decides whether a changed path matters, detached from the
+    /// builder so the watcher can ask while an update runs.
+    pub fn relevance(&self) -> Relevance {
+        Relevance {
+            root: self.root.clone(),
+            output: self.repo.config.build.output.clone(),
+            source: self.repo.config.build.source.clone(),
+        }
+    }
+
+    /// Whether an interrupted update left pages to render.
+    pub fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
+    }
+}
+
+/// The paths that can matter to the site: `book.toml`, the retros,
+/// templates and themes; not the output, hidden files, or editors' swap,
+/// backup and temporary files.
+#[derive(Clone)]
+pub struct Relevance {
+    root: PathBuf,
+    output: PathBuf,
+    source: PathBuf,
+}
+
+impl Relevance {
     pub fn is_relevant(&self, path: &Path) -> bool {
         let Ok(rel) = path.strip_prefix(&self.root) else { return false };
-        let output = &self.repo.config.build.output;
-        if rel.starts_with(output) || rel.components().any(|c| load::is_hidden(c.as_os_str())) {
+        if rel.starts_with(&self.output) || rel.components().any(|c| load::is_hidden(c.as_os_str())) {
             return false;
         }
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -286,7 +310,7 @@ impl Builder {
             return false;
         }
         rel == Path::new(CONFIG_FILE)
-            || rel.starts_with(&self.repo.config.build.source)
+            || rel.starts_with(&self.source)
             || rel.starts_with("templates")
             || rel.starts_with("themes")
     }

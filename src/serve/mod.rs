@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use build::{Builder, Update};
 use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -149,6 +150,22 @@ pub fn run(args: &ServeArgs, global: &Global) -> Result<std::process::ExitCode, 
     Ok(std::process::ExitCode::SUCCESS)
 }
 
+/// Add the relevant paths of a watcher result to `changed`.
+fn collect(
+    relevance: &build::Relevance,
+    result: notify_debouncer_full::DebounceEventResult,
+    changed: &mut BTreeSet<PathBuf>,
+) {
+    for event in result.into_iter().flatten().filter(|e| changes_content(&e.kind)) {
+        // A new folder counts (files written into it before it is watched
+        // are found by the full rebuild it causes); other events on folders
+        // are only their entries changing.
+        let created = matches!(event.kind, notify_debouncer_full::notify::EventKind::Create(_));
+        let paths = event.paths.iter().filter(|p| (created || !p.is_dir()) && relevance.is_relevant(p));
+        changed.extend(paths.cloned());
+    }
+}
+
 /// A future that completes on Ctrl-C (SIGINT) or SIGTERM, with the
 /// handlers installed now rather than when first polled.
 #[cfg(unix)]
@@ -183,25 +200,23 @@ fn watch(mut builder: Builder, app: Arc<App>, quiet: bool, verbose: bool) -> Res
         .watch(&root, RecursiveMode::Recursive)
         .map_err(|e| Error::new(format!("watching {}: {e}", root.display())))?;
     std::thread::spawn(move || {
-        // Watcher results that arrived while an update was running.
-        let mut waiting = Vec::new();
+        // Relevant paths that changed while an update was running.
+        let mut waiting: BTreeSet<PathBuf> = BTreeSet::new();
         loop {
-            let first = match waiting.pop() {
-                Some(result) => result,
-                None => match rx.recv() {
-                    Ok(result) => result,
+            let relevance = builder.relevance();
+            let mut changed = std::mem::take(&mut waiting);
+            if changed.is_empty() && !builder.has_pending() {
+                match rx.recv() {
+                    Ok(result) => collect(&relevance, result, &mut changed),
                     Err(_) => return,
-                },
-            };
-            let started = std::time::Instant::now();
-            let mut changed = BTreeSet::new();
-            // Coalesce whatever else arrived: an editor's save is several events.
-            for result in std::iter::once(first).chain(waiting.drain(..)).chain(rx.try_iter()) {
-                for event in result.into_iter().flatten().filter(|e| changes_content(&e.kind)) {
-                    changed.extend(event.paths.iter().filter(|p| !p.is_dir() && builder.is_relevant(p)).cloned());
                 }
             }
-            if changed.is_empty() {
+            let started = std::time::Instant::now();
+            // Coalesce whatever else arrived: an editor's save is several events.
+            for result in rx.try_iter() {
+                collect(&relevance, result, &mut changed);
+            }
+            if changed.is_empty() && !builder.has_pending() {
                 continue;
             }
             let what: Vec<String> = changed.iter().map(|p| crate::load::relative_path(&root, p)).collect();
@@ -221,8 +236,11 @@ fn watch(mut builder: Builder, app: Arc<App>, quiet: bool, verbose: bool) -> Res
                     }
                 }
             };
+            // Only a relevant change interrupts: reads and temp files do not.
             let mut interrupted = || {
-                waiting.extend(rx.try_iter());
+                for result in rx.try_iter() {
+                    collect(&relevance, result, &mut waiting);
+                }
                 !waiting.is_empty()
             };
             if let Err(err) = builder.update(&changed, started, &mut publish, &mut interrupted) {

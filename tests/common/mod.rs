@@ -51,3 +51,16 @@ pub fn valid_retro(title: &str) -> String {
          due: 2027-01-01\n    factors: [f1]\n---\nBody text.\n"
     )
 }
+
+/// Copy a folder recursively (a fixture into a temporary repo).
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
