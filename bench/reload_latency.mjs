@@ -1,7 +1,7 @@
 // Measure, in a real browser, the time from saving a retro to the open
 // page showing the edit (`retrobook serve` live reload).
 //
-//   node bench/reload_latency.mjs --repo /tmp/corpus-10k [--edits 10] [--bin target/release/retrobook]
+//   node bench/reload_latency.mjs --repo /tmp/corpus-10k [--edits 10] [--gap 300] [--bin target/release/retrobook]
 //
 // Needs `npm ci` in tests/browser (playwright-core) and Debian's chromium.
 import { spawn } from 'node:child_process';
@@ -16,6 +16,7 @@ const arg = (name, fallback) => { const i = process.argv.indexOf(`--${name}`); r
 const source = arg('repo');
 const edits = Number(arg('edits', '10'));
 const bin = arg('bin', 'target/release/retrobook');
+const gap = Number(arg('gap', '300')); // ms between an edit shown and the next save
 if (!source) { console.error('usage: node bench/reload_latency.mjs --repo DIR'); process.exit(2); }
 
 const work = mkdtempSync(join(tmpdir(), 'rb-reload-'));
@@ -39,7 +40,7 @@ for (let i = 0; i < edits; i++) {
   writeFileSync(file, original.replace(/\n---\n/, `\n---\n${marker}\n\n`));
   await shown;
   times.push(performance.now() - t0);
-  await page.waitForTimeout(300);
+  await page.waitForTimeout(gap);
 }
 await browser.close();
 server.kill();

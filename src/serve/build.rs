@@ -46,6 +46,8 @@ pub struct Builder {
     rule_findings: BTreeMap<String, Vec<Finding>>,
     /// Pages an interrupted update did not get to; the next one renders them.
     pending: BTreeSet<Page>,
+    /// The search index is behind the retros (rebuilt once edits pause).
+    search_stale: bool,
 }
 
 impl Builder {
@@ -66,6 +68,7 @@ impl Builder {
             phrases,
             rule_findings: BTreeMap::new(),
             pending: BTreeSet::new(),
+            search_stale: false,
         };
         builder.recheck_all();
         let update = builder.render_all(started)?;
@@ -141,6 +144,7 @@ impl Builder {
         }
         if structural {
             self.pending.clear();
+            self.search_stale = false;
             self.graph = LinkGraph::build(&self.repo.retros);
             self.recheck_all();
             publish(self.render_all(started)?);
@@ -207,6 +211,14 @@ impl Builder {
         }
         let files = own.iter().map(|p| Ok((site.path(p), site.render(p)?))).collect::<Result<Vec<_>, Error>>()?;
         publish(Update { files, removed: Vec::new(), full: false, errors: None, findings: 0, millis: millis(started) });
+        // The open tab reloads now; the rest uses every core, so give the
+        // browser a head start (cut short by a newer change).
+        if !own.is_empty() {
+            let head_start = Instant::now();
+            while head_start.elapsed() < std::time::Duration::from_millis(200) && !interrupted() {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        }
 
         for page in &own {
             rest.remove(page);
@@ -219,6 +231,7 @@ impl Builder {
                 let left: BTreeSet<Page> = std::iter::once(page).chain(pages).collect();
                 drop(site);
                 self.pending = left;
+                self.search_stale = true;
                 publish(Update { files, removed, full: false, errors: None, findings: 0, millis: millis(started) });
                 return Ok(());
             }
@@ -229,8 +242,23 @@ impl Builder {
                 removed.push(path);
             }
         }
-        // The index's statistics are global: it is rebuilt whole.
-        files.extend(site.search_files());
+        // The search index is rebuilt whole (its statistics are global) and
+        // takes seconds on a large repo: only once the edits pause.
+        if self.search_stale || !edited.is_empty() {
+            let quiet = Instant::now();
+            while quiet.elapsed() < std::time::Duration::from_millis(500) {
+                if interrupted() {
+                    drop(site);
+                    self.search_stale = true;
+                    publish(Update { files, removed, full: false, errors: None, findings: 0, millis: millis(started) });
+                    return Ok(());
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            files.extend(site.search_files());
+        }
+        drop(site);
+        self.search_stale = false;
         let findings = self.findings(&self.graph);
         let update = self.finish(files, removed, false, findings, started);
         publish(update);
@@ -276,9 +304,9 @@ impl Builder {
         }
     }
 
-    /// Whether an interrupted update left pages to render.
+    /// Whether an interrupted update left pages (or the search index) to render.
     pub fn has_pending(&self) -> bool {
-        !self.pending.is_empty()
+        !self.pending.is_empty() || self.search_stale
     }
 }
 
