@@ -69,7 +69,7 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
         with_snippet: false,
     };
     match serde_saphyr::from_str_with_options::<Option<Spanned<Value>>>(text, options) {
-        Ok(Some(root)) => Ok(node_from(root, text)),
+        Ok(Some(root)) => Ok(node_from(root)),
         Ok(None) => Ok(Node { value: Value::Null, pos: YamlPos { line: 1, column: 1, offset: 0 } }),
         Err(err) => {
             let (line, column) = err.location().map(|l| (l.line() as u32, l.column() as u32)).unwrap_or((1, 1));
@@ -97,22 +97,19 @@ fn clean_message(message: &str) -> String {
     }
 }
 
-fn node_from(spanned: Spanned<Value>, text: &str) -> Node {
-    let loc = spanned.referenced;
-    let offset = loc
-        .span()
-        .byte_offset()
-        .map(|o| o as usize)
-        .unwrap_or_else(|| char_offset_to_byte(text, loc.span().offset() as usize));
-    Node { value: spanned.value, pos: YamlPos { line: loc.line() as u32, column: loc.column() as u32, offset } }
+fn node_from(spanned: Spanned<Value>) -> Node {
+    Node { pos: position(&spanned), value: spanned.value }
 }
 
-fn char_offset_to_byte(text: &str, chars: usize) -> usize {
-    text.char_indices().nth(chars).map(|(i, _)| i).unwrap_or(text.len())
+/// A spanned value's position. Parsing from a string always yields byte
+/// offsets; 0 is only a fallback that keeps slicing in bounds.
+fn position(s: &Spanned<Value>) -> YamlPos {
+    let loc = s.referenced;
+    let offset = loc.span().byte_offset().map(|o| o as usize).unwrap_or(0);
+    YamlPos { line: loc.line() as u32, column: loc.column() as u32, offset }
 }
 
-/// Spanned children are collected first and given byte offsets afterwards,
-/// because the visitor does not see the source text.
+/// A child node as serde hands it over: the value in its `Spanned`.
 struct RawNode(Spanned<Value>);
 
 impl<'de> Deserialize<'de> for RawNode {
@@ -165,7 +162,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
         while let Some(RawNode(item)) = seq.next_element()? {
-            items.push(pending(item));
+            items.push(node_from(item));
         }
         Ok(Value::Seq(items))
     }
@@ -173,18 +170,10 @@ impl<'de> Visitor<'de> for ValueVisitor {
         let mut entries = Vec::new();
         while let Some(RawNode(key)) = map.next_key()? {
             let RawNode(value) = map.next_value()?;
-            entries.push((pending(key), pending(value)));
+            entries.push((node_from(key), node_from(value)));
         }
         Ok(Value::Map(entries))
     }
-}
-
-/// A child node whose byte offset is still a character offset; `fix_offsets`
-/// converts it once the whole tree is read.
-fn pending(s: Spanned<Value>) -> Node {
-    let loc = s.referenced;
-    let offset = loc.span().byte_offset().map(|o| o as usize).unwrap_or(usize::MAX);
-    Node { value: s.value, pos: YamlPos { line: loc.line() as u32, column: loc.column() as u32, offset } }
 }
 
 #[cfg(test)]
