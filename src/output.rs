@@ -78,45 +78,108 @@ fn absolute(path: &Path) -> Result<PathBuf, Error> {
     Ok(real)
 }
 
-/// Write `files` (path within the site, bytes) as the new site at `out`.
-pub fn write_site(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Error> {
-    let out = absolute(out)?;
-    let parent = out.parent().ok_or_else(|| Error::new("no parent folder for the output"))?.to_path_buf();
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
-    std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-    remove_stale_staging(&parent, &name);
-
-    let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    if staging.exists() {
-        remove_marked(&staging)?;
-    }
-    let result = write_all(&staging, files).and_then(|()| swap_in(&staging, &out, &parent, &name));
-    if result.is_err() && staging.exists() {
-        let _ = remove_marked(&staging);
-    }
-    result
+/// A new site being written beside the old one. Files are written as they
+/// are rendered, from any thread; `commit` swaps the folder into place.
+/// Dropped without `commit` (an error, a failed render), the staging folder
+/// is removed and the previous site stays as it was.
+pub struct Staging {
+    staging: PathBuf,
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    /// The previous site, when it is ours: files whose bytes did not change
+    /// are hard-linked from it instead of written again.
+    previous: Option<PathBuf>,
+    made_dirs: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    committed: bool,
 }
 
-fn write_all(staging: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Error> {
-    std::fs::create_dir_all(staging).map_err(|e| Error::io(staging, e))?;
-    // The marker goes first: an interrupted build leaves a folder the next
-    // build recognises as its own and cleans up.
-    std::fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| Error::io(staging, e))?;
-    let mut made = std::collections::HashSet::new();
-    for (path, bytes) in files {
-        if path.split('/').any(|p| p == ".." || p.is_empty()) {
+impl Staging {
+    /// Create the staging folder for a site at `out`, after removing what
+    /// interrupted builds left behind.
+    pub fn begin(out: &Path) -> Result<Staging, Error> {
+        let out = absolute(out)?;
+        let parent = out.parent().ok_or_else(|| Error::new("no parent folder for the output"))?.to_path_buf();
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        remove_stale_staging(&parent, &name);
+        let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        if staging.exists() {
+            remove_marked(&staging)?;
+        }
+        std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+        // The marker goes first: an interrupted build leaves a folder the
+        // next build recognises as its own and cleans up.
+        std::fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| Error::io(&staging, e))?;
+        let previous = Some(out.clone()).filter(|o| o.join(MARKER).is_file());
+        let made_dirs = std::sync::Mutex::new([staging.clone()].into());
+        Ok(Staging { staging, out, parent, name, previous, made_dirs, committed: false })
+    }
+
+    /// Write one file of the site; `path` is relative, with `/` separators.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+        if path.split('/').any(|p| p == ".." || p == "." || p.is_empty()) || path.contains(['\\', '\0']) {
             return Err(Error::new(format!("refusing to write outside the site: {path}")));
         }
-        let target = staging.join(path);
-        if let Some(dir) = target.parent()
-            && made.insert(dir.to_path_buf())
-        {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let target = self.staging.join(path);
+        if let Some(dir) = target.parent() {
+            // Folders are made under the lock: another thread must not
+            // write into one that is listed but not made yet.
+            let mut made = self.made_dirs.lock().map_err(|_| Error::new("a writer thread panicked"))?;
+            if !made.contains(dir) {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+                made.insert(dir.to_path_buf());
+            }
         }
-        let mut file = std::fs::File::create(&target).map_err(|e| Error::io(&target, e))?;
-        file.write_all(bytes).map_err(|e| Error::io(&target, e))?;
+        if let Some(previous) = &self.previous {
+            let old = previous.join(path);
+            if same_bytes(&old, bytes) && std::fs::hard_link(&old, &target).is_ok() {
+                return Ok(());
+            }
+        }
+        // A new file, never one opened through a link to the previous site.
+        let mut file =
+            std::fs::File::options().write(true).create_new(true).open(&target).map_err(|e| Error::io(&target, e))?;
+        file.write_all(bytes).map_err(|e| Error::io(&target, e))
     }
-    Ok(())
+
+    /// Swap the new site into place and remove the previous one.
+    pub fn commit(mut self) -> Result<(), Error> {
+        self.committed = true;
+        let result = swap_in(&self.staging, &self.out, &self.parent, &self.name);
+        if result.is_err() && self.staging.exists() {
+            let _ = remove_marked(&self.staging);
+        }
+        result
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed && self.staging.exists() {
+            let _ = remove_marked(&self.staging);
+        }
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes` (a regular file, not a
+/// link someone put there).
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+            std::fs::read(path).is_ok_and(|old| old == bytes)
+        }
+        _ => false,
+    }
+}
+
+/// Write `files` (path within the site, bytes) as the new site at `out`.
+pub fn write_site(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Error> {
+    let staging = Staging::begin(out)?;
+    for (path, bytes) in files {
+        staging.write(path, bytes)?;
+    }
+    staging.commit()
 }
 
 fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), Error> {

@@ -133,6 +133,16 @@ fn every_page_type_is_written_with_its_content() {
     assert!(csv.starts_with("retro,id,title,owner,status,overdue,due"));
     assert_eq!(csv.lines().count(), 4);
     assert!(read(&site, "atom.xml").contains("<entry>"));
+
+    // A category's page lists its factors with where they come from.
+    let category = read(&site, "categories/capacity.html");
+    assert!(category.contains("The replica was promoted with an empty cache."), "{category}");
+    assert!(category.contains("href=\"../retros/inc-101-cache-failover.html#factor-cold-replica\""));
+    assert!(category.contains("1 action item"), "what addresses it");
+    // A service's page lists its retros compactly and their open items.
+    let service = read(&site, "services/checkout.html");
+    assert!(service.contains("class=\"retro-table\"") && service.contains("Checkout latency after a cache failover"));
+    assert!(service.contains("Open action items") && !service.contains("data-status="), "filter data only on the list");
 }
 
 /// Every `href`/`src` of every page points at a file of the site, and
@@ -225,12 +235,41 @@ fn unsafe_output_folders_are_refused_and_nothing_is_deleted() {
     assert!(build(root, &root.join("empty"), &[]).status.success(), "rebuilds over its own output");
 }
 
+/// A rebuild links the files whose bytes did not change from the previous
+/// site (same inode) and writes the others anew.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_reuses_unchanged_files_and_rewrites_changed_ones() {
+    use std::os::unix::fs::MetadataExt;
+    let repo = temp_repo(
+        "",
+        &[("retros/a.md", valid_retro("Alpha").as_bytes()), ("retros/b.md", valid_retro("Beta").as_bytes())],
+    );
+    let (root, out) = (repo.path(), repo.path().join("site"));
+    assert!(build(root, &out, &[]).status.success());
+    let inode = |path: &str| std::fs::metadata(out.join(path)).unwrap().ino();
+    let (a, b) = (inode("retros/a.html"), inode("retros/b.html"));
+    std::fs::write(root.join("retros/b.md"), valid_retro("Beta, renamed")).unwrap();
+    assert!(build(root, &out, &[]).status.success());
+    assert_eq!(inode("retros/a.html"), a, "unchanged page reused");
+    assert_ne!(inode("retros/b.html"), b, "changed page written anew");
+    assert!(read(&out, "retros/b.html").contains("Beta, renamed"));
+    assert!(read(&out, "retros/a.html").contains("Alpha"));
+    let stray: Vec<_> = std::fs::read_dir(root)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".site."))
+        .collect();
+    assert!(stray.is_empty(), "no staging or old folders left");
+}
+
 #[test]
 fn a_failed_build_leaves_the_previous_site_untouched() {
     let repo = temp_repo("", &[("retros/a.md", valid_retro("First title").as_bytes())]);
     let root = repo.path();
     let out = root.join("site");
-    assert!(build(root, &out, &[]).status.success());
+    let first = build(root, &out, &[]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let before = files(&out);
     assert!(String::from_utf8_lossy(&before["retros/a.html"]).contains("First title"));
 
@@ -260,7 +299,8 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
     // --allow-errors builds anyway.
     std::fs::remove_dir_all(root.join("templates")).unwrap();
     std::fs::write(root.join("retros/a.md"), valid_retro("Fourth title").replace("    owner: alice\n", "")).unwrap();
-    assert!(build(root, &out, &["--allow-errors"]).status.success());
+    let result = build(root, &out, &["--allow-errors"]);
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
     assert!(read(&out, "retros/a.html").contains("Fourth title"));
 }
 

@@ -42,20 +42,25 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
         &tera,
     );
     let checked_at = started.elapsed();
-    let (mut files, search_time) = site.render_all_timed()?;
-    let rendered_at = started.elapsed();
+    let staging = output::Staging::begin(&out)?;
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    let write = |path: String, bytes: Vec<u8>| {
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        staging.write(&path, &bytes)
+    };
+    let search_time = site.render_into(&write)?;
     for (name, bytes) in templates::static_files(&root, config)? {
-        files.push((format!("static/{name}"), bytes));
+        write(format!("static/{name}"), bytes)?;
     }
     for path in site.attachments() {
-        files.push((crate::render::markdown::attachment_url(&path), read_attachment(&root, &path)?));
+        write(crate::render::markdown::attachment_url(&path), read_attachment(&root, &path)?)?;
     }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    output::write_site(&out, &files)?;
+    let rendered_at = started.elapsed();
+    staging.commit()?;
     if global.verbose {
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
         eprintln!(
-            "load and check {:.0} ms, render {:.0} ms (search index {:.0} ms of CPU beside it), write {:.0} ms",
+            "load and check {:.0} ms, render and write {:.0} ms (search index {:.0} ms of CPU beside it), swap in {:.0} ms",
             ms(checked_at),
             ms(rendered_at - checked_at),
             ms(search_time),
@@ -66,7 +71,7 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
         eprintln!(
             "built {} ({} files) into {} in {:.2}s",
             plural(checked.repo.retros.len(), "retro"),
-            files.len(),
+            count.into_inner(),
             out.display(),
             started.elapsed().as_secs_f64()
         );

@@ -68,6 +68,7 @@ pub struct Site<'a> {
     /// What the aggregate pages need, made when one first does: a single
     /// retro page (the first thing `serve` renders after an edit) needs none.
     indexes: std::sync::OnceLock<Indexes>,
+    all_rows: std::sync::OnceLock<Vec<ActionRow>>,
 }
 
 /// The orderings and groupings of retros the aggregate pages show.
@@ -129,6 +130,7 @@ impl<'a> Site<'a> {
             tera,
             bodies: (0..retros.len()).map(|_| std::sync::OnceLock::new()).collect(),
             indexes: std::sync::OnceLock::new(),
+            all_rows: std::sync::OnceLock::new(),
         }
     }
 
@@ -137,9 +139,10 @@ impl<'a> Site<'a> {
     }
 
     /// The retros that declare `recurrence_of` retro `index`, newest first.
+    /// A recurrence links to what it recurs, so only backlinks need a look.
     fn recurrences(&self, index: usize) -> Vec<usize> {
         let id = &self.retros[index].id.value;
-        let mut found: Vec<usize> = (0..self.retros.len())
+        let mut found: Vec<usize> = (self.graph.backlinks[index].iter().copied())
             .filter(|&i| self.retros[i].recurrence_of.as_ref().is_some_and(|r| &r.value == id))
             .collect();
         found.sort_by_key(|&i| std::cmp::Reverse(self.retros[i].started_at.as_ref().map(|s| s.value.date())));
@@ -247,25 +250,37 @@ impl<'a> Site<'a> {
     /// Render every page and the search index, in parallel; the result is
     /// sorted by path.
     pub fn render_all(&self) -> Result<SiteFiles, Error> {
-        Ok(self.render_all_timed()?.0)
+        let files = std::sync::Mutex::new(Vec::new());
+        self.render_into(&|path, bytes| {
+            files.lock().expect("no panics while holding the lock").push((path, bytes));
+            Ok(())
+        })?;
+        let mut files = files.into_inner().expect("no panics while holding the lock");
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(files)
     }
 
-    /// `render_all`, and how long the search index took on its own (the
-    /// pages render beside it), for `build -v`.
-    pub fn render_all_timed(&self) -> Result<(SiteFiles, std::time::Duration), Error> {
+    /// Render every page and the search index in parallel, handing each file
+    /// to `sink` as soon as it is made, so a big site never sits in memory
+    /// whole. Returns how long the search index took on its own (the pages
+    /// render beside it), for `build -v`.
+    pub fn render_into(
+        &self,
+        sink: &(dyn Fn(String, Vec<u8>) -> Result<(), Error> + Sync),
+    ) -> Result<std::time::Duration, Error> {
         let pages = self.pages();
-        let (pages, (search, search_time)) = rayon::join(
-            || pages.par_iter().map(|p| Ok((self.path(p), self.render(p)?))).collect::<Result<Vec<_>, Error>>(),
+        let (rendered, search) = rayon::join(
+            || pages.par_iter().try_for_each(|p| sink(self.path(p), self.render(p)?)),
             || {
                 let started = std::time::Instant::now();
-                let files = self.search_files();
-                (files, started.elapsed())
+                for (path, bytes) in self.search_files() {
+                    sink(path, bytes)?;
+                }
+                Ok::<_, Error>(started.elapsed())
             },
         );
-        let mut files = pages?;
-        files.extend(search);
-        files.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok((files, search_time))
+        rendered?;
+        search
     }
 
     /// The files of the search index (`search/`), in the site's order.
@@ -312,11 +327,11 @@ impl<'a> Site<'a> {
             Page::Home => {
                 let recent: Vec<RetroCard> =
                     self.indexes().order.iter().take(12).map(|&i| self.card(i, root)).collect();
-                let actions = self.action_rows(root, |_, _| true);
+                let actions = self.all_action_rows();
                 let overdue: Vec<&ActionRow> = actions.iter().filter(|a| a.overdue).take(10).collect();
                 ctx.insert("recent", &recent);
                 ctx.insert("overdue", &overdue);
-                ctx.insert("stats", &self.stats(&actions));
+                ctx.insert("stats", &self.stats(actions));
                 html("index.html", &self.config.book.title, ctx)
             }
             Page::RetroIndex => {
@@ -329,12 +344,12 @@ impl<'a> Site<'a> {
                 html("retro.html", self.retros[*i].title_text(), ctx)
             }
             Page::Actions => {
-                let rows = self.action_rows(root, |_, _| true);
-                ctx.insert("groups", &group_by_owner(&rows, self.config));
+                let rows = self.all_action_rows();
+                ctx.insert("groups", &group_by_owner(rows, self.config));
                 ctx.insert("total", &rows.len());
                 ctx.insert("owners", &sorted_unique(rows.iter().map(|r| r.owner.clone())));
                 ctx.insert("services", &sorted_unique(rows.iter().flat_map(|r| r.services.clone())));
-                ctx.insert("stats", &self.stats(&rows));
+                ctx.insert("stats", &self.stats(rows));
                 html("actions.html", "Action items", ctx)
             }
             Page::Insights => {
@@ -357,10 +372,8 @@ impl<'a> Site<'a> {
                 html("terms.html", "Owners", ctx)
             }
             Page::Owner(owner) => {
-                let rows = self.action_rows(root, |r, a| {
-                    self.retros[r].actions()[a].owner_name().unwrap_or("(no owner)") == owner.as_str()
-                });
-
+                let items = self.indexes().owners.get(owner).map(Vec::as_slice).unwrap_or_default();
+                let rows = self.action_rows(root, items.iter().copied());
                 let authored: Vec<RetroCard> = self
                     .indexes()
                     .order
@@ -395,13 +408,23 @@ impl<'a> Site<'a> {
             }
             Page::Term(kind, name) => {
                 let list = self.indexes().terms.get(kind).and_then(|t| t.get(name)).cloned().unwrap_or_default();
-                let cards: Vec<RetroCard> = list.iter().map(|&i| self.card(i, root)).collect();
-                let rows = self.action_rows(root, |r, _| list.contains(&r));
                 ctx.insert("kind", kind);
                 ctx.insert("kind_title", taxonomy_title(kind));
                 ctx.insert("name", name);
-                ctx.insert("retros", &cards);
-                ctx.insert("actions", &rows.iter().filter(|r| r.pending).collect::<Vec<_>>());
+                ctx.insert("retro_count", &list.len());
+                if *kind == "categories" {
+                    // Nearly every retro has a factor in each common category:
+                    // the page lists the factors themselves, not their retros.
+                    ctx.insert("factors", &self.factor_rows(&list, name, root));
+                } else {
+                    let cards: Vec<RetroCard> = list.iter().map(|&i| self.card(i, root)).collect();
+                    let pending = |&(r, a): &(usize, usize)| {
+                        self.retros[r].actions()[a].status.as_ref().is_some_and(|s| s.value.is_pending())
+                    };
+                    let pairs = list.iter().flat_map(|&r| (0..self.retros[r].actions().len()).map(move |a| (r, a)));
+                    ctx.insert("retros", &cards);
+                    ctx.insert("actions", &self.action_rows(root, pairs.filter(pending)));
+                }
                 html("term.html", &format!("{}: {name}", taxonomy_title(kind)), ctx)
             }
             Page::NotFound => html("404.html", "Page not found", ctx),
@@ -409,8 +432,8 @@ impl<'a> Site<'a> {
             Page::Feed => Ok(feeds::atom(self).into_bytes()),
             Page::Sitemap => Ok(feeds::sitemap(self).into_bytes()),
             Page::ApiRetros => Ok(feeds::api_retros(self).into_bytes()),
-            Page::ApiActions => Ok(feeds::api_actions(&self.action_rows("", |_, _| true)).into_bytes()),
-            Page::ActionsCsv => Ok(feeds::actions_csv(&self.action_rows("", |_, _| true)).into_bytes()),
+            Page::ApiActions => Ok(feeds::api_actions(self.all_action_rows()).into_bytes()),
+            Page::ActionsCsv => Ok(feeds::actions_csv(self.all_action_rows()).into_bytes()),
         }
     }
 
@@ -435,18 +458,51 @@ impl<'a> Site<'a> {
         card(&self.retros[index], &self.link_context(index, root), self.today)
     }
 
-    /// Action rows for which `keep(retro, action)` holds, in listing order.
-    pub fn action_rows(&self, root: &'static str, keep: impl Fn(usize, usize) -> bool) -> Vec<ActionRow> {
+    /// Rows for the given (retro, action) pairs, in listing order.
+    pub fn action_rows(&self, root: &'static str, pairs: impl Iterator<Item = (usize, usize)>) -> Vec<ActionRow> {
+        let mut rows: Vec<ActionRow> = pairs
+            .map(|(i, j)| {
+                action_row(&self.retros[i], &self.retros[i].actions()[j], &self.link_context(i, root), self.today)
+            })
+            .collect();
+        rows.sort_by(action_order);
+        rows
+    }
+
+    /// Every action item's row, for the top-level pages (home, the action
+    /// list, its API and CSV), which share a depth: made once.
+    pub fn all_action_rows(&self) -> &[ActionRow] {
+        self.all_rows.get_or_init(|| {
+            let pairs =
+                self.indexes().order.iter().flat_map(|&r| (0..self.retros[r].actions().len()).map(move |a| (r, a)));
+            self.action_rows("", pairs)
+        })
+    }
+
+    /// The factors of category `category` in the given retros, in their order.
+    fn factor_rows(&self, retros: &[usize], category: &str, root: &'static str) -> Vec<FactorRow> {
         let mut rows = Vec::new();
-        for &i in &self.indexes().order {
+        for &i in retros {
+            let retro = &self.retros[i];
             let ctx = self.link_context(i, root);
-            for (j, item) in self.retros[i].actions().iter().enumerate() {
-                if keep(i, j) {
-                    rows.push(action_row(&self.retros[i], item, &ctx, self.today));
-                }
+            let url = format!("{root}{}", retro_url(&retro.id.value));
+            for f in retro.factors.iter().filter(|f| f.category.as_ref().is_some_and(|c| c.value == category)) {
+                rows.push(FactorRow {
+                    date: retro.started_at.as_ref().map(|s| s.value.date().to_string()).unwrap_or_default(),
+                    retro_title: retro.title_text().to_string(),
+                    url: format!("{url}#factor-{}", f.id.value),
+                    retro_url: url.clone(),
+                    id: f.id.value.clone(),
+                    description_html: inline_html(&f.description.value, &ctx),
+                    addressed_by: retro
+                        .actions()
+                        .iter()
+                        .filter(|a| a.factors.iter().any(|x| x.value == f.id.value))
+                        .count(),
+                    actionable: f.actionable,
+                });
             }
         }
-        rows.sort_by(action_order);
         rows
     }
 
@@ -682,6 +738,19 @@ struct FactorView {
     description_html: String,
     actionable: bool,
     actions: Vec<ActionRow>,
+}
+
+/// A contributing factor as listed on its category's page.
+#[derive(Serialize)]
+struct FactorRow {
+    date: String,
+    retro_title: String,
+    retro_url: String,
+    id: String,
+    url: String,
+    description_html: String,
+    addressed_by: usize,
+    actionable: bool,
 }
 
 #[derive(Serialize)]

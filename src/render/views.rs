@@ -166,6 +166,12 @@ pub fn action_order(a: &ActionRow, b: &ActionRow) -> std::cmp::Ordering {
             2
         }
     };
-    let due = |r: &ActionRow| if r.due.is_empty() { "9999".to_string() } else { r.due.clone() };
-    (rank(a), due(a), &a.retro_id, &a.id).cmp(&(rank(b), due(b), &b.retro_id, &b.id))
+    // Undated items last.
+    (rank(a), a.due.is_empty(), &a.due, &a.retro_id, &a.id).cmp(&(
+        rank(b),
+        b.due.is_empty(),
+        &b.due,
+        &b.retro_id,
+        &b.id,
+    ))
 }
