@@ -6,7 +6,8 @@
 
 use crate::model::{LinkKind, Retro};
 use crate::text::did_you_mean;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Anchors every retro page has, besides its headings and action items.

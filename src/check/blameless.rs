@@ -9,7 +9,7 @@
 use crate::config::BlamelessConfig;
 use crate::model::{At, Finding, Retro, Rule};
 use crate::text::LineIndex;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// The built-in phrases and what to write instead.
 const DEFAULT_PHRASES: &[(&str, &str)] = &[
@@ -62,7 +62,7 @@ impl Phrases {
         let allowed: Vec<String> = config.allow.iter().map(|a| a.trim().to_lowercase()).collect();
         let defaults = DEFAULT_PHRASES.iter().map(|(p, s)| (p.to_string(), s.to_string()));
         let extra = config.phrases.iter().map(|p| (p.phrase.trim().to_lowercase(), p.suggestion.clone()));
-        let mut by_first: HashMap<String, Vec<Phrase>> = HashMap::new();
+        let mut by_first: HashMap<String, Vec<Phrase>> = HashMap::default();
         for (phrase, suggestion) in defaults.chain(extra) {
             if allowed.contains(&phrase) {
                 continue;

@@ -232,7 +232,8 @@ fn sections(retro: &Retro, config: &Config, out: &mut Vec<Finding>) {
         let present = retro.body.headings.iter().any(|h| h.text.trim().eq_ignore_ascii_case(required.trim()));
         if !present {
             // Point at the first body line: where sections are written.
-            let pos = crate::text::LineIndex::new(&retro.source).pos(retro.body.offset);
+            let line = memchr::memchr_iter(b'\n', &retro.source.as_bytes()[..retro.body.offset]).count();
+            let pos = Pos { line: line as u32 + 1, column: 1, offset: retro.body.offset };
             out.push(
                 Finding::new(Rule::MissingSection, &retro.path, pos, format!("section \"{required}\" is missing"))
                     .hint(format!("add a `## {required}` heading; book.toml [retro].required_sections lists the sections every reviewed retro has")),

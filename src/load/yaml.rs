@@ -3,12 +3,16 @@
 //! The front matter is not deserialized straight into typed structs: a typed
 //! derive stops at the first problem, while `check` must report every unknown
 //! key, missing key and bad value of a file in one run, each at its own line.
-//! So serde-saphyr reads the document into this generic tree (every node wrapped
-//! in its `Spanned`), and `load::fields` turns the tree into the model.
+//! So the document is read into this generic tree, and `load::fields` turns
+//! the tree into the model.
+//!
+//! The tree is built from granit-parser's events (the YAML parser beneath
+//! serde-saphyr) rather than through serde: this is the hottest loop of
+//! `check`, and going through serde's `Spanned` values cost twice the time
+//! of parsing itself. Scalars are resolved the way retro authors expect:
+//! YAML 1.2's core schema, but `yes`/`no`, `007` and `1_000` stay strings.
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
-use std::fmt;
+use granit_parser::{Event, Parser, ScalarStyle, ScanError, Span};
 
 /// Where a node starts in the YAML text: 1-based line and column (in
 /// characters), and the byte offset into the YAML text.
@@ -59,121 +63,253 @@ pub struct YamlError {
     pub column: u32,
 }
 
-/// Parse one YAML document. Aliases, nesting and total size are bounded by
-/// serde-saphyr's budget, so a hostile file cannot exhaust memory.
+/// Values a document may hold, counting what aliases expand to: a retro has
+/// a few hundred, and a "billion laughs" file must stop early.
+const MAX_NODES: usize = 200_000;
+/// Nesting a retro never needs; deeper documents are refused before they
+/// can exhaust the stack.
+const MAX_DEPTH: usize = 64;
+
+/// A collection being read: its start, and what it holds so far.
+struct Open {
+    pos: YamlPos,
+    anchor: usize,
+    kind: OpenKind,
+}
+
+enum OpenKind {
+    Seq(Vec<Node>),
+    Map(MapBuilder),
+}
+
+/// A mapping being read: its entries, a key waiting for its value, and the
+/// string keys seen (kept once the mapping is big enough for a linear scan
+/// to matter).
+#[derive(Default)]
+struct MapBuilder {
+    entries: Vec<(Node, Node)>,
+    /// Entries from `<<` merge keys: explicit keys win, wherever they are.
+    merged: Vec<(Node, Node)>,
+    waiting: Option<Node>,
+    keys: Option<foldhash::HashSet<String>>,
+}
+
+impl MapBuilder {
+    fn has_key(&mut self, key: &str) -> bool {
+        if self.entries.len() < 32 {
+            return self.entries.iter().any(|(k, _)| matches!(&k.value, Value::Str(other) if other == key));
+        }
+        let entries = &self.entries;
+        let keys = self.keys.get_or_insert_with(|| {
+            entries
+                .iter()
+                .filter_map(|(k, _)| if let Value::Str(k) = &k.value { Some(k.clone()) } else { None })
+                .collect()
+        });
+        !keys.insert(key.to_string())
+    }
+
+    /// Add the value for the waiting key. `<<: *defaults` merges a mapping's
+    /// entries (or each of a list of mappings') under keys not set here.
+    fn push(&mut self, key: Node, value: Node) {
+        if matches!(&key.value, Value::Str(k) if k == "<<") {
+            let sources = match value.value {
+                Value::Map(entries) => vec![entries],
+                Value::Seq(items) => {
+                    items.into_iter().filter_map(|n| if let Value::Map(m) = n.value { Some(m) } else { None }).collect()
+                }
+                other => return self.entries.push((key, Node { value: other, pos: value.pos })),
+            };
+            self.merged.extend(sources.into_iter().flatten());
+            return;
+        }
+        self.entries.push((key, value));
+    }
+
+    fn finish(mut self) -> Vec<(Node, Node)> {
+        let key_of = |n: &Node| if let Value::Str(k) = &n.value { Some(k.clone()) } else { None };
+        let mut seen: foldhash::HashSet<String> = self.entries.iter().filter_map(|(k, _)| key_of(k)).collect();
+        for (k, v) in self.merged {
+            if key_of(&k).is_none_or(|name| seen.insert(name)) {
+                self.entries.push((k, v));
+            }
+        }
+        self.entries
+    }
+}
+
+/// Parse one YAML document.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
-    let options = serde_saphyr::options! {
-        strict_booleans: true,
-        leading_zero_numbers_as_strings: true,
-        underscored_numbers_as_strings: true,
-        with_snippet: false,
-    };
-    match serde_saphyr::from_str_with_options::<Option<Spanned<Value>>>(text, options) {
-        Ok(Some(root)) => Ok(node_from(root)),
-        Ok(None) => Ok(Node { value: Value::Null, pos: YamlPos { line: 1, column: 1, offset: 0 } }),
-        Err(err) => {
-            let (line, column) = err.location().map(|l| (l.line() as u32, l.column() as u32)).unwrap_or((1, 1));
-            Err(YamlError { message: clean_message(&err.to_string()), line: line.max(1), column: column.max(1) })
+    let mut stack: Vec<Open> = Vec::new();
+    // Anchored nodes by anchor id, with their size in nodes.
+    let mut anchors: Vec<(usize, Node, usize)> = Vec::new();
+    let mut nodes = 0usize;
+    let mut root: Option<Node> = None;
+    let mut documents = 0;
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| scan_error(&e))?;
+        let pos = position(&span);
+        let done = match event {
+            Event::DocumentStart(..) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(error("the front matter holds a second YAML document (`---`); use one", pos));
+                }
+                continue;
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let quoted =
+                    style != ScalarStyle::Plain || tag.as_ref().is_some_and(|t| t.core_suffix() == Some("str"));
+                let node = Node { value: if quoted { Value::Str(value.into_owned()) } else { resolve(&value) }, pos };
+                if anchor != 0 {
+                    anchors.push((anchor, node.clone(), 1));
+                }
+                nodes += 1;
+                node
+            }
+            Event::Alias(id) => {
+                let Some((_, node, size)) = anchors.iter().rev().find(|(a, ..)| *a == id) else {
+                    return Err(error("this alias refers to no anchor", pos));
+                };
+                nodes += size;
+                if nodes > MAX_NODES {
+                    return Err(error(TOO_MANY, pos));
+                }
+                Node { value: node.value.clone(), pos }
+            }
+            Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(error(DEEP, pos));
+                }
+                let kind = match event {
+                    Event::SequenceStart(..) => OpenKind::Seq(Vec::new()),
+                    _ => OpenKind::Map(MapBuilder::default()),
+                };
+                stack.push(Open { pos, anchor, kind });
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let open = stack.pop().expect("the parser balances collections");
+                let value = match open.kind {
+                    OpenKind::Seq(items) => Value::Seq(items),
+                    OpenKind::Map(map) => Value::Map(map.finish()),
+                };
+                nodes += 1;
+                let node = Node { value, pos: open.pos };
+                if open.anchor != 0 {
+                    anchors.push((open.anchor, node.clone(), size_of(&node)));
+                }
+                node
+            }
+            _ => continue,
+        };
+        if nodes > MAX_NODES {
+            return Err(error(TOO_MANY, pos));
+        }
+        match stack.last_mut() {
+            None => root = Some(done),
+            Some(Open { kind: OpenKind::Seq(items), .. }) => items.push(done),
+            Some(Open { kind: OpenKind::Map(map), .. }) => match map.waiting.take() {
+                None => {
+                    if let Value::Str(key) = &done.value
+                        && map.has_key(key)
+                    {
+                        return Err(error(
+                            &format!("duplicate mapping key `{key}`; each key may appear once"),
+                            done.pos,
+                        ));
+                    }
+                    map.waiting = Some(done);
+                }
+                Some(key) => map.push(key, done),
+            },
         }
     }
+    Ok(root.unwrap_or(Node { value: Value::Null, pos: YamlPos { line: 1, column: 1, offset: 0 } }))
 }
 
-/// serde-saphyr's Display appends " at line X column Y"; the finding carries
-/// the position itself, so keep only the first line of the message.
-/// Also words the parser's configuration hints as what a retro author
-/// can act on.
-fn clean_message(message: &str) -> String {
-    let first = message.lines().next().unwrap_or(message).trim();
-    if first.starts_with("budget breached") {
-        return "the front matter expands to too many values (nested aliases?); retros are limited to keep checks fast and safe".into();
-    }
-    let first = match first.find(" at line ") {
-        Some(i) => first[..i].trim_end_matches(','),
-        None => first,
-    };
-    match first.find(", set DuplicateKeyPolicy") {
-        Some(i) => format!("{}; each key may appear once", &first[..i]),
-        None => first.to_string(),
+const DEEP: &str = "the front matter is nested too deeply";
+const TOO_MANY: &str =
+    "the front matter expands to too many values (nested aliases?); retros are limited to keep checks fast and safe";
+
+fn size_of(node: &Node) -> usize {
+    1 + match &node.value {
+        Value::Seq(items) => items.iter().map(size_of).sum(),
+        Value::Map(entries) => entries.iter().map(|(k, v)| size_of(k) + size_of(v)).sum(),
+        _ => 0,
     }
 }
 
-fn node_from(spanned: Spanned<Value>) -> Node {
-    Node { pos: position(&spanned), value: spanned.value }
-}
-
-/// A spanned value's position. Parsing from a string always yields byte
-/// offsets; 0 is only a fallback that keeps slicing in bounds.
-fn position(s: &Spanned<Value>) -> YamlPos {
-    let loc = s.referenced;
-    let offset = loc.span().byte_offset().map(|o| o as usize).unwrap_or(0);
-    YamlPos { line: loc.line() as u32, column: loc.column() as u32, offset }
-}
-
-/// A child node as serde hands it over: the value in its `Spanned`.
-struct RawNode(Spanned<Value>);
-
-impl<'de> Deserialize<'de> for RawNode {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Spanned::<Value>::deserialize(d).map(RawNode)
+/// A plain scalar's type. `true`/`false` only (not `yes`/`on`); numbers
+/// with a leading zero or an underscore stay strings (ids like `007`).
+fn resolve(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
+    }
+    let first = text.as_bytes()[0];
+    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
+        return Value::Str(text.to_string());
+    }
+    let digits = text.trim_start_matches(['-', '+']);
+    if let Some(hex) = digits.strip_prefix("0x") {
+        return i64::from_str_radix(hex, 16).map(|n| Value::Int(signed(text, n))).unwrap_or_else(|_| str_value(text));
+    }
+    if let Some(oct) = digits.strip_prefix("0o") {
+        return i64::from_str_radix(oct, 8).map(|n| Value::Int(signed(text, n))).unwrap_or_else(|_| str_value(text));
+    }
+    let leading_zero = digits.len() > 1 && digits.starts_with('0') && digits.as_bytes()[1].is_ascii_digit();
+    if leading_zero || !digits.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+')) {
+        return str_value(text);
+    }
+    if digits.bytes().all(|b| b.is_ascii_digit()) && !digits.is_empty() {
+        return match text.parse::<i64>() {
+            Ok(n) => Value::Int(n),
+            Err(_) => text.parse::<f64>().map(Value::Float).unwrap_or_else(|_| str_value(text)),
+        };
+    }
+    // A float needs a digit, and `1-2` or `2026-01-05` are not numbers.
+    let float_shape = digits.bytes().any(|b| b.is_ascii_digit())
+        && digits
+            .bytes()
+            .skip(1)
+            .zip(digits.bytes())
+            .all(|(b, prev)| !matches!(b, b'-' | b'+') || matches!(prev, b'e' | b'E'));
+    match text.parse::<f64>() {
+        Ok(f) if float_shape => Value::Float(f),
+        _ => str_value(text),
     }
 }
 
-impl<'de> Deserialize<'de> for Value {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(ValueVisitor)
-    }
+fn signed(text: &str, n: i64) -> i64 {
+    if text.starts_with('-') { -n } else { n }
 }
 
-struct ValueVisitor;
+fn str_value(text: &str) -> Value {
+    Value::Str(text.to_string())
+}
 
-impl<'de> Visitor<'de> for ValueVisitor {
-    type Value = Value;
+/// A span's start. Parsing from a string always yields byte offsets; 0 is
+/// only a fallback that keeps slicing in bounds.
+fn position(span: &Span) -> YamlPos {
+    let m = span.start;
+    YamlPos { line: m.line() as u32, column: m.col() as u32 + 1, offset: m.byte_offset().unwrap_or(0) }
+}
 
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Int(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        Ok(i64::try_from(v).map(Value::Int).unwrap_or(Value::Float(v as f64)))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        Ok(Value::Float(v))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::Str(v.to_string()))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
-        Ok(Value::Str(v))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        Value::deserialize(d)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(RawNode(item)) = seq.next_element()? {
-            items.push(node_from(item));
-        }
-        Ok(Value::Seq(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(RawNode(key)) = map.next_key()? {
-            let RawNode(value) = map.next_value()?;
-            entries.push((node_from(key), node_from(value)));
-        }
-        Ok(Value::Map(entries))
-    }
+fn scan_error(e: &ScanError) -> YamlError {
+    let m = e.marker();
+    let message = e.info();
+    let message = if message.contains("recursion limit") { DEEP.to_string() } else { message };
+    YamlError { message, line: (m.line() as u32).max(1), column: m.col() as u32 + 1 }
+}
+
+fn error(message: &str, pos: YamlPos) -> YamlError {
+    YamlError { message: message.to_string(), line: pos.line.max(1), column: pos.column.max(1) }
 }
 
 #[cfg(test)]
@@ -234,5 +370,58 @@ mod tests {
     fn yes_is_a_string() {
         let root = parse("owner: yes\n").unwrap();
         assert_eq!(map(&root)[0].1.value, Value::Str("yes".into()));
+    }
+
+    #[test]
+    fn scalars_resolve_as_authors_expect() {
+        let cases = [
+            ("3", Value::Int(3)),
+            ("-12", Value::Int(-12)),
+            ("0x1f", Value::Int(31)),
+            ("1.5", Value::Float(1.5)),
+            ("1e3", Value::Float(1000.0)),
+            ("007", Value::Str("007".into())),
+            ("1_000", Value::Str("1_000".into())),
+            ("2026-01-05", Value::Str("2026-01-05".into())),
+            ("10:30", Value::Str("10:30".into())),
+            ("1.2.3", Value::Str("1.2.3".into())),
+            ("-5x", Value::Str("-5x".into())),
+            ("+", Value::Str("+".into())),
+            ("no", Value::Str("no".into())),
+            ("False", Value::Bool(false)),
+            ("~", Value::Null),
+            ("'5'", Value::Str("5".into())),
+            ("!!str 5", Value::Str("5".into())),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(map(&parse(&format!("v: {text}\n")).unwrap())[0].1.value, expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn aliases_and_merge_keys_expand() {
+        let root = parse("base: &b {owner: alice, status: open}\nitem:\n  <<: *b\n  status: done\nsame: *b\n").unwrap();
+        let m = map(&root);
+        let item = map(&m[1].1);
+        let keys: Vec<_> = item.iter().map(|(k, v)| (k.value.clone(), v.value.clone())).collect();
+        assert!(keys.contains(&(Value::Str("status".into()), Value::Str("done".into()))), "{keys:?}");
+        assert!(keys.contains(&(Value::Str("owner".into()), Value::Str("alice".into()))), "{keys:?}");
+        assert_eq!(map(&m[2].1).len(), 2);
+        assert_eq!(m[2].1.pos.line, 5, "an alias sits where it is used");
+    }
+
+    #[test]
+    fn hostile_shapes_are_refused_with_a_position() {
+        let deep = format!("v: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+        let err = parse(&deep).unwrap_err();
+        assert!(err.message.contains("nested too deeply"), "{}", err.message);
+        let err = parse("a: 1\n---\nb: 2\n").unwrap_err();
+        assert!(err.message.contains("second YAML document") && err.line == 2, "{err:?}");
+        let err = parse("a: *nowhere\n").unwrap_err();
+        assert!(err.line == 1, "{err:?}");
+        let many: String = (0..50_000).map(|i| format!("k{i}: {i}\n")).collect();
+        assert_eq!(map(&parse(&many).unwrap()).len(), 50_000, "big flat mappings stay linear");
+        let err = parse(&format!("{many}k7: again\n")).unwrap_err();
+        assert!(err.message.contains("duplicate mapping key `k7`"), "{}", err.message);
     }
 }

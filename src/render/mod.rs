@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::link::{LinkGraph, Target};
 use crate::model::{Finding, Level, LinkKind, Retro};
 use chrono::NaiveDate;
-use markdown::{LinkContext, RenderedBody, body_html, inline_html, retro_url};
+use markdown::{LinkContext, body_html, inline_html, retro_url};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -62,9 +62,6 @@ pub struct Site<'a> {
     pub base_url: String,
     file_exists: &'a (dyn Fn(&str) -> bool + Sync),
     tera: &'a tera::Tera,
-    /// Rendered bodies, by retro index, made when a page first needs one:
-    /// an incremental rebuild renders only the bodies of its pages.
-    bodies: Vec<std::sync::OnceLock<RenderedBody>>,
     /// What the aggregate pages need, made when one first does: a single
     /// retro page (the first thing `serve` renders after an edit) needs none.
     indexes: std::sync::OnceLock<Indexes>,
@@ -128,7 +125,6 @@ impl<'a> Site<'a> {
             base_url: normalize_base_url(base_url.unwrap_or(&config.build.base_url)),
             file_exists,
             tera,
-            bodies: (0..retros.len()).map(|_| std::sync::OnceLock::new()).collect(),
             indexes: std::sync::OnceLock::new(),
             all_rows: std::sync::OnceLock::new(),
         }
@@ -147,11 +143,6 @@ impl<'a> Site<'a> {
             .collect();
         found.sort_by_key(|&i| std::cmp::Reverse(self.retros[i].started_at.as_ref().map(|s| s.value.date())));
         found
-    }
-
-    /// The rendered body of a retro (for its page, one level down).
-    fn body(&self, index: usize) -> &RenderedBody {
-        self.bodies[index].get_or_init(|| body_html(&self.link_context(index, "../")))
     }
 
     fn link_context(&self, from: usize, root: &'static str) -> LinkContext<'_> {
@@ -625,8 +616,8 @@ impl<'a> Site<'a> {
                 })
                 .map(|&i| link_to(i))
                 .collect(),
-            // Bodies are rendered once, for retro pages (one level down).
-            body_html: self.body(index).html.clone(),
+            // Retro pages are one level down.
+            body_html: body_html(&self.link_context(index, "../")).html,
         }
     }
 

@@ -74,19 +74,45 @@ impl SearchIndex {
             .filter_map(|(k, p)| p.name.as_deref().map(|n| (k.as_str(), n)))
             .chain(config.teams.iter().filter_map(|(k, t)| t.name.as_deref().map(|n| (k.as_str(), n))))
             .collect();
-        let indexed: Vec<(Doc, HashMap<String, u32>, u32)> =
-            order.par_iter().map(|&i| index_retro(&retros[i], today, &names)).collect();
-        let total: u64 = indexed.iter().map(|(_, _, len)| *len as u64).sum();
-        let avg = (total as f64 / indexed.len().max(1) as f64).max(1.0);
-        let mut postings: BTreeMap<String, Vec<(u32, u8)>> = BTreeMap::new();
+        // Retros are tokenized in parallel a slice at a time and merged
+        // into the postings as they come, so the per-document term tables
+        // of a large corpus never all exist at once. Weights are quantized
+        // at the end, when the average document length is known.
+        let mut raw: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+        let mut lens: Vec<u32> = Vec::with_capacity(order.len());
         let mut facets: BTreeMap<&'static str, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
-        let mut docs = Vec::with_capacity(indexed.len());
-        for (id, (doc, tf, len)) in indexed.into_iter().enumerate() {
-            let id = id as u32;
-            for (term, weighted) in tf {
-                postings.entry(term).or_default().push((id, quantize(weighted as f64, len as f64, avg)));
+        let mut docs = Vec::with_capacity(order.len());
+        for slice in order.chunks(512) {
+            let indexed: Vec<(Doc, HashMap<String, u32>, u32)> =
+                slice.par_iter().map(|&i| index_retro(&retros[i], today, &names)).collect();
+            for (doc, tf, len) in indexed {
+                let id = docs.len() as u32;
+                for (term, weighted) in tf {
+                    raw.entry(term).or_default().push((id, weighted));
+                }
+                lens.push(len);
+                Self::add_facets(&mut facets, &retros[order[id as usize]], &doc, id);
+                docs.push(doc);
             }
-            let r = &retros[order[id as usize]];
+        }
+        let total: u64 = lens.iter().map(|&len| len as u64).sum();
+        let avg = (total as f64 / lens.len().max(1) as f64).max(1.0);
+        // Postings were pushed in document order: already sorted.
+        let postings: BTreeMap<String, Vec<(u32, u8)>> = raw
+            .into_iter()
+            .map(|(term, list)| {
+                let list = list.iter().map(|&(d, w)| (d, quantize(w as f64, lens[d as usize] as f64, avg))).collect();
+                (term, list)
+            })
+            .collect();
+        for values in facets.values_mut() {
+            values.remove("");
+        }
+        SearchIndex { docs, postings, facets }
+    }
+
+    fn add_facets(facets: &mut BTreeMap<&'static str, BTreeMap<String, Vec<u32>>>, r: &Retro, doc: &Doc, id: u32) {
+        {
             let mut add = |kind: &'static str, value: &str| {
                 let list = facets.entry(kind).or_default().entry(value.to_string()).or_default();
                 if list.last() != Some(&id) {
@@ -98,15 +124,7 @@ impl SearchIndex {
             add("year", doc.date.get(..4).unwrap_or(""));
             r.services.iter().for_each(|s| add("service", &s.value));
             r.tags.iter().for_each(|s| add("tag", &s.value));
-            docs.push(doc);
         }
-        for list in postings.values_mut() {
-            list.sort_unstable();
-        }
-        for values in facets.values_mut() {
-            values.remove("");
-        }
-        SearchIndex { docs, postings, facets }
     }
 
     /// The ranked documents for a query, as the client ranks them: every
@@ -299,7 +317,12 @@ fn index_retro(r: &Retro, today: NaiveDate, names: &HashMap<&str, &str>) -> (Doc
     let mut len = 0u32;
     let mut add = |text: &str, boost: u32| {
         tokenize::for_each_term(text, |t| {
-            *tf.entry(t.to_string()).or_insert(0) += boost;
+            match tf.get_mut(t) {
+                Some(weight) => *weight += boost,
+                None => {
+                    tf.insert(t.to_string(), boost);
+                }
+            }
             len += boost;
         });
     };
