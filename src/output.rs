@@ -167,7 +167,18 @@ impl Drop for Staging {
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
-            std::fs::read(path).is_ok_and(|old| old == bytes)
+            // In chunks: a big page is not read into memory whole.
+            use std::io::Read;
+            let Ok(mut file) = std::fs::File::open(path) else { return false };
+            let mut buf = vec![0; 64 * 1024];
+            let mut rest = bytes;
+            loop {
+                match file.read(&mut buf) {
+                    Ok(0) => return rest.is_empty(),
+                    Ok(n) if n <= rest.len() && buf[..n] == rest[..n] => rest = &rest[n..],
+                    _ => return false,
+                }
+            }
         }
         _ => false,
     }

@@ -66,6 +66,9 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
             ms(search_time),
             ms(started.elapsed() - rendered_at)
         );
+        if let Some(peak) = peak_memory_mb() {
+            eprintln!("peak memory {peak} MB");
+        }
     }
     if !global.quiet {
         eprintln!(
@@ -88,4 +91,12 @@ fn read_attachment(root: &std::path::Path, path: &str) -> Result<Vec<u8>, Error>
         return Err(Error::new(format!("{path}: links outside the repository; not copied")));
     }
     std::fs::read(&real).map_err(|e| Error::io(&real, e))
+}
+
+/// The process's peak resident memory, where the system tells it (Linux).
+fn peak_memory_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
 }

@@ -79,47 +79,69 @@ pub fn sitemap(site: &Site) -> String {
 }
 
 pub fn api_retros(site: &Site) -> String {
-    let retros: Vec<serde_json::Value> = site
-        .pages()
-        .into_iter()
-        .filter_map(|p| match p {
-            super::Page::Retro(i) => Some(i),
-            _ => None,
-        })
-        .map(|i| {
-            let r = &site.retros[i];
-            let s = |v: &Vec<crate::model::At<String>>| v.iter().map(|x| x.value.clone()).collect::<Vec<_>>();
-            json!({
-                "id": r.id.value,
-                "title": r.title_text(),
-                "url": retro_url(&r.id.value),
-                "source": r.path,
-                "status": r.status.as_ref().map(|x| x.value.as_str()),
-                "severity": r.severity.as_ref().map(|x| &x.value),
-                "started_at": r.started_at.as_ref().map(|x| x.value.to_string()),
-                "detected_at": r.detected_at.as_ref().map(|x| x.value.to_string()),
-                "mitigated_at": r.mitigated_at.as_ref().map(|x| x.value.to_string()),
-                "resolved_at": r.resolved_at.as_ref().map(|x| x.value.to_string()),
-                "authors": s(&r.authors),
-                "services": s(&r.services),
-                "teams": s(&r.teams),
-                "tags": s(&r.tags),
-                "related": s(&r.related),
-                "recurrence_of": r.recurrence_of.as_ref().map(|x| &x.value),
-                "near_miss": r.near_miss,
-                "summary": r.summary.as_ref().map(|x| &x.value),
-                "impact": r.impact.as_ref().map(|x| &x.value),
-                "contributing_factors": r.factors.iter().map(|f| json!({
-                    "id": f.id.value,
-                    "category": f.category.as_ref().map(|c| &c.value),
-                    "description": f.description.value,
-                    "actionable": f.actionable,
-                })).collect::<Vec<_>>(),
-                "action_items": r.actions().iter().map(|a| a.id.value.clone()).collect::<Vec<_>>(),
+    let pages = site.pages();
+    let retros = || {
+        pages
+            .iter()
+            .filter_map(|p| match p {
+                super::Page::Retro(i) => Some(*i),
+                _ => None,
             })
-        })
-        .collect();
-    serde_json::to_string_pretty(&json!({ "retros": retros })).expect("plain JSON") + "\n"
+            .map(|i| {
+                let r = &site.retros[i];
+                let s = |v: &Vec<crate::model::At<String>>| v.iter().map(|x| x.value.clone()).collect::<Vec<_>>();
+                json!({
+                    "id": r.id.value,
+                    "title": r.title_text(),
+                    "url": retro_url(&r.id.value),
+                    "source": r.path,
+                    "status": r.status.as_ref().map(|x| x.value.as_str()),
+                    "severity": r.severity.as_ref().map(|x| &x.value),
+                    "started_at": r.started_at.as_ref().map(|x| x.value.to_string()),
+                    "detected_at": r.detected_at.as_ref().map(|x| x.value.to_string()),
+                    "mitigated_at": r.mitigated_at.as_ref().map(|x| x.value.to_string()),
+                    "resolved_at": r.resolved_at.as_ref().map(|x| x.value.to_string()),
+                    "authors": s(&r.authors),
+                    "services": s(&r.services),
+                    "teams": s(&r.teams),
+                    "tags": s(&r.tags),
+                    "related": s(&r.related),
+                    "recurrence_of": r.recurrence_of.as_ref().map(|x| &x.value),
+                    "near_miss": r.near_miss,
+                    "summary": r.summary.as_ref().map(|x| &x.value),
+                    "impact": r.impact.as_ref().map(|x| &x.value),
+                    "contributing_factors": r.factors.iter().map(|f| json!({
+                        "id": f.id.value,
+                        "category": f.category.as_ref().map(|c| &c.value),
+                        "description": f.description.value,
+                        "actionable": f.actionable,
+                    })).collect::<Vec<_>>(),
+                    "action_items": r.actions().iter().map(|a| a.id.value.clone()).collect::<Vec<_>>(),
+                })
+            })
+    };
+    json_list("retros", retros)
+}
+
+/// `{"<key>": [items]}`, pretty-printed, each item made and dropped in
+/// turn: the lists of a big site never exist as one JSON tree.
+fn json_list<I: Iterator<Item = serde_json::Value>>(key: &str, items: impl Fn() -> I) -> String {
+    use serde::ser::{SerializeMap, Serializer};
+    struct List<F>(F);
+    impl<F: Fn() -> I, I: Iterator<Item = serde_json::Value>> serde::Serialize for List<F> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq((self.0)())
+        }
+    }
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::pretty(&mut out);
+    let written = ser.serialize_map(Some(1)).and_then(|mut map| {
+        map.serialize_entry(key, &List(items))?;
+        map.end()
+    });
+    written.expect("JSON into memory cannot fail");
+    out.push(b'\n');
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 fn action_json(a: &ActionRow) -> serde_json::Value {
@@ -142,8 +164,7 @@ fn action_json(a: &ActionRow) -> serde_json::Value {
 }
 
 pub fn api_actions(rows: &[ActionRow]) -> String {
-    let items: Vec<serde_json::Value> = rows.iter().map(action_json).collect();
-    serde_json::to_string_pretty(&json!({ "action_items": items })).expect("plain JSON") + "\n"
+    json_list("action_items", || rows.iter().map(action_json))
 }
 
 /// RFC 4180 CSV. Cells that a spreadsheet would run as a formula get a

@@ -259,19 +259,32 @@ impl<'a> Site<'a> {
         &self,
         sink: &(dyn Fn(String, Vec<u8>) -> Result<(), Error> + Sync),
     ) -> Result<std::time::Duration, Error> {
+        // One queue, taken in order by every thread. The search index and
+        // the big aggregate pages (each holding thousands of rows in memory)
+        // are one job, done one after another while the other threads
+        // render retro pages: that bounds peak memory, and no long job is
+        // left for the end while a core idles.
+        enum Job<'p> {
+            SearchAndAggregates,
+            Page(&'p Page),
+        }
         let pages = self.pages();
-        let (rendered, search) = rayon::join(
-            || pages.par_iter().try_for_each(|p| sink(self.path(p), self.render(p)?)),
-            || {
+        let is_aggregate = |p: &&Page| !matches!(p, Page::Retro(_) | Page::Term(..) | Page::Owner(_));
+        let jobs =
+            std::iter::once(Job::SearchAndAggregates).chain(pages.iter().filter(|p| !is_aggregate(p)).map(Job::Page));
+        let search_time = std::sync::Mutex::new(std::time::Duration::ZERO);
+        jobs.par_bridge().try_for_each(|job| match job {
+            Job::Page(p) => sink(self.path(p), self.render(p)?),
+            Job::SearchAndAggregates => {
                 let started = std::time::Instant::now();
                 for (path, bytes) in self.search_files() {
                     sink(path, bytes)?;
                 }
-                Ok::<_, Error>(started.elapsed())
-            },
-        );
-        rendered?;
-        search
+                *search_time.lock().expect("no panics while holding the lock") = started.elapsed();
+                pages.iter().filter(is_aggregate).try_for_each(|p| sink(self.path(p), self.render(p)?))
+            }
+        })?;
+        Ok(search_time.into_inner().expect("no panics while holding the lock"))
     }
 
     /// The files of the search index (`search/`), in the site's order.
@@ -326,7 +339,7 @@ impl<'a> Site<'a> {
                 html("index.html", &self.config.book.title, ctx)
             }
             Page::RetroIndex => {
-                let cards: Vec<RetroCard> = self.indexes().order.iter().map(|&i| self.card(i, root)).collect();
+                let cards: Vec<RetroCard> = self.indexes().order.iter().map(|&i| self.row(i, root)).collect();
                 ctx.insert("retros", &cards);
                 html("retros.html", "All retrospectives", ctx)
             }
@@ -336,12 +349,13 @@ impl<'a> Site<'a> {
             }
             Page::Actions => {
                 let rows = self.all_action_rows();
-                ctx.insert("groups", &group_by_owner(rows, self.config));
+                ctx.insert("groups_html", GROUPS_MARKER);
                 ctx.insert("total", &rows.len());
                 ctx.insert("owners", &sorted_unique(rows.iter().map(|r| r.owner.clone())));
                 ctx.insert("services", &sorted_unique(rows.iter().flat_map(|r| r.services.clone())));
                 ctx.insert("stats", &self.stats(rows));
-                html("actions.html", "Action items", ctx)
+                let page = html("actions.html", "Action items", ctx)?;
+                self.splice_action_groups(page, rows)
             }
             Page::Insights => {
                 ctx.insert("charts", &charts::insights(self.retros, self.config, self.today));
@@ -370,7 +384,7 @@ impl<'a> Site<'a> {
                     .order
                     .iter()
                     .filter(|&&i| self.retros[i].authors.iter().any(|a| &a.value == owner))
-                    .map(|&i| self.card(i, root))
+                    .map(|&i| self.row(i, root))
                     .collect();
                 ctx.insert("owner", owner);
                 ctx.insert("display_name", &roster_name(self.config, owner));
@@ -408,13 +422,17 @@ impl<'a> Site<'a> {
                     // the page lists the factors themselves, not their retros.
                     ctx.insert("factors", &self.factor_rows(&list, name, root));
                 } else {
-                    let cards: Vec<RetroCard> = list.iter().map(|&i| self.card(i, root)).collect();
-                    let pending = |&(r, a): &(usize, usize)| {
-                        self.retros[r].actions()[a].status.as_ref().is_some_and(|s| s.value.is_pending())
-                    };
-                    let pairs = list.iter().flat_map(|&r| (0..self.retros[r].actions().len()).map(move |a| (r, a)));
+                    // Open items are counted per retro here; the action list,
+                    // filtered by service, has them in full.
+                    let cards: Vec<RetroCard> = list.iter().map(|&i| self.row(i, root)).collect();
+                    let open: usize = cards.iter().map(|c| c.open_actions).sum();
                     ctx.insert("retros", &cards);
-                    ctx.insert("actions", &self.action_rows(root, pairs.filter(pending)));
+                    ctx.insert("open_actions", &open);
+                    let actions_url = match *kind {
+                        "services" => format!("{root}actions.html?service={}&status=pending", query_value(name)),
+                        _ => String::new(),
+                    };
+                    ctx.insert("actions_url", &actions_url);
                 }
                 html("term.html", &format!("{}: {name}", taxonomy_title(kind)), ctx)
             }
@@ -446,7 +464,33 @@ impl<'a> Site<'a> {
     }
 
     pub fn card(&self, index: usize, root: &'static str) -> RetroCard {
-        card(&self.retros[index], &self.link_context(index, root), self.today)
+        card(&self.retros[index], &self.link_context(index, root), self.today, true)
+    }
+
+    /// The action list with its owner groups in place of the marker. Each
+    /// group is rendered on its own straight into the page: every action
+    /// item of a big organisation never sits in memory as template data, or
+    /// as more than one copy of the page, at once.
+    fn splice_action_groups(&self, page: Vec<u8>, rows: &[ActionRow]) -> Result<Vec<u8>, Error> {
+        let marker = GROUPS_MARKER.as_bytes();
+        let Some(at) = page.windows(marker.len()).position(|w| w == marker) else { return Ok(page) };
+        let mut out = Vec::with_capacity(page.len() + rows.len() * 1024);
+        out.extend_from_slice(&page[..at]);
+        for (n, group) in group_by_owner(rows, self.config).iter().enumerate() {
+            let mut ctx = tera::Context::new();
+            ctx.insert("g", group);
+            ctx.insert("index", &(n + 1));
+            self.tera
+                .render_to("action_group.html", &ctx, &mut out)
+                .map_err(|e| Error::new(format!("rendering action_group.html: {}", templates::describe(&e))))?;
+        }
+        out.extend_from_slice(&page[at + marker.len()..]);
+        Ok(out)
+    }
+
+    /// A retro as a row of a compact table: no summary.
+    pub fn row(&self, index: usize, root: &'static str) -> RetroCard {
+        card(&self.retros[index], &self.link_context(index, root), self.today, false)
     }
 
     /// Rows for the given (retro, action) pairs, in listing order.
@@ -640,6 +684,21 @@ fn normalize_base_url(url: &str) -> String {
     }
 }
 
+/// Where `actions.html` puts `{{ groups_html | safe }}`: the owner groups
+/// are rendered separately and spliced in (`Site::splice_action_groups`).
+const GROUPS_MARKER: &str = "<!-- retrobook: action groups -->";
+
+/// `value` made safe for a URL's query string.
+fn query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 fn taxonomy_title(kind: &str) -> &'static str {
     TAXONOMIES.iter().find(|(k, _)| *k == kind).map(|(_, t)| *t).unwrap_or("Terms")
 }
@@ -661,10 +720,10 @@ fn sorted_unique(items: impl Iterator<Item = String>) -> Vec<String> {
 }
 
 /// Owners ordered by how much they have overdue, then pending, then name.
-fn group_by_owner(rows: &[ActionRow], config: &Config) -> Vec<OwnerGroup> {
-    let mut groups: BTreeMap<&str, Vec<ActionRow>> = BTreeMap::new();
+fn group_by_owner<'r>(rows: &'r [ActionRow], config: &Config) -> Vec<OwnerGroup<'r>> {
+    let mut groups: BTreeMap<&str, Vec<&ActionRow>> = BTreeMap::new();
     for row in rows {
-        groups.entry(&row.owner).or_default().push(row.clone());
+        groups.entry(&row.owner).or_default().push(row);
     }
     let mut out: Vec<OwnerGroup> = groups
         .into_iter()
@@ -705,14 +764,14 @@ fn roster_name(config: &Config, handle: &str) -> String {
 }
 
 #[derive(Serialize)]
-struct OwnerGroup {
+struct OwnerGroup<'r> {
     /// The display name (from the roster); `owner` is the handle.
     name: String,
     owner: String,
     owner_url: String,
     overdue: usize,
     pending: usize,
-    items: Vec<ActionRow>,
+    items: Vec<&'r ActionRow>,
 }
 
 #[derive(Serialize)]

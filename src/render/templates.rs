@@ -16,6 +16,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("retros.html", include_str!("../../templates/retros.html")),
     ("retro.html", include_str!("../../templates/retro.html")),
     ("actions.html", include_str!("../../templates/actions.html")),
+    ("action_group.html", include_str!("../../templates/action_group.html")),
     ("owner.html", include_str!("../../templates/owner.html")),
     ("terms.html", include_str!("../../templates/terms.html")),
     ("term.html", include_str!("../../templates/term.html")),

@@ -90,7 +90,9 @@ pub fn show_duration(d: Duration) -> String {
     }
 }
 
-pub fn card(retro: &Retro, ctx: &LinkContext, today: NaiveDate) -> RetroCard {
+/// A retro as listed. `summary` renders its summary's Markdown, which only
+/// cards show; the compact tables of long lists leave it out.
+pub fn card(retro: &Retro, ctx: &LinkContext, today: NaiveDate, summary: bool) -> RetroCard {
     let started = retro.started_at.as_ref().map(|s| s.value);
     RetroCard {
         id: retro.id.value.clone(),
@@ -110,7 +112,12 @@ pub fn card(retro: &Retro, ctx: &LinkContext, today: NaiveDate) -> RetroCard {
             })
             .collect(),
         tags: retro.tags.iter().map(|s| s.value.clone()).collect(),
-        summary_html: retro.summary.as_ref().map(|s| inline_html(&s.value, ctx)).unwrap_or_default(),
+        summary_html: retro
+            .summary
+            .as_ref()
+            .filter(|_| summary)
+            .map(|s| inline_html(&s.value, ctx))
+            .unwrap_or_default(),
         open_actions: retro
             .actions()
             .iter()

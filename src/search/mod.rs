@@ -25,6 +25,10 @@ use rayon::prelude::*;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 
+/// Terms are hashed millions of times per build; a fast non-DoS-resistant
+/// hash is right for text we index ourselves.
+type FxMap<K, V> = foldhash::HashMap<K, V>;
+
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// Documents per catalog chunk: small, since showing ten results may need
@@ -78,12 +82,12 @@ impl SearchIndex {
         // into the postings as they come, so the per-document term tables
         // of a large corpus never all exist at once. Weights are quantized
         // at the end, when the average document length is known.
-        let mut raw: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+        let mut raw: FxMap<String, Vec<(u32, u32)>> = FxMap::default();
         let mut lens: Vec<u32> = Vec::with_capacity(order.len());
         let mut facets: BTreeMap<&'static str, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
         let mut docs = Vec::with_capacity(order.len());
         for slice in order.chunks(512) {
-            let indexed: Vec<(Doc, HashMap<String, u32>, u32)> =
+            let indexed: Vec<(Doc, FxMap<String, u32>, u32)> =
                 slice.par_iter().map(|&i| index_retro(&retros[i], today, &names)).collect();
             for (doc, tf, len) in indexed {
                 let id = docs.len() as u32;
@@ -312,8 +316,8 @@ fn quantize(weighted_tf: f64, len: f64, avg: f64) -> u8 {
 }
 
 /// One retro's catalog entry, weighted term frequencies and length.
-fn index_retro(r: &Retro, today: NaiveDate, names: &HashMap<&str, &str>) -> (Doc, HashMap<String, u32>, u32) {
-    let mut tf: HashMap<String, u32> = HashMap::new();
+fn index_retro(r: &Retro, today: NaiveDate, names: &HashMap<&str, &str>) -> (Doc, FxMap<String, u32>, u32) {
+    let mut tf: FxMap<String, u32> = FxMap::default();
     let mut len = 0u32;
     let mut add = |text: &str, boost: u32| {
         tokenize::for_each_term(text, |t| {
