@@ -25,7 +25,8 @@ fn is_joiner(c: char) -> bool {
 fn keep(part: &str) -> bool {
     let mut chars = part.chars();
     let single_letter = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic());
-    !single_letter && !STOPWORDS.contains(&part)
+    // The list is sorted, and no stopword is longer than five bytes.
+    !single_letter && !(part.len() <= 5 && STOPWORDS.binary_search(&part).is_ok())
 }
 
 /// The terms of `text`, in order, compounds followed by their parts.
@@ -36,34 +37,39 @@ pub fn terms(text: &str) -> Vec<String> {
 }
 
 /// Call `f` with every term of `text`; avoids collecting for the indexer.
+/// A word is a run of letters and digits, joined by single joiners.
 pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
-    let lower = text.to_lowercase();
-    let mut word = String::new();
-    let mut chars = lower.chars().peekable();
-    let flush = |word: &mut String, f: &mut dyn FnMut(&str)| {
-        let w = word.trim_matches(is_joiner);
-        if !w.is_empty() {
-            let parts: Vec<&str> = w.split(is_joiner).filter(|p| !p.is_empty()).collect();
-            if parts.len() > 1 {
-                f(w);
-            }
-            for part in parts {
-                if keep(part) {
-                    f(part);
-                }
-            }
-        }
-        word.clear();
+    // Most text is ASCII: lowercase it without Unicode tables, or not at all.
+    let lower: std::borrow::Cow<str> = if !text.is_ascii() {
+        text.to_lowercase().into()
+    } else if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        text.to_ascii_lowercase().into()
+    } else {
+        text.into()
     };
-    while let Some(c) = chars.next() {
-        let joins = is_joiner(c) && !word.is_empty() && chars.peek().is_some_and(|n| n.is_alphanumeric());
+    let mut start: Option<usize> = None;
+    let mut chars = lower.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let joins = is_joiner(c) && start.is_some() && chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
         if c.is_alphanumeric() || joins {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut f);
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            emit(&lower[s..i], &mut f);
         }
     }
-    flush(&mut word, &mut f);
+    if let Some(s) = start {
+        emit(&lower[s..], &mut f);
+    }
+}
+
+/// A word's terms: a compound whole, then its parts.
+fn emit(word: &str, f: &mut impl FnMut(&str)) {
+    if word.contains(is_joiner) {
+        f(word);
+        word.split(is_joiner).filter(|p| !p.is_empty() && keep(p)).for_each(f);
+    } else if keep(word) {
+        f(word);
+    }
 }
 
 /// The terms of a query: compounds whole (their parts are indexed too, so
@@ -94,6 +100,13 @@ mod tests {
         );
         assert_eq!(terms("The on-call's pager"), ["on-call", "call", "pager"]);
         assert_eq!(terms("a.b. end- 7"), ["a.b", "end", "7"]);
+    }
+
+    #[test]
+    fn stopwords_are_sorted_and_short() {
+        assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(STOPWORDS.iter().all(|w| w.len() <= 5));
+        assert_eq!(terms("The ÉTÉ and Straße"), ["été", "straße"]);
     }
 
     #[test]
