@@ -26,7 +26,7 @@ fn keep(part: &str) -> bool {
     let mut chars = part.chars();
     let single_letter = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic());
     // The list is sorted, and no stopword is longer than five bytes.
-    !single_letter && !(part.len() <= 5 && STOPWORDS.binary_search(&part).is_ok())
+    !(single_letter || part.len() <= 5 && STOPWORDS.binary_search(&part).is_ok())
 }
 
 /// The terms of `text`, in order, compounds followed by their parts.
