@@ -110,12 +110,27 @@ pub struct Team {
     pub email: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CheckConfig {
     /// Level per rule id: `"off"`, `"warning"` or `"error"`.
     pub rules: BTreeMap<String, Level>,
     pub blameless: BlamelessConfig,
+    /// Retro files above this many MiB are reported, not read: no retro is
+    /// that long, and a pasted log or binary must not stall every check.
+    pub max_file_mb: u64,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig { rules: BTreeMap::new(), blameless: BlamelessConfig::default(), max_file_mb: 8 }
+    }
+}
+
+impl CheckConfig {
+    pub fn max_file_bytes(&self) -> u64 {
+        self.max_file_mb.saturating_mul(1024 * 1024)
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -181,6 +196,9 @@ impl Config {
                 let hint = did_you_mean(id, ids).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
                 return Err((at(id), format!("unknown rule `{id}` in [check.rules]{hint}")));
             }
+        }
+        if !(1..=1024).contains(&self.check.max_file_mb) {
+            return Err((at("max_file_mb"), "[check].max_file_mb must be between 1 and 1024".into()));
         }
         if self.retro.severities.is_empty() {
             return Err((at("severities"), "[retro].severities must list at least one severity".into()));

@@ -1,6 +1,6 @@
 //! Runs the browser tests (tests/browser/, Playwright driving Debian's
 //! Chromium): site.test.mjs and search.test.mjs against this repository's
-//! example site, built fresh (and the XSS fixture for search), and
+//! example site, built fresh, xss.test.mjs against the XSS fixture, and
 //! serve.test.mjs against `retrobook serve` (live reload, error overlay).
 //!
 //! They need `chromium` and `npm ci` in tests/browser. Under CI (`CI` set)
@@ -67,6 +67,16 @@ fn browser_suite_passes_on_the_example_site() {
         .unwrap();
     let report = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
     assert!(run.status.success(), "search browser tests failed:\n{report}");
+
+    // Every page of the XSS fixture, and its search results: no payload runs.
+    let run = Command::new("node")
+        .args(["--test", "xss.test.mjs"])
+        .current_dir(&dir)
+        .env("RETROBOOK_XSS_SITE", &xss)
+        .output()
+        .unwrap();
+    let report = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    assert!(run.status.success(), "injection browser tests failed:\n{report}");
 
     serve_suite(&dir);
 }

@@ -265,6 +265,57 @@ fn a_rebuild_reuses_unchanged_files_and_rewrites_changed_ones() {
     assert!(stray.is_empty(), "no staging or old folders left");
 }
 
+/// A build killed midway (power cut, OOM killer, Ctrl-C) leaves the
+/// previous site as it was, and the next build cleans up after it.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_build_leaves_the_previous_site_intact() {
+    let titles: Vec<(String, String)> =
+        (0..400).map(|i| (format!("retros/r{i:03}.md"), valid_retro(&format!("Retro {i}")))).collect();
+    let inputs: Vec<(&str, &[u8])> = titles.iter().map(|(p, t)| (p.as_str(), t.as_bytes())).collect();
+    let repo = temp_repo("", &inputs);
+    let (root, out) = (repo.path(), repo.path().join("site"));
+    assert!(build(root, &out, &[]).status.success());
+    let before = files(&out);
+    std::fs::write(root.join("retros/r000.md"), valid_retro("Changed")).unwrap();
+
+    let staging = || {
+        std::fs::read_dir(root)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .find(|e| e.file_name().to_string_lossy().starts_with(".site.tmp-"))
+            .map(|e| e.path())
+    };
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("retrobook"))
+        .args(["--root", root.to_str().unwrap(), "build", "--today", "2026-11-27", "--out", out.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once it is writing the new site.
+    let started = std::time::Instant::now();
+    while staging().is_none_or(|dir| std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0) < 3) {
+        assert!(started.elapsed().as_secs() < 60, "the build never started writing");
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(files(&out), before, "the previous site is untouched");
+
+    assert!(build(root, &out, &[]).status.success());
+    assert!(read(&out, "retros/r000.html").contains("Changed"));
+    let leftovers: Vec<_> = std::fs::read_dir(root)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".site."))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
 #[test]
 fn a_failed_build_leaves_the_previous_site_untouched() {
     let repo = temp_repo("", &[("retros/a.md", valid_retro("First title").as_bytes())]);

@@ -330,3 +330,72 @@ fn a_book_below_the_git_root_is_found_from_the_paths() {
     assert_eq!(findings[0]["rule"], "remediation-owner");
     assert_eq!(findings[0]["file"], "retros/a.md");
 }
+
+/// Hostile sizes: each is a clear finding or an ordinary, bounded run.
+#[test]
+fn hostile_sizes_are_findings_or_bounded_runs() {
+    let valid = valid_retro("Big");
+    let front = valid.split("---\nBody").next().unwrap().to_string();
+    // 10,000 action items, a 100,000-line body and a 1 MB line.
+    let items: String = (1..=10_000)
+        .map(|i| {
+            format!("  - id: AI-{i}\n    title: Item {i}\n    owner: alice\n    status: done\n    factors: [f1]\n")
+        })
+        .collect();
+    let many_items = valid
+        .replacen("action_items:\n", &format!("action_items:\n{items}"), 1)
+        .replace("  - id: AI-1\n    title: Fix the condition", "  - id: AI-0\n    title: Fix the condition");
+    let long_body =
+        format!("{front}---\n{}", "A line of the body with a [link](https://example.com).\n".repeat(100_000));
+    let long_line = format!("{front}---\n{}\n", "word ".repeat(200_000));
+    let mut laughs = String::from("---\na: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"].iter().zip(["b", "c", "d", "e", "f", "g", "h", "i"]) {
+        laughs.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{prev}"); 10].join(", ")));
+    }
+    laughs.push_str("---\n");
+    let nested = format!("---\ntitle: x\nextra: {}{}\n---\n", "{a: ".repeat(200), "}".repeat(200));
+    let huge = vec![b'x'; 9 * 1024 * 1024];
+    let files: Vec<(&str, &[u8])> = vec![
+        ("retros/many-items.md", many_items.as_bytes()),
+        ("retros/long-body.md", long_body.as_bytes()),
+        ("retros/long-line.md", long_line.as_bytes()),
+        ("retros/laughs.md", laughs.as_bytes()),
+        ("retros/nested.md", nested.as_bytes()),
+        ("retros/huge.md", &huge),
+    ];
+    let dir = temp_repo("", &files);
+    let (code, findings) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let rules = |file: &str| -> BTreeSet<String> {
+        let file = format!("retros/{file}");
+        findings.iter().filter(|f| f["file"] == file).map(|f| f["rule"].as_str().unwrap().to_string()).collect()
+    };
+    for fine in ["many-items.md", "long-body.md", "long-line.md"] {
+        assert!(rules(fine).is_empty(), "{fine}: {:?}", rules(fine));
+    }
+    assert_eq!(rules("laughs.md"), BTreeSet::from(["yaml-syntax".to_string()]));
+    assert_eq!(rules("nested.md"), BTreeSet::from(["yaml-syntax".to_string()]));
+    assert_eq!(rules("huge.md"), BTreeSet::from(["unreadable-file".to_string()]));
+    let message = |file: &str| {
+        let file = format!("retros/{file}");
+        findings.iter().find(|f| f["file"] == file).unwrap()["message"].as_str().unwrap().to_string()
+    };
+    assert!(message("laughs.md").contains("too many values"), "{}", message("laughs.md"));
+    assert!(message("nested.md").contains("nested too deeply"), "{}", message("nested.md"));
+    assert!(message("huge.md").contains("MiB limit"), "{}", message("huge.md"));
+
+    // The limit is configurable, and the big retros build.
+    std::fs::write(dir.path().join("book.toml"), "[check]\nmax_file_mb = 16\n").unwrap();
+    std::fs::remove_file(dir.path().join("retros/laughs.md")).unwrap();
+    std::fs::remove_file(dir.path().join("retros/nested.md")).unwrap();
+    let (_, findings) = check_json(dir.path(), &[]);
+    let huge: Vec<_> = findings.iter().filter(|f| f["file"] == "retros/huge.md").collect();
+    assert!(huge.iter().all(|f| f["rule"] != "unreadable-file"), "{huge:?}");
+    std::fs::remove_file(dir.path().join("retros/huge.md")).unwrap();
+    let out = dir.path().join("site");
+    let built =
+        retrobook(dir.path(), &["build", "--today", "2026-11-27", "--out", out.to_str().unwrap()]).output().unwrap();
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let page = std::fs::read_to_string(out.join("retros/many-items.html")).unwrap();
+    assert!(page.contains("id=\"AI-10000\""));
+}

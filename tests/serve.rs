@@ -127,6 +127,14 @@ fn traversal_is_refused_in_every_encoding() {
         "/book.toml",
         "/retros/2026/draft.md",
         "/.retrobook-site",
+        "/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd",
+        "/..%c0%afetc/passwd",
+        "/%2e%2e%5c%2e%2e%5cbook.toml",
+        "/./book.toml",
+        "//etc/passwd",
+        "/static/..;/..;/book.toml",
+        "/index.html%00.md",
+        "/retros/%2e%2e/%2e%2e/retros/2026/draft.md",
     ] {
         let (code, _, body) = server.get(path);
         assert!(code == 400 || code == 404, "{path}: {code}");
@@ -334,4 +342,91 @@ fn template_and_config_changes_rebuild_everything() {
     let status = server.edit("book.toml", |t| t.replace("title = \"Clean fixture\"", "title = \"Renamed book\""));
     assert!(files(&status).contains(&"retros/draft.html".to_string()));
     assert!(server.get("/retros/draft.html").2.contains("Renamed book"));
+}
+
+/// Absurd requests get an error, not a crash, and the server keeps serving;
+/// a symlink someone put into the source is not followed into the site.
+#[cfg(unix)]
+#[test]
+fn hostile_requests_and_symlinks_do_not_leak_or_crash() {
+    let server = Server::start();
+    let secret = tempfile::tempdir().unwrap();
+    std::fs::write(secret.path().join("secret.md"), "---\ntitle: Secret\n---\nTOP-SECRET\n").unwrap();
+    std::os::unix::fs::symlink(secret.path().join("secret.md"), server.root().join("retros/secret.md")).unwrap();
+    std::os::unix::fs::symlink(secret.path(), server.root().join("retros/linked-folder")).unwrap();
+    let raw = |request: &[u8]| -> String {
+        let mut stream = TcpStream::connect(&server.address).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let _ = stream.write_all(request);
+        let mut response = Vec::new();
+        let _ = stream.read_to_end(&mut response);
+        String::from_utf8_lossy(&response).into_owned()
+    };
+    let huge_header = format!("GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n", "a".repeat(2 * 1024 * 1024));
+    let many_headers: String = (0..5000).map(|i| format!("X-{i}: v\r\n")).collect();
+    let long_path = format!("GET /{} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "a/".repeat(50_000));
+    for request in [
+        huge_header.into_bytes(),
+        format!("GET / HTTP/1.1\r\nHost: x\r\n{many_headers}\r\n").into_bytes(),
+        long_path.into_bytes(),
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\nabc".to_vec(),
+        b"GARBAGE\r\n\r\n".to_vec(),
+        vec![0xff; 4096],
+        b"GET /index.html HTTP/9.9\r\n\r\n".to_vec(),
+    ] {
+        let response = raw(&request);
+        assert!(!response.contains("TOP-SECRET"), "leaked: {}", &response[..response.len().min(200)]);
+    }
+    let (code, _, body) = server.get("/index.html");
+    assert_eq!(code, 200, "still serving after hostile requests");
+    assert!(!body.contains("TOP-SECRET"));
+    for path in ["/retros/secret.html", "/retros/linked-folder/secret.html"] {
+        let (code, _, body) = server.get(path);
+        assert!(code == 404 && !body.contains("TOP-SECRET"), "{path}: {code}");
+    }
+}
+
+/// Many clients at once on loopback: every response complete, the server
+/// alive and its memory bounded afterwards.
+#[cfg(target_os = "linux")]
+#[test]
+fn many_concurrent_clients_are_served() {
+    let server = Server::start();
+    let rss = || -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap().to_string();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    let (_, _, index) = server.get("/index.html");
+    let round = || {
+        std::thread::scope(|scope| {
+            let clients: Vec<_> = (0..64)
+                .map(|i| {
+                    let server = &server;
+                    let index = &index;
+                    scope.spawn(move || {
+                        for j in 0..10 {
+                            let path =
+                                ["/index.html", "/actions.html", "/retros/index.html", "/missing.html"][(i + j) % 4];
+                            let (code, _, body) = server.get(path);
+                            if path == "/index.html" {
+                                assert_eq!((code, &body), (200, index), "a complete response");
+                            } else {
+                                assert!(code == 200 || code == 404, "{path}: {code}");
+                            }
+                        }
+                    })
+                })
+                .collect();
+            clients.into_iter().for_each(|c| c.join().unwrap());
+        })
+    };
+    round();
+    let after_first = rss();
+    for _ in 0..3 {
+        round();
+    }
+    let after_more = rss();
+    assert!(after_more < after_first + 50 * 1024, "memory grew from {after_first} KB to {after_more} KB");
+    assert_eq!(server.get("/index.html").0, 200);
 }

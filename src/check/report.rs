@@ -46,13 +46,15 @@ fn human(findings: &[Finding], sources: &HashMap<&str, &str>, color: bool) -> St
                     .nth((f.pos.column as usize).saturating_sub(1))
                     .map(|(i, _)| i)
                     .unwrap_or(line.len());
+                // The span covers `len` bytes in whole characters, and at
+                // least the first one, however wide (found by fuzzing: a
+                // caret under a multi-byte character used to split it).
                 let width = f.len.max(1);
-                let end = line[start..]
-                    .char_indices()
-                    .map(|(i, c)| start + i + c.len_utf8())
-                    .take_while(|&e| e <= start + width)
-                    .last();
-                let end = end.unwrap_or_else(|| (start + 1).min(line.len()));
+                let mut ends = line[start..].char_indices().map(|(i, c)| start + i + c.len_utf8());
+                let end = match ends.next() {
+                    Some(first) => ends.take_while(|&e| e <= start + width).last().unwrap_or(first),
+                    None => start,
+                };
                 let snippet = Snippet::source(line)
                     .line_start(f.pos.line as usize)
                     .path(f.file.as_str())
@@ -189,6 +191,19 @@ mod tests {
         assert!(out.contains("action_items: []"), "{out}");
         assert!(out.contains('^'), "{out}");
         assert!(out.contains("help: add an owner"), "{out}");
+    }
+
+    #[test]
+    fn a_caret_never_splits_a_character() {
+        let source = "---\ntitle: \u{fffd}\u{fffd}é\n---\n";
+        let sources = HashMap::from([("retros/a.md", source)]);
+        for (column, len) in [(8, 1), (8, 2), (9, 4), (10, 1), (11, 1), (12, 1)] {
+            let mut f = finding();
+            f.pos = Pos { line: 2, column, offset: 0 };
+            f.len = len;
+            let out = render(&[f], Format::Human, &sources, false);
+            assert!(out.contains("retros/a.md:2:"), "{out}");
+        }
     }
 
     #[test]

@@ -15,10 +15,6 @@ use crate::text::{LineIndex, is_id};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
-/// Files above this size are reported instead of parsed: no real retro is
-/// this large, and a hostile one must not exhaust memory.
-pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
-
 /// Every retro of a repository, as loaded, plus the loader's findings.
 pub struct Repo {
     pub root: PathBuf,
@@ -107,10 +103,10 @@ pub fn load_file(root: &Path, canonical_root: &Path, path: &Path, config: &Confi
         Ok(_) => {}
     }
     match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
+        Ok(m) if m.len() > config.check.max_file_bytes() => {
             return unreadable(
-                format!("`{rel}` is {} bytes, over the {} MiB limit for a retro", m.len(), MAX_FILE_BYTES >> 20),
-                "move large logs or data into an attachment and link to it",
+                format!("`{rel}` is {} bytes, over the {} MiB limit for a retro", m.len(), config.check.max_file_mb),
+                "move large logs or data into an attachment and link to it, or raise [check].max_file_mb",
             );
         }
         _ => {}

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: run the real binary on a repo.
 #![allow(dead_code)]
 
+pub mod invariants;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 

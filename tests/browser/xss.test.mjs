@@ -1,0 +1,129 @@
+// Injection test: every page of the site built from tests/fixtures/xss (script
+// tags, event handlers, javascript:/data:/vbscript: URLs, SVG and MathML
+// tricks, attribute breakouts and template syntax in every field and in the
+// bodies), and its search results, opened in Chromium from file:// and over
+// HTTP. Fails if any payload ran: a dialog, a call to alert/confirm/prompt,
+// a script element the theme did not put there, an error, or a navigation.
+//
+//   RETROBOOK_XSS_SITE=/path/to/xss/site node --test xss.test.mjs
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { extname, join, normalize, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const SITE = resolve(process.env.RETROBOOK_XSS_SITE || '');
+if (!existsSync(join(SITE, 'index.html'))) {
+  throw new Error(`${SITE} is not a built site (set RETROBOOK_XSS_SITE)`);
+}
+const LAUNCH = {
+  executablePath: process.env.RETROBOOK_CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+};
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.xml': 'application/xml' };
+
+function pages(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return pages(path);
+    return name.endsWith('.html') ? [relative(SITE, path)] : [];
+  }).sort();
+}
+
+function serve(root) {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
+    const file = join(root, path || 'index.html');
+    if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) { res.writeHead(404); res.end(); return; }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+// Runs before any page script: records every way a payload could announce
+// itself, even if a dialog were suppressed.
+const TRAP = () => {
+  window.__ran = [];
+  for (const name of ['alert', 'confirm', 'prompt', 'print', 'open']) {
+    const original = window[name];
+    window[name] = (...args) => { window.__ran.push(`${name}(${args.join(',')})`); return name === 'open' ? null : original && undefined; };
+  }
+};
+
+const PAGES = pages(SITE);
+
+for (const mode of ['file', 'http']) {
+  describe(`injected markup stays inert over ${mode === 'file' ? 'file://' : 'HTTP'}`, () => {
+    let browser, context, server, base;
+    before(async () => {
+      browser = await chromium.launch(LAUNCH);
+      context = await browser.newContext();
+      await context.addInitScript(TRAP);
+      if (mode === 'file') {
+        base = pathToFileURL(SITE).href + '/';
+      } else {
+        server = await serve(SITE);
+        base = `http://127.0.0.1:${server.address().port}/`;
+      }
+    });
+    after(async () => { await browser?.close(); server?.close(); });
+
+    async function visit(path, act) {
+      const problems = [];
+      const page = await context.newPage();
+      page.on('dialog', (d) => { problems.push(`a dialog opened: ${d.message()}`); d.dismiss(); });
+      page.on('pageerror', (e) => problems.push(`page error: ${e}`));
+      page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`); });
+      const url = base + path;
+      await page.goto(url, { waitUntil: 'load' });
+      if (act) await act(page);
+      // Hovering, focusing and clicking is what attribute payloads wait for.
+      for (const el of await page.$$('main a, main img, main td, main li, main h1, main h2, main p')) {
+        await el.hover({ timeout: 200 }).catch(() => {});
+      }
+      await page.waitForTimeout(50);
+      assert.equal(page.url().split('#')[0].split('?')[0], url.split('#')[0].split('?')[0], `${path} navigated away`);
+      const ran = await page.evaluate(() => window.__ran);
+      const scripts = await page.$$eval('script', (els) => els.map((s) => s.getAttribute('src') || `inline: ${s.textContent.slice(0, 60)}`));
+      // The theme's scripts and the search index's data files, from this site.
+      const foreign = scripts.filter((s) => {
+        if (s.startsWith('inline: ')) return true;
+        const abs = new URL(s, url).href;
+        return !(abs.startsWith(base) && /^(static\/(retrobook|search)\.js|search\/[a-z0-9_-]+\.js)$/.test(abs.slice(base.length)));
+      });
+      const handlers = await page.$$eval('*', (els) => els.flatMap((el) => [...el.attributes]
+        .filter((a) => /^on/i.test(a.name) || /^\s*(javascript|vbscript|data:text)/i.test(a.value))
+        .map((a) => `<${el.tagName.toLowerCase()} ${a.name}="${a.value.slice(0, 40)}">`)));
+      await page.close();
+      assert.deepEqual([...problems, ...ran, ...foreign, ...handlers], [], `${path}`);
+    }
+
+    it(`has pages to test (${PAGES.length})`, () => {
+      assert.ok(PAGES.length >= 15, PAGES.join(', '));
+      assert.ok(PAGES.some((p) => p.startsWith('retros/') && p !== 'retros/index.html'));
+    });
+
+    for (const path of PAGES) {
+      it(`runs no payload on ${path}`, async () => { await visit(path); });
+    }
+
+    it('runs no payload in search results', async () => {
+      for (const q of ['script', 'alert', 'onerror', 'svg', 'javascript', 'payloads']) {
+        await visit(`search.html?q=${q}`);
+      }
+      await visit('index.html', async (page) => {
+        for (const q of ['scr', 'alert', 'img', 'owner']) {
+          await page.fill('#site-search', '');
+          await page.type('#site-search', q, { delay: 5 });
+          await page.waitForTimeout(150);
+        }
+        await page.keyboard.press('ArrowDown');
+      });
+    });
+  });
+}
