@@ -39,15 +39,7 @@ fn browser_suite_passes_on_the_example_site() {
         common::retrobook(root, &["build", "--today", "2026-11-27", "--out", out.to_str().unwrap()]).output().unwrap();
     assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
 
-    let run = Command::new("node")
-        .args(["--test", "site.test.mjs"])
-        .current_dir(&dir)
-        .env("RETROBOOK_SITE", &out)
-        .output()
-        .unwrap();
-    let report = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
-    assert!(run.status.success(), "browser tests failed:\n{report}");
-    eprintln!("{}", report.lines().filter(|l| l.starts_with("# ")).collect::<Vec<_>>().join("\n"));
+    node_suite(&dir, "site.test.mjs", &[("RETROBOOK_SITE", &out)]);
 
     // Search: the example site, and the XSS fixture for injected markup.
     let xss = site.path().join("xss");
@@ -58,27 +50,25 @@ fn browser_suite_passes_on_the_example_site() {
     .output()
     .unwrap();
     assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
-    let run = Command::new("node")
-        .args(["--test", "search.test.mjs"])
-        .current_dir(&dir)
-        .env("RETROBOOK_SITE", &out)
-        .env("RETROBOOK_XSS_SITE", &xss)
-        .output()
-        .unwrap();
-    let report = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
-    assert!(run.status.success(), "search browser tests failed:\n{report}");
-
+    node_suite(&dir, "search.test.mjs", &[("RETROBOOK_SITE", &out), ("RETROBOOK_XSS_SITE", &xss)]);
     // Every page of the XSS fixture, and its search results: no payload runs.
-    let run = Command::new("node")
-        .args(["--test", "xss.test.mjs"])
-        .current_dir(&dir)
-        .env("RETROBOOK_XSS_SITE", &xss)
-        .output()
-        .unwrap();
-    let report = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
-    assert!(run.status.success(), "injection browser tests failed:\n{report}");
+    node_suite(&dir, "xss.test.mjs", &[("RETROBOOK_XSS_SITE", &xss)]);
 
     serve_suite(&dir);
+}
+
+/// Run one test file of tests/browser with node's test runner; fail with
+/// its report.
+fn node_suite(dir: &Path, file: &str, env: &[(&str, &Path)]) {
+    let mut command = Command::new("node");
+    command.args(["--test", file]).current_dir(dir);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let run = command.output().unwrap();
+    let report = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    assert!(run.status.success(), "{file} failed:\n{report}");
+    eprintln!("{file}: {}", report.lines().filter(|l| l.starts_with("# ")).collect::<Vec<_>>().join(", "));
 }
 
 /// `serve` on a temporary copy of the clean fixture, with a browser open

@@ -7,11 +7,11 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { LAUNCH, serve } from './static-server.mjs';
 
 const SITE = resolve(process.env.RETROBOOK_SITE || '');
 const XSS = resolve(process.env.RETROBOOK_XSS_SITE || '');
@@ -19,23 +19,6 @@ for (const dir of [SITE, XSS]) {
   if (!existsSync(join(dir, 'search/meta.js'))) {
     throw new Error(`${dir} is not a built site with a search index (set RETROBOOK_SITE and RETROBOOK_XSS_SITE)`);
   }
-}
-const LAUNCH = {
-  executablePath: process.env.RETROBOOK_CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-};
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.xml': 'application/xml' };
-
-function serve(root) {
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
-    let file = join(root, path || 'index.html');
-    if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) { res.writeHead(404); res.end(); return; }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
 }
 
 async function typeAndWait(page, text) {

@@ -9,22 +9,16 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
-import { extname, join, normalize, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { LAUNCH, serve } from './static-server.mjs';
 
 const SITE = resolve(process.env.RETROBOOK_XSS_SITE || '');
 if (!existsSync(join(SITE, 'index.html'))) {
   throw new Error(`${SITE} is not a built site (set RETROBOOK_XSS_SITE)`);
 }
-const LAUNCH = {
-  executablePath: process.env.RETROBOOK_CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-};
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.xml': 'application/xml' };
 
 function pages(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -32,17 +26,6 @@ function pages(dir) {
     if (statSync(path).isDirectory()) return pages(path);
     return name.endsWith('.html') ? [relative(SITE, path)] : [];
   }).sort();
-}
-
-function serve(root) {
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
-    const file = join(root, path || 'index.html');
-    if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) { res.writeHead(404); res.end(); return; }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
 }
 
 // Runs before any page script: records every way a payload could announce
