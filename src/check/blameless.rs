@@ -47,9 +47,11 @@ const FAULT_TERMS: &[&str] =
 pub struct Phrases {
     /// First word of each phrase to the phrases that start with it.
     by_first: HashMap<String, Vec<Phrase>>,
-    /// Lowercase first bytes of those first words: most words are ruled
-    /// out by this table without hashing.
-    first_bytes: [bool; 256],
+    /// For each ASCII first byte (either case), the lengths of the first
+    /// words starting with it, as bits: most words are ruled out by this
+    /// table without hashing. All bits set where a first word is not short
+    /// ASCII.
+    first_lengths: [u64; 128],
 }
 
 struct Phrase {
@@ -76,14 +78,16 @@ impl Phrases {
         for list in by_first.values_mut() {
             list.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
         }
-        let mut first_bytes = [false; 256];
+        let mut first_lengths = [0u64; 128];
         for key in by_first.keys() {
-            if let Some(&b) = key.as_bytes().first() {
-                first_bytes[b as usize] = true;
-                first_bytes[b.to_ascii_uppercase() as usize] = true;
+            let Some(&b) = key.as_bytes().first() else { continue };
+            let bits = if key.is_ascii() && key.len() < 64 { 1 << key.len() } else { u64::MAX };
+            if b < 0x80 {
+                first_lengths[b as usize] |= bits;
+                first_lengths[b.to_ascii_uppercase() as usize] |= bits;
             }
         }
-        Phrases { by_first, first_bytes }
+        Phrases { by_first, first_lengths }
     }
 
     /// Every phrase in `text`, as (start, end, phrase), quoted text excluded.
@@ -94,10 +98,16 @@ impl Phrases {
         let mut i = 0;
         while i < tokens.len() {
             let word = &text[tokens[i].0..tokens[i].1];
-            let first = word.trim_start_matches('\'').as_bytes().first().copied().unwrap_or(0);
-            if first < 0x80 && !self.first_bytes[first as usize] {
-                i += 1;
-                continue;
+            let trimmed = word.trim_matches('\'');
+            let first = trimmed.as_bytes().first().copied().unwrap_or(0);
+            if first < 0x80 {
+                let lengths = self.first_lengths[first as usize];
+                let len = trimmed.len();
+                let possible = if trimmed.is_ascii() { len < 64 && lengths & (1 << len) != 0 } else { lengths != 0 };
+                if !possible {
+                    i += 1;
+                    continue;
+                }
             }
             // Most words are short ASCII: lowercase them on the stack, since
             // this loop runs once per word of every retro.
