@@ -572,3 +572,17 @@ fn updating_the_link_graph_equals_rebuilding_it() {
     let warmup = repo.retros.iter().position(|r| r.id.value == "2025-11-02-cache-warmup").unwrap();
     assert!(graph.backlinks[warmup].contains(&i), "the new link gives a backlink");
 }
+
+/// Names that differ only in case share a URL: one page lists them all,
+/// instead of one page overwriting the other or the build failing.
+#[test]
+fn names_sharing_a_url_share_a_page() {
+    let a = valid_retro("First").replace("owner: alice", "owner: Bob");
+    let b = valid_retro("Second").replace("owner: alice", "owner: bob");
+    let repo = temp_repo("", &[("retros/a.md", a.as_bytes()), ("retros/b.md", b.as_bytes())]);
+    let out = repo.path().join("site");
+    let result = build(repo.path(), &out, &["--allow-errors"]);
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    let page = read(&out, "owners/bob.html");
+    assert!(page.contains("retros/a.html") && page.contains("retros/b.html"), "{page}");
+}

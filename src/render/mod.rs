@@ -169,6 +169,10 @@ impl<'a> Site<'a> {
             Page::ApiActions,
             Page::ActionsCsv,
         ]);
+        // Names that differ only in case or punctuation (`Bob`, `bob`) share
+        // a URL, so they share a page: the first name's.
+        let mut paths = std::collections::HashSet::new();
+        pages.retain(|p| paths.insert(self.path(p)));
         pages
     }
 
@@ -377,13 +381,16 @@ impl<'a> Site<'a> {
                 html("terms.html", "Owners", ctx)
             }
             Page::Owner(owner) => {
-                let items = self.indexes().owners.get(owner).map(Vec::as_slice).unwrap_or_default();
-                let rows = self.action_rows(root, items.iter().copied());
+                // Every name with this page's URL (see `pages`).
+                let url = owner_url(owner);
+                let names: Vec<&String> = self.indexes().owners.keys().filter(|o| owner_url(o) == url).collect();
+                let items = names.iter().flat_map(|o| self.indexes().owners[*o].iter().copied());
+                let rows = self.action_rows(root, items);
                 let authored: Vec<RetroCard> = self
                     .indexes()
                     .order
                     .iter()
-                    .filter(|&&i| self.retros[i].authors.iter().any(|a| &a.value == owner))
+                    .filter(|&&i| self.retros[i].authors.iter().any(|a| owner_url(&a.value) == url))
                     .map(|&i| self.row(i, root))
                     .collect();
                 ctx.insert("owner", owner);
@@ -412,7 +419,19 @@ impl<'a> Site<'a> {
                 html("terms.html", title, ctx)
             }
             Page::Term(kind, name) => {
-                let list = self.indexes().terms.get(kind).and_then(|t| t.get(name)).cloned().unwrap_or_default();
+                // Every name with this page's URL (see `pages`), newest first.
+                let url = term_url(kind, name);
+                let lists: Vec<&Vec<usize>> = (self.indexes().terms.get(kind).into_iter().flatten())
+                    .filter(|(n, _)| term_url(kind, n) == url)
+                    .map(|(_, l)| l)
+                    .collect();
+                let mut list: Vec<usize> = lists.iter().flat_map(|l| l.iter().copied()).collect();
+                if lists.len() > 1 {
+                    let rank: std::collections::HashMap<usize, usize> =
+                        self.indexes().order.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+                    list.sort_by_key(|i| rank[i]);
+                    list.dedup();
+                }
                 ctx.insert("kind", kind);
                 ctx.insert("kind_title", taxonomy_title(kind));
                 ctx.insert("name", name);
