@@ -184,15 +184,6 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-/// Write `files` (path within the site, bytes) as the new site at `out`.
-pub fn write_site(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Error> {
-    let staging = Staging::begin(out)?;
-    for (path, bytes) in files {
-        staging.write(path, bytes)?;
-    }
-    staging.commit()
-}
-
 fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), Error> {
     if !out.exists() {
         return std::fs::rename(staging, out).map_err(|e| Error::io(out, e));

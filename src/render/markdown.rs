@@ -30,19 +30,14 @@ pub fn attachment_url(repo_path: &str) -> String {
     format!("attachments/{repo_path}")
 }
 
-/// The rendered body of a retro.
-pub struct RenderedBody {
-    pub html: String,
-}
-
-/// Render a retro's Markdown body.
-pub fn body_html(ctx: &LinkContext) -> RenderedBody {
+/// Render a retro's Markdown body as sanitized HTML.
+pub fn body_html(ctx: &LinkContext) -> String {
     let retro = &ctx.retros[ctx.from];
     let mut anchors = retro.body.headings.iter().map(|h| h.anchor.clone());
     let events = rewrite(Parser::new_ext(retro.markdown(), options()), ctx, Some(&mut anchors));
     let mut html = String::with_capacity(retro.markdown().len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    RenderedBody { html: sanitize(&html) }
+    sanitize(&html)
 }
 
 /// Render a front-matter text (summary, impact, factor, event, action

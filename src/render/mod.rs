@@ -680,7 +680,7 @@ impl<'a> Site<'a> {
                 .map(|&i| link_to(i))
                 .collect(),
             // Retro pages are one level down.
-            body_html: body_html(&self.link_context(index, "../")).html,
+            body_html: body_html(&self.link_context(index, "../")),
         }
     }
 

@@ -116,19 +116,17 @@ impl SearchIndex {
     }
 
     fn add_facets(facets: &mut BTreeMap<&'static str, BTreeMap<String, Vec<u32>>>, r: &Retro, doc: &Doc, id: u32) {
-        {
-            let mut add = |kind: &'static str, value: &str| {
-                let list = facets.entry(kind).or_default().entry(value.to_string()).or_default();
-                if list.last() != Some(&id) {
-                    list.push(id);
-                }
-            };
-            add("severity", &doc.severity);
-            add("status", &doc.status);
-            add("year", doc.date.get(..4).unwrap_or(""));
-            r.services.iter().for_each(|s| add("service", &s.value));
-            r.tags.iter().for_each(|s| add("tag", &s.value));
-        }
+        let mut add = |kind: &'static str, value: &str| {
+            let list = facets.entry(kind).or_default().entry(value.to_string()).or_default();
+            if list.last() != Some(&id) {
+                list.push(id);
+            }
+        };
+        add("severity", &doc.severity);
+        add("status", &doc.status);
+        add("year", doc.date.get(..4).unwrap_or(""));
+        r.services.iter().for_each(|s| add("service", &s.value));
+        r.tags.iter().for_each(|s| add("tag", &s.value));
     }
 
     /// The ranked documents for a query, as the client ranks them: every
