@@ -92,48 +92,62 @@ impl Phrases {
 
     /// Every phrase in `text`, as (start, end, phrase), quoted text excluded.
     fn find<'p>(&'p self, text: &str) -> Vec<(usize, usize, &'p Phrase)> {
-        let tokens: Vec<(usize, usize)> = words(text).collect();
         let mut found = Vec::new();
         let mut buf = [0u8; 32];
-        let mut i = 0;
-        while i < tokens.len() {
-            let word = &text[tokens[i].0..tokens[i].1];
-            let trimmed = word.trim_matches('\'');
-            let first = trimmed.as_bytes().first().copied().unwrap_or(0);
-            if first < 0x80 {
-                let lengths = self.first_lengths[first as usize];
-                let len = trimmed.len();
-                let possible = if trimmed.is_ascii() { len < 64 && lengths & (1 << len) != 0 } else { lengths != 0 };
-                if !possible {
-                    i += 1;
-                    continue;
-                }
+        // Words are read as they come: this runs over every word of every
+        // retro, and almost none starts a phrase.
+        let mut tokens = words(text);
+        while let Some((start, first_end)) = tokens.next() {
+            let word = &text[start..first_end];
+            if !self.may_start(word) {
+                continue;
             }
-            // Most words are short ASCII: lowercase them on the stack, since
-            // this loop runs once per word of every retro.
+            // Most words are short ASCII: lowercase them on the stack.
             let hit = match ascii_lower(word, &mut buf) {
                 Some(key) => self.by_first.get(key),
                 None => self.by_first.get(normalize(word).as_str()),
             }
             .and_then(|list| {
                 list.iter().find(|p| {
-                    p.words.len() <= tokens.len() - i
-                        && p.words.iter().zip(&tokens[i..]).skip(1).all(|(w, &(s, e))| normalize(&text[s..e]) == *w)
+                    let mut rest = tokens.clone();
+                    p.words[1..].iter().all(|w| rest.next().is_some_and(|(s, e)| same_word(&text[s..e], w)))
                 })
             });
-            let Some(p) = hit else {
-                i += 1;
-                continue;
-            };
-            let (start, end) = (tokens[i].0, tokens[i + p.words.len() - 1].1);
+            let Some(p) = hit else { continue };
+            let mut end = first_end;
+            for _ in 1..p.words.len() {
+                end = tokens.next().map_or(end, |(_, e)| e);
+            }
             let engineering = p.words == ["fault"]
-                && tokens.get(i + 1).is_some_and(|&(s, e)| FAULT_TERMS.contains(&normalize(&text[s..e]).as_str()));
+                && tokens.clone().next().is_some_and(|(s, e)| FAULT_TERMS.contains(&normalize(&text[s..e]).as_str()));
             if !engineering && !quoted_ranges(text).iter().any(|q| q.start <= start && end <= q.end) {
                 found.push((start, end, p));
             }
-            i += p.words.len();
         }
         found
+    }
+
+    /// Whether a phrase may start with `word`, by its first byte and
+    /// length: rules out most words without lowercasing or hashing.
+    fn may_start(&self, word: &str) -> bool {
+        let trimmed = word.trim_matches('\'');
+        let Some(&first) = trimmed.as_bytes().first() else { return false };
+        if first >= 0x80 {
+            return true;
+        }
+        let lengths = self.first_lengths[first as usize];
+        let len = trimmed.len();
+        if trimmed.is_ascii() { len < 64 && lengths & (1 << len) != 0 } else { lengths != 0 }
+    }
+}
+
+/// Whether a word of the text is `phrase_word` (normalized), without
+/// allocating for the usual ASCII word.
+fn same_word(word: &str, phrase_word: &str) -> bool {
+    if word.is_ascii() {
+        word.trim_matches('\'').eq_ignore_ascii_case(phrase_word)
+    } else {
+        normalize(word) == phrase_word
     }
 }
 
@@ -151,7 +165,7 @@ fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; 32]) -> Option<&'b str> {
 
 /// Word spans: letters, digits and apostrophes. Scans bytes and decodes
 /// only non-ASCII characters, since it runs over every word of every retro.
-fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + Clone + '_ {
     let bytes = text.as_bytes();
     let mut at = 0;
     std::iter::from_fn(move || {

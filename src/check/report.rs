@@ -28,6 +28,13 @@ pub fn render(findings: &[Finding], format: Format, sources: &HashMap<&str, &str
 }
 
 fn human(findings: &[Finding], sources: &HashMap<&str, &str>, color: bool) -> String {
+    // A large repo can have tens of thousands of findings: render them in
+    // parallel, in order.
+    use rayon::prelude::*;
+    findings.par_chunks(512).map(|chunk| human_chunk(chunk, sources, color)).collect::<Vec<String>>().concat()
+}
+
+fn human_chunk(findings: &[Finding], sources: &HashMap<&str, &str>, color: bool) -> String {
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     let mut out = String::new();
     let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
@@ -73,23 +80,32 @@ fn human(findings: &[Finding], sources: &HashMap<&str, &str>, color: bool) -> St
     out
 }
 
-fn json_findings(findings: &[Finding]) -> Value {
-    Value::Array(
-        findings
-            .iter()
-            .map(|f| {
-                json!({
-                    "rule": f.rule.id(),
-                    "severity": f.level.as_str(),
-                    "file": f.file,
-                    "line": f.pos.line,
-                    "column": f.pos.column,
-                    "message": f.message,
-                    "hint": f.hint,
-                })
-            })
-            .collect(),
-    )
+/// A finding as `--format json` writes it; fields in alphabetical order,
+/// as they have always been written.
+#[derive(serde::Serialize)]
+struct JsonFinding<'f> {
+    column: u32,
+    file: &'f str,
+    hint: Option<&'f str>,
+    line: u32,
+    message: &'f str,
+    rule: &'static str,
+    severity: &'static str,
+}
+
+fn json_findings(findings: &[Finding]) -> Vec<JsonFinding<'_>> {
+    findings
+        .iter()
+        .map(|f| JsonFinding {
+            column: f.pos.column,
+            file: &f.file,
+            hint: f.hint.as_deref(),
+            line: f.pos.line,
+            message: &f.message,
+            rule: f.rule.id(),
+            severity: f.level.as_str(),
+        })
+        .collect()
 }
 
 /// GitHub workflow commands: data and properties need their own escaping.

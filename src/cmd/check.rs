@@ -17,6 +17,7 @@ pub fn run(args: &CheckArgs, global: &Global) -> Result<ExitCode, Error> {
     }
     let tally = checked.print(args.format, global)?;
     let failed = tally.errors > 0 || (args.deny_warnings && tally.warnings > 0);
+    super::exit_without_freeing(checked);
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 

@@ -5,7 +5,7 @@
 use crate::link::{LinkGraph, Target, is_safe_url};
 use crate::load::markdown::options;
 use crate::model::{LinkKind, Retro};
-use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd};
 use std::sync::LazyLock;
 
 /// What link rewriting needs: every retro, the graph, and where the page
@@ -30,27 +30,38 @@ pub fn attachment_url(repo_path: &str) -> String {
     format!("attachments/{repo_path}")
 }
 
-/// Render a retro's Markdown body as sanitized HTML.
+/// Render a retro's Markdown body as safe HTML.
+///
+/// Raw HTML in the Markdown goes through the sanitizer. Without any, the
+/// sanitizer is skipped: every tag and attribute is then written by
+/// pulldown-cmark, which escapes text and attribute values, from events
+/// `rewrite` has already made safe (URLs checked, heading attributes and
+/// odd code-block classes dropped, `rel` on links). The sanitizer was half
+/// the cost of a retro page, and most retros have no raw HTML.
 pub fn body_html(ctx: &LinkContext) -> String {
     let retro = &ctx.retros[ctx.from];
     let mut anchors = retro.body.headings.iter().map(|h| h.anchor.clone());
-    let events = rewrite(Parser::new_ext(retro.markdown(), options()), ctx, Some(&mut anchors));
+    let rewritten = rewrite(Parser::new_ext(retro.markdown(), options()), ctx, Some(&mut anchors));
     let mut html = String::with_capacity(retro.markdown().len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    sanitize(&html)
+    pulldown_cmark::html::push_html(&mut html, rewritten.events.into_iter());
+    if rewritten.raw_html { sanitize(&html) } else { html }
 }
 
 /// Render a front-matter text (summary, impact, factor, event, action
 /// title) as inline HTML: links and emphasis, no wrapping paragraph.
 pub fn inline_html(text: &str, ctx: &LinkContext) -> String {
-    let events = rewrite(Parser::new_ext(text, options()), ctx, None);
+    if is_plain_text(text) {
+        return text.to_string();
+    }
+    parsed_inline_html(text, ctx)
+}
+
+fn parsed_inline_html(text: &str, ctx: &LinkContext) -> String {
+    let rewritten = rewrite(Parser::new_ext(text, options()), ctx, None);
     let mut html = String::with_capacity(text.len() + 16);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    // Without `<` there is no raw HTML, and without `[` no link or image:
-    // what pulldown-cmark makes of such text is escaped text and emphasis,
-    // safe as it is. Most summaries, events and action titles are like
-    // that, and sanitizing each was a tenth of a build.
-    let html = if text.contains(['<', '[']) { sanitize(&html) } else { html };
+    pulldown_cmark::html::push_html(&mut html, rewritten.events.into_iter());
+    // Safe without the sanitizer when there is no raw HTML (see body_html).
+    let html = if rewritten.raw_html { sanitize(&html) } else { html };
     let trimmed = html.trim();
     // A single paragraph loses its <p>; several keep their structure.
     match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
@@ -59,35 +70,88 @@ pub fn inline_html(text: &str, ctx: &LinkContext) -> String {
     }
 }
 
+/// Whether `text` has nothing Markdown would read as markup, so its
+/// inline HTML is the text itself: one line, no emphasis, code, escape,
+/// entity, HTML, link or table character, no list or heading marker at the
+/// start and no space at either end (which Markdown would trim). Most
+/// action titles and timeline events are such text, and rendering them
+/// through the parser three times each (retro page, action list, owner
+/// page) was a large share of a big build.
+fn is_plain_text(text: &str) -> bool {
+    let Some(&first) = text.as_bytes().first() else { return false };
+    let special = |b: &u8| b"\\`*_&<>[]~!|\n\r\0".contains(b);
+    let markup = first.is_ascii_digit()
+        || b"#-+=".contains(&first)
+        || text.starts_with(char::is_whitespace)
+        || text.ends_with(char::is_whitespace)
+        || text.as_bytes().iter().any(special);
+    !markup
+}
+
+/// Markdown events ready to write, and whether the Markdown held raw HTML
+/// (which then needs the sanitizer).
+struct Rewritten<'e> {
+    events: Vec<Event<'e>>,
+    raw_html: bool,
+}
+
 fn rewrite<'e>(
     parser: Parser<'e>,
     ctx: &LinkContext,
     mut anchors: Option<&mut dyn Iterator<Item = String>>,
-) -> Vec<Event<'e>> {
+) -> Rewritten<'e> {
     let mut out = Vec::new();
+    let mut raw_html = false;
     // Inside an unpiped `[[id]]`, the id text is replaced by the title.
     let mut replacing_text = false;
+    // Links written as HTML (to carry `rel`) whose end is still to come;
+    // inside an image's alt text a link is left as it is, since only its
+    // text is written there.
+    let mut links: Vec<bool> = Vec::new();
+    let mut in_image = 0usize;
     for event in parser {
         match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Html(_) | Event::InlineHtml(_) => {
+                raw_html = true;
+                out.push(event);
+            }
+            // Only an id (the loader's anchor): classes and attributes
+            // written in `{...}` could carry event handlers.
+            Event::Start(Tag::Heading { level, id, .. }) => {
                 let id = anchors.as_mut().and_then(|a| a.next()).map(CowStr::from).or(id);
-                out.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
+                out.push(Event::Start(Tag::Heading { level, id, classes: Vec::new(), attrs: Vec::new() }));
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                let lang = info.split(' ').next().unwrap_or("");
+                let plain = lang.chars().all(|c| c.is_ascii_alphanumeric() || "+#-_.".contains(c));
+                let info = if plain { info } else { CowStr::from("") };
+                out.push(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))));
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let kind =
                     if matches!(link_type, LinkType::WikiLink { .. }) { LinkKind::Wiki } else { LinkKind::Inline };
-                let (href, label) = resolve(ctx, kind, &dest_url);
-                if let (LinkType::WikiLink { has_pothole: false }, Some(label)) = (link_type, label) {
+                let dest =
+                    if link_type == LinkType::Email { format!("mailto:{dest_url}") } else { dest_url.to_string() };
+                let (href, label) = resolve(ctx, kind, &dest);
+                if in_image > 0 {
+                    links.push(false);
                     out.push(Event::Start(Tag::Link { link_type, dest_url: href.into(), title, id }));
+                } else {
+                    links.push(true);
+                    out.push(Event::InlineHtml(link_start(&href, &title).into()));
+                }
+                if let (LinkType::WikiLink { has_pothole: false }, Some(label)) = (link_type, label) {
                     out.push(Event::Text(label.into()));
                     replacing_text = true;
-                    continue;
                 }
-                out.push(Event::Start(Tag::Link { link_type, dest_url: href.into(), title, id }));
             }
             Event::End(TagEnd::Link) => {
                 replacing_text = false;
-                out.push(Event::End(TagEnd::Link));
+                if links.pop().unwrap_or(false) {
+                    out.push(Event::InlineHtml("</a>".into()));
+                } else {
+                    out.push(Event::End(TagEnd::Link));
+                }
             }
             Event::Text(_) | Event::Code(_) if replacing_text => {}
             // Footnote ids get a prefix: a bare `id="1"` could clash with
@@ -106,22 +170,52 @@ fn rewrite<'e>(
                 out.push(Event::Html("</div>".into()));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let href = if is_safe_url(&dest_url, true) {
-                    resolve(ctx, LinkKind::Image, &dest_url).0
-                } else {
-                    String::new()
-                };
+                in_image += 1;
+                let href =
+                    if is_safe_image(&dest_url) { resolve(ctx, LinkKind::Image, &dest_url).0 } else { String::new() };
                 out.push(Event::Start(Tag::Image { link_type, dest_url: href.into(), title, id }));
+            }
+            Event::End(TagEnd::Image) => {
+                in_image = in_image.saturating_sub(1);
+                out.push(Event::End(TagEnd::Image));
             }
             other => out.push(other),
         }
     }
-    out
+    Rewritten { events: out, raw_html }
+}
+
+/// An `<a>` start tag as pulldown-cmark writes one, plus `rel`: links in
+/// retros point anywhere, and the page that opens should not get a handle
+/// on this one.
+fn link_start(href: &str, title: &str) -> String {
+    let mut tag = String::with_capacity(href.len() + title.len() + 48);
+    tag.push_str("<a href=\"");
+    pulldown_cmark_escape::escape_href(&mut tag, href).expect("writing to a String");
+    if !title.is_empty() {
+        tag.push_str("\" title=\"");
+        pulldown_cmark_escape::escape_html(&mut tag, title).expect("writing to a String");
+    }
+    tag.push_str("\" rel=\"noopener noreferrer\">");
+    tag
+}
+
+/// An image source the page may load: a URL `is_safe_url` allows, without
+/// control characters, and `data:` only for raster images (never SVG, which
+/// can hold script).
+fn is_safe_image(url: &str) -> bool {
+    let raster = ["data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp"];
+    let lower = url.trim_start().to_ascii_lowercase();
+    is_safe_url(url, true)
+        && !url.chars().any(char::is_control)
+        && (!lower.starts_with("data:") || raster.iter().any(|p| lower.starts_with(p)))
 }
 
 /// The href for a link as written, and for `[[id]]` the target's title.
 fn resolve(ctx: &LinkContext, kind: LinkKind, dest: &str) -> (String, Option<String>) {
-    if !is_safe_url(dest, kind == LinkKind::Image) {
+    // Browsers read some control characters away, so the scheme check
+    // might not see what the browser sees: such a URL is never a real link.
+    if !is_safe_url(dest, kind == LinkKind::Image) || dest.chars().any(char::is_control) {
         return ("#unsafe-url-removed".into(), None);
     }
     match ctx.graph.resolve(ctx.retros, ctx.from, kind, dest, ctx.file_exists) {
@@ -212,6 +306,61 @@ mod tests {
         assert_eq!(html, "<strong>Bold</strong> &amp; \"quoted\" <code>code</code> &gt; x");
         let html = inline_html("<img src=x onerror=alert(1)> [a](javascript:alert(1))", &ctx);
         assert!(!html.contains("onerror") && !html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn without_raw_html_the_events_themselves_are_made_safe() {
+        let retros: Vec<crate::model::Retro> = Vec::new();
+        let graph = crate::link::LinkGraph::build(&retros);
+        let exists = |_: &str| false;
+        let ctx = LinkContext { retros: &retros, graph: &graph, file_exists: &exists, from: 0, root: "" };
+        let cases = [
+            ("# Title {#x onclick=alert(1) .evil}", "onclick"),
+            ("# Title {.evil}", "evil"),
+            ("```js\" onmouseover=\"alert(1)\nx\n```", "onmouseover"),
+            ("[x](java\tscript:alert(1))", "href=\"java"),
+            ("[x](java&#9;script:alert(1))", "href=\"java"),
+            ("<javascript:alert(1)>", "href=\"javascript"),
+            ("![x](data:image/svg+xml;base64,PHN2Zz4=)", "data:"),
+            ("![x](data:image/bmp;base64,AA)", "data:"),
+        ];
+        for (markdown, unwanted) in cases {
+            let html = inline_html(markdown, &ctx);
+            assert!(!html.contains(unwanted), "{markdown:?} gave {html}");
+        }
+        let link = inline_html("[x](https://example.com \"a \\\"title\\\"\")", &ctx);
+        assert_eq!(
+            link,
+            r#"<a href="https://example.com" title="a &quot;title&quot;" rel="noopener noreferrer">x</a>"#
+        );
+        let mail = inline_html("<ops@example.com>", &ctx);
+        assert_eq!(mail, r#"<a href="mailto:ops@example.com" rel="noopener noreferrer">ops@example.com</a>"#);
+        let image = inline_html("![chart](data:image/png;base64,AA)", &ctx);
+        assert!(image.contains(r#"src="data:image/png;base64,AA""#), "{image}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_text_is_what_the_parser_makes_of_it(text in "[a-zA-Z0-9 \t\n#*_`&<>\\[\\]~!|:.,;'\"()=+\u{a0}é-]{0,24}") {
+            let retros: Vec<crate::model::Retro> = Vec::new();
+            let graph = crate::link::LinkGraph::build(&retros);
+            let exists = |_: &str| false;
+            let ctx = LinkContext { retros: &retros, graph: &graph, file_exists: &exists, from: 0, root: "" };
+            if is_plain_text(&text) {
+                proptest::prop_assert_eq!(parsed_inline_html(&text, &ctx), text);
+            }
+        }
+
+        #[test]
+        fn mostly_plain_text_too(text in "[a-z0-9 .,:;'\"()=+/?\u{a0}\u{2003}é#-]{1,30}") {
+            let retros: Vec<crate::model::Retro> = Vec::new();
+            let graph = crate::link::LinkGraph::build(&retros);
+            let exists = |_: &str| false;
+            let ctx = LinkContext { retros: &retros, graph: &graph, file_exists: &exists, from: 0, root: "" };
+            if is_plain_text(&text) {
+                proptest::prop_assert_eq!(parsed_inline_html(&text, &ctx), text);
+            }
+        }
     }
 
     #[test]

@@ -589,7 +589,11 @@ impl<'a> Site<'a> {
                     .unwrap_or_default(),
                 description_html: inline_html(&f.description.value, &ctx),
                 actionable: f.actionable,
-                actions: actions.iter().filter(|a| a.factors.contains(&f.id.value)).cloned().collect(),
+                actions: actions
+                    .iter()
+                    .filter(|a| a.factors.contains(&f.id.value))
+                    .map(|a| FactorAction { id: a.id.clone(), status: a.status.clone(), overdue: a.overdue })
+                    .collect(),
             })
             .collect();
         let clock = [
@@ -806,7 +810,16 @@ struct FactorView {
     category_url: String,
     description_html: String,
     actionable: bool,
-    actions: Vec<ActionRow>,
+    actions: Vec<FactorAction>,
+}
+
+/// An action item as its factor lists it: the full row is in the table
+/// below, and need not be copied into the page's data for every factor.
+#[derive(Serialize)]
+struct FactorAction {
+    id: String,
+    status: String,
+    overdue: bool,
 }
 
 /// A contributing factor as listed on its category's page.

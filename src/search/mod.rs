@@ -265,18 +265,27 @@ fn script(kind: &str, key: &serde_json::Value, data: &serde_json::Value) -> Vec<
     format!("__rbs.{kind}({key},{data});\n").into_bytes()
 }
 
-fn base36(mut n: u32) -> String {
+#[cfg(test)]
+fn base36(n: u32) -> String {
+    let mut out = String::new();
+    push_base36(&mut out, n);
+    out
+}
+
+/// Append `n` in base 36 (lowercase digits).
+fn push_base36(out: &mut String, mut n: u32) {
     const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    if n == 0 {
-        return "0".into();
-    }
-    let mut out = Vec::new();
-    while n > 0 {
-        out.push(DIGITS[(n % 36) as usize]);
+    let mut digits = [0u8; 8];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = DIGITS[(n % 36) as usize];
         n /= 36;
+        if n == 0 {
+            break;
+        }
     }
-    out.reverse();
-    String::from_utf8(out).expect("ASCII digits")
+    out.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
 }
 
 /// `delta weight` pairs: the document id gap in base 36, then the weight as
@@ -288,23 +297,24 @@ fn encode_postings(list: &[(u32, u8)]) -> String {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&base36(doc - last));
-        out.push_str(&base36(w as u32));
+        push_base36(&mut out, doc - last);
+        push_base36(&mut out, w as u32);
         last = doc;
     }
     out
 }
 
 fn encode_docs(list: &[u32]) -> String {
+    let mut out = String::with_capacity(list.len() * 3);
     let mut last = 0;
-    list.iter()
-        .map(|&d| {
-            let gap = base36(d - last);
-            last = d;
-            gap
-        })
-        .collect::<Vec<_>>()
-        .join(",")
+    for (i, &d) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_base36(&mut out, d - last);
+        last = d;
+    }
+    out
 }
 
 /// BM25's saturated, length-normalised term weight, as 1..=35.
@@ -362,7 +372,7 @@ fn index_retro(r: &Retro, today: NaiveDate, names: &HashMap<&str, &str>) -> (Doc
         add(&link.title, DETAIL);
         add(&link.url.value, BODY);
     }
-    add(&plain_text(r.markdown()), BODY);
+    for_each_text(r.markdown(), |text| add(text, BODY));
 
     let summary = r.summary.as_ref().map(|s| truncate(&plain_text(&s.value), 160)).unwrap_or_default();
     let doc = Doc {
@@ -384,19 +394,27 @@ fn index_retro(r: &Retro, today: NaiveDate, names: &HashMap<&str, &str>) -> (Doc
 
 /// The text of Markdown, without markup: what a reader reads.
 pub fn plain_text(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser};
     let mut text = String::with_capacity(markdown.len());
-    for event in Parser::new_ext(markdown, crate::load::markdown::options()) {
-        match event {
-            Event::Text(t) | Event::Code(t) => {
-                text.push_str(&t);
+    for_each_text(markdown, |t| {
+        for word in t.split_whitespace() {
+            if !text.is_empty() {
                 text.push(' ');
             }
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
-            _ => {}
+            text.push_str(word);
+        }
+    });
+    text
+}
+
+/// Call `f` with each run of text of `markdown` (text and code spans, in
+/// order). Runs are separate words: markup between them is a break.
+fn for_each_text(markdown: &str, mut f: impl FnMut(&str)) {
+    use pulldown_cmark::{Event, Parser};
+    for event in Parser::new_ext(markdown, crate::load::markdown::options()) {
+        if let Event::Text(t) | Event::Code(t) = event {
+            f(&t);
         }
     }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn truncate(text: &str, max: usize) -> String {

@@ -23,10 +23,37 @@ fn is_joiner(c: char) -> bool {
 /// Stopwords and single letters are left out; single digits stay (`p1`
 /// is one term anyway, but `v2 1` should still find `1`).
 fn keep(part: &str) -> bool {
+    // Runs once per word indexed: most words are longer than any stopword
+    // and are kept after one comparison.
+    match part.len() {
+        0 => false,
+        1 => !part.as_bytes()[0].is_ascii_alphabetic(),
+        2..=5 => !(is_stopword(part) || is_single_letter(part)),
+        _ => true,
+    }
+}
+
+fn is_single_letter(part: &str) -> bool {
     let mut chars = part.chars();
-    let single_letter = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic());
-    // The list is sorted, and no stopword is longer than five bytes.
-    !(single_letter || part.len() <= 5 && STOPWORDS.binary_search(&part).is_ok())
+    matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic())
+}
+
+/// A stopword test by integer comparison: each stopword (at most five
+/// bytes) packed into a `u64`, sorted. Faster than comparing strings,
+/// which showed in profiles of large builds.
+fn is_stopword(word: &str) -> bool {
+    static PACKED: std::sync::LazyLock<Vec<u64>> = std::sync::LazyLock::new(|| {
+        let mut packed: Vec<u64> = STOPWORDS.iter().map(|w| pack(w)).collect();
+        packed.sort_unstable();
+        packed
+    });
+    word.len() <= 5 && PACKED.binary_search(&pack(word)).is_ok()
+}
+
+/// Up to seven bytes and the length, in one integer.
+fn pack(word: &str) -> u64 {
+    debug_assert!(word.len() <= 7);
+    word.bytes().fold(word.len() as u64, |key, b| key << 8 | b as u64)
 }
 
 /// The terms of `text`, in order, compounds followed by their parts.
@@ -47,6 +74,9 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
     } else {
         text.into()
     };
+    if lower.is_ascii() {
+        return for_each_ascii_term(&lower, f);
+    }
     let mut start: Option<usize> = None;
     let mut chars = lower.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -59,6 +89,33 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
     }
     if let Some(s) = start {
         emit(&lower[s..], &mut f);
+    }
+}
+
+/// `for_each_term` over lowercase ASCII, by bytes: the same words, without
+/// decoding characters (most text is ASCII, and this runs over all of it).
+fn for_each_ascii_term(text: &str, mut f: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let word_byte = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
+    let mut i = 0;
+    while i < bytes.len() {
+        if !word_byte(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        loop {
+            while word_byte(i) {
+                i += 1;
+            }
+            // A joiner between two word characters continues the word.
+            if i < bytes.len() && is_joiner(bytes[i] as char) && word_byte(i + 1) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        emit(&text[start..i], &mut f);
     }
 }
 
@@ -100,6 +157,9 @@ mod tests {
         );
         assert_eq!(terms("The on-call's pager"), ["on-call", "call", "pager"]);
         assert_eq!(terms("a.b. end- 7"), ["a.b", "end", "7"]);
+        assert_eq!(terms("-x_ ab..cd ef-_gh i-J9 .."), ["ab", "cd", "ef", "gh", "i-j9", "j9"]);
+        // The same words when the text is not all ASCII.
+        assert_eq!(terms("-x_ ab..cd ef-_gh i-J9 .. é"), ["ab", "cd", "ef", "gh", "i-j9", "j9"]);
     }
 
     #[test]
@@ -107,6 +167,13 @@ mod tests {
         assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
         assert!(STOPWORDS.iter().all(|w| w.len() <= 5));
         assert_eq!(terms("The ÉTÉ and Straße"), ["été", "straße"]);
+    }
+
+    #[test]
+    fn every_stopword_and_single_letter_is_left_out() {
+        assert!(STOPWORDS.iter().all(|w| !keep(w)));
+        assert!(["x", "é", "ü"].iter().all(|w| !keep(w)));
+        assert!(["7", "ab", "thee", "then1", "their0", "été", "straße", "to-do"].iter().all(|w| keep(w)));
     }
 
     #[test]
