@@ -167,25 +167,37 @@ fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; 32]) -> Option<&'b str> {
 /// only non-ASCII characters, since it runs over every word of every retro.
 fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + Clone + '_ {
     let bytes = text.as_bytes();
+    // Whether the character at a byte offset is part of a word, and its width.
+    let class = move |at: usize| -> (bool, usize) {
+        let b = bytes[at];
+        if b < 0x80 {
+            (b.is_ascii_alphanumeric() || b == b'\'', 1)
+        } else {
+            let c = text[at..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric() || c == '\u{2019}', c.len_utf8())
+        }
+    };
     let mut at = 0;
     std::iter::from_fn(move || {
-        let mut start = None;
-        while at < bytes.len() {
-            let b = bytes[at];
-            let (in_word, width) = if b < 0x80 {
-                (b.is_ascii_alphanumeric() || b == b'\'', 1)
-            } else {
-                let c = text[at..].chars().next().unwrap_or(' ');
-                (c.is_alphanumeric() || c == '\u{2019}', c.len_utf8())
-            };
-            match (start, in_word) {
-                (None, true) => start = Some(at),
-                (Some(s), false) => return Some((s, at)),
-                _ => {}
+        loop {
+            if at >= bytes.len() {
+                return None;
+            }
+            let (in_word, width) = class(at);
+            if in_word {
+                break;
             }
             at += width;
         }
-        start.map(|s| (s, bytes.len()))
+        let start = at;
+        while at < bytes.len() {
+            let (in_word, width) = class(at);
+            if !in_word {
+                break;
+            }
+            at += width;
+        }
+        Some((start, at))
     })
 }
 

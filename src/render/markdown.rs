@@ -78,8 +78,20 @@ fn parsed_inline_html(text: &str, ctx: &LinkContext) -> String {
 /// through the parser three times each (retro page, action list, owner
 /// page) was a large share of a big build.
 fn is_plain_text(text: &str) -> bool {
+    // A table, not a search of the list per byte: this runs over the text
+    // of every title, event and summary.
+    const SPECIAL: [bool; 256] = {
+        let mut table = [false; 256];
+        let bytes = b"\\`*_&<>[]~!|\n\r\0";
+        let mut i = 0;
+        while i < bytes.len() {
+            table[bytes[i] as usize] = true;
+            i += 1;
+        }
+        table
+    };
     let Some(&first) = text.as_bytes().first() else { return false };
-    let special = |b: &u8| b"\\`*_&<>[]~!|\n\r\0".contains(b);
+    let special = |b: &u8| SPECIAL[*b as usize];
     let markup = first.is_ascii_digit()
         || b"#-+=".contains(&first)
         || text.starts_with(char::is_whitespace)

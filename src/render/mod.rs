@@ -66,6 +66,7 @@ pub struct Site<'a> {
     /// retro page (the first thing `serve` renders after an edit) needs none.
     indexes: std::sync::OnceLock<Indexes>,
     all_rows: std::sync::OnceLock<Vec<ActionRow>>,
+    nested_rows: std::sync::OnceLock<Vec<RetroCard>>,
 }
 
 /// The orderings and groupings of retros the aggregate pages show.
@@ -127,6 +128,7 @@ impl<'a> Site<'a> {
             tera,
             indexes: std::sync::OnceLock::new(),
             all_rows: std::sync::OnceLock::new(),
+            nested_rows: std::sync::OnceLock::new(),
         }
     }
 
@@ -273,6 +275,8 @@ impl<'a> Site<'a> {
             Page(&'p Page),
         }
         let pages = self.pages();
+        // The shared rows, made up front by every thread.
+        self.rows("../", std::iter::empty());
         let is_aggregate = |p: &&Page| !matches!(p, Page::Retro(_) | Page::Term(..) | Page::Owner(_));
         let jobs =
             std::iter::once(Job::SearchAndAggregates).chain(pages.iter().filter(|p| !is_aggregate(p)).map(Job::Page));
@@ -343,7 +347,7 @@ impl<'a> Site<'a> {
                 html("index.html", &self.config.book.title, ctx)
             }
             Page::RetroIndex => {
-                let cards: Vec<RetroCard> = self.indexes().order.iter().map(|&i| self.row(i, root)).collect();
+                let cards = self.rows(root, self.indexes().order.iter().copied());
                 ctx.insert("retros", &cards);
                 html("retros.html", "All retrospectives", ctx)
             }
@@ -386,13 +390,16 @@ impl<'a> Site<'a> {
                 let names: Vec<&String> = self.indexes().owners.keys().filter(|o| owner_url(o) == url).collect();
                 let items = names.iter().flat_map(|o| self.indexes().owners[*o].iter().copied());
                 let rows = self.action_rows(root, items);
-                let authored: Vec<RetroCard> = self
-                    .indexes()
-                    .order
-                    .iter()
-                    .filter(|&&i| self.retros[i].authors.iter().any(|a| owner_url(&a.value) == url))
-                    .map(|&i| self.row(i, root))
-                    .collect();
+                // A handful of people write every retro: each name's URL is
+                // made once, not once per retro.
+                let mut is_owner: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+                let mut wrote = |i: usize| {
+                    self.retros[i]
+                        .authors
+                        .iter()
+                        .any(|a| *is_owner.entry(a.value.as_str()).or_insert_with(|| owner_url(&a.value) == url))
+                };
+                let authored = self.rows(root, self.indexes().order.iter().copied().filter(|&i| wrote(i)));
                 ctx.insert("owner", owner);
                 ctx.insert("display_name", &roster_name(self.config, owner));
                 ctx.insert("actions", &rows);
@@ -443,7 +450,7 @@ impl<'a> Site<'a> {
                 } else {
                     // Open items are counted per retro here; the action list,
                     // filtered by service, has them in full.
-                    let cards: Vec<RetroCard> = list.iter().map(|&i| self.row(i, root)).collect();
+                    let cards = self.rows(root, list.iter().copied());
                     let open: usize = cards.iter().map(|c| c.open_actions).sum();
                     ctx.insert("retros", &cards);
                     ctx.insert("open_actions", &open);
@@ -510,6 +517,20 @@ impl<'a> Site<'a> {
     /// A retro as a row of a compact table: no summary.
     pub fn row(&self, index: usize, root: &'static str) -> RetroCard {
         card(&self.retros[index], &self.link_context(index, root), self.today, false)
+    }
+
+    /// The rows of the given retros, in that order. The pages one folder
+    /// down (the retro index, term and owner pages) share one row per
+    /// retro, made once: a big site lists every retro on several of them.
+    fn rows(&self, root: &'static str, list: impl Iterator<Item = usize>) -> Vec<std::borrow::Cow<'_, RetroCard>> {
+        use std::borrow::Cow;
+        if root != "../" {
+            return list.map(|i| Cow::Owned(self.row(i, root))).collect();
+        }
+        let nested = self
+            .nested_rows
+            .get_or_init(|| (0..self.retros.len()).into_par_iter().map(|i| self.row(i, "../")).collect());
+        list.map(|i| Cow::Borrowed(&nested[i])).collect()
     }
 
     /// Rows for the given (retro, action) pairs, in listing order.

@@ -73,9 +73,14 @@ pub fn term_url(kind: &str, name: &str) -> String {
 
 /// `2026-03-14 09:12 UTC`, `2026-03-14 10:12 +01:00`, or a date alone.
 pub fn show_when(when: &When) -> String {
+    use chrono::Timelike;
     match when {
-        When::Date(d) => d.format("%Y-%m-%d").to_string(),
-        When::Time(t) if t.offset().local_minus_utc() == 0 => t.format("%Y-%m-%d %H:%M UTC").to_string(),
+        When::Date(d) => d.to_string(),
+        // Not through `format`, which reads its pattern on every call:
+        // every retro page shows several times.
+        When::Time(t) if t.offset().local_minus_utc() == 0 => {
+            format!("{} {:02}:{:02} UTC", t.date_naive(), t.hour(), t.minute())
+        }
         When::Time(t) => t.format("%Y-%m-%d %H:%M %:z").to_string(),
     }
 }
@@ -100,7 +105,7 @@ pub fn card(retro: &Retro, ctx: &LinkContext, today: NaiveDate, summary: bool) -
         title: retro.title_text().to_string(),
         severity: retro.severity.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
         status: retro.status.as_ref().map(|s| s.value.to_string()).unwrap_or_default(),
-        date: started.map(|s| s.date().format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        date: started.map(|s| s.date().to_string()).unwrap_or_default(),
         year: started.map(|s| s.date().format("%Y").to_string()).unwrap_or_default(),
         services: retro
             .services
@@ -150,12 +155,12 @@ pub fn action_row(retro: &Retro, item: &ActionItem, ctx: &LinkContext, today: Na
         status: item.status.as_ref().map(|s| s.value.to_string()).unwrap_or_default(),
         pending: item.status.as_ref().is_some_and(|s| s.value.is_pending()),
         overdue: item.is_overdue(today),
-        due: item.due.as_ref().map(|d| d.value.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        due: item.due.as_ref().map(|d| d.value.to_string()).unwrap_or_default(),
         kind: item.kind.map(|k| k.to_string()).unwrap_or_default(),
         priority: item.priority.map(|p| p.to_string()).unwrap_or_default(),
         factors: item.factors.iter().map(|f| f.value.clone()).collect(),
         link: item.link.as_ref().map(|l| l.value.clone()).filter(|l| crate::link::is_safe_url(l, false)),
-        completed_at: item.completed_at.as_ref().map(|d| d.value.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        completed_at: item.completed_at.as_ref().map(|d| d.value.to_string()).unwrap_or_default(),
         services: retro.services.iter().map(|s| s.value.clone()).collect(),
         severity: retro.severity.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
     }

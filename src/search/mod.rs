@@ -87,12 +87,17 @@ impl SearchIndex {
         let mut facets: BTreeMap<&'static str, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
         let mut docs = Vec::with_capacity(order.len());
         for slice in order.chunks(512) {
-            let indexed: Vec<(Doc, FxMap<String, u32>, u32)> =
+            let indexed: Vec<(Doc, TermCounts, u32)> =
                 slice.par_iter().map(|&i| index_retro(&retros[i], today, &names)).collect();
             for (doc, tf, len) in indexed {
                 let id = docs.len() as u32;
-                for (term, weighted) in tf {
-                    raw.entry(term).or_default().push((id, weighted));
+                for (term, weighted) in tf.iter() {
+                    match raw.get_mut(term) {
+                        Some(list) => list.push((id, weighted)),
+                        None => {
+                            raw.insert(term.to_string(), vec![(id, weighted)]);
+                        }
+                    }
                 }
                 lens.push(len);
                 Self::add_facets(&mut facets, &retros[order[id as usize]], &doc, id);
@@ -323,18 +328,46 @@ fn quantize(weighted_tf: f64, len: f64, avg: f64) -> u8 {
     ((w / (K1 + 1.0) * 35.0).round() as u8).clamp(1, 35)
 }
 
+/// One retro's weighted term frequencies. The terms are kept in one
+/// buffer and the table holds (start, length, weight): indexing a retro
+/// allocates a few times, not once per distinct term.
+#[derive(Default)]
+struct TermCounts {
+    text: String,
+    table: hashbrown::HashTable<(u32, u32, u32)>,
+    hasher: foldhash::fast::FixedState,
+}
+
+impl TermCounts {
+    fn add(&mut self, term: &str, weight: u32) {
+        use std::hash::BuildHasher;
+        let TermCounts { text, table, hasher } = self;
+        let hash = hasher.hash_one(term);
+        let at = |text: &str, (start, len): (u32, u32)| &text[start as usize..(start + len) as usize] == term;
+        if let Some(entry) = table.find_mut(hash, |&(s, l, _)| at(text, (s, l))) {
+            entry.2 += weight;
+            return;
+        }
+        let start = text.len() as u32;
+        text.push_str(term);
+        let text = &*text;
+        table.insert_unique(hash, (start, term.len() as u32, weight), |&(s, l, _)| {
+            hasher.hash_one(&text[s as usize..(s + l) as usize])
+        });
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.table.iter().map(|&(s, l, w)| (&self.text[s as usize..(s + l) as usize], w))
+    }
+}
+
 /// One retro's catalog entry, weighted term frequencies and length.
-fn index_retro(r: &Retro, today: NaiveDate, names: &HashMap<&str, &str>) -> (Doc, FxMap<String, u32>, u32) {
-    let mut tf: FxMap<String, u32> = FxMap::default();
+fn index_retro(r: &Retro, today: NaiveDate, names: &HashMap<&str, &str>) -> (Doc, TermCounts, u32) {
+    let mut tf = TermCounts::default();
     let mut len = 0u32;
     let mut add = |text: &str, boost: u32| {
         tokenize::for_each_term(text, |t| {
-            match tf.get_mut(t) {
-                Some(weight) => *weight += boost,
-                None => {
-                    tf.insert(t.to_string(), boost);
-                }
-            }
+            tf.add(t, boost);
             len += boost;
         });
     };

@@ -42,18 +42,39 @@ fn is_single_letter(part: &str) -> bool {
 /// bytes) packed into a `u64`, sorted. Faster than comparing strings,
 /// which showed in profiles of large builds.
 fn is_stopword(word: &str) -> bool {
-    static PACKED: std::sync::LazyLock<Vec<u64>> = std::sync::LazyLock::new(|| {
-        let mut packed: Vec<u64> = STOPWORDS.iter().map(|w| pack(w)).collect();
-        packed.sort_unstable();
+    const PACKED: [u64; STOPWORDS.len()] = {
+        let mut packed = [0u64; STOPWORDS.len()];
+        let mut i = 0;
+        while i < STOPWORDS.len() {
+            packed[i] = pack(STOPWORDS[i].as_bytes());
+            i += 1;
+        }
+        // Insertion sort: this runs at compile time.
+        let mut i = 1;
+        while i < packed.len() {
+            let mut j = i;
+            while j > 0 && packed[j - 1] > packed[j] {
+                let t = packed[j];
+                packed[j] = packed[j - 1];
+                packed[j - 1] = t;
+                j -= 1;
+            }
+            i += 1;
+        }
         packed
-    });
-    word.len() <= 5 && PACKED.binary_search(&pack(word)).is_ok()
+    };
+    word.len() <= 5 && PACKED.binary_search(&pack(word.as_bytes())).is_ok()
 }
 
 /// Up to seven bytes and the length, in one integer.
-fn pack(word: &str) -> u64 {
-    debug_assert!(word.len() <= 7);
-    word.bytes().fold(word.len() as u64, |key, b| key << 8 | b as u64)
+const fn pack(word: &[u8]) -> u64 {
+    let mut key = word.len() as u64;
+    let mut i = 0;
+    while i < word.len() {
+        key = key << 8 | word[i] as u64;
+        i += 1;
+    }
+    key
 }
 
 /// The terms of `text`, in order, compounds followed by their parts.
