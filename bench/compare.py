@@ -7,7 +7,8 @@
 
 For each N it generates the same retros as a retrobook repo and as a Hugo
 site (bench/gen_corpus.py), then times with hyperfine (median of --runs,
-after a warm-up) and measures CPU time and peak memory with /usr/bin/time:
+the commands taken in turn after a warm-up round) and measures CPU time and
+peak memory with /usr/bin/time:
 
   check        retrobook check (every rule, JSON findings to /dev/null)
   build        retrobook build into a folder that does not exist yet (checks, every
@@ -23,6 +24,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,10 +38,10 @@ def sh(cmd, **kw):
     return subprocess.run(cmd, shell=True, check=True, text=True, capture_output=True, **kw).stdout
 
 
-def hyperfine(cmd, runs, prepare=None):
+def hyperfine(cmd, runs, prepare=None, warmup=1):
     """Median wall time in seconds."""
     out = tempfile.mktemp(suffix=".json")
-    args = ["hyperfine", "--style", "none", "--runs", str(runs), "--warmup", "1", "-i", "--export-json", out]
+    args = ["hyperfine", "--style", "none", "--runs", str(runs), "--warmup", str(warmup), "-i", "--export-json", out]
     if prepare:
         args += ["--prepare", prepare]
     subprocess.run(args + [cmd], check=True, stdout=subprocess.DEVNULL)
@@ -47,6 +49,20 @@ def hyperfine(cmd, runs, prepare=None):
         result = json.load(f)["results"][0]
     os.unlink(out)
     return result["median"]
+
+
+def interleaved(commands, runs):
+    """Median wall time of each (command, prepare) in `commands`, the runs
+    taken in turn (one of each, then again): on a shared machine a slow
+    minute then slows every command alike, not just the one measured then.
+    The first round is a warm-up."""
+    times = {name: [] for name in commands}
+    for round in range(runs + 1):
+        for name, (cmd, prepare) in commands.items():
+            t = hyperfine(cmd, 1, prepare=prepare, warmup=0)
+            if round > 0:
+                times[name].append(t)
+    return {name: statistics.median(ts) for name, ts in times.items()}
 
 
 def gnu_time(cmd, prepare=None):
@@ -98,16 +114,22 @@ def measure(n, retro, hugo, work, runs):
     rb = f"{BIN} --root {retro}"
     check = f"{rb} check --format json"
     build = f"{rb} build --out {site}"
-    clean = clean_command(site, work)
-    row["check"] = (hyperfine(check, runs), *gnu_time(check))
-    row["build"] = (hyperfine(build, runs, prepare=clean), *gnu_time(build, prepare=clean))
-    row["output"], row["index"] = size_mb(site), size_mb(os.path.join(site, "search"))
-    edit = edit_command(retro)
-    row["rebuild"] = (hyperfine(build, runs, prepare=edit), *gnu_time(build, prepare=edit))
-    if hugo and shutil.which("hugo"):
-        cmd = f"hugo --quiet -s {hugo} -d {hugo_out}"
-        clean = clean_command(hugo_out, work)
-        row["hugo"] = (hyperfine(cmd, runs, prepare=clean), *gnu_time(cmd, prepare=clean))
+    # In this order each round: the clean build leaves the site the
+    # one-retro rebuild starts from.
+    commands = {
+        "check": (check, None),
+        "build": (build, clean_command(site, work)),
+        "rebuild": (build, edit_command(retro)),
+    }
+    with_hugo = hugo and shutil.which("hugo")
+    if with_hugo:
+        commands["hugo"] = (f"hugo --quiet -s {hugo} -d {hugo_out}", clean_command(hugo_out, work))
+    walls = interleaved(commands, runs)
+    for name, (cmd, prepare) in commands.items():
+        row[name] = (walls[name], *gnu_time(cmd, prepare=prepare))
+        if name == "build":
+            row["output"], row["index"] = size_mb(site), size_mb(os.path.join(site, "search"))
+    if with_hugo:
         row["hugo_output"] = size_mb(hugo_out)
     return row
 
@@ -118,7 +140,7 @@ def fmt(x, unit=""):
 
 def report(rows, hugo_version):
     print(f"\n{sh(BIN + ' --version').strip()}; {hugo_version or 'hugo not found'}; "
-          f"{os.cpu_count()} CPUs. Wall = median of hyperfine runs; CPU and peak memory from /usr/bin/time.\n")
+          f"{os.cpu_count()} CPUs. Wall = median of hyperfine runs, the commands taken in turn; CPU and peak memory from /usr/bin/time.\n")
     print("| retros | command | wall | CPU | peak memory | output | search index |")
     print("|---:|---|---:|---:|---:|---:|---:|")
     for r in rows:
