@@ -77,6 +77,8 @@ struct Indexes {
     terms: BTreeMap<&'static str, BTreeMap<String, Vec<usize>>>,
     /// Owner to (retro, action index).
     owners: BTreeMap<String, Vec<(usize, usize)>>,
+    /// An owner page's URL to the retros its people wrote, newest first.
+    authored: std::collections::HashMap<String, Vec<usize>>,
 }
 
 impl Indexes {
@@ -86,6 +88,9 @@ impl Indexes {
         order.sort_by(|&a, &b| started(b).cmp(&started(a)).then_with(|| retros[a].id.value.cmp(&retros[b].id.value)));
         let mut terms: BTreeMap<&'static str, BTreeMap<String, Vec<usize>>> = BTreeMap::new();
         let mut owners: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+        let mut authored: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+        // A handful of people write every retro: each name's URL is made once.
+        let mut urls: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
         for &i in &order {
             let r = &retros[i];
             let mut add = |kind: &'static str, name: &str| {
@@ -101,8 +106,15 @@ impl Indexes {
             for (j, item) in r.actions().iter().enumerate() {
                 owners.entry(item.owner_name().unwrap_or("(no owner)").to_string()).or_default().push((i, j));
             }
+            for author in &r.authors {
+                let url = urls.entry(author.value.as_str()).or_insert_with(|| owner_url(&author.value));
+                let list = authored.entry(url.clone()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
         }
-        Indexes { order, terms, owners }
+        Indexes { order, terms, owners, authored }
     }
 }
 
@@ -390,16 +402,7 @@ impl<'a> Site<'a> {
                 let names: Vec<&String> = self.indexes().owners.keys().filter(|o| owner_url(o) == url).collect();
                 let items = names.iter().flat_map(|o| self.indexes().owners[*o].iter().copied());
                 let rows = self.action_rows(root, items);
-                // A handful of people write every retro: each name's URL is
-                // made once, not once per retro.
-                let mut is_owner: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
-                let mut wrote = |i: usize| {
-                    self.retros[i]
-                        .authors
-                        .iter()
-                        .any(|a| *is_owner.entry(a.value.as_str()).or_insert_with(|| owner_url(&a.value) == url))
-                };
-                let authored = self.rows(root, self.indexes().order.iter().copied().filter(|&i| wrote(i)));
+                let authored = self.rows(root, self.indexes().authored.get(&url).into_iter().flatten().copied());
                 ctx.insert("owner", owner);
                 ctx.insert("display_name", &roster_name(self.config, owner));
                 ctx.insert("actions", &rows);

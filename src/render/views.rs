@@ -7,7 +7,8 @@ use crate::model::{ActionItem, Retro, When};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
-/// A retro as listed on home, index and term pages.
+/// A retro as listed on home, index and term pages. As a row of a compact
+/// table (see `card`), it has no summary, services or tags.
 #[derive(Debug, Clone, Serialize)]
 pub struct RetroCard {
     pub id: String,
@@ -95,8 +96,9 @@ pub fn show_duration(d: Duration) -> String {
     }
 }
 
-/// A retro as listed. `summary` renders its summary's Markdown, which only
-/// cards show; the compact tables of long lists leave it out.
+/// A retro as listed. `summary` renders its summary's Markdown and lists
+/// its services and tags, which only cards show; the compact tables of long
+/// lists, where a big site lists every retro several times, leave them out.
 pub fn card(retro: &Retro, ctx: &LinkContext, today: NaiveDate, summary: bool) -> RetroCard {
     let started = retro.started_at.as_ref().map(|s| s.value);
     RetroCard {
@@ -107,16 +109,15 @@ pub fn card(retro: &Retro, ctx: &LinkContext, today: NaiveDate, summary: bool) -
         status: retro.status.as_ref().map(|s| s.value.to_string()).unwrap_or_default(),
         date: started.map(|s| s.date().to_string()).unwrap_or_default(),
         year: started.map(|s| s.date().format("%Y").to_string()).unwrap_or_default(),
-        services: retro
-            .services
-            .iter()
+        services: (retro.services.iter())
+            .filter(|_| summary)
             .map(|s| TermLink {
                 name: s.value.clone(),
                 url: format!("{}{}", ctx.root, term_url("services", &s.value)),
                 count: 0,
             })
             .collect(),
-        tags: retro.tags.iter().map(|s| s.value.clone()).collect(),
+        tags: retro.tags.iter().filter(|_| summary).map(|s| s.value.clone()).collect(),
         summary_html: retro
             .summary
             .as_ref()
