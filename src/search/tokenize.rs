@@ -38,32 +38,32 @@ fn is_single_letter(part: &str) -> bool {
     matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic())
 }
 
-/// A stopword test by integer comparison: each stopword (at most five
-/// bytes) packed into a `u64`, sorted. Faster than comparing strings,
-/// which showed in profiles of large builds.
+/// A stopword test without comparing strings (it runs once per word
+/// indexed): each stopword, packed into an integer, has its own slot of a
+/// 64-entry table under a multiplicative hash.
 fn is_stopword(word: &str) -> bool {
-    const PACKED: [u64; STOPWORDS.len()] = {
-        let mut packed = [0u64; STOPWORDS.len()];
+    /// A multiplier that gives every stopword its own slot, found by trying
+    /// random ones; the table below does not compile if two collide.
+    const MUL: u64 = 0x5a0c_5241_af64_2821;
+    const fn slot(key: u64) -> usize {
+        (key.wrapping_mul(MUL) >> 58) as usize
+    }
+    const TABLE: [u64; 64] = {
+        let mut table = [0u64; 64];
         let mut i = 0;
         while i < STOPWORDS.len() {
-            packed[i] = pack(STOPWORDS[i].as_bytes());
+            let key = pack(STOPWORDS[i].as_bytes());
+            assert!(table[slot(key)] == 0, "two stopwords share a slot: pick another MUL");
+            table[slot(key)] = key;
             i += 1;
         }
-        // Insertion sort: this runs at compile time.
-        let mut i = 1;
-        while i < packed.len() {
-            let mut j = i;
-            while j > 0 && packed[j - 1] > packed[j] {
-                let t = packed[j];
-                packed[j] = packed[j - 1];
-                packed[j - 1] = t;
-                j -= 1;
-            }
-            i += 1;
-        }
-        packed
+        table
     };
-    word.len() <= 5 && PACKED.binary_search(&pack(word.as_bytes())).is_ok()
+    if word.len() > 5 {
+        return false;
+    }
+    let key = pack(word.as_bytes());
+    TABLE[slot(key)] == key
 }
 
 /// Up to seven bytes and the length, in one integer.
@@ -125,24 +125,31 @@ fn for_each_ascii_term(text: &str, mut f: impl FnMut(&str)) {
             continue;
         }
         let start = i;
+        let mut compound = false;
         loop {
             while word_byte(i) {
                 i += 1;
             }
             // A joiner between two word characters continues the word.
             if i < bytes.len() && is_joiner(bytes[i] as char) && word_byte(i + 1) {
+                compound = true;
                 i += 1;
             } else {
                 break;
             }
         }
-        emit(&text[start..i], &mut f);
+        emit_word(&text[start..i], compound, &mut f);
     }
 }
 
 /// A word's terms: a compound whole, then its parts.
 fn emit(word: &str, f: &mut impl FnMut(&str)) {
-    if word.contains(is_joiner) {
+    emit_word(word, word.contains(is_joiner), f)
+}
+
+/// `emit` when the caller knows whether the word has joiners.
+fn emit_word(word: &str, compound: bool, f: &mut impl FnMut(&str)) {
+    if compound {
         f(word);
         word.split(is_joiner).filter(|p| !p.is_empty() && keep(p)).for_each(f);
     } else if keep(word) {
