@@ -130,14 +130,23 @@ impl Phrases {
     /// Whether a phrase may start with `word`, by its first byte and
     /// length: rules out most words without lowercasing or hashing.
     fn may_start(&self, word: &str) -> bool {
-        let trimmed = word.trim_matches('\'');
-        let Some(&first) = trimmed.as_bytes().first() else { return false };
+        let bytes = word.as_bytes();
+        let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else { return false };
+        if first == b'\'' || last == b'\'' {
+            // Rare: apostrophes at the edges are not part of the word.
+            let trimmed = word.trim_matches('\'');
+            return !trimmed.is_empty() && self.may_start(trimmed);
+        }
         if first >= 0x80 {
             return true;
         }
         let lengths = self.first_lengths[first as usize];
-        let len = trimmed.len();
-        if trimmed.is_ascii() { len < 64 && lengths & (1 << len) != 0 } else { lengths != 0 }
+        if lengths == 0 {
+            return false;
+        }
+        // Byte length is character length only in ASCII: a word with a
+        // curly apostrophe may still match.
+        (bytes.len() < 64 && lengths & (1 << bytes.len()) != 0) || !word.is_ascii()
     }
 }
 
