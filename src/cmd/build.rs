@@ -79,8 +79,7 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
             started.elapsed().as_secs_f64()
         );
     }
-    // The indexes and rows the site holds go with the repo, unfreed.
-    std::mem::forget(site);
+    super::exit_without_freeing(site);
     super::exit_without_freeing(checked);
     Ok(ExitCode::SUCCESS)
 }

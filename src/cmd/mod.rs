@@ -39,11 +39,11 @@ pub fn today(flag: Option<chrono::NaiveDate>) -> chrono::NaiveDate {
     flag.unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
-/// Leave the loaded repo to the operating system: the process is about to
-/// exit, and freeing a large repo's millions of small allocations one by
+/// Leave what a run loaded to the operating system: the process is about
+/// to exit, and freeing a large repo's millions of small allocations one by
 /// one took a tenth of a second at the end of every run.
-pub fn exit_without_freeing(checked: Checked) {
-    std::mem::forget(checked);
+pub fn exit_without_freeing<T>(loaded: T) {
+    std::mem::forget(loaded);
 }
 
 /// The first three stages, as `check` and `build` both run them.

@@ -288,7 +288,7 @@ impl<'a> Site<'a> {
         }
         let pages = self.pages();
         // The shared rows, made up front by every thread.
-        self.rows("../", std::iter::empty());
+        self.nested_rows();
         let is_aggregate = |p: &&Page| !matches!(p, Page::Retro(_) | Page::Term(..) | Page::Owner(_));
         let jobs =
             std::iter::once(Job::SearchAndAggregates).chain(pages.iter().filter(|p| !is_aggregate(p)).map(Job::Page));
@@ -522,18 +522,23 @@ impl<'a> Site<'a> {
         card(&self.retros[index], &self.link_context(index, root), self.today, false)
     }
 
-    /// The rows of the given retros, in that order. The pages one folder
-    /// down (the retro index, term and owner pages) share one row per
-    /// retro, made once: a big site lists every retro on several of them.
+    /// Every retro's row as the pages one folder down (the retro index,
+    /// term and owner pages) list it, by retro: made once, since a big site
+    /// lists every retro on several of them.
+    fn nested_rows(&self) -> &[RetroCard] {
+        self.nested_rows.get_or_init(|| (0..self.retros.len()).into_par_iter().map(|i| self.row(i, "../")).collect())
+    }
+
+    /// The rows of the given retros, in that order: the shared ones on
+    /// pages one folder down, where all the callers are.
     fn rows(&self, root: &'static str, list: impl Iterator<Item = usize>) -> Vec<std::borrow::Cow<'_, RetroCard>> {
         use std::borrow::Cow;
-        if root != "../" {
-            return list.map(|i| Cow::Owned(self.row(i, root))).collect();
+        if root == "../" {
+            let nested = self.nested_rows();
+            list.map(|i| Cow::Borrowed(&nested[i])).collect()
+        } else {
+            list.map(|i| Cow::Owned(self.row(i, root))).collect()
         }
-        let nested = self
-            .nested_rows
-            .get_or_init(|| (0..self.retros.len()).into_par_iter().map(|i| self.row(i, "../")).collect());
-        list.map(|i| Cow::Borrowed(&nested[i])).collect()
     }
 
     /// Rows for the given (retro, action) pairs, in listing order.
