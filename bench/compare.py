@@ -130,9 +130,26 @@ def measure(n, retro, hugo, work, runs):
         row[name] = (walls[name], *gnu_time(cmd, prepare=prepare))
         if name == "build":
             row["output"], row["index"] = size_mb(site), size_mb(os.path.join(site, "search"))
+            row["pages"] = page_stats(site)
     if with_hugo:
         row["hugo_output"] = size_mb(hugo_out)
     return row
+
+
+def page_stats(site):
+    """HTML pages: how many, the largest (KB and path) and the home page's KB.
+    The issue's bound: no page grows with the repo."""
+    count, largest, where = 0, 0, ""
+    for folder, _, names in os.walk(site):
+        for name in names:
+            if name.endswith(".html"):
+                path = os.path.join(folder, name)
+                size = os.path.getsize(path)
+                count += 1
+                if size > largest:
+                    largest, where = size, os.path.relpath(path, site)
+    return {"count": count, "largest_kb": largest / 1024, "largest": where,
+            "home_kb": os.path.getsize(os.path.join(site, "index.html")) / 1024}
 
 
 def fmt(x, unit=""):
@@ -157,9 +174,13 @@ def report(rows, hugo_version):
                   f"| {fmt(out, ' MB')} | {fmt(index, ' MB')} |")
     print()
     for r in rows:
+        p = r["pages"]
+        print(f"- {r['n']:,} retros: {p['count']:,} HTML pages; the largest {p['largest_kb']:,.0f} KB "
+              f"({p['largest']}); home page {p['home_kb']:,.0f} KB")
+    for r in rows:
         if "hugo" in r:
             print(f"- {r['n']:,} retros: retrobook build / hugo = {r['build'][0] / r['hugo'][0]:.2f} wall, "
-                  f"{r['build'][2] / r['hugo'][2]:.2f} peak memory")
+                  f"{r['build'][2] / r['hugo'][2]:.2f} peak memory, {r['output'] / r['hugo_output']:.2f} output size")
     if len(rows) > 1:
         a, b = rows[0], rows[-1]
         k = b["n"] / a["n"]

@@ -52,11 +52,20 @@ pub struct BuildConfig {
     /// Where the site is served from: `/`, `/retros/` or a full URL.
     pub base_url: String,
     pub theme: String,
+    /// Entries per page of every list (retros, items, a term's retros);
+    /// longer lists continue on numbered pages.
+    pub page_size: Option<usize>,
 }
 
 impl Default for BuildConfig {
     fn default() -> Self {
-        BuildConfig { source: "retros".into(), output: "site".into(), base_url: "/".into(), theme: "default".into() }
+        BuildConfig {
+            source: "retros".into(),
+            output: "site".into(),
+            base_url: "/".into(),
+            theme: "default".into(),
+            page_size: None,
+        }
     }
 }
 

@@ -41,6 +41,25 @@ fn browser_suite_passes_on_the_example_site() {
 
     node_suite(&dir, "site.test.mjs", &[("RETROBOOK_SITE", &out)]);
 
+    // The reviewer's pages: the example retros again with four entries a
+    // page, so every list spans pages and filters must find later items.
+    let paged_repo = site.path().join("paged-repo");
+    std::fs::create_dir_all(&paged_repo).unwrap();
+    common::copy_dir(&root.join("retros"), &paged_repo.join("retros"));
+    let book = std::fs::read_to_string(root.join("book.toml")).unwrap();
+    std::fs::write(paged_repo.join("book.toml"), book.replacen("[build]\n", "[build]\npage_size = 4\n", 1)).unwrap();
+    let paged = site.path().join("paged");
+    let build = common::retrobook(&paged_repo, &["build", "--today", "2026-11-27", "--out", paged.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    let book = root.join("book.toml");
+    node_suite(
+        &dir,
+        "actions.test.mjs",
+        &[("RETROBOOK_SITE", &out), ("RETROBOOK_PAGED_SITE", &paged), ("RETROBOOK_BOOK", &book)],
+    );
+
     // Search: the example site, and the XSS fixture for injected markup.
     let xss = site.path().join("xss");
     let build = common::retrobook(

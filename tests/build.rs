@@ -118,9 +118,12 @@ fn every_page_type_is_written_with_its_content() {
     assert!(referenced.contains("Draft about a flaky DNS resolver"), "the draft links here");
 
     let actions = read(&site, "actions.html");
-    assert!(actions.contains("data-owner=\"sre\"") && actions.contains("id=\"action-filters\" hidden"));
+    assert!(actions.contains("id=\"action-filters\" hidden"), "filters only with JavaScript");
+    assert!(actions.contains("<option value=\"sre\">"), "owners to filter by");
+    assert!(actions.contains("as of <time datetime=\"2026-11-27\">"), "overdue says when it was judged");
     let home = read(&site, "index.html");
     assert!(home.contains("Recent retrospectives") && home.contains("open action items"));
+    assert!(home.contains("Who owes what") && home.contains("accountability.html"));
     let insights = read(&site, "insights.html");
     assert_eq!(insights.matches("<svg").count(), 4, "four charts");
     assert!(insights.contains("Median time to detect"));
@@ -435,9 +438,11 @@ fn hostile_input_ends_up_inert() {
         for (name, attrs) in tags(&text) {
             let attr = |n: &str| attrs.iter().find(|(a, _)| a == n).map(|(_, v)| v.as_str());
             let allowed = match name.as_str() {
-                "script" => {
-                    attr("src").is_some_and(|s| s.ends_with("static/retrobook.js") || s.ends_with("static/search.js"))
-                }
+                "script" => attr("src").is_some_and(|s| {
+                    ["static/retrobook.js", "static/search.js", "actions/data/manifest.js"]
+                        .iter()
+                        .any(|f| s.ends_with(f))
+                }),
                 "form" => {
                     matches!(attr("id"), Some("action-filters" | "search-page"))
                         || attr("class") == Some("site-search")
@@ -507,7 +512,7 @@ fn attachments_next_to_retros_are_copied() {
 /// the pages of unrelated retros.
 #[test]
 fn the_page_plan_knows_what_depends_on_a_retro() {
-    use retrobook::render::{Page, Site};
+    use retrobook::render::{Edit, Page, Site, Taxonomy};
     let root = fixture("clean");
     let repo = retrobook::load::load_repo(&root).unwrap();
     let exists = retrobook::link::on_disk(&root);
@@ -518,20 +523,27 @@ fn the_page_plan_knows_what_depends_on_a_retro() {
     let index = |id: &str| repo.retros.iter().position(|r| r.id.value == id).unwrap();
     let (failover, warmup, draft) = (index("inc-101-cache-failover"), index("2025-11-02-cache-warmup"), index("draft"));
 
-    let affected = site.pages_affected_by(warmup);
+    let affected = site.pages_affected(&[Edit { index: warmup, before: &repo.retros[warmup] }]);
     for page in [
         Page::Retro(warmup),
         Page::Retro(failover),
         Page::Home,
-        Page::Actions,
-        Page::Owner("payments".into()),
-        Page::Term("services", "redis-cache".into()),
-        Page::Term("categories", "change-management".into()),
+        Page::Actions(1),
+        Page::Owner("payments".into(), 1),
+        Page::Term(Taxonomy::Services, "redis-cache".into(), 1),
+        Page::Term(Taxonomy::Categories, "change-management".into(), 1),
     ] {
         assert!(affected.contains(&page), "{page:?} not re-rendered");
     }
     assert!(!affected.contains(&Page::Retro(draft)), "an unrelated retro is not re-rendered");
-    assert!(!affected.contains(&Page::Term("services", "checkout".into())));
+    assert!(!affected.contains(&Page::Term(Taxonomy::Services, "checkout".into(), 1)));
+    // A retro's edit that leaves a term re-renders that term's page too.
+    let mut before = repo.retros[warmup].clone();
+    let mut checkout = before.services[0].clone();
+    checkout.value = "checkout".into();
+    before.services.push(checkout);
+    let left = site.pages_affected(&[Edit { index: warmup, before: &before }]);
+    assert!(left.contains(&Page::Term(Taxonomy::Services, "checkout".into(), 1)));
     let all: BTreeSet<Page> = site.pages().into_iter().collect();
     assert!(affected.is_subset(&all), "only pages that exist");
     // Rendering one page alone gives the bytes a full build writes.

@@ -2,7 +2,9 @@
 //! items, with every display string computed once here (dates, durations,
 //! URLs, inline Markdown), so templates stay simple and values stay escaped.
 
+use super::indexes::NO_OWNER;
 use super::markdown::{LinkContext, inline_html, retro_url};
+use super::plan::{Taxonomy, owner_url};
 use crate::model::{ActionItem, Retro, When};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
@@ -37,10 +39,14 @@ pub struct ActionRow {
     pub url: String,
     pub title_html: String,
     pub owner: String,
+    /// The roster's name with the handle (`Site::person_name`).
+    pub owner_name: String,
     pub owner_url: String,
     pub status: String,
     pub pending: bool,
     pub overdue: bool,
+    /// Days past the due date, for an overdue item.
+    pub days_overdue: Option<i64>,
     pub due: String,
     pub kind: String,
     pub priority: String,
@@ -62,14 +68,6 @@ pub struct TermLink {
 pub fn slug_for_url(name: &str) -> String {
     let slug = crate::text::slugify(name);
     if slug.is_empty() { "unnamed".into() } else { slug }
-}
-
-pub fn owner_url(owner: &str) -> String {
-    format!("owners/{}.html", slug_for_url(owner))
-}
-
-pub fn term_url(kind: &str, name: &str) -> String {
-    format!("{kind}/{}.html", slug_for_url(name))
 }
 
 /// `2026-03-14 09:12 UTC`, `2026-03-14 10:12 +01:00`, or a date alone.
@@ -113,7 +111,7 @@ pub fn card(retro: &Retro, ctx: &LinkContext, today: NaiveDate, summary: bool) -
             .filter(|_| summary)
             .map(|s| TermLink {
                 name: s.value.clone(),
-                url: format!("{}{}", ctx.root, term_url("services", &s.value)),
+                url: format!("{}{}", ctx.root, Taxonomy::Services.url(&s.value, 1)),
                 count: 0,
             })
             .collect(),
@@ -142,7 +140,7 @@ pub fn time_to(retro: &Retro, end: &Option<crate::model::At<When>>) -> Option<St
 }
 
 pub fn action_row(retro: &Retro, item: &ActionItem, ctx: &LinkContext, today: NaiveDate) -> ActionRow {
-    let owner = item.owner_name().unwrap_or("(no owner)").to_string();
+    let owner = item.owner_name().unwrap_or(NO_OWNER).to_string();
     let page = format!("{}{}", ctx.root, retro_url(&retro.id.value));
     ActionRow {
         retro_id: retro.id.value.clone(),
@@ -151,11 +149,15 @@ pub fn action_row(retro: &Retro, item: &ActionItem, ctx: &LinkContext, today: Na
         id: item.id.value.clone(),
         url: format!("{page}#{}", item.id.value),
         title_html: inline_html(&item.title.value, ctx),
-        owner_url: format!("{}{}", ctx.root, owner_url(&owner)),
+        owner_url: format!("{}{}", ctx.root, owner_url(&owner, 1)),
+        owner_name: owner.clone(),
         owner,
         status: item.status.as_ref().map(|s| s.value.to_string()).unwrap_or_default(),
         pending: item.status.as_ref().is_some_and(|s| s.value.is_pending()),
         overdue: item.is_overdue(today),
+        days_overdue: (item.is_overdue(today))
+            .then(|| item.due.as_ref().map(|d| (today - d.value).num_days()))
+            .flatten(),
         due: item.due.as_ref().map(|d| d.value.to_string()).unwrap_or_default(),
         kind: item.kind.map(|k| k.to_string()).unwrap_or_default(),
         priority: item.priority.map(|p| p.to_string()).unwrap_or_default(),

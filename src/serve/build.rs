@@ -10,9 +10,9 @@ use crate::error::Error;
 use crate::link::{self, LinkGraph};
 use crate::load::{self, Repo, relative_path};
 use crate::model::{Finding, Level, Retro};
-use crate::render::{Page, Site, templates};
+use crate::render::{Edit, Page, Site, templates};
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -48,6 +48,9 @@ pub struct Builder {
     pending: BTreeSet<Page>,
     /// The search index is behind the retros (rebuilt once edits pause).
     search_stale: bool,
+    /// The paths of the site's pages as last rendered, to tell which an
+    /// edit removed.
+    paths: BTreeSet<String>,
 }
 
 impl Builder {
@@ -69,6 +72,7 @@ impl Builder {
             rule_findings: BTreeMap::new(),
             pending: BTreeSet::new(),
             search_stale: false,
+            paths: BTreeSet::new(),
         };
         builder.recheck_all();
         let update = builder.render_all(started)?;
@@ -174,10 +178,11 @@ impl Builder {
         Ok(update)
     }
 
-    fn render_all(&self, started: Instant) -> Result<Update, Error> {
+    fn render_all(&mut self, started: Instant) -> Result<Update, Error> {
         let exists = link::on_disk(&self.root);
         let findings = self.findings(&self.graph);
         let site = self.site(&self.graph, &exists);
+        let paths = site.pages().iter().map(|p| site.path(p)).collect();
         let mut files = site.render_all()?;
         for (name, bytes) in templates::static_files(&self.root, &self.repo.config)? {
             files.push((format!("static/{name}"), bytes));
@@ -187,6 +192,8 @@ impl Builder {
                 files.push((crate::render::markdown::attachment_url(&path), bytes));
             }
         }
+        drop(site);
+        self.paths = paths;
         Ok(self.finish(files, Vec::new(), true, findings, started))
     }
 
@@ -200,15 +207,16 @@ impl Builder {
         interrupted: &mut dyn FnMut() -> bool,
     ) -> Result<(), Error> {
         let mut rest: BTreeSet<Page> = std::mem::take(&mut self.pending);
+        let old_paths = std::mem::take(&mut self.paths);
         let exists = link::on_disk(&self.root);
         let site = self.site(&self.graph, &exists);
-        let mut own: Vec<Page> = Vec::new();
-        for (rel, previous) in edited {
-            let Some(i) = self.repo.retros.iter().position(|r| &r.path == rel) else { continue };
-            own.push(Page::Retro(i));
-            rest.extend(site.pages_affected_by(i));
-            rest.extend(site.pages_touched_by(previous));
-        }
+        let edits: Vec<Edit> = (edited.iter())
+            .filter_map(|(rel, before)| {
+                Some(Edit { index: self.repo.retros.iter().position(|r| &r.path == rel)?, before })
+            })
+            .collect();
+        let own: Vec<Page> = edits.iter().map(|e| Page::Retro(e.index)).collect();
+        rest.extend(site.pages_affected(&edits));
         let files = own.iter().map(|p| Ok((site.path(p), site.render(p)?))).collect::<Result<Vec<_>, Error>>()?;
         publish(Update { files, removed: Vec::new(), full: false, errors: None, findings: 0, millis: millis(started) });
         // The open tab reloads now; the rest uses every core, so give the
@@ -223,13 +231,17 @@ impl Builder {
         for page in &own {
             rest.remove(page);
         }
-        let existing: HashSet<String> = site.pages().iter().map(|p| site.path(p)).collect();
+        // Pages that no longer exist (a list grew shorter) are removed; new
+        // ones read the edited retros, so they are in `rest`.
+        let existing: BTreeSet<String> = site.pages().iter().map(|p| site.path(p)).collect();
         let (mut files, mut removed) = (Vec::new(), Vec::new());
+        removed.extend(old_paths.difference(&existing).cloned());
         let mut pages = rest.into_iter();
         while let Some(page) = pages.next() {
             if interrupted() {
                 let left: BTreeSet<Page> = std::iter::once(page).chain(pages).collect();
                 drop(site);
+                self.paths = existing;
                 self.pending = left;
                 self.search_stale = true;
                 publish(Update { files, removed, full: false, errors: None, findings: 0, millis: millis(started) });
@@ -249,6 +261,7 @@ impl Builder {
             while quiet.elapsed() < std::time::Duration::from_millis(500) {
                 if interrupted() {
                     drop(site);
+                    self.paths = existing;
                     self.search_stale = true;
                     publish(Update { files, removed, full: false, errors: None, findings: 0, millis: millis(started) });
                     return Ok(());
@@ -258,6 +271,7 @@ impl Builder {
             files.extend(site.search_files());
         }
         drop(site);
+        self.paths = existing;
         self.search_stale = false;
         let findings = self.findings(&self.graph);
         let update = self.finish(files, removed, false, findings, started);

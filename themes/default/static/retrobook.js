@@ -1,82 +1,218 @@
-/* retrobook default theme: live filters for the action items page.
-   Vanilla ES2019, no modules, no network; works from file:// too.
-   Without JavaScript the form stays hidden and the page is plain tables. */
+/* retrobook default theme: sortable tables, and filters over every action
+   item of the repo for the action list.
+   Vanilla ES2019, no modules, no network but the site's own files; works
+   from file:// too (data comes as <script> files, loaded when asked for).
+   Without JavaScript tables keep their order, the filter form stays hidden
+   and the action list is read page by page. */
 (function () {
   "use strict";
 
-  var form = document.getElementById("action-filters");
-  if (!form) return;
-
-  var FIELDS = ["status", "owner", "service", "priority", "q"];
-  var rows = Array.prototype.slice.call(document.querySelectorAll("section.owner-group tr.action-row"));
-  var groups = Array.prototype.slice.call(document.querySelectorAll("section.owner-group"));
-  var count = form.querySelector(".filter-count");
-  var total = rows.length;
-
-  // Normalised text of each row, computed once.
-  var texts = rows.map(function (row) {
-    return row.textContent.replace(/\s+/g, " ").toLowerCase();
-  });
-
-  function field(name) {
-    return form.elements.namedItem(name);
+  // ---- Sortable tables: a button in each header cell of table.sortable.
+  function sortTable(table, column, th) {
+    var numeric = th.getAttribute("data-sort") === "number";
+    var descending = th.getAttribute("aria-sort") !== "descending";
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    function value(row) {
+      var cell = row.cells[column];
+      var v = cell ? cell.getAttribute("data-value") || cell.textContent : "";
+      return numeric ? parseFloat(v) || 0 : v.toLowerCase();
+    }
+    rows.sort(function (a, b) {
+      var x = value(a), y = value(b);
+      var order = x < y ? -1 : x > y ? 1 : 0;
+      return descending ? -order : order;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (cell) {
+      cell.removeAttribute("aria-sort");
+    });
+    th.setAttribute("aria-sort", descending ? "descending" : "ascending");
   }
 
-  // Set a control's value only if it is allowed (a select needs a matching option).
+  Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, column) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      button.addEventListener("click", function () { sortTable(table, column, th); });
+    });
+  });
+
+  // ---- Action filters.
+  var form = document.getElementById("action-filters");
+  if (!form) return;
+  var manifest = window.retrobookActionsManifest;
+  if (!manifest) return;
+
+  var root = form.getAttribute("data-root") || "";
+  var FIELDS = ["status", "owner", "team", "service", "severity", "priority", "kind"];
+  var PAGE = 50;
+  var results = document.getElementById("filter-results");
+  var list = document.getElementById("action-list");
+  var count = form.querySelector(".filter-count");
+
+  // Row layout, as src/render/pages/actions.rs writes it.
+  var ID = 0, TITLE = 1, RETRO = 2, RETRO_TITLE = 3, SEVERITY = 4, OWNER = 5, STATUS = 6,
+    DUE = 7, DAYS_OVERDUE = 8, PRIORITY = 9, KIND = 10, SERVICES = 11, LINK = 12;
+
+  var chunks = {};
+  var waiting = {};
+  window.retrobookActions = function (key, n, rows) {
+    var id = key + "-" + n;
+    chunks[id] = rows;
+    (waiting[id] || []).forEach(function (cb) { cb(rows); });
+    delete waiting[id];
+  };
+
+  function load(key, n, cb) {
+    var id = key + "-" + n;
+    if (chunks[id]) return cb(chunks[id]);
+    if (waiting[id]) return waiting[id].push(cb);
+    waiting[id] = [cb];
+    var script = document.createElement("script");
+    script.src = root + "actions/data/" + id + ".js";
+    script.onerror = function () { window.retrobookActions(key, n, []); };
+    document.head.appendChild(script);
+  }
+
+  function escapeHtml(s) {
+    return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function field(name) { return form.elements.namedItem(name); }
+
   function setValue(name, value) {
     var el = field(name);
     if (!el) return;
-    if (el.tagName === "SELECT") {
-      var ok = Array.prototype.some.call(el.options, function (o) { return o.value === value; });
-      el.value = ok ? value : "";
-    } else {
-      el.value = value;
-    }
+    var ok = Array.prototype.some.call(el.options, function (o) { return o.value === value; });
+    el.value = ok ? value : "";
   }
 
   function readState() {
     var state = {};
-    FIELDS.forEach(function (name) {
-      var el = field(name);
-      state[name] = el ? el.value.trim() : "";
-    });
+    FIELDS.forEach(function (name) { state[name] = field(name) ? field(name).value : ""; });
     return state;
   }
 
-  function statusMatches(row, want) {
-    if (!want) return true;
-    var status = row.getAttribute("data-status");
-    if (want === "pending") return status === "open" || status === "in-progress";
-    if (want === "overdue") return row.getAttribute("data-overdue") === "yes";
-    return status === want;
+  function isActive(s) {
+    return FIELDS.some(function (name) { return s[name]; });
   }
 
-  function rowMatches(row, i, s, terms) {
-    if (!statusMatches(row, s.status)) return false;
-    if (s.owner && row.getAttribute("data-owner") !== s.owner) return false;
-    if (s.priority && row.getAttribute("data-priority") !== s.priority) return false;
-    if (s.service) {
-      var services = (row.getAttribute("data-services") || "").split(/\s+/);
-      if (services.indexOf(s.service) === -1) return false;
+  // The streams to read, in order: the narrowest one the filters allow.
+  function streamsFor(s) {
+    if (s.owner && manifest.owners[s.owner]) return [manifest.owners[s.owner]];
+    if (s.team && manifest.teams[s.team]) return [manifest.teams[s.team]];
+    if (s.status === "done" || s.status === "wont-do") return [manifest.closed];
+    if (s.status === "any") return [manifest.pending, manifest.closed];
+    return [manifest.pending];
+  }
+
+  function inTeam(owner, team) {
+    var o = manifest.owners[owner];
+    return owner === team || (o && o.teams.indexOf(team) !== -1);
+  }
+
+  function matches(row, s) {
+    var status = row[STATUS];
+    if (!s.status && status !== "open" && status !== "in-progress") return false;
+    if (s.status === "overdue" && row[DAYS_OVERDUE] == null) return false;
+    if (s.status && s.status !== "overdue" && s.status !== "any" && status !== s.status) return false;
+    // An owner's stream holds every name with the owner's page (`Bob`, `bob`).
+    if (s.owner && !s.ownerStream && row[OWNER] !== s.owner) return false;
+    if (s.team && !inTeam(row[OWNER], s.team)) return false;
+    if (s.service && row[SERVICES].indexOf(s.service) === -1) return false;
+    if (s.severity && row[SEVERITY] !== s.severity) return false;
+    if (s.priority && row[PRIORITY] !== s.priority) return false;
+    if (s.kind && row[KIND] !== s.kind) return false;
+    return true;
+  }
+
+  function rowHtml(row) {
+    var retro = root + "retros/" + encodeURIComponent(row[RETRO]) + ".html";
+    var owner = manifest.owners[row[OWNER]];
+    var ownerCell = owner ? '<a href="' + escapeHtml(root + owner.url) + '">' + escapeHtml(owner.name) + "</a>" : escapeHtml(row[OWNER]);
+    var overdue = row[DAYS_OVERDUE] != null;
+    var link = row[LINK] ? ' <a class="tracker" href="' + escapeHtml(row[LINK]) + '" rel="noopener noreferrer">tracker</a>' : "";
+    var sev = row[SEVERITY] ? '<span class="badge sev sev-' + escapeHtml(row[SEVERITY].toLowerCase()) + '">' + escapeHtml(row[SEVERITY]) + "</span>" : "";
+    return '<tr class="action-row' + (overdue ? " is-overdue" : "") + '">' +
+      '<td class="col-item"><a href="' + retro + "#" + escapeHtml(row[ID]) + '">' + escapeHtml(row[ID]) + "</a> " + row[TITLE] + link + "</td>" +
+      '<td class="col-owner">' + ownerCell + "</td>" +
+      '<td class="col-retro"><a href="' + retro + '">' + escapeHtml(row[RETRO_TITLE]) + "</a></td>" +
+      '<td class="col-sev">' + sev + "</td>" +
+      '<td class="col-status"><span class="status status-' + escapeHtml(row[STATUS]) + '">' + escapeHtml(row[STATUS]) + "</span>" +
+      (overdue ? ' <strong class="overdue">' + row[DAYS_OVERDUE] + " d overdue</strong>" : "") + "</td>" +
+      '<td class="col-due">' + (row[DUE] ? '<time datetime="' + escapeHtml(row[DUE]) + '">' + escapeHtml(row[DUE]) + "</time>" : "") + "</td>" +
+      '<td class="col-priority">' + escapeHtml(row[PRIORITY]) + "</td>" +
+      '<td class="col-kind">' + escapeHtml(row[KIND]) + "</td></tr>";
+  }
+
+  // One filtered scan: reads the streams' chunks in order until it has
+  // `wanted` matches or nothing is left. A newer scan makes it stop.
+  var scan = null;
+
+  function start(s) {
+    s.ownerStream = Boolean(s.owner && manifest.owners[s.owner]);
+    scan = { state: s, streams: streamsFor(s), stream: 0, chunk: 1, found: [], done: false, wanted: PAGE };
+    advance(scan);
+  }
+
+  function advance(current) {
+    if (current !== scan) return;
+    if (current.found.length >= current.wanted || current.done) return show(current);
+    var stream = current.streams[current.stream];
+    if (!stream || current.chunk > stream.chunks || stream.count === 0) {
+      current.stream += 1;
+      current.chunk = 1;
+      if (current.stream >= current.streams.length) current.done = true;
+      return advance(current);
     }
-    return terms.every(function (t) { return texts[i].indexOf(t) !== -1; });
+    load(stream.key, current.chunk, function (rows) {
+      if (current !== scan) return;
+      rows.forEach(function (row) { if (matches(row, current.state)) current.found.push(row); });
+      current.chunk += 1;
+      advance(current);
+    });
+  }
+
+  function show(current) {
+    var shown = current.found.slice(0, current.wanted);
+    var total = current.done ? current.found.length + " matching action items" : "the first " + shown.length + " matching action items";
+    count.textContent = shown.length === 0 ? "No action item matches these filters." : "Showing " + total + ".";
+    if (shown.length === 0) {
+      results.innerHTML = "";
+      return;
+    }
+    results.innerHTML = '<div class="table-scroll"><table class="actions-table"><thead><tr>' +
+      '<th scope="col" class="col-item">Item</th><th scope="col" class="col-owner">Owner</th>' +
+      '<th scope="col" class="col-retro">Retro</th><th scope="col" class="col-sev">Severity</th>' +
+      '<th scope="col" class="col-status">Status</th><th scope="col" class="col-due">Due</th>' +
+      '<th scope="col" class="col-priority">Priority</th><th scope="col" class="col-kind">Kind</th>' +
+      "</tr></thead><tbody>" + shown.map(rowHtml).join("") + "</tbody></table></div>" +
+      (current.done && current.found.length <= current.wanted ? "" : '<p><button type="button" class="more">Show more</button></p>');
+    var more = results.querySelector("button.more");
+    if (more) {
+      more.addEventListener("click", function () {
+        current.wanted += PAGE;
+        advance(current);
+      });
+    }
   }
 
   function apply() {
     var s = readState();
-    var terms = s.q.toLowerCase().split(/\s+/).filter(Boolean);
-    var shown = 0;
-    rows.forEach(function (row, i) {
-      var match = rowMatches(row, i, s, terms);
-      row.hidden = !match;
-      if (match) shown += 1;
-    });
-    groups.forEach(function (g) {
-      g.hidden = !g.querySelector("tr.action-row:not([hidden])");
-    });
-    if (count) {
-      count.textContent = "Showing " + shown + " of " + total + " action items" +
-        (shown === 0 ? ". No item matches these filters." : "");
+    var active = isActive(s);
+    results.hidden = !active;
+    list.hidden = active;
+    if (active) {
+      start(s);
+    } else {
+      scan = null;
+      count.textContent = "";
     }
     return s;
   }
@@ -96,33 +232,21 @@
     }
   }
 
-  function update() {
-    writeUrl(apply());
-  }
+  function update() { writeUrl(apply()); }
 
   function restore() {
     var params = new URLSearchParams(location.search);
-    FIELDS.forEach(function (name) {
-      setValue(name, params.get(name) || "");
-    });
+    FIELDS.forEach(function (name) { setValue(name, params.get(name) || ""); });
+    // Old links: status=pending meant open or in progress, the default now.
+    if (params.get("status") === "pending") setValue("status", "");
     if (!params.get("status") && location.hash === "#overdue") setValue("status", "overdue");
     apply();
   }
 
   form.hidden = false;
-  form.addEventListener("input", update);
   form.addEventListener("change", update);
   form.addEventListener("submit", function (e) { e.preventDefault(); update(); });
-  form.addEventListener("reset", function () {
-    // Controls are reset after this event; filter on the next tick.
-    setTimeout(update, 0);
-  });
-  window.addEventListener("hashchange", function () {
-    if (location.hash === "#overdue") {
-      setValue("status", "overdue");
-      apply();
-    }
-  });
+  form.addEventListener("reset", function () { setTimeout(update, 0); });
   window.addEventListener("popstate", restore);
   restore();
 })();

@@ -1,0 +1,37 @@
+// Takes the README's screenshots of a built site, light and dark, with
+// Debian's Chromium (the browser tests' playwright-core):
+//
+//   cargo run --release -- build --today 2026-11-27 --out /tmp/rb-site
+//   node docs/screenshots.mjs /tmp/rb-site
+//
+// Run from the repository root after `npm ci` in tests/browser.
+
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const require = createRequire(join(resolve('tests/browser'), 'package.json'));
+const { chromium } = require('playwright-core');
+
+const site = resolve(process.argv[2] || 'site');
+const shots = [
+  ['home', 'index.html'],
+  ['retro', 'retros/2025-03-02-redis-failover-checkout-latency.html'],
+  ['actions', 'actions.html'],
+  ['accountability', 'accountability.html'],
+  ['insights', 'insights.html'],
+];
+const browser = await chromium.launch({
+  executablePath: process.env.RETROBOOK_CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+for (const scheme of ['light', 'dark']) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1400 }, colorScheme: scheme });
+  const page = await context.newPage();
+  for (const [name, path] of shots) {
+    await page.goto(pathToFileURL(join(site, path)).href);
+    await page.screenshot({ path: `docs/screenshots/${name}-${scheme}.png` });
+  }
+  await context.close();
+}
+await browser.close();

@@ -1,0 +1,159 @@
+//! The action list: open and in-progress items, overdue first, a page at a
+//! time; done and won't-do items on archive pages per year; and the data
+//! the list's filters read, split into small `<script>` files (so they
+//! load from `file://` too) that the browser fetches only when a filter
+//! asks for them.
+
+use crate::error::Error;
+use crate::model::{ActionKind, ActionStatus, Priority};
+use crate::render::Site;
+use crate::render::indexes::ItemRef;
+use crate::render::paging::{self, Pager};
+use crate::render::plan::{Page, Stream, Taxonomy, owner_url};
+use crate::render::views::ActionRow;
+use serde::Serialize;
+use serde_json::json;
+
+/// Items per file of filter data: a few tens of KB, quick to load.
+pub const CHUNK: usize = 400;
+
+pub fn chunk_count(items: usize) -> u32 {
+    paging::page_count(items, CHUNK)
+}
+
+#[derive(Serialize)]
+struct Choice {
+    value: String,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct Archive {
+    year: String,
+    count: usize,
+    url: String,
+}
+
+/// The years of the archive, newest first, with links from `page`.
+fn archives(site: &Site, page: &Page) -> Vec<Archive> {
+    let from = site.path(page);
+    (site.indexes().closed.iter().rev())
+        .map(|(year, items)| Archive {
+            year: if *year == 0 { "undated".into() } else { year.to_string() },
+            count: items.len(),
+            url: paging::relative(&from, &site.path(&Page::ActionArchive(*year, 1))),
+        })
+        .collect()
+}
+
+/// The values each filter offers.
+fn filter_options(site: &Site, ctx: &mut tera::Context) {
+    let ix = site.indexes();
+    let choice = |v: &String| Choice { value: v.clone(), label: site.person_name(v) };
+    let owners: Vec<Choice> = ix.owners.keys().filter(|o| o.as_str() != crate::render::NO_OWNER).map(choice).collect();
+    let teams: Vec<Choice> = ix.teams.keys().map(choice).collect();
+    let services: Vec<&String> = ix.terms.get(&Taxonomy::Services).into_iter().flat_map(|m| m.keys()).collect();
+    ctx.insert("owners", &owners);
+    ctx.insert("teams", &teams);
+    ctx.insert("services", &services);
+    ctx.insert("severities", &site.config.retro.severities);
+    ctx.insert("kinds", ActionKind::WORDS);
+    ctx.insert("priorities", Priority::WORDS);
+    ctx.insert("statuses", ActionStatus::WORDS);
+}
+
+fn list_context(site: &Site, page: &Page, items: &[ItemRef], number: u32, url: impl Fn(u32) -> Page) -> tera::Context {
+    let size = site.page_size();
+    let from = site.path(page);
+    let pager = Pager::new(items.len(), size, number, |n| paging::relative(&from, &site.path(&url(n))));
+    let mut ctx = tera::Context::new();
+    let rows: Vec<ActionRow> = site.action_rows(site.root_of(page), paging::slice(items, size, number));
+    ctx.insert("actions", &rows);
+    ctx.insert("pager", &pager);
+    ctx.insert("stats", &site.stats());
+    ctx.insert("archives", &archives(site, page));
+    ctx.insert("open_url", &paging::relative(&from, "actions.html"));
+    ctx
+}
+
+pub fn render_pending(site: &Site, page: &Page, number: u32) -> Result<Vec<u8>, Error> {
+    let mut ctx = list_context(site, page, &site.indexes().pending, number, Page::Actions);
+    if number == 1 {
+        super::accountability::insert_summary(site, &mut ctx, super::home::SHORT_LIST);
+    }
+    filter_options(site, &mut ctx);
+    ctx.insert("archive_year", "");
+    let title = if number > 1 { format!("Action items, page {number}") } else { "Action items".into() };
+    site.html(page, "actions.html", &title, ctx)
+}
+
+pub fn render_archive(site: &Site, page: &Page, year: i32, number: u32) -> Result<Vec<u8>, Error> {
+    let items = site.indexes().closed.get(&year).map(Vec::as_slice).unwrap_or_default();
+    let mut ctx = list_context(site, page, items, number, |n| Page::ActionArchive(year, n));
+    let label = if year == 0 { "undated".to_string() } else { year.to_string() };
+    ctx.insert("archive_year", &label);
+    site.html(page, "actions.html", &format!("Closed action items, {label}"), ctx)
+}
+
+/// One file of a stream of filter data: a call with the rows, each a
+/// compact array the client reads by position (see `retrobook.js`).
+pub fn data(site: &Site, stream: &Stream, number: u32) -> Vec<u8> {
+    let items = site.stream_items(stream);
+    let rows: Vec<serde_json::Value> = paging::slice(&items, CHUNK, number)
+        .iter()
+        .map(|&(i, j)| {
+            let r = site.action_row("", i, j);
+            json!([
+                r.id,
+                r.title_html,
+                r.retro_id,
+                r.retro_title,
+                r.severity,
+                r.owner,
+                r.status,
+                r.due,
+                r.days_overdue,
+                r.priority,
+                r.kind,
+                r.services,
+                r.link
+            ])
+        })
+        .collect();
+    let call = format!("retrobookActions({},{number},{});\n", json!(stream.key()), json!(rows));
+    call.into_bytes()
+}
+
+/// What the filters need before any data: the streams, their sizes, and
+/// the names of owners and teams.
+pub fn manifest(site: &Site) -> Vec<u8> {
+    let ix = site.indexes();
+    let stream = |s: &Stream, len: usize| json!({"key": s.key(), "chunks": chunk_count(len), "count": len});
+    let closed: usize = ix.closed.values().map(Vec::len).sum();
+    let owners: serde_json::Map<String, serde_json::Value> = (ix.owners.keys())
+        .map(|o| {
+            let s = Stream::Owner(o.clone());
+            let mut v = stream(&s, site.stream_items(&s).len());
+            v["name"] = json!(site.person_name(o));
+            v["url"] = json!(owner_url(o, 1));
+            v["teams"] = json!(site.teams_of(o));
+            (o.clone(), v)
+        })
+        .collect();
+    let teams: serde_json::Map<String, serde_json::Value> = (ix.teams.iter())
+        .map(|(t, items)| {
+            let mut v = stream(&Stream::Team(t.clone()), items.len());
+            v["name"] = json!(site.person_name(t));
+            (t.clone(), v)
+        })
+        .collect();
+    let manifest = json!({
+        "chunk": CHUNK,
+        "today": site.today.to_string(),
+        "pending": stream(&Stream::Pending, ix.pending.len()),
+        "closed": stream(&Stream::Closed, closed),
+        "owners": owners,
+        "teams": teams,
+    });
+    format!("window.retrobookActionsManifest = {manifest};\n").into_bytes()
+}

@@ -1,0 +1,10 @@
+//! One module per kind of page: each says what it lists and hands its
+//! template views of just that.
+
+pub mod accountability;
+pub mod actions;
+pub mod home;
+pub mod owners;
+pub mod retro;
+pub mod retro_index;
+pub mod terms;
