@@ -143,6 +143,9 @@ pub struct BuildArgs {
     /// Build even when checks find errors
     #[arg(long)]
     pub allow_errors: bool,
+    /// Fail at once (exit 2) when another build is writing the same output, instead of waiting
+    #[arg(long)]
+    pub no_wait: bool,
     /// Format of the findings printed before building
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

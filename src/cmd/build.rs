@@ -42,7 +42,12 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
         &tera,
     );
     let checked_at = started.elapsed();
-    let staging = output::Staging::begin(&out)?;
+    let lock = output::OutputLock::acquire(&out, !args.no_wait, || {
+        if !global.quiet {
+            eprintln!("waiting for another build writing {} …", out.display());
+        }
+    })?;
+    let staging = output::Staging::begin(lock)?;
     let count = std::sync::atomic::AtomicUsize::new(0);
     let write = |path: String, bytes: Vec<u8>| {
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
