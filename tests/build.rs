@@ -23,16 +23,6 @@ fn built(root: &Path, extra: &[&str]) -> tempfile::TempDir {
     dir
 }
 
-/// Every file of a site, by relative path.
-fn files(site: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(site)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (retrobook::load::relative_path(site, e.path()), std::fs::read(e.path()).unwrap()))
-        .collect()
-}
-
 fn read(site: &Path, path: &str) -> String {
     std::fs::read_to_string(site.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }

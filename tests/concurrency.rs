@@ -5,7 +5,6 @@
 mod common;
 
 use common::*;
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
@@ -27,16 +26,6 @@ fn spawn_build(root: &Path, out: &Path, extra: &[&str]) -> Child {
         .stderr(Stdio::piped())
         .spawn()
         .expect("starts")
-}
-
-/// Every file of a site, by relative path.
-fn files(site: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(site)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (retrobook::load::relative_path(site, e.path()), std::fs::read(e.path()).unwrap()))
-        .collect()
 }
 
 /// What lies beside the output `site` other than the site itself: staging
