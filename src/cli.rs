@@ -19,10 +19,10 @@ pub struct Global {
     /// Repository root (default: the nearest folder upward holding book.toml)
     #[arg(long, global = true, value_name = "DIR")]
     pub root: Option<PathBuf>,
-    /// Print only findings and errors
+    /// Print only findings and errors (`build`: only errors)
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Print more about what is done
+    /// Print more about what is done (`build`: every warning in full, and stage timings)
     #[arg(short, long, global = true)]
     pub verbose: bool,
     /// When to color the output
