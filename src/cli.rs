@@ -19,10 +19,10 @@ pub struct Global {
     /// Repository root (default: the nearest folder upward holding book.toml)
     #[arg(long, global = true, value_name = "DIR")]
     pub root: Option<PathBuf>,
-    /// Print only findings and errors
+    /// Print only findings and errors (`build`: only errors)
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Print more about what is done
+    /// Print more about what is done (`build`: every warning in full, and stage timings)
     #[arg(short, long, global = true)]
     pub verbose: bool,
     /// When to color the output
@@ -143,6 +143,9 @@ pub struct BuildArgs {
     /// Build even when checks find errors
     #[arg(long)]
     pub allow_errors: bool,
+    /// Fail at once (exit 2) when another build is writing the same output, instead of waiting
+    #[arg(long)]
+    pub no_wait: bool,
     /// Format of the findings printed before building
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

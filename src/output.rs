@@ -4,7 +4,8 @@
 //! renamed into place, so a failed or interrupted build leaves the previous
 //! site intact. Every folder retrobook writes carries a marker file, and
 //! retrobook only ever replaces or deletes a folder that carries it: a
-//! mistyped `--out` can never wipe someone's files.
+//! mistyped `--out` can never wipe someone's files. Builds into one output
+//! folder take turns (`OutputLock`), so two at once cannot mix their files.
 
 use crate::error::Error;
 use std::io::Write;
@@ -78,6 +79,94 @@ fn absolute(path: &Path) -> Result<PathBuf, Error> {
     Ok(real)
 }
 
+/// The advisory lock that serializes builds into one output folder: an
+/// exclusive lock on `.NAME.lock` beside it, held from before staging until
+/// the new site is in place and the previous one deleted. The operating
+/// system releases it when the process ends, however it ends, so a killed
+/// build never blocks the next one.
+pub struct OutputLock {
+    file: std::fs::File,
+    path: PathBuf,
+    out: PathBuf,
+}
+
+impl OutputLock {
+    /// Take the lock for the site at `out`. When another build holds it,
+    /// call `on_wait` and wait, or fail at once when `wait` is false.
+    pub fn acquire(out: &Path, wait: bool, on_wait: impl FnOnce()) -> Result<OutputLock, Error> {
+        let out = absolute(out)?;
+        let (parent, name) = parent_and_name(&out)?;
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let path = parent.join(format!(".{name}.lock"));
+        let mut on_wait = Some(on_wait);
+        loop {
+            let file = std::fs::File::options()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| Error::io(&path, e))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) if !wait => {
+                    return Err(Error::new(format!(
+                        "another build is writing {} (it holds {}); not waiting because of --no-wait",
+                        out.display(),
+                        path.display()
+                    )));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if let Some(on_wait) = on_wait.take() {
+                        on_wait();
+                    }
+                    file.lock().map_err(|e| Error::io(&path, e))?;
+                }
+                // A file system without locks: build as before, unserialized.
+                Err(std::fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {}
+                Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+            }
+            // The holder before us deletes the lock file as it lets go; a
+            // lock on a deleted file locks nothing, so take a fresh one.
+            if still_at(&file, &path) {
+                return Ok(OutputLock { file, path, out });
+            }
+        }
+    }
+}
+
+/// Whether `file` is still the file at `path` (not deleted or replaced).
+#[cfg(unix)]
+fn still_at(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(held), Ok(named)) => held.dev() == named.dev() && held.ino() == named.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn still_at(_: &std::fs::File, _: &Path) -> bool {
+    true
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        // Deleted while still held, so no lock file is left beside the
+        // site; a build waiting on this file sees it is gone and retries.
+        // (Windows cannot delete an open file: it stays there.)
+        #[cfg(unix)]
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+fn parent_and_name(out: &Path) -> Result<(PathBuf, String), Error> {
+    let parent = out.parent().ok_or_else(|| Error::new("no parent folder for the output"))?.to_path_buf();
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+    Ok((parent, name))
+}
+
 /// A new site being written beside the old one. Files are written as they
 /// are rendered, from any thread; `commit` swaps the folder into place.
 /// Dropped without `commit` (an error, a failed render), the staging folder
@@ -92,16 +181,19 @@ pub struct Staging {
     previous: Option<PathBuf>,
     made_dirs: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
     committed: bool,
+    /// Held until the staging folder is swapped in or removed (fields drop
+    /// after `Drop::drop` has run).
+    _lock: OutputLock,
 }
 
 impl Staging {
-    /// Create the staging folder for a site at `out`, after removing what
-    /// interrupted builds left behind.
-    pub fn begin(out: &Path) -> Result<Staging, Error> {
-        let out = absolute(out)?;
-        let parent = out.parent().ok_or_else(|| Error::new("no parent folder for the output"))?.to_path_buf();
-        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
-        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+    /// Create the staging folder for the site `lock` guards, after tidying
+    /// up what interrupted builds left behind: with the lock held, every
+    /// staging folder beside the output belongs to a build that is gone.
+    pub fn begin(lock: OutputLock) -> Result<Staging, Error> {
+        let out = lock.out.clone();
+        let (parent, name) = parent_and_name(&out)?;
+        restore_moved_aside(&out, &parent, &name);
         remove_stale_staging(&parent, &name);
         let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         if staging.exists() {
@@ -113,7 +205,7 @@ impl Staging {
         std::fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| Error::io(&staging, e))?;
         let previous = Some(out.clone()).filter(|o| o.join(MARKER).is_file());
         let made_dirs = std::sync::Mutex::new([staging.clone()].into());
-        Ok(Staging { staging, out, parent, name, previous, made_dirs, committed: false })
+        Ok(Staging { staging, out, parent, name, previous, made_dirs, committed: false, _lock: lock })
     }
 
     /// Write one file of the site; `path` is relative, with `/` separators.
@@ -184,15 +276,25 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
+/// Put the new site in place. Where the system can exchange two folders
+/// in one step (Linux, macOS), the output is never missing and always
+/// carries the marker; the previous site ends up at the staging path and is
+/// deleted from there (or by the next build, if this one dies first).
 fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), Error> {
     if !out.exists() {
         return std::fs::rename(staging, out).map_err(|e| Error::io(out, e));
     }
     if !out.join(MARKER).is_file() {
-        // Only an empty folder gets here (checked before the build).
+        // Only an empty folder gets here (checked before the build), and
+        // `remove_dir` refuses one that was filled since.
         std::fs::remove_dir(out).map_err(|e| Error::io(out, e))?;
         return std::fs::rename(staging, out).map_err(|e| Error::io(out, e));
     }
+    if exchange(staging, out).map_err(|e| Error::io(out, e))? {
+        return remove_marked(staging);
+    }
+    // Elsewhere, two renames: the next build puts the previous site back
+    // if this one dies between them (`restore_moved_aside`).
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     std::fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
     if let Err(e) = std::fs::rename(staging, out) {
@@ -203,23 +305,81 @@ fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), 
     remove_marked(&old)
 }
 
-/// Leftovers of interrupted builds (`.NAME.tmp-PID`, `.NAME.old-PID`) that
-/// carry our marker.
-fn remove_stale_staging(parent: &Path, name: &str) {
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let ours = file_name.starts_with(&format!(".{name}.tmp-")) || file_name.starts_with(&format!(".{name}.old-"));
-        if ours && entry.path().join(MARKER).is_file() {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
+/// Swap two folders atomically; false where the system or the file system
+/// cannot.
+#[cfg(any(target_os = "linux", target_os = "macos"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(Errno::INVAL | Errno::NOSYS | Errno::NOTSUP) => Ok(false),
+        Err(e) => Err(e.into()),
     }
 }
 
-/// Delete a folder only if it carries the marker.
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
+    Ok(false)
+}
+
+/// The names of what interrupted builds leave beside the output
+/// (`.NAME.tmp-PID`, `.NAME.old-PID`) that carry our marker.
+fn leftovers(parent: &Path, name: &str) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(parent) else { return Vec::new() };
+    let (tmp, old) = (format!(".{name}.tmp-"), format!(".{name}.old-"));
+    entries
+        .flatten()
+        .filter(|e| {
+            let file_name = e.file_name().to_string_lossy().into_owned();
+            file_name.starts_with(&tmp) || file_name.starts_with(&old)
+        })
+        .map(|e| e.path())
+        .filter(|p| p.join(MARKER).is_file())
+        .collect()
+}
+
+/// A build that died between the two renames of the fallback swap left the
+/// previous site moved aside and no output: move it back.
+fn restore_moved_aside(out: &Path, parent: &Path, name: &str) {
+    if out.exists() {
+        return;
+    }
+    let old = format!(".{name}.old-");
+    let moved = leftovers(parent, name)
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&old)));
+    if let Some(moved) = moved {
+        let _ = std::fs::rename(moved, out);
+    }
+}
+
+fn remove_stale_staging(parent: &Path, name: &str) {
+    for dir in leftovers(parent, name) {
+        let _ = remove_marked(&dir);
+    }
+}
+
+/// Delete a folder only if it carries the marker. The marker goes last: a
+/// process that dies midway leaves a folder still marked as ours, which the
+/// next build finishes deleting.
 fn remove_marked(dir: &Path) -> Result<(), Error> {
     if !dir.join(MARKER).is_file() {
         return Err(Error::new(format!("not deleting {}: it has no {MARKER} marker", dir.display())));
     }
-    std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        let path = entry.path();
+        // A link is removed itself, never followed.
+        let removed = match entry.file_type() {
+            Ok(kind) if kind.is_dir() => std::fs::remove_dir_all(&path),
+            _ => std::fs::remove_file(&path),
+        };
+        removed.map_err(|e| Error::io(&path, e))?;
+    }
+    std::fs::remove_file(dir.join(MARKER)).map_err(|e| Error::io(dir, e))?;
+    std::fs::remove_dir(dir).map_err(|e| Error::io(dir, e))
 }

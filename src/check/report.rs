@@ -16,6 +16,63 @@ pub enum Format {
     Sarif,
 }
 
+/// How many findings a person is shown in full. Machines (every format but
+/// `human`) always get every finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Every finding in full (`check`, `build -v`).
+    All,
+    /// Every error in full, the first `n` warnings of each rule, and a count
+    /// of the warnings per rule when some were held back (`build`).
+    FirstOfEachRule(usize),
+    /// Errors only (`build -q`).
+    ErrorsOnly,
+}
+
+/// The human report at `detail`: the findings shown in full, then the
+/// counts of warnings by rule when some were held back.
+pub fn render_human(findings: &[Finding], detail: Detail, sources: &HashMap<&str, &str>, color: bool) -> String {
+    let per_rule = match detail {
+        Detail::All => return human(findings, sources, color),
+        Detail::FirstOfEachRule(n) => n,
+        Detail::ErrorsOnly => 0,
+    };
+    let mut counts: HashMap<Rule, usize> = HashMap::new();
+    let shown: Vec<Finding> = findings
+        .iter()
+        .filter(|f| {
+            let count = counts.entry(f.rule).or_default();
+            *count += usize::from(f.level != Level::Error);
+            f.level == Level::Error || *count <= per_rule
+        })
+        .cloned()
+        .collect();
+    let mut out = human(&shown, sources, color);
+    counts.retain(|_, n| *n > 0);
+    if detail != Detail::ErrorsOnly && counts.values().any(|&n| n > per_rule) {
+        out.push_str(&rule_counts(counts, per_rule));
+    }
+    out
+}
+
+/// Warnings per rule, the most frequent first.
+fn rule_counts(counts: HashMap<Rule, usize>, per_rule: usize) -> String {
+    let mut counts: Vec<(Rule, usize)> = counts.into_iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.id().cmp(b.0.id())));
+    let width = counts.iter().map(|(r, _)| r.id().len()).max().unwrap_or(0);
+    let digits = counts.iter().map(|(_, n)| n.to_string().len()).max().unwrap_or(0);
+    let mut out = format!(
+        "warnings by rule (the first {per_rule} of each rule above; `retrobook check` or `build -v` shows every one):\n"
+    );
+    for (rule, n) in counts {
+        let held_back = n.saturating_sub(per_rule);
+        let more = if held_back > 0 { format!(" ({held_back} not shown)") } else { String::new() };
+        out.push_str(&format!("  {:<width$}  {n:>digits$}{more}\n", rule.id()));
+    }
+    out.push('\n');
+    out
+}
+
 /// Render findings in `format`. `sources` maps a file to its text, for
 /// excerpts; a file missing there is reported without one.
 pub fn render(findings: &[Finding], format: Format, sources: &HashMap<&str, &str>, color: bool) -> String {

@@ -3,6 +3,8 @@
 //! folder is touched, unless `--allow-errors`.
 
 use super::Checked;
+use super::progress::Progress;
+use crate::check::report::Detail;
 use crate::cli::{BuildArgs, Global};
 use crate::error::Error;
 use crate::output;
@@ -10,10 +12,17 @@ use crate::render::{Site, templates};
 use crate::text::plural;
 use std::process::ExitCode;
 
+/// Warnings of each rule shown in full by `build` (all with `-v`; `check`
+/// shows every one).
+const WARNINGS_PER_RULE: usize = 3;
+
 pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
     let root = super::root(global, None)?;
     let started = std::time::Instant::now();
+    let progress = Progress::on_stderr(!global.quiet);
+    progress.phase("loading and checking retros", 0);
     let checked = Checked::run(&root, args.today)?;
+    progress.pause();
     let config = &checked.repo.config;
     let out = match &args.out {
         Some(out) => out.clone(),
@@ -21,7 +30,14 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
     };
     output::check_output_dir(&out, &root, &checked.repo.source_dir())?;
 
-    let tally = checked.print(args.format, global)?;
+    let detail = if global.quiet {
+        Detail::ErrorsOnly
+    } else if global.verbose {
+        Detail::All
+    } else {
+        Detail::FirstOfEachRule(WARNINGS_PER_RULE)
+    };
+    let tally = checked.print(args.format, detail, global)?;
     if tally.errors > 0 && !args.allow_errors {
         eprintln!(
             "error: {} at error level; the site was not built (use --allow-errors to build anyway)",
@@ -30,6 +46,7 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
         return Ok(ExitCode::from(1));
     }
 
+    progress.phase("preparing the site", 0);
     let exists = crate::link::on_disk(&root);
     let tera = templates::load(&root, config)?;
     let site = Site::new(
@@ -42,10 +59,21 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
         &tera,
     );
     let checked_at = started.elapsed();
-    let staging = output::Staging::begin(&out)?;
+    let lock = output::OutputLock::acquire(&out, !args.no_wait, || {
+        progress.pause();
+        if !global.quiet {
+            eprintln!("waiting for another build writing {} …", out.display());
+        }
+    })?;
+    let staging = output::Staging::begin(lock)?;
+    progress.phase("writing pages", if progress.is_drawn() { site.pages().len() } else { 0 });
     let count = std::sync::atomic::AtomicUsize::new(0);
     let write = |path: String, bytes: Vec<u8>| {
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // The search index's files are not pages.
+        if !path.starts_with("search/") {
+            progress.tick();
+        }
         staging.write(&path, &bytes)
     };
     let search_time = site.render_into(&write)?;
@@ -56,7 +84,9 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
         write(crate::render::markdown::attachment_url(&path), read_attachment(&root, &path)?)?;
     }
     let rendered_at = started.elapsed();
+    progress.phase("swapping the new site in", 0);
     staging.commit()?;
+    drop(progress);
     if global.verbose {
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
         eprintln!(

@@ -15,7 +15,7 @@ pub fn run(args: &CheckArgs, global: &Global) -> Result<ExitCode, Error> {
         let wanted = wanted_paths(&root, &args.paths)?;
         checked.findings.retain(|f| wanted.iter().any(|w| is_within(&f.file, w)));
     }
-    let tally = checked.print(args.format, global)?;
+    let tally = checked.print(args.format, crate::check::report::Detail::All, global)?;
     let failed = tally.errors > 0 || (args.deny_warnings && tally.warnings > 0);
     super::exit_without_freeing(checked);
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })

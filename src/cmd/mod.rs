@@ -3,9 +3,11 @@
 pub mod actions;
 pub mod build;
 pub mod check;
+pub mod progress;
 pub mod scaffold;
 pub mod schema;
 
+use crate::check::report::{Detail, Format};
 use crate::cli::{ColorChoice, Global};
 use crate::config::find_root;
 use crate::error::Error;
@@ -65,20 +67,24 @@ impl Checked {
         Ok(Checked { repo, graph, findings, today, started })
     }
 
-    /// Print the findings in `format` (with a summary line on stderr for
-    /// people) and count them.
-    pub fn print(&self, format: crate::check::report::Format, global: &Global) -> Result<crate::check::Tally, Error> {
+    /// Print the findings in `format`, people seeing them at `detail` (with
+    /// a summary line on stderr), and count them.
+    pub fn print(&self, format: Format, detail: Detail, global: &Global) -> Result<crate::check::Tally, Error> {
         use std::io::Write;
         let sources: std::collections::HashMap<&str, &str> =
             self.repo.retros.iter().map(|r| (r.path.as_str(), r.source.as_str())).collect();
-        let text = crate::check::report::render(&self.findings, format, &sources, use_color(global.color));
+        let color = use_color(global.color);
+        let text = match format {
+            Format::Human => crate::check::report::render_human(&self.findings, detail, &sources, color),
+            _ => crate::check::report::render(&self.findings, format, &sources, color),
+        };
         let mut stdout = std::io::stdout().lock();
         stdout
             .write_all(text.as_bytes())
             .and_then(|_| stdout.flush())
             .map_err(|e| Error::new(format!("writing output: {e}")))?;
         let tally = crate::check::Tally::of(&self.findings);
-        if !global.quiet && format == crate::check::report::Format::Human {
+        if !global.quiet && format == Format::Human {
             eprintln!("{}", self.summary(tally));
         }
         Ok(tally)

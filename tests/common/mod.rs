@@ -66,3 +66,13 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Every file of a site, by relative path.
+pub fn files(site: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(site)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (retrobook::load::relative_path(site, e.path()), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
