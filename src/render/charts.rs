@@ -251,6 +251,22 @@ fn follow_through(retros: &[Retro], today: NaiveDate) -> Chart {
     }
 }
 
+/// What the clock medians rest on: detections before impact count as 0,
+/// and guessed times are in the figures.
+fn clock_caption(before_impact: usize, approximate: usize) -> String {
+    let mut caption =
+        "Minutes from the start of impact, per severity; incidents with a date but no time of day are left out."
+            .to_string();
+    let incidents = |n: usize| if n == 1 { "1 incident".to_string() } else { format!("{n} incidents") };
+    if before_impact > 0 {
+        caption += &format!(" {} detected before impact count as 0 min to detect.", incidents(before_impact));
+    }
+    if approximate > 0 {
+        caption += &format!(" {} have approximate clock times, so their figures are approximate too.", incidents(approximate));
+    }
+    caption
+}
+
 fn median(values: &mut [i64]) -> Option<f64> {
     if values.is_empty() {
         return None;
@@ -264,14 +280,19 @@ fn median(values: &mut [i64]) -> Option<f64> {
 fn clock(retros: &[Retro], config: &Config) -> Chart {
     let mut data = Vec::new();
     let mut rows = Vec::new();
+    let (mut before_impact, mut approximate) = (0, 0);
     for sev in &config.retro.severities {
         let of_sev = retros.iter().filter(|r| r.severity.as_ref().is_some_and(|s| &s.value == sev));
         let (mut detect, mut resolve) = (Vec::new(), Vec::new());
         for r in of_sev {
             let Some(start) = &r.started_at else { continue };
+            // Detection before impact counts as no time to detect at all.
             if let Some(d) = r.detected_at.as_ref().and_then(|d| d.value.since(&start.value)) {
-                detect.push(d.num_minutes());
+                detect.push(d.num_minutes().max(0));
             }
+            before_impact += usize::from(r.detected_before_impact());
+            let clock = [&r.started_at, &r.detected_at, &r.mitigated_at, &r.resolved_at];
+            approximate += usize::from(clock.iter().any(|c| c.as_ref().is_some_and(|c| c.value.approximate)));
             if let Some(d) = r.resolved_at.as_ref().and_then(|d| d.value.since(&start.value)) {
                 resolve.push(d.num_minutes());
             }
@@ -292,9 +313,7 @@ fn clock(retros: &[Retro], config: &Config) -> Chart {
     Chart {
         id: "clock".into(),
         title: "Median time to detect and to resolve".into(),
-        caption:
-            "Minutes from the start of impact, per severity; incidents with a date but no time of day are left out."
-                .into(),
+        caption: clock_caption(before_impact, approximate),
         svg: bars("clock", "Median time to detect and to resolve", &data, Unit::Minutes),
         table_head: vec!["Severity".into(), "Median time to detect".into(), "Median time to resolve".into()],
         table_rows: rows,
