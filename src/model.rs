@@ -186,7 +186,10 @@ pub enum Due {
     Day(NaiveDate),
     /// The first day of the month.
     Month(NaiveDate),
-    Quarter { year: i32, quarter: u8 },
+    Quarter {
+        year: i32,
+        quarter: u8,
+    },
 }
 
 impl Due {

@@ -10,8 +10,7 @@ use serde_json::Value;
 const WHEN: &str = r"^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2}))?$";
 const DATE: &str = r"^\d{4}-\d{2}-\d{2}$";
 /// A timeline time: also a month (`2019-06`) or a year (`2019`).
-const PARTIAL: &str =
-    r"^\d{4}(-(0[1-9]|1[0-2])(-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2}))?)?)?$";
+const PARTIAL: &str = r"^\d{4}(-(0[1-9]|1[0-2])(-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2}))?)?)?$";
 /// A due date: a day, a month (`2026-03`) or a quarter (`2026-Q1`).
 const DUE: &str = r"^\d{4}-((0[1-9]|1[0-2])(-\d{2})?|Q[1-4])$";
 const SLUG: &str = r"^[a-z0-9][a-z0-9._-]*$";
@@ -132,15 +131,23 @@ struct Factor {
 #[serde(deny_unknown_fields)]
 struct TimelineEntry {
     /// A timestamp, a date, a month (`2019-06`) or a year (`2019`).
-    #[schemars(regex(pattern = PARTIAL))]
-    at: String,
+    at: TimelineTime,
     /// The end of a span that starts at `at`; not before it.
-    #[schemars(regex(pattern = PARTIAL))]
-    until: Option<String>,
+    until: Option<TimelineTime>,
     event: String,
     kind: Option<TimelineKind>,
     /// The time is a guess.
     approximate: Option<bool>,
+}
+
+/// A timestamp, a date or a month as text, or a year (YAML reads `2019`
+/// as a number).
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum TimelineTime {
+    Text(#[schemars(regex(pattern = PARTIAL))] String),
+    Year(#[schemars(range(min = 1000, max = 9999))] u16),
 }
 
 #[allow(dead_code)]

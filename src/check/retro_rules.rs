@@ -178,13 +178,17 @@ fn overdue(retro: &Retro, today: NaiveDate, out: &mut Vec<Finding>) {
                     Rule::OverdueAction,
                     &retro.path,
                     due.pos,
-                    format!("action item `{}` (owner {owner}) was due {when} ({days} days ago)", item.id.value),
+                    format!("action item `{}` (owner {owner}) was due {when} ({})", item.id.value, days_ago(days)),
                 )
                 .len(value_len(&retro.source, due.pos))
                 .hint("finish it, move `due` with a reason, or set `status: wont-do`"),
             );
         }
     }
+}
+
+fn days_ago(days: i64) -> String {
+    if days == 1 { "1 day ago".into() } else { format!("{days} days ago") }
 }
 
 fn roster(retro: &Retro, config: &Config, out: &mut Vec<Finding>) {

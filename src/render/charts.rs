@@ -257,12 +257,11 @@ fn clock_caption(before_impact: usize, approximate: usize) -> String {
     let mut caption =
         "Minutes from the start of impact, per severity; incidents with a date but no time of day are left out."
             .to_string();
-    let incidents = |n: usize| if n == 1 { "1 incident".to_string() } else { format!("{n} incidents") };
     if before_impact > 0 {
-        caption += &format!(" {} detected before impact count as 0 min to detect.", incidents(before_impact));
+        caption += &format!(" Incidents detected before impact ({before_impact}) count as 0 min to detect.");
     }
     if approximate > 0 {
-        caption += &format!(" {} have approximate clock times, so their figures are approximate too.", incidents(approximate));
+        caption += &format!(" Incidents with approximate clock times ({approximate}) make these figures approximate.");
     }
     caption
 }

@@ -196,7 +196,8 @@ pub fn actions_csv(rows: &[ActionRow]) -> String {
             if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
         if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
     }
-    let mut out = String::from("retro,id,title,owner,status,overdue,due,kind,priority,factors,link,completed_at,due_end\r\n");
+    let mut out =
+        String::from("retro,id,title,owner,status,overdue,due,kind,priority,factors,link,completed_at,due_end\r\n");
     for a in rows {
         let fields = [
             a.retro_id.clone(),

@@ -239,7 +239,9 @@ pub fn timeline(retro: &Retro, ctx: &LinkContext) -> Vec<TimelineView> {
             let at = t.at.as_ref().map(|a| a.value);
             let until = t.until.as_ref().map(|u| u.value);
             let same_day = match (at, until) {
-                (Some(When::Time(a)), Some(When::Time(u))) => a.date_naive() == u.date_naive() && a.offset() == u.offset(),
+                (Some(When::Time(a)), Some(When::Time(u))) => {
+                    a.date_naive() == u.date_naive() && a.offset() == u.offset()
+                }
                 _ => false,
             };
             let (at_text, until_text) = match (at, until) {
