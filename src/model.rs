@@ -564,7 +564,7 @@ rules! {
     UnknownKey = "unknown-key", Error, "a key the format does not define";
     MissingKey = "missing-key", Error, "a required key is absent";
     InvalidValue = "invalid-value", Error, "wrong type, enum value, slug, date or timestamp";
-    ClockOrder = "clock-order", Error, "started <= detected <= mitigated <= resolved violated";
+    ClockOrder = "clock-order", Error, "started <= mitigated <= resolved, or detected <= mitigated, violated";
     DuplicateId = "duplicate-id", Error, "two retros, factors or action items share an id";
     RemediationOwner = "remediation-owner", Error, "an action item without a non-empty owner";
     NoRemediation = "no-remediation", Error, "an in-review or published retro with no action items";
