@@ -202,7 +202,7 @@ impl Due {
         if let Some(month) = parse_month(text) {
             return month.map(Due::Month);
         }
-        let quarter = text.split_once(['-']).filter(|(_, q)| q.len() == 2 && q.starts_with(['Q', 'q']));
+        let quarter = text.split_once('-').filter(|(_, q)| q.len() == 2 && q.starts_with('Q'));
         if let Some((year, q)) = quarter
             && let Some(year) = parse_year(year)
             && let Some(n) = q[1..].parse::<u8>().ok()
@@ -616,5 +616,78 @@ impl Finding {
     pub fn len(mut self, len: usize) -> Finding {
         self.len = len;
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn due_periods_end_on_their_last_day() {
+        let cases = [
+            ("2026-03-14", "2026-03-14"),
+            ("2026-02", "2026-02-28"),
+            ("2024-02", "2024-02-29"),
+            ("2026-12", "2026-12-31"),
+            ("2026-Q1", "2026-03-31"),
+            ("2026-Q2", "2026-06-30"),
+            ("2026-Q3", "2026-09-30"),
+            ("2026-Q4", "2026-12-31"),
+        ];
+        for (text, end) in cases {
+            let due = Due::parse(text).unwrap();
+            assert_eq!(due.end(), day(end), "{text}");
+            assert_eq!(due.to_string(), text, "shown as written");
+        }
+        assert!(Due::parse("2026-Q5").unwrap_err().contains("quarter 5"));
+        assert!(Due::parse("2026-Q0").unwrap_err().contains("quarter 0"));
+        assert!(Due::parse("2026-13").unwrap_err().contains("month 13"));
+        assert!(Due::parse("2026-02-30").is_err());
+        assert!(Due::parse("soon").is_err() && Due::parse("2026-q1").is_err());
+    }
+
+    #[test]
+    fn an_item_due_in_a_quarter_is_overdue_after_it() {
+        let mut item = ActionItem {
+            id: At::new("AI-1".into(), Pos::default()),
+            title: At::new("t".into(), Pos::default()),
+            owner: None,
+            status: Some(At::new(ActionStatus::Open, Pos::default())),
+            due: Some(At::new(Due::parse("2026-Q1").unwrap(), Pos::default())),
+            kind: None,
+            priority: None,
+            factors: Vec::new(),
+            link: None,
+            completed_at: None,
+            pos: Pos::default(),
+        };
+        assert!(!item.is_overdue(day("2026-03-31")));
+        assert!(item.is_overdue(day("2026-04-01")));
+        item.status = Some(At::new(ActionStatus::Done, Pos::default()));
+        assert!(!item.is_overdue(day("2027-01-01")), "done items are never overdue");
+    }
+
+    #[test]
+    fn partial_times_parse_compare_and_sort_at_their_start() {
+        let year = When::parse_partial("2019").unwrap();
+        let month = When::parse_partial("2019-06").unwrap();
+        let date = When::parse_partial("2019-06-14").unwrap();
+        let time = When::parse_partial("2019-06-14T11:32:00Z").unwrap();
+        assert_eq!((year.to_string(), month.to_string()), ("2019".into(), "2019-06".into()));
+        assert!(When::parse_partial("2019-13").unwrap_err().contains("month 13"));
+        assert!(When::parse_partial("19").is_err());
+        assert!(When::parse("2019-06").is_none(), "clock fields take no month");
+        // A coarse value covers its whole period: nothing inside it is after it.
+        assert!(!date.is_after(&month) && !month.is_after(&date) && !time.is_after(&year));
+        assert!(When::parse_partial("2019-07").unwrap().is_after(&date));
+        assert!(date.is_after(&When::parse_partial("2019-05").unwrap()));
+        let keys = [year, month, date, time].map(|w| w.sort_key());
+        assert!(keys.windows(2).all(|w| w[0] <= w[1]), "{keys:?}");
+        assert_eq!(month.last_date(), day("2019-06-30"));
     }
 }

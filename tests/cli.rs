@@ -134,9 +134,9 @@ fn actions_judge_coarse_due_periods_on_their_end() {
     };
     assert_eq!(overdue("2026-12-31"), [], "the last day of 2026-Q4 is not late yet");
     let quarter = ("inc-101-cache-failover".to_string(), "2026-Q4".to_string(), "2026-12-31".to_string());
-    assert_eq!(overdue("2027-01-01"), [quarter.clone()]);
+    assert_eq!(overdue("2027-01-01"), std::slice::from_ref(&quarter));
     let month = ("2025-11-02-cache-warmup".to_string(), "2027-01".to_string(), "2027-01-31".to_string());
-    assert_eq!(overdue("2027-01-31"), [quarter.clone()]);
+    assert_eq!(overdue("2027-01-31"), std::slice::from_ref(&quarter));
     assert_eq!(overdue("2027-02-01"), [quarter, month], "oldest period end first");
 
     let out = retrobook(&root, &["actions", "--today", "2027-01-15"]).output().unwrap();
