@@ -30,10 +30,15 @@ impl<T> At<T> {
     }
 }
 
-/// A point on the incident clock. Retros often know only the day something
-/// happened; a date stays a date and never gains an invented time of day.
+/// A point in time as a retro gives it. Retros often know only the day
+/// something happened, and a timeline may only know the month or the year
+/// ("a refactor months earlier"); a coarse value stays coarse and never gains
+/// an invented day or time of day. Clock fields take only `Date` and `Time`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum When {
+    Year(i32),
+    /// The first day of the month.
+    Month(NaiveDate),
     Date(NaiveDate),
     Time(DateTime<FixedOffset>),
 }
@@ -48,20 +53,55 @@ impl When {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().filter(|_| text.len() == 10).map(When::Date)
     }
 
-    /// The calendar day, in the timestamp's own offset.
+    /// Like `parse`, and also a month (`2019-06`) or a year (`2019`), as a
+    /// timeline takes them. The error says what is wrong with a value that
+    /// has the shape of a month but does not exist (`2019-13`).
+    pub fn parse_partial(text: &str) -> Result<When, String> {
+        let text = text.trim();
+        if let Some(w) = When::parse(text) {
+            return Ok(w);
+        }
+        if let Some(year) = parse_year(text) {
+            return Ok(When::Year(year));
+        }
+        match parse_month(text) {
+            Some(Ok(first)) => Ok(When::Month(first)),
+            Some(Err(e)) => Err(e),
+            None => Err(format!("`{text}` is not a timestamp, a date, a month or a year")),
+        }
+    }
+
+    /// The calendar day, in the timestamp's own offset; for a month or a
+    /// year, its first day.
     pub fn date(&self) -> NaiveDate {
         match self {
+            When::Year(y) => NaiveDate::from_ymd_opt(*y, 1, 1).unwrap_or_default(),
+            When::Month(d) | When::Date(d) => *d,
+            When::Time(t) => t.date_naive(),
+        }
+    }
+
+    /// The last day the value covers.
+    pub fn last_date(&self) -> NaiveDate {
+        match self {
+            When::Year(y) => NaiveDate::from_ymd_opt(*y, 12, 31).unwrap_or_default(),
+            When::Month(d) => last_of_month(*d),
             When::Date(d) => *d,
             When::Time(t) => t.date_naive(),
         }
     }
 
-    /// Whether `self` is strictly after `other`. With a date on either side
-    /// only the days are compared, since a date alone covers the whole day.
+    pub fn is_time(&self) -> bool {
+        matches!(self, When::Time(_))
+    }
+
+    /// Whether `self` is strictly after `other`. With a coarser value on
+    /// either side only whole days are compared: `self` must begin after
+    /// the last day `other` covers, since a date alone covers its whole day.
     pub fn is_after(&self, other: &When) -> bool {
         match (self, other) {
             (When::Time(a), When::Time(b)) => a > b,
-            _ => self.date() > other.date(),
+            _ => self.date() > other.last_date(),
         }
     }
 
@@ -72,13 +112,133 @@ impl When {
             _ => None,
         }
     }
+
+    /// Where the value sorts: at the start of its period (midnight UTC of
+    /// the first day for anything coarser than a time).
+    pub fn sort_key(&self) -> DateTime<chrono::Utc> {
+        match self {
+            When::Time(t) => t.to_utc(),
+            other => other.date().and_time(chrono::NaiveTime::MIN).and_utc(),
+        }
+    }
 }
 
 impl fmt::Display for When {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
+            When::Year(y) => write!(f, "{y:04}"),
+            When::Month(d) => write!(f, "{}", d.format("%Y-%m")),
             When::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
             When::Time(t) => write!(f, "{}", t.to_rfc3339()),
+        }
+    }
+}
+
+/// `YYYY`, four digits.
+fn parse_year(text: &str) -> Option<i32> {
+    (text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit())).then(|| text.parse().ok()).flatten()
+}
+
+/// `YYYY-MM`: `None` when the text has another shape, an error when the
+/// month does not exist.
+fn parse_month(text: &str) -> Option<Result<NaiveDate, String>> {
+    let (year, month) = text.split_once('-')?;
+    let year = parse_year(year)?;
+    if month.len() != 2 || !month.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let month: u32 = month.parse().ok()?;
+    Some(NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| format!("month {month} does not exist")))
+}
+
+fn last_of_month(first: NaiveDate) -> NaiveDate {
+    let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(NaiveDate::MAX);
+    next.pred_opt().unwrap_or(first)
+}
+
+/// A clock field (`started_at`, …): a time or a date, and whether the
+/// retro says it is a guess (`{at: TIME, approximate: true}`). Reads as its
+/// `When` everywhere the flag does not matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    pub when: When,
+    pub approximate: bool,
+}
+
+impl Clock {
+    pub fn exact(when: When) -> Clock {
+        Clock { when, approximate: false }
+    }
+}
+
+impl std::ops::Deref for Clock {
+    type Target = When;
+    fn deref(&self) -> &When {
+        &self.when
+    }
+}
+
+/// When an action item is due: a day, or a whole month (`2026-03`) or
+/// quarter (`2026-Q1`) when the team plans that coarsely. An item is
+/// overdue only once the whole period has ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    Day(NaiveDate),
+    /// The first day of the month.
+    Month(NaiveDate),
+    Quarter {
+        year: i32,
+        quarter: u8,
+    },
+}
+
+impl Due {
+    /// Parse a due date as written; the error says what is wrong.
+    pub fn parse(text: &str) -> Result<Due, String> {
+        let text = text.trim();
+        if let Some(When::Date(d)) = When::parse(text) {
+            return Ok(Due::Day(d));
+        }
+        if let Some(month) = parse_month(text) {
+            return month.map(Due::Month);
+        }
+        let quarter = text.split_once('-').filter(|(_, q)| q.len() == 2 && q.starts_with('Q'));
+        if let Some((year, q)) = quarter
+            && let Some(year) = parse_year(year)
+            && let Some(n) = q[1..].parse::<u8>().ok()
+        {
+            return match n {
+                1..=4 => Ok(Due::Quarter { year, quarter: n }),
+                _ => Err(format!("quarter {n} does not exist; quarters are Q1 to Q4")),
+            };
+        }
+        Err(format!("`{text}` is not a date, a month or a quarter"))
+    }
+
+    /// The last day of the period: the item is overdue the day after.
+    pub fn end(&self) -> NaiveDate {
+        match self {
+            Due::Day(d) => *d,
+            Due::Month(first) => last_of_month(*first),
+            Due::Quarter { year, quarter } => {
+                let first = NaiveDate::from_ymd_opt(*year, u32::from(*quarter) * 3, 1).unwrap_or_default();
+                last_of_month(first)
+            }
+        }
+    }
+
+    pub fn is_day(&self) -> bool {
+        matches!(self, Due::Day(_))
+    }
+}
+
+impl fmt::Display for Due {
+    /// As the retro writes it.
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Due::Day(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            Due::Month(d) => write!(f, "{}", d.format("%Y-%m")),
+            Due::Quarter { year, quarter } => write!(f, "{year:04}-Q{quarter}"),
         }
     }
 }
@@ -169,6 +329,8 @@ pub struct Factor {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimelineEntry {
     pub at: Option<At<When>>,
+    /// The end of a span (`until:`); `None` for a moment.
+    pub until: Option<At<When>>,
     pub event: At<String>,
     pub kind: Option<TimelineKind>,
     pub approximate: bool,
@@ -184,7 +346,7 @@ pub struct ActionItem {
     /// the `remediation-owner` rule can point at it.
     pub owner: Option<At<String>>,
     pub status: Option<At<ActionStatus>>,
-    pub due: Option<At<NaiveDate>>,
+    pub due: Option<At<Due>>,
     pub kind: Option<ActionKind>,
     pub priority: Option<Priority>,
     pub factors: Vec<At<String>>,
@@ -194,10 +356,10 @@ pub struct ActionItem {
 }
 
 impl ActionItem {
-    /// An item still pending whose due date is before `today`.
+    /// An item still pending whose due period ended before `today`.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
         let pending = self.status.as_ref().is_some_and(|s| s.value.is_pending());
-        pending && self.due.as_ref().is_some_and(|d| d.value < today)
+        pending && self.due.as_ref().is_some_and(|d| d.value.end() < today)
     }
 
     pub fn owner_name(&self) -> Option<&str> {
@@ -265,10 +427,10 @@ pub struct Retro {
     pub title: Option<At<String>>,
     pub status: Option<At<RetroStatus>>,
     pub severity: Option<At<String>>,
-    pub started_at: Option<At<When>>,
-    pub detected_at: Option<At<When>>,
-    pub mitigated_at: Option<At<When>>,
-    pub resolved_at: Option<At<When>>,
+    pub started_at: Option<At<Clock>>,
+    pub detected_at: Option<At<Clock>>,
+    pub mitigated_at: Option<At<Clock>>,
+    pub resolved_at: Option<At<Clock>>,
     pub authors: Vec<At<String>>,
     pub attendees: Vec<At<String>>,
     pub facilitator: Option<At<String>>,
@@ -340,6 +502,14 @@ impl Retro {
     pub fn requires_complete(&self) -> bool {
         self.status.as_ref().is_some_and(|s| s.value.requires_complete())
     }
+
+    /// Detection came before impact (proactive detection, near misses).
+    pub fn detected_before_impact(&self) -> bool {
+        match (&self.started_at, &self.detected_at) {
+            (Some(start), Some(detected)) => start.value.is_after(&detected.value),
+            _ => false,
+        }
+    }
 }
 
 /// How serious a finding is; `Off` silences a rule in `[check.rules]`.
@@ -394,7 +564,7 @@ rules! {
     UnknownKey = "unknown-key", Error, "a key the format does not define";
     MissingKey = "missing-key", Error, "a required key is absent";
     InvalidValue = "invalid-value", Error, "wrong type, enum value, slug, date or timestamp";
-    ClockOrder = "clock-order", Error, "started <= detected <= mitigated <= resolved violated";
+    ClockOrder = "clock-order", Error, "started <= mitigated <= resolved, or detected <= mitigated, violated";
     DuplicateId = "duplicate-id", Error, "two retros, factors or action items share an id";
     RemediationOwner = "remediation-owner", Error, "an action item without a non-empty owner";
     NoRemediation = "no-remediation", Error, "an in-review or published retro with no action items";
@@ -446,5 +616,78 @@ impl Finding {
     pub fn len(mut self, len: usize) -> Finding {
         self.len = len;
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn due_periods_end_on_their_last_day() {
+        let cases = [
+            ("2026-03-14", "2026-03-14"),
+            ("2026-02", "2026-02-28"),
+            ("2024-02", "2024-02-29"),
+            ("2026-12", "2026-12-31"),
+            ("2026-Q1", "2026-03-31"),
+            ("2026-Q2", "2026-06-30"),
+            ("2026-Q3", "2026-09-30"),
+            ("2026-Q4", "2026-12-31"),
+        ];
+        for (text, end) in cases {
+            let due = Due::parse(text).unwrap();
+            assert_eq!(due.end(), day(end), "{text}");
+            assert_eq!(due.to_string(), text, "shown as written");
+        }
+        assert!(Due::parse("2026-Q5").unwrap_err().contains("quarter 5"));
+        assert!(Due::parse("2026-Q0").unwrap_err().contains("quarter 0"));
+        assert!(Due::parse("2026-13").unwrap_err().contains("month 13"));
+        assert!(Due::parse("2026-02-30").is_err());
+        assert!(Due::parse("soon").is_err() && Due::parse("2026-q1").is_err());
+    }
+
+    #[test]
+    fn an_item_due_in_a_quarter_is_overdue_after_it() {
+        let mut item = ActionItem {
+            id: At::new("AI-1".into(), Pos::default()),
+            title: At::new("t".into(), Pos::default()),
+            owner: None,
+            status: Some(At::new(ActionStatus::Open, Pos::default())),
+            due: Some(At::new(Due::parse("2026-Q1").unwrap(), Pos::default())),
+            kind: None,
+            priority: None,
+            factors: Vec::new(),
+            link: None,
+            completed_at: None,
+            pos: Pos::default(),
+        };
+        assert!(!item.is_overdue(day("2026-03-31")));
+        assert!(item.is_overdue(day("2026-04-01")));
+        item.status = Some(At::new(ActionStatus::Done, Pos::default()));
+        assert!(!item.is_overdue(day("2027-01-01")), "done items are never overdue");
+    }
+
+    #[test]
+    fn partial_times_parse_compare_and_sort_at_their_start() {
+        let year = When::parse_partial("2019").unwrap();
+        let month = When::parse_partial("2019-06").unwrap();
+        let date = When::parse_partial("2019-06-14").unwrap();
+        let time = When::parse_partial("2019-06-14T11:32:00Z").unwrap();
+        assert_eq!((year.to_string(), month.to_string()), ("2019".into(), "2019-06".into()));
+        assert!(When::parse_partial("2019-13").unwrap_err().contains("month 13"));
+        assert!(When::parse_partial("19").is_err());
+        assert!(When::parse("2019-06").is_none(), "clock fields take no month");
+        // A coarse value covers its whole period: nothing inside it is after it.
+        assert!(!date.is_after(&month) && !month.is_after(&date) && !time.is_after(&year));
+        assert!(When::parse_partial("2019-07").unwrap().is_after(&date));
+        assert!(date.is_after(&When::parse_partial("2019-05").unwrap()));
+        let keys = [year, month, date, time].map(|w| w.sort_key());
+        assert!(keys.windows(2).all(|w| w[0] <= w[1]), "{keys:?}");
+        assert_eq!(month.last_date(), day("2019-06-30"));
     }
 }

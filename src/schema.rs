@@ -9,6 +9,10 @@ use serde_json::Value;
 /// An RFC 3339 timestamp with offset, or a date alone.
 const WHEN: &str = r"^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2}))?$";
 const DATE: &str = r"^\d{4}-\d{2}-\d{2}$";
+/// A timeline time: also a month (`2019-06`) or a year (`2019`).
+const PARTIAL: &str = r"^\d{4}(-(0[1-9]|1[0-2])(-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2}))?)?)?$";
+/// A due date: a day, a month (`2026-03`) or a quarter (`2026-Q1`).
+const DUE: &str = r"^\d{4}-((0[1-9]|1[0-2])(-\d{2})?|Q[1-4])$";
 const SLUG: &str = r"^[a-z0-9][a-z0-9._-]*$";
 const ID: &str = r"^[A-Za-z0-9][A-Za-z0-9._-]*$";
 
@@ -26,15 +30,12 @@ struct FrontMatter {
     status: Status,
     /// One of `[retro].severities` in book.toml.
     severity: String,
-    /// When impact began: RFC 3339 with offset, or a date alone.
-    #[schemars(regex(pattern = WHEN))]
-    started_at: String,
-    #[schemars(regex(pattern = WHEN))]
-    detected_at: Option<String>,
-    #[schemars(regex(pattern = WHEN))]
-    mitigated_at: Option<String>,
-    #[schemars(regex(pattern = WHEN))]
-    resolved_at: Option<String>,
+    /// When impact began.
+    started_at: ClockTime,
+    /// When the incident was noticed; may precede `started_at`.
+    detected_at: Option<ClockTime>,
+    mitigated_at: Option<ClockTime>,
+    resolved_at: Option<ClockTime>,
     #[schemars(length(min = 1))]
     authors: Vec<String>,
     attendees: Option<Vec<String>>,
@@ -70,6 +71,31 @@ struct Slug(#[schemars(regex(pattern = SLUG))] String);
 #[serde(transparent)]
 struct Id(#[schemars(regex(pattern = ID))] String);
 
+/// RFC 3339 with offset, or a date alone.
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(transparent)]
+struct When(#[schemars(regex(pattern = WHEN))] String);
+
+/// A clock time: a timestamp or a date, or `{at: TIME, approximate: true}`
+/// when the time is a guess.
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum ClockTime {
+    Exact(When),
+    Guess(ApproximateTime),
+}
+
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ApproximateTime {
+    at: When,
+    /// The time is a guess; only for a timestamp with a time of day.
+    approximate: Option<bool>,
+}
+
 #[allow(dead_code)]
 #[derive(JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -104,12 +130,24 @@ struct Factor {
 #[derive(JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct TimelineEntry {
-    #[schemars(regex(pattern = WHEN))]
-    at: String,
+    /// A timestamp, a date, a month (`2019-06`) or a year (`2019`).
+    at: TimelineTime,
+    /// The end of a span that starts at `at`; not before it.
+    until: Option<TimelineTime>,
     event: String,
     kind: Option<TimelineKind>,
     /// The time is a guess.
     approximate: Option<bool>,
+}
+
+/// A timestamp, a date or a month as text, or a year (YAML reads `2019`
+/// as a number).
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum TimelineTime {
+    Text(#[schemars(regex(pattern = PARTIAL))] String),
+    Year(#[schemars(range(min = 1000, max = 9999))] u16),
 }
 
 #[allow(dead_code)]
@@ -138,7 +176,9 @@ struct ActionItem {
     #[schemars(length(min = 1))]
     owner: String,
     status: ActionStatus,
-    #[schemars(regex(pattern = DATE))]
+    /// A date, a month (`2026-03`) or a quarter (`2026-Q1`): overdue once
+    /// the period has ended.
+    #[schemars(regex(pattern = DUE))]
     due: Option<String>,
     kind: Option<ActionKind>,
     priority: Option<Priority>,
@@ -194,7 +234,7 @@ pub fn front_matter_schema(config: &Config) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::fields::{ACTION_KEYS, FACTOR_KEYS, LINK_KEYS, RETRO_KEYS, TIMELINE_KEYS};
+    use crate::load::fields::{ACTION_KEYS, CLOCK_KEYS, FACTOR_KEYS, LINK_KEYS, RETRO_KEYS, TIMELINE_KEYS};
 
     fn keys(v: &Value) -> Vec<String> {
         let mut k: Vec<String> = v["properties"].as_object().unwrap().keys().cloned().collect();
@@ -216,6 +256,7 @@ mod tests {
         assert_eq!(keys(&schema["$defs"]["TimelineEntry"]), sorted(TIMELINE_KEYS));
         assert_eq!(keys(&schema["$defs"]["ActionItem"]), sorted(ACTION_KEYS));
         assert_eq!(keys(&schema["$defs"]["Link"]), sorted(LINK_KEYS));
+        assert_eq!(keys(&schema["$defs"]["ApproximateTime"]), sorted(CLOCK_KEYS));
         assert_eq!(schema["properties"]["severity"]["enum"][0], "SEV1");
         assert_eq!(schema["additionalProperties"], false);
     }

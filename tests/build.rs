@@ -543,6 +543,69 @@ fn the_page_plan_knows_what_depends_on_a_retro() {
     assert_eq!(site.render(&Page::Retro(warmup)).unwrap(), full[&site.path(&Page::Retro(warmup))]);
 }
 
+/// Approximate clock times, detection before impact, spans and partial
+/// dates as the clean fixture's draft gives them; coarse due periods as
+/// written, overdue only once they end.
+#[test]
+fn approximate_clocks_spans_and_partial_dates_render() {
+    let dir = built(&fixture("clean"), &[]);
+    let site = dir.path().join("site");
+    let draft = read(&site, "retros/draft.html");
+    for expected in [
+        "<dt>Started</dt><dd><time datetime=\"2026-11-20T08:00:00-05:00\" title=\"approximate time\">2026-11-20 about 08:00 -05:00</time>",
+        "<dt>Detected</dt><dd><time datetime=\"2026-11-20T05:10:00-05:00\">2026-11-20 05:10 -05:00</time>",
+        "Time to detect</dt><dd>detected before impact (by ≈ 2 h 50 min)",
+        "Time to mitigate</dt><dd>≈ 1 h 30 min",
+        // A same-day span gives its end as a time; a longer one as dates.
+        "<time datetime=\"2026-11-20T05:10:00-05:00\">2026-11-20 05:10</time>–<time datetime=\"2026-11-20T07:45:00-05:00\">07:45 -05:00</time>",
+        "<time datetime=\"2026-11-20\">2026-11-20</time> – <time datetime=\"2026-11-22\">2026-11-22</time>",
+        "<time datetime=\"2024\">2024</time>",
+        "<abbr title=\"approximate time\">~</abbr>2026-06</time>",
+    ] {
+        assert!(draft.contains(expected), "draft page lacks {expected:?}");
+    }
+    assert!(!draft.contains("Time to resolve"), "`resolved_at: ~` is not set");
+    assert_eq!(draft.matches("tl-span").count(), 2, "two spans drawn as spans");
+    // In time order, a year and a month at the start of their period.
+    let order = ["datetime=\"2024\"", "datetime=\"2026-06\"", "datetime=\"2026-11-20\"", "2026-11-20 05:10</time>"];
+    let places: Vec<usize> = order.iter().map(|o| draft.find(o).unwrap_or_else(|| panic!("{o}"))).collect();
+    assert!(places.windows(2).all(|w| w[0] < w[1]), "{places:?}");
+
+    let retro = read(&site, "retros/inc-101-cache-failover.html");
+    assert!(retro.contains("2026-03-01 10:00</time>–<time datetime=\"2026-03-01T10:54:00+00:00\">10:54 UTC</time>"));
+    assert!(retro.contains("<abbr class=\"due-period\" title=\"due by 2026-12-31\">2026-Q4</abbr>"));
+
+    let api: serde_json::Value = serde_json::from_str(&read(&site, "api/retros.json")).unwrap();
+    let draft = api["retros"].as_array().unwrap().iter().find(|r| r["id"] == "draft").unwrap();
+    assert_eq!(draft["approximate"], serde_json::json!(["started_at", "mitigated_at"]));
+    assert_eq!(
+        (&draft["detected_before_impact"], &draft["resolved_at"]),
+        (&serde_json::json!(true), &serde_json::Value::Null)
+    );
+    assert_eq!(draft["timeline"][0]["at"], "2024");
+    assert_eq!(
+        (&draft["timeline"][3]["at"], &draft["timeline"][3]["until"]),
+        (&"2026-11-20".into(), &"2026-11-22".into())
+    );
+    let insights = read(&site, "insights.html");
+    assert!(insights.contains("Incidents detected before impact (1) count as 0 min to detect."), "{insights}");
+    assert!(
+        insights.contains("Incidents with approximate clock times (1) make these figures approximate."),
+        "{insights}"
+    );
+
+    // AI-1 is due in 2026-Q4: not overdue on its last day, overdue after.
+    let overdue = |today: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let args = ["build", "--today", today, "--out", out.to_str().unwrap()];
+        assert!(retrobook(&fixture("clean"), &args).output().unwrap().status.success());
+        let page = read(&out, "retros/inc-101-cache-failover.html");
+        page.split("id=\"AI-1\"").nth(1).unwrap().split("</tr>").next().unwrap().contains("overdue")
+    };
+    assert!(!overdue("2026-12-31") && overdue("2027-01-01"));
+}
+
 /// Snapshots of representative outputs of the clean fixture: a review of a
 /// template or rendering change shows exactly what readers will see change.
 #[test]

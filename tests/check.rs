@@ -81,10 +81,67 @@ fn findings_carry_column_message_and_severity() {
     assert_eq!(owner["column"], 5, "points at the list item");
     assert_eq!(owner["severity"], "error");
     assert!(owner["message"].as_str().unwrap().contains("AI-2"));
-    let unknown = findings.iter().find(|f| f["rule"] == "unknown-key").unwrap();
+    let unknown = findings.iter().find(|f| f["rule"] == "unknown-key" && f["file"] == "retros/unknown-key.md").unwrap();
     assert!(unknown["hint"].as_str().unwrap().contains("did you mean `tags`"), "{unknown}");
     let overdue = findings.iter().find(|f| f["rule"] == "overdue-action").unwrap();
     assert_eq!(overdue["severity"], "warning");
+}
+
+/// The findings on approximate clocks, spans and coarse dates point at the
+/// value (line and column) and say what is wrong with it.
+#[test]
+fn partial_dates_spans_and_approximate_clocks_are_checked_precisely() {
+    let (_, findings) = check_json(&fixture("rules"), &[]);
+    let in_file: Vec<&Value> = findings.iter().filter(|f| f["file"] == "retros/partial-dates.md").collect();
+    let at = |line: u64| -> (&str, u64, String) {
+        let f = in_file.iter().find(|f| f["line"] == line).unwrap_or_else(|| panic!("nothing on line {line}"));
+        let text = format!("{} {}", f["message"].as_str().unwrap(), f["hint"].as_str().unwrap_or(""));
+        (f["rule"].as_str().unwrap(), f["column"].as_u64().unwrap(), text)
+    };
+    for (line, rule, column, words) in [
+        (7, "invalid-value", 16, "`approximate` applies to a time of day, but `2026-03-01` has none"),
+        (10, "unknown-key", 3, "did you mean `approximate`?"),
+        (13, "invalid-value", 16, "`approximate` must be `true` or `false`"),
+        (15, "missing-key", 3, "`resolved_at` is missing required key `at`"),
+        (24, "invalid-value", 9, "month 13 does not exist"),
+        (27, "invalid-value", 12, "ends (`until: 2026-03-01T11:05:00+00:00`) before it starts"),
+        (30, "invalid-value", 12, "ends (`until: 2026-02-27`) before it starts (`at: 2026-03`)"),
+        (37, "invalid-value", 10, "quarter 5 does not exist"),
+        (43, "invalid-value", 10, "month 13 does not exist"),
+    ] {
+        let (found_rule, found_column, text) = at(line);
+        assert_eq!((found_rule, found_column), (rule, column), "line {line}: {text}");
+        assert!(text.contains(words), "line {line}: {text}");
+    }
+    // Detection before impact is not a clock-order finding; mitigation
+    // before detection is, at the mitigation.
+    let clock: Vec<&Value> = findings.iter().filter(|f| f["rule"] == "clock-order").collect();
+    assert!(clock.iter().all(|f| !f["message"].as_str().unwrap().contains("before `started_at`")), "{clock:#?}");
+    let late = clock.iter().find(|f| f["file"] == "retros/clock-detected-late.md").unwrap();
+    assert_eq!((late["line"].as_u64(), late["column"].as_u64()), (Some(7), Some(15)));
+    assert!(
+        late["message"]
+            .as_str()
+            .unwrap()
+            .contains("`mitigated_at` (2026-03-01T10:30:00+00:00) is before `detected_at`")
+    );
+}
+
+/// An item due in a quarter is overdue only once the quarter has ended.
+#[test]
+fn overdue_is_judged_on_the_end_of_a_quarter_or_month() {
+    for (due, last_day) in [("2026-Q4", "2026-12-31"), ("2026-12", "2026-12-31"), ("2026-Q1", "2026-03-31")] {
+        let retro = valid_retro("Coarse due").replace("due: 2027-01-01", &format!("due: {due}"));
+        let dir = temp_repo("", &[("retros/a.md", retro.as_bytes())]);
+        let (code, findings) = check_json(dir.path(), &["--today", last_day]);
+        assert_eq!((code, findings.len()), (0, 0), "{due} on its last day: {findings:#?}");
+        let next = chrono::NaiveDate::parse_from_str(last_day, "%Y-%m-%d").unwrap().succ_opt().unwrap().to_string();
+        let (_, findings) = check_json(dir.path(), &["--today", &next]);
+        assert_eq!(findings.len(), 1, "{due} the day after: {findings:#?}");
+        assert_eq!((findings[0]["rule"].as_str(), findings[0]["line"].as_u64()), (Some("overdue-action"), Some(18)));
+        let message = findings[0]["message"].as_str().unwrap();
+        assert!(message.contains(&format!("was due by the end of {due} ({last_day}) (1 day ago)")), "{message}");
+    }
 }
 
 #[test]

@@ -119,6 +119,37 @@ fn actions_lists_filters_and_formats() {
     assert_eq!(csv.lines().count(), 3);
 }
 
+/// `actions --overdue` judges a quarter (`2026-Q4`) and a month
+/// (`2027-01`) on their last day, and shows them as written.
+#[test]
+fn actions_judge_coarse_due_periods_on_their_end() {
+    let root = fixture("clean");
+    let overdue = |today: &str| -> Vec<(String, String, String)> {
+        let args = ["actions", "--format", "json", "--overdue", "--today", today];
+        let out = retrobook(&root, &args).output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let items = v["action_items"].as_array().unwrap();
+        let field = |a: &serde_json::Value, k: &str| a[k].as_str().unwrap().to_string();
+        items.iter().map(|a| (field(a, "retro"), field(a, "due"), field(a, "due_end"))).collect()
+    };
+    assert_eq!(overdue("2026-12-31"), [], "the last day of 2026-Q4 is not late yet");
+    let quarter = ("inc-101-cache-failover".to_string(), "2026-Q4".to_string(), "2026-12-31".to_string());
+    assert_eq!(overdue("2027-01-01"), std::slice::from_ref(&quarter));
+    let month = ("2025-11-02-cache-warmup".to_string(), "2027-01".to_string(), "2027-01-31".to_string());
+    assert_eq!(overdue("2027-01-31"), std::slice::from_ref(&quarter));
+    assert_eq!(overdue("2027-02-01"), [quarter, month], "oldest period end first");
+
+    let out = retrobook(&root, &["actions", "--today", "2027-01-15"]).output().unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.lines().any(|l| l.starts_with("2026-Q4") && l.contains("OVERDUE")), "{table}");
+    assert!(table.lines().any(|l| l.starts_with("2027-01 ") && !l.contains("OVERDUE")), "{table}");
+    let out = retrobook(&root, &["actions", "--format", "csv", "--today", "2027-01-15"]).output().unwrap();
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(csv.lines().next().unwrap().ends_with(",due_end"), "{csv}");
+    let row = csv.lines().find(|l| l.contains("2026-Q4")).expect("the quarter's row");
+    assert!(row.contains(",yes,2026-Q4,") && row.ends_with(",2026-12-31"), "{row}");
+}
+
 #[test]
 fn schema_is_valid_and_accepts_the_repos_retros() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -144,6 +175,22 @@ fn schema_is_valid_and_accepts_the_repos_retros() {
     assert!(checked >= 14);
     let bad: serde_json::Value = serde_json::json!({"title": "x", "status": "publishd", "severity": "SEV9", "started_at": "yesterday", "authors": ["a"], "colour": 1});
     assert!(validator.iter_errors(&bad).count() >= 4, "unknown key, bad enum, bad severity, bad date");
+    // The new forms: accepted when well formed, refused when not.
+    let retro = |extra: serde_json::Value| {
+        let mut v = serde_json::json!({"title": "x", "status": "draft", "severity": "SEV2", "authors": ["a"],
+            "started_at": {"at": "2026-03-01T23:30:00Z", "approximate": true}});
+        v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        validator.iter_errors(&v).count()
+    };
+    let item = |due: &str| serde_json::json!({"action_items": [{"id": "A", "title": "t", "owner": "o", "status": "open", "due": due}]});
+    let entry = |at: &str| serde_json::json!({"timeline": [{"at": at, "until": "2019-07", "event": "e"}]});
+    for ok in [item("2026-Q1"), item("2026-03"), item("2026-03-31"), entry("2019"), entry("2019-06")] {
+        assert_eq!(retro(ok.clone()), 0, "{ok}");
+    }
+    let bad_clock = serde_json::json!({"detected_at": {"at": "2026-03-01T23:30:00Z", "aproximate": true}});
+    for bad in [item("2026-Q5"), item("2026-13"), entry("2019-13"), entry("June"), bad_clock] {
+        assert!(retro(bad.clone()) > 0, "{bad}");
+    }
 }
 
 #[test]

@@ -20,41 +20,49 @@ pub fn check_retro(retro: &Retro, config: &Config, today: NaiveDate, out: &mut V
 }
 
 fn clock_order(retro: &Retro, out: &mut Vec<Finding>) {
-    let clock = [
-        ("started_at", &retro.started_at),
-        ("detected_at", &retro.detected_at),
-        ("mitigated_at", &retro.mitigated_at),
-        ("resolved_at", &retro.resolved_at),
-    ];
+    let (started, detected) = (("started_at", &retro.started_at), ("detected_at", &retro.detected_at));
+    let later = [("mitigated_at", &retro.mitigated_at), ("resolved_at", &retro.resolved_at)];
     // Compare each time with the latest earlier one that is set, so a
-    // missing `mitigated_at` does not hide `resolved_at` < `detected_at`.
-    let mut latest: Option<(&str, &At<When>)> = None;
-    for (key, when) in clock {
+    // missing `mitigated_at` does not hide `resolved_at` < `started_at`.
+    let mut latest: Option<(&str, &At<Clock>)> = None;
+    for (key, when) in std::iter::once(started).chain(later) {
         let Some(when) = when else { continue };
-        if let Some((earlier_key, earlier)) = latest
-            && earlier.value.is_after(&when.value)
+        if let Some(earlier) = latest
+            && earlier.1.value.is_after(&when.value)
         {
-            out.push(
-                Finding::new(
-                    Rule::ClockOrder,
-                    &retro.path,
-                    when.pos,
-                    format!("`{key}` ({}) is before `{earlier_key}` ({})", when.value, earlier.value),
-                )
-                .len(value_len(&retro.source, when.pos))
-                .hint("the incident clock runs started_at <= detected_at <= mitigated_at <= resolved_at"),
-            );
+            out.push(clock_finding(retro, (key, when), earlier));
             continue;
         }
         latest = Some((key, when));
     }
+    // Detection may come before impact (`started_at`), never after the
+    // first of mitigation and resolution that is set.
+    if let (key, Some(detected)) = detected
+        && let Some((next_key, Some(next))) = later.into_iter().find(|(_, w)| w.is_some())
+        && detected.value.is_after(&next.value)
+    {
+        out.push(clock_finding(retro, (next_key, next), (key, detected)));
+    }
 }
 
-/// The length of the plain value starting at `pos`: up to a comment or
-/// the end of the line.
+/// `later` is before `earlier` on the clock; the finding points at `later`.
+fn clock_finding(retro: &Retro, later: (&str, &At<Clock>), earlier: (&str, &At<Clock>)) -> Finding {
+    let ((key, when), (earlier_key, earlier)) = (later, earlier);
+    Finding::new(
+        Rule::ClockOrder,
+        &retro.path,
+        when.pos,
+        format!("`{key}` ({}) is before `{earlier_key}` ({})", when.value.when, earlier.value.when),
+    )
+    .len(value_len(&retro.source, when.pos))
+    .hint("the incident clock runs started_at <= mitigated_at <= resolved_at, and detected_at <= mitigated_at")
+}
+
+/// The length of the plain value starting at `pos`: up to a comment, the
+/// end of the line, or the end of the value in a flow mapping (`{at: …, …}`).
 fn value_len(source: &str, pos: Pos) -> usize {
     let rest = source.get(pos.offset..).unwrap_or("");
-    let line = rest.split(['\n', '\r']).next().unwrap_or("");
+    let line = rest.split(['\n', '\r', ',', '}']).next().unwrap_or("");
     line.split(" #").next().unwrap_or("").trim_end().len()
 }
 
@@ -158,20 +166,29 @@ fn overdue(retro: &Retro, today: NaiveDate, out: &mut Vec<Finding>) {
         if item.is_overdue(today)
             && let Some(due) = &item.due
         {
-            let days = (today - due.value).num_days();
+            let days = (today - due.value.end()).num_days();
             let owner = item.owner_name().unwrap_or("nobody");
+            // A month or a quarter is due by its last day.
+            let when = match due.value {
+                Due::Day(_) => due.value.to_string(),
+                period => format!("by the end of {period} ({})", period.end()),
+            };
             out.push(
                 Finding::new(
                     Rule::OverdueAction,
                     &retro.path,
                     due.pos,
-                    format!("action item `{}` (owner {owner}) was due {} ({days} days ago)", item.id.value, due.value),
+                    format!("action item `{}` (owner {owner}) was due {when} ({})", item.id.value, days_ago(days)),
                 )
                 .len(value_len(&retro.source, due.pos))
                 .hint("finish it, move `due` with a reason, or set `status: wont-do`"),
             );
         }
     }
+}
+
+fn days_ago(days: i64) -> String {
+    if days == 1 { "1 day ago".into() } else { format!("{days} days ago") }
 }
 
 fn roster(retro: &Retro, config: &Config, out: &mut Vec<Finding>) {

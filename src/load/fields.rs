@@ -37,7 +37,9 @@ pub const RETRO_KEYS: &[&str] = &[
     "action_items",
 ];
 pub const FACTOR_KEYS: &[&str] = &["id", "category", "description", "actionable"];
-pub const TIMELINE_KEYS: &[&str] = &["at", "event", "kind", "approximate"];
+pub const TIMELINE_KEYS: &[&str] = &["at", "until", "event", "kind", "approximate"];
+/// The keys of a clock field written as a mapping, `{at: TIME, approximate: true}`.
+pub const CLOCK_KEYS: &[&str] = &["at", "approximate"];
 pub const ACTION_KEYS: &[&str] =
     &["id", "title", "owner", "status", "due", "kind", "priority", "factors", "link", "completed_at"];
 pub const LINK_KEYS: &[&str] = &["title", "url"];
@@ -97,10 +99,10 @@ impl<'a> FieldReader<'a> {
                 }
                 "status" => retro.status = self.keyword(key, value, RetroStatus::WORDS, RetroStatus::from_word),
                 "severity" => retro.severity = self.severity(value),
-                "started_at" => retro.started_at = self.when(key, value),
-                "detected_at" => retro.detected_at = self.when(key, value),
-                "mitigated_at" => retro.mitigated_at = self.when(key, value),
-                "resolved_at" => retro.resolved_at = self.when(key, value),
+                "started_at" => retro.started_at = self.clock(key, value),
+                "detected_at" => retro.detected_at = self.clock(key, value),
+                "mitigated_at" => retro.mitigated_at = self.clock(key, value),
+                "resolved_at" => retro.resolved_at = self.clock(key, value),
                 "authors" => retro.authors = self.people(key, value),
                 "attendees" => retro.attendees = self.people(key, value),
                 "facilitator" => retro.facilitator = self.person(key, value),
@@ -358,6 +360,57 @@ impl<'a> FieldReader<'a> {
         None
     }
 
+    /// A clock field: a time or a date, or `{at: TIME, approximate: true}`.
+    /// `~` or an empty value means not set.
+    fn clock(&mut self, key: &str, node: &Node) -> Option<At<Clock>> {
+        let blank = match &node.value {
+            Value::Null => true,
+            Value::Str(s) => s.trim().is_empty(),
+            _ => false,
+        };
+        if blank {
+            if key == "started_at" {
+                let hint = "give the time impact began, e.g. `2026-03-14T09:12:00Z`, or the date alone".into();
+                self.report(Rule::MissingKey, node, "required key `started_at` is not set".into(), Some(hint));
+            }
+            return None;
+        }
+        if !matches!(node.value, Value::Map(_)) {
+            return self.when(key, node).map(|w| At::new(Clock::exact(w.value), w.pos));
+        }
+        let what = format!("`{key}` mapping");
+        let entries = self.entries(node, CLOCK_KEYS, &what);
+        let (mut at, mut approximate) = (None, None);
+        for (name, _, value) in &entries {
+            match *name {
+                "at" => at = self.when(key, value),
+                _ => approximate = self.boolean("approximate", value).map(|b| (b, *value)),
+            }
+        }
+        if !entries.iter().any(|e| e.0 == "at") {
+            let hint = format!("write `{key}: {{at: 2026-03-14T23:30:00Z, approximate: true}}`");
+            self.report(Rule::MissingKey, node, format!("`{key}` is missing required key `at`"), Some(hint));
+        }
+        let at = at?;
+        let approximate = self.approximate_on(&at.value, approximate);
+        Some(At::new(Clock { when: at.value, approximate }, at.pos))
+    }
+
+    /// The `approximate` flag of a clock field, which only a time of day can
+    /// carry: a date alone already says the time is not known.
+    fn approximate_on(&mut self, at: &When, flag: Option<(bool, &Node)>) -> bool {
+        let Some((true, node)) = flag else { return false };
+        if at.is_time() {
+            return true;
+        }
+        self.invalid(
+            node,
+            format!("`approximate` applies to a time of day, but `{at}` has none"),
+            Some("give the guessed time (`2026-03-14T23:30:00Z`), or remove `approximate`".into()),
+        );
+        false
+    }
+
     fn when(&mut self, key: &str, node: &Node) -> Option<At<When>> {
         let s = self.text(key, node)?;
         match When::parse(&s.value) {
@@ -386,6 +439,32 @@ impl<'a> FieldReader<'a> {
                     format!("`{key}` `{}` is not a date", s.value),
                     Some("write the date as `YYYY-MM-DD`".into()),
                 );
+                None
+            }
+        }
+    }
+
+    /// A timeline time: a timestamp, a date, a month or a year.
+    fn partial_when(&mut self, key: &str, node: &Node) -> Option<At<When>> {
+        let s = self.text(key, node)?;
+        match When::parse_partial(&s.value) {
+            Ok(w) => Some(At::new(w, s.pos)),
+            Err(problem) => {
+                let hint = "use a timestamp with offset (`2019-06-14T11:32:00Z`), a date (`2019-06-14`), \
+                            a month (`2019-06`) or a year (`2019`)";
+                self.invalid(node, format!("`{key}`: {problem}"), Some(hint.into()));
+                None
+            }
+        }
+    }
+
+    fn due(&mut self, node: &Node) -> Option<At<Due>> {
+        let s = self.text("due", node)?;
+        match Due::parse(&s.value) {
+            Ok(d) => Some(At::new(d, s.pos)),
+            Err(problem) => {
+                let hint = "write a date (`2026-03-31`), a month (`2026-03`) or a quarter (`2026-Q1`)";
+                self.invalid(node, format!("`due`: {problem}"), Some(hint.into()));
                 None
             }
         }
@@ -476,20 +555,35 @@ impl<'a> FieldReader<'a> {
             return None;
         }
         let entries = self.entries(item, TIMELINE_KEYS, "timeline entry");
-        let (mut at, mut event, mut kind, mut approximate) = (None, None, None, false);
+        let (mut at, mut until, mut event, mut kind, mut approximate) = (None, None, None, None, None);
         for (key, _, value) in &entries {
             match *key {
-                "at" => at = self.when(key, value),
+                "at" => at = self.partial_when(key, value),
+                "until" => until = self.partial_when(key, value),
                 "event" => event = self.text(key, value),
                 "kind" => {
                     kind = self.keyword(key, value, TimelineKind::WORDS, TimelineKind::from_word).map(|k| k.value)
                 }
-                _ => approximate = self.boolean(key, value).unwrap_or(false),
+                _ => approximate = self.boolean(key, value),
             }
+        }
+        // Unlike a clock field, a timeline entry may call a date, a month
+        // or a year approximate ("around mid-June"): retros always could.
+        let approximate = approximate.unwrap_or(false);
+        if let (Some(start), Some(end)) = (&at, &until)
+            && start.value.is_after(&end.value)
+        {
+            let node = entries.iter().find(|e| e.0 == "until").map(|e| e.2).unwrap_or(item);
+            self.invalid(
+                node,
+                format!("the span ends (`until: {}`) before it starts (`at: {}`)", end.value, start.value),
+                Some("`until` is when the span ended; it must not be before `at`".into()),
+            );
+            until = None;
         }
         let present: Vec<&str> = entries.iter().map(|e| e.0).collect();
         self.require(item, &present, &["at", "event"], "timeline entry");
-        Some(TimelineEntry { at, event: event?, kind, approximate, pos: self.pos(item.pos) })
+        Some(TimelineEntry { at, until, event: event?, kind, approximate, pos: self.pos(item.pos) })
     }
 
     fn action_item(&mut self, item: &Node) -> Option<ActionItem> {
@@ -526,7 +620,7 @@ impl<'a> FieldReader<'a> {
                 // An empty owner is kept: `remediation-owner` reports it.
                 "owner" => action.owner = self.scalar(key, value),
                 "status" => action.status = self.keyword(key, value, ActionStatus::WORDS, ActionStatus::from_word),
-                "due" => action.due = self.date(key, value),
+                "due" => action.due = self.due(value),
                 "kind" => {
                     action.kind = self.keyword(key, value, ActionKind::WORDS, ActionKind::from_word).map(|k| k.value)
                 }

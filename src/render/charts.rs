@@ -251,6 +251,21 @@ fn follow_through(retros: &[Retro], today: NaiveDate) -> Chart {
     }
 }
 
+/// What the clock medians rest on: detections before impact count as 0,
+/// and guessed times are in the figures.
+fn clock_caption(before_impact: usize, approximate: usize) -> String {
+    let mut caption =
+        "Minutes from the start of impact, per severity; incidents with a date but no time of day are left out."
+            .to_string();
+    if before_impact > 0 {
+        caption += &format!(" Incidents detected before impact ({before_impact}) count as 0 min to detect.");
+    }
+    if approximate > 0 {
+        caption += &format!(" Incidents with approximate clock times ({approximate}) make these figures approximate.");
+    }
+    caption
+}
+
 fn median(values: &mut [i64]) -> Option<f64> {
     if values.is_empty() {
         return None;
@@ -260,41 +275,68 @@ fn median(values: &mut [i64]) -> Option<f64> {
     Some(if n % 2 == 1 { values[n / 2] as f64 } else { (values[n / 2 - 1] + values[n / 2]) as f64 / 2.0 })
 }
 
+/// The clock figures of one severity's incidents, in minutes, and whether
+/// any of them rest on a guessed time.
+#[derive(Default)]
+struct ClockFigures {
+    detect: Vec<i64>,
+    resolve: Vec<i64>,
+    detect_approximate: bool,
+    resolve_approximate: bool,
+    before_impact: usize,
+    approximate: usize,
+}
+
+impl ClockFigures {
+    fn add(&mut self, r: &Retro) {
+        let Some(start) = &r.started_at else { return };
+        if let Some(detected) = &r.detected_at
+            && let Some(d) = detected.value.since(&start.value)
+        {
+            // Detection before impact counts as no time to detect at all.
+            self.detect.push(d.num_minutes().max(0));
+            self.detect_approximate |= start.value.approximate || detected.value.approximate;
+        }
+        if let Some(resolved) = &r.resolved_at
+            && let Some(d) = resolved.value.since(&start.value)
+        {
+            self.resolve.push(d.num_minutes());
+            self.resolve_approximate |= start.value.approximate || resolved.value.approximate;
+        }
+        self.before_impact += usize::from(r.detected_before_impact());
+        let clock = [&r.started_at, &r.detected_at, &r.mitigated_at, &r.resolved_at];
+        self.approximate += usize::from(clock.iter().any(|c| c.as_ref().is_some_and(|c| c.value.approximate)));
+    }
+}
+
 /// Median time to detect and to resolve, per severity, in minutes.
 fn clock(retros: &[Retro], config: &Config) -> Chart {
     let mut data = Vec::new();
     let mut rows = Vec::new();
+    let (mut before_impact, mut approximate) = (0, 0);
     for sev in &config.retro.severities {
-        let of_sev = retros.iter().filter(|r| r.severity.as_ref().is_some_and(|s| &s.value == sev));
-        let (mut detect, mut resolve) = (Vec::new(), Vec::new());
-        for r in of_sev {
-            let Some(start) = &r.started_at else { continue };
-            if let Some(d) = r.detected_at.as_ref().and_then(|d| d.value.since(&start.value)) {
-                detect.push(d.num_minutes());
-            }
-            if let Some(d) = r.resolved_at.as_ref().and_then(|d| d.value.since(&start.value)) {
-                resolve.push(d.num_minutes());
-            }
-        }
-        let (n_detect, n_resolve) = (detect.len(), resolve.len());
-        let (md, mr) = (median(&mut detect), median(&mut resolve));
+        let mut figures = ClockFigures::default();
+        retros.iter().filter(|r| r.severity.as_ref().is_some_and(|s| &s.value == sev)).for_each(|r| figures.add(r));
+        (before_impact, approximate) = (before_impact + figures.before_impact, approximate + figures.approximate);
+        let (n_detect, n_resolve) = (figures.detect.len(), figures.resolve.len());
+        let (md, mr) = (median(&mut figures.detect), median(&mut figures.resolve));
         if let Some(m) = md {
             data.push((format!("{sev} detect"), m, "detect".to_string()));
         }
         if let Some(m) = mr {
             data.push((format!("{sev} resolve"), m, "resolve".to_string()));
         }
-        let show = |m: Option<f64>, n: usize| {
-            m.map(|m| format!("{} min (n={n})", format_number(m))).unwrap_or_else(|| "–".into())
+        let show = |m: Option<f64>, n: usize, approximate: bool| {
+            let about = if approximate { "≈ " } else { "" };
+            m.map(|m| format!("{about}{} min (n={n})", format_number(m))).unwrap_or_else(|| "–".into())
         };
-        rows.push(vec![sev.clone(), show(md, n_detect), show(mr, n_resolve)]);
+        let detect = show(md, n_detect, figures.detect_approximate);
+        rows.push(vec![sev.clone(), detect, show(mr, n_resolve, figures.resolve_approximate)]);
     }
     Chart {
         id: "clock".into(),
         title: "Median time to detect and to resolve".into(),
-        caption:
-            "Minutes from the start of impact, per severity; incidents with a date but no time of day are left out."
-                .into(),
+        caption: clock_caption(before_impact, approximate),
         svg: bars("clock", "Median time to detect and to resolve", &data, Unit::Minutes),
         table_head: vec!["Severity".into(), "Median time to detect".into(), "Median time to resolve".into()],
         table_rows: rows,

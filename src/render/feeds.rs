@@ -97,10 +97,12 @@ pub fn api_retros(site: &Site) -> String {
                     "source": r.path,
                     "status": r.status.as_ref().map(|x| x.value.as_str()),
                     "severity": r.severity.as_ref().map(|x| &x.value),
-                    "started_at": r.started_at.as_ref().map(|x| x.value.to_string()),
-                    "detected_at": r.detected_at.as_ref().map(|x| x.value.to_string()),
-                    "mitigated_at": r.mitigated_at.as_ref().map(|x| x.value.to_string()),
-                    "resolved_at": r.resolved_at.as_ref().map(|x| x.value.to_string()),
+                    "started_at": r.started_at.as_ref().map(|x| x.value.when.to_string()),
+                    "detected_at": r.detected_at.as_ref().map(|x| x.value.when.to_string()),
+                    "mitigated_at": r.mitigated_at.as_ref().map(|x| x.value.when.to_string()),
+                    "resolved_at": r.resolved_at.as_ref().map(|x| x.value.when.to_string()),
+                    "approximate": approximate_clock(r),
+                    "detected_before_impact": r.detected_before_impact(),
                     "authors": s(&r.authors),
                     "services": s(&r.services),
                     "teams": s(&r.teams),
@@ -116,11 +118,29 @@ pub fn api_retros(site: &Site) -> String {
                         "description": f.description.value,
                         "actionable": f.actionable,
                     })).collect::<Vec<_>>(),
+                    "timeline": r.timeline.iter().map(|t| json!({
+                        "at": t.at.as_ref().map(|a| a.value.to_string()),
+                        "until": t.until.as_ref().map(|u| u.value.to_string()),
+                        "kind": t.kind.map(|k| k.as_str()),
+                        "approximate": t.approximate,
+                        "event": t.event.value,
+                    })).collect::<Vec<_>>(),
                     "action_items": r.actions().iter().map(|a| a.id.value.clone()).collect::<Vec<_>>(),
                 })
             })
     };
     json_list("retros", retros)
+}
+
+/// The clock fields of a retro that are guesses, by key.
+fn approximate_clock(r: &crate::model::Retro) -> Vec<&'static str> {
+    let clock = [
+        ("started_at", &r.started_at),
+        ("detected_at", &r.detected_at),
+        ("mitigated_at", &r.mitigated_at),
+        ("resolved_at", &r.resolved_at),
+    ];
+    clock.into_iter().filter(|(_, c)| c.as_ref().is_some_and(|c| c.value.approximate)).map(|(k, _)| k).collect()
 }
 
 /// `{"<key>": [items]}`, pretty-printed, each item made and dropped in
@@ -154,6 +174,7 @@ fn action_json(a: &ActionRow) -> serde_json::Value {
         "status": a.status,
         "overdue": a.overdue,
         "due": (!a.due.is_empty()).then_some(&a.due),
+        "due_end": (!a.due_end.is_empty()).then_some(&a.due_end),
         "kind": (!a.kind.is_empty()).then_some(&a.kind),
         "priority": (!a.priority.is_empty()).then_some(&a.priority),
         "factors": a.factors,
@@ -175,7 +196,8 @@ pub fn actions_csv(rows: &[ActionRow]) -> String {
             if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
         if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
     }
-    let mut out = String::from("retro,id,title,owner,status,overdue,due,kind,priority,factors,link,completed_at\r\n");
+    let mut out =
+        String::from("retro,id,title,owner,status,overdue,due,kind,priority,factors,link,completed_at,due_end\r\n");
     for a in rows {
         let fields = [
             a.retro_id.clone(),
@@ -190,6 +212,7 @@ pub fn actions_csv(rows: &[ActionRow]) -> String {
             a.factors.join(" "),
             a.link.clone().unwrap_or_default(),
             a.completed_at.clone(),
+            a.due_end.clone(),
         ];
         out.push_str(&fields.iter().map(|f| cell(f)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");

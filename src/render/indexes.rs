@@ -43,7 +43,7 @@ fn item_key(item: &ActionItem, today: NaiveDate) -> (u8, bool, Option<NaiveDate>
     } else {
         2
     };
-    let due = item.due.as_ref().map(|d| d.value);
+    let due = item.due.as_ref().map(|d| d.value.end());
     (rank, due.is_none(), due)
 }
 
@@ -51,7 +51,7 @@ fn item_key(item: &ActionItem, today: NaiveDate) -> (u8, bool, Option<NaiveDate>
 /// else its due date, else the incident's start.
 pub fn closed_on(retro: &Retro, item: &ActionItem) -> Option<NaiveDate> {
     (item.completed_at.as_ref().map(|d| d.value))
-        .or(item.due.as_ref().map(|d| d.value))
+        .or(item.due.as_ref().map(|d| d.value.end()))
         .or(retro.started_at.as_ref().map(|s| s.value.date()))
 }
 
@@ -168,7 +168,7 @@ impl Account {
                 continue;
             }
             open += 1;
-            let due = a.due.as_ref().map(|d| d.value);
+            let due = a.due.as_ref().map(|d| d.value.end());
             if a.is_overdue(today) {
                 overdue += 1;
                 if let Some(d) = due {

@@ -5,7 +5,7 @@
 use super::indexes::NO_OWNER;
 use super::markdown::{LinkContext, inline_html, retro_url};
 use super::plan::{Taxonomy, owner_url};
-use crate::model::{ActionItem, Retro, When};
+use crate::model::{ActionItem, At, Clock, Retro, When};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
@@ -47,7 +47,11 @@ pub struct ActionRow {
     pub overdue: bool,
     /// Days past the due date, for an overdue item.
     pub days_overdue: Option<i64>,
+    /// As written: a day, a month (`2026-03`) or a quarter (`2026-Q1`).
     pub due: String,
+    /// The last day of the due period (`2026-03-31`), what overdue is
+    /// judged on and rows sort by; empty when there is no `due`.
+    pub due_end: String,
     pub kind: String,
     pub priority: String,
     pub factors: Vec<String>,
@@ -70,17 +74,34 @@ pub fn slug_for_url(name: &str) -> String {
     if slug.is_empty() { "unnamed".into() } else { slug }
 }
 
-/// `2026-03-14 09:12 UTC`, `2026-03-14 10:12 +01:00`, or a date alone.
+/// `2026-03-14 09:12 UTC`, `2026-03-14 10:12 +01:00`, or a date, a month
+/// (`2019-06`) or a year (`2019`) alone, as written.
 pub fn show_when(when: &When) -> String {
+    match when {
+        When::Time(t) => format!("{} {}", t.date_naive(), show_clock_time(when)),
+        other => other.to_string(),
+    }
+}
+
+/// The time of day of a timestamp and its zone, `09:12 UTC` or
+/// `10:12 +01:00`; empty for anything coarser.
+fn show_clock_time(when: &When) -> String {
     use chrono::Timelike;
     match when {
-        When::Date(d) => d.to_string(),
         // Not through `format`, which reads its pattern on every call:
         // every retro page shows several times.
-        When::Time(t) if t.offset().local_minus_utc() == 0 => {
-            format!("{} {:02}:{:02} UTC", t.date_naive(), t.hour(), t.minute())
-        }
-        When::Time(t) => t.format("%Y-%m-%d %H:%M %:z").to_string(),
+        When::Time(t) if t.offset().local_minus_utc() == 0 => format!("{:02}:{:02} UTC", t.hour(), t.minute()),
+        When::Time(t) => t.format("%H:%M %:z").to_string(),
+        _ => String::new(),
+    }
+}
+
+/// A clock field as the page shows it: a guessed time reads
+/// `2026-03-14 about 23:30 UTC`.
+pub fn show_clock(clock: &Clock) -> String {
+    match clock.when {
+        When::Time(t) if clock.approximate => format!("{} about {}", t.date_naive(), show_clock_time(&clock.when)),
+        when => show_when(&when),
     }
 }
 
@@ -133,10 +154,117 @@ pub fn card(retro: &Retro, ctx: &LinkContext, today: NaiveDate, summary: bool) -
     }
 }
 
-/// Time from `started_at` to `end`, when both carry a time of day.
-pub fn time_to(retro: &Retro, end: &Option<crate::model::At<When>>) -> Option<String> {
+/// Time from `started_at` to `end`, when both carry a time of day;
+/// `≈ 6 h 00 min` when either is a guess.
+pub fn time_to(retro: &Retro, end: &Option<At<Clock>>) -> Option<String> {
     let (start, end) = (retro.started_at.as_ref()?, end.as_ref()?);
-    end.value.since(&start.value).map(show_duration)
+    let d = end.value.since(&start.value)?;
+    Some(approx(start.value.approximate || end.value.approximate, d))
+}
+
+fn approx(approximate: bool, d: Duration) -> String {
+    if approximate { format!("≈ {}", show_duration(d)) } else { show_duration(d) }
+}
+
+/// Time to detect; detection before impact says so (and by how much,
+/// when both times are known) instead of a negative duration.
+pub fn time_to_detect(retro: &Retro) -> Option<String> {
+    if !retro.detected_before_impact() {
+        return time_to(retro, &retro.detected_at);
+    }
+    let (start, detected) = (retro.started_at.as_ref()?, retro.detected_at.as_ref()?);
+    Some(match start.value.since(&detected.value) {
+        Some(d) => {
+            format!("detected before impact (by {})", approx(start.value.approximate || detected.value.approximate, d))
+        }
+        None => "detected before impact".into(),
+    })
+}
+
+/// One line of a retro's incident clock.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClockEntry {
+    pub label: &'static str,
+    pub value: String,
+    /// The full value, for `<time datetime>`.
+    pub datetime: String,
+    pub approximate: bool,
+}
+
+pub fn clock_entries(retro: &Retro) -> Vec<ClockEntry> {
+    let clock = [
+        ("Started", &retro.started_at),
+        ("Detected", &retro.detected_at),
+        ("Mitigated", &retro.mitigated_at),
+        ("Resolved", &retro.resolved_at),
+    ];
+    clock
+        .into_iter()
+        .filter_map(|(label, w)| {
+            let w = &w.as_ref()?.value;
+            Some(ClockEntry { label, value: show_clock(w), datetime: w.when.to_string(), approximate: w.approximate })
+        })
+        .collect()
+}
+
+/// A timeline entry as the retro page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineView {
+    pub at: String,
+    pub datetime: String,
+    /// The end of a span as shown: the time alone when the span ends the
+    /// day it starts (`11:32–13:05 UTC`); empty for a moment.
+    pub until: String,
+    pub until_datetime: String,
+    /// A span within one day, written `11:32–13:05` (else ` – ` between
+    /// two full values).
+    pub same_day: bool,
+    pub kind: String,
+    pub approximate: bool,
+    pub event_html: String,
+    pub before_start: bool,
+}
+
+/// The timeline in time order (a month or a year sorts at its start;
+/// entries without a valid time keep their place at the end), each moment
+/// or span shown as precisely as the retro gives it.
+pub fn timeline(retro: &Retro, ctx: &LinkContext) -> Vec<TimelineView> {
+    let mut entries: Vec<_> = retro.timeline.iter().collect();
+    entries.sort_by_key(|t| (t.at.is_none(), t.at.as_ref().map(|a| a.value.sort_key())));
+    entries
+        .into_iter()
+        .map(|t| {
+            let at = t.at.as_ref().map(|a| a.value);
+            let until = t.until.as_ref().map(|u| u.value);
+            let same_day = match (at, until) {
+                (Some(When::Time(a)), Some(When::Time(u))) => {
+                    a.date_naive() == u.date_naive() && a.offset() == u.offset()
+                }
+                _ => false,
+            };
+            let (at_text, until_text) = match (at, until) {
+                // `2026-03-01 11:32–13:05 UTC`: the zone once, at the end.
+                (Some(When::Time(a)), Some(u)) if same_day => {
+                    (a.format("%Y-%m-%d %H:%M").to_string(), show_clock_time(&u))
+                }
+                _ => (at.map(|a| show_when(&a)).unwrap_or_default(), until.map(|u| show_when(&u)).unwrap_or_default()),
+            };
+            TimelineView {
+                at: at_text,
+                datetime: at.map(|a| a.to_string()).unwrap_or_default(),
+                until: until_text,
+                until_datetime: until.map(|u| u.to_string()).unwrap_or_default(),
+                same_day,
+                kind: t.kind.map(|k| k.to_string()).unwrap_or_else(|| "note".into()),
+                approximate: t.approximate,
+                event_html: inline_html(&t.event.value, ctx),
+                before_start: match (at, &retro.started_at) {
+                    (Some(at), Some(start)) => start.value.is_after(&at),
+                    _ => false,
+                },
+            }
+        })
+        .collect()
 }
 
 pub fn action_row(retro: &Retro, item: &ActionItem, ctx: &LinkContext, today: NaiveDate) -> ActionRow {
@@ -156,9 +284,10 @@ pub fn action_row(retro: &Retro, item: &ActionItem, ctx: &LinkContext, today: Na
         pending: item.status.as_ref().is_some_and(|s| s.value.is_pending()),
         overdue: item.is_overdue(today),
         days_overdue: (item.is_overdue(today))
-            .then(|| item.due.as_ref().map(|d| (today - d.value).num_days()))
+            .then(|| item.due.as_ref().map(|d| (today - d.value.end()).num_days()))
             .flatten(),
         due: item.due.as_ref().map(|d| d.value.to_string()).unwrap_or_default(),
+        due_end: item.due.as_ref().map(|d| d.value.end().to_string()).unwrap_or_default(),
         kind: item.kind.map(|k| k.to_string()).unwrap_or_default(),
         priority: item.priority.map(|p| p.to_string()).unwrap_or_default(),
         factors: item.factors.iter().map(|f| f.value.clone()).collect(),
@@ -181,11 +310,11 @@ pub fn action_order(a: &ActionRow, b: &ActionRow) -> std::cmp::Ordering {
             2
         }
     };
-    // Undated items last.
-    (rank(a), a.due.is_empty(), &a.due, &a.retro_id, &a.id).cmp(&(
+    // Undated items last; a month or a quarter sorts by its last day.
+    (rank(a), a.due.is_empty(), &a.due_end, &a.retro_id, &a.id).cmp(&(
         rank(b),
         b.due.is_empty(),
-        &b.due,
+        &b.due_end,
         &b.retro_id,
         &b.id,
     ))

@@ -50,30 +50,7 @@ fn retro_view(site: &Site, index: usize, root: &'static str) -> RetroView {
                 .collect(),
         })
         .collect();
-    let clock = [
-        ("Started", &retro.started_at),
-        ("Detected", &retro.detected_at),
-        ("Mitigated", &retro.mitigated_at),
-        ("Resolved", &retro.resolved_at),
-    ]
-    .iter()
-    .filter_map(|(label, w)| w.as_ref().map(|w| Labeled { label: label.to_string(), value: show_when(&w.value) }))
-    .collect();
-    let timeline = retro
-        .timeline
-        .iter()
-        .map(|t| TimelineView {
-            at: t.at.as_ref().map(|a| show_when(&a.value)).unwrap_or_default(),
-            datetime: t.at.as_ref().map(|a| a.value.to_string()).unwrap_or_default(),
-            kind: t.kind.map(|k| k.to_string()).unwrap_or_else(|| "note".into()),
-            approximate: t.approximate,
-            event_html: inline_html(&t.event.value, &ctx),
-            before_start: match (&t.at, &retro.started_at) {
-                (Some(at), Some(start)) => start.value.is_after(&at.value),
-                _ => false,
-            },
-        })
-        .collect();
+    let (clock, timeline) = (clock_entries(retro), timeline(retro, &ctx));
     let link_to = |i: usize| RetroLink {
         id: site.retros[i].id.value.clone(),
         title: site.retros[i].title_text().to_string(),
@@ -101,7 +78,7 @@ fn retro_view(site: &Site, index: usize, root: &'static str) -> RetroView {
             .filter(|u| crate::link::is_safe_url(u, false)),
         impact_html: retro.impact.as_ref().map(|s| inline_html(&s.value, &ctx)).unwrap_or_default(),
         clock,
-        time_to_detect: time_to(retro, &retro.detected_at),
+        time_to_detect: time_to_detect(retro),
         time_to_mitigate: time_to(retro, &retro.mitigated_at),
         time_to_resolve: time_to(retro, &retro.resolved_at),
         authors: people(&retro.authors),
@@ -163,16 +140,6 @@ struct FactorAction {
     overdue: bool,
 }
 
-#[derive(Serialize)]
-struct TimelineView {
-    at: String,
-    datetime: String,
-    kind: String,
-    approximate: bool,
-    event_html: String,
-    before_start: bool,
-}
-
 #[derive(Serialize, Clone)]
 struct RetroLink {
     id: String,
@@ -188,7 +155,7 @@ struct RetroView {
     path: String,
     edit_url: Option<String>,
     impact_html: String,
-    clock: Vec<Labeled>,
+    clock: Vec<ClockEntry>,
     time_to_detect: Option<String>,
     time_to_mitigate: Option<String>,
     time_to_resolve: Option<String>,
