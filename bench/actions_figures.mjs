@@ -53,6 +53,7 @@ for (let i = 0; i < runs; i += 1) {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(pathToFileURL(join(site, 'actions.html')).href, { waitUntil: 'load' });
+  if (!(await page.isVisible('#action-filters'))) throw new Error('the filter form did not appear (retrobook.js or its data missing?)');
   for (const [name, value] of await filters(page)) {
     const ms = await page.evaluate(([name, value]) => new Promise((done) => {
       const form = document.getElementById('action-filters');
@@ -62,7 +63,8 @@ for (let i = 0; i < runs; i += 1) {
       const t0 = performance.now();
       form.elements.namedItem(name).value = value;
       form.dispatchEvent(new Event('change'));
-      const poll = () => (/Showing|No action/.test(count.textContent) ? done(performance.now() - t0) : requestAnimationFrame(poll));
+      const poll = () => (/Showing|No action/.test(count.textContent) || performance.now() - t0 > 20000
+        ? done(performance.now() - t0) : requestAnimationFrame(poll));
       poll();
     }), [name, value]);
     (times[`${name}=${value}`] ||= []).push(ms);
