@@ -5,7 +5,7 @@
 //! asks for them.
 
 use crate::error::Error;
-use crate::model::{ActionKind, ActionStatus, Priority};
+use crate::model::{ActionKind, Priority};
 use crate::render::Site;
 use crate::render::indexes::ItemRef;
 use crate::render::paging::{self, Pager};
@@ -46,20 +46,49 @@ fn archives(site: &Site, page: &Page) -> Vec<Archive> {
         .collect()
 }
 
-/// The values each filter offers.
-fn filter_options(site: &Site, ctx: &mut tera::Context) {
+/// One filter of the action list: a select over `options`, the first
+/// (empty) value meaning "any".
+#[derive(Serialize)]
+struct Filter {
+    name: &'static str,
+    label: &'static str,
+    options: Vec<Choice>,
+}
+
+/// The filters and the values each offers.
+fn filters(site: &Site) -> Vec<Filter> {
     let ix = site.indexes();
-    let choice = |v: &String| Choice { value: v.clone(), label: site.person_name(v) };
-    let owners: Vec<Choice> = ix.owners.keys().filter(|o| o.as_str() != crate::render::NO_OWNER).map(choice).collect();
-    let teams: Vec<Choice> = ix.teams.keys().map(choice).collect();
-    let services: Vec<&String> = ix.terms.get(&Taxonomy::Services).into_iter().flat_map(|m| m.keys()).collect();
-    ctx.insert("owners", &owners);
-    ctx.insert("teams", &teams);
-    ctx.insert("services", &services);
-    ctx.insert("severities", &site.config.retro.severities);
-    ctx.insert("kinds", ActionKind::WORDS);
-    ctx.insert("priorities", Priority::WORDS);
-    ctx.insert("statuses", ActionStatus::WORDS);
+    let plain = |words: &[&str]| -> Vec<Choice> {
+        words.iter().map(|w| Choice { value: w.to_string(), label: w.to_string() }).collect()
+    };
+    let named = |v: &String| Choice { value: v.clone(), label: site.person_name(v) };
+    let status = [
+        ("", "Open or in progress"),
+        ("overdue", "Overdue"),
+        ("open", "Open"),
+        ("in-progress", "In progress"),
+        ("done", "Done"),
+        ("wont-do", "Won't do"),
+        ("any", "Any status"),
+    ];
+    let status = status.iter().map(|(v, l)| Choice { value: v.to_string(), label: l.to_string() }).collect();
+    let any = |label: &str, mut options: Vec<Choice>| {
+        options.insert(0, Choice { value: String::new(), label: label.into() });
+        options
+    };
+    let services: Vec<&str> =
+        ix.terms.get(&Taxonomy::Services).into_iter().flat_map(|m| m.keys()).map(String::as_str).collect();
+    let severities: Vec<&str> = site.config.retro.severities.iter().map(String::as_str).collect();
+    let owners = ix.owners.keys().filter(|o| o.as_str() != crate::render::NO_OWNER).map(named).collect();
+    vec![
+        Filter { name: "status", label: "Status", options: status },
+        Filter { name: "owner", label: "Owner", options: any("Anyone", owners) },
+        Filter { name: "team", label: "Team", options: any("Any", ix.teams.keys().map(named).collect()) },
+        Filter { name: "service", label: "Service", options: any("Any", plain(&services)) },
+        Filter { name: "severity", label: "Severity", options: any("Any", plain(&severities)) },
+        Filter { name: "priority", label: "Priority", options: any("Any", plain(Priority::WORDS)) },
+        Filter { name: "kind", label: "Kind", options: any("Any", plain(ActionKind::WORDS)) },
+    ]
 }
 
 fn list_context(site: &Site, page: &Page, items: &[ItemRef], number: u32, url: impl Fn(u32) -> Page) -> tera::Context {
@@ -81,7 +110,7 @@ pub fn render_pending(site: &Site, page: &Page, number: u32) -> Result<Vec<u8>, 
     if number == 1 {
         super::accountability::insert_summary(site, &mut ctx, super::home::SHORT_LIST);
     }
-    filter_options(site, &mut ctx);
+    ctx.insert("filters", &filters(site));
     ctx.insert("archive_year", "");
     let title = if number > 1 { format!("Action items, page {number}") } else { "Action items".into() };
     site.html(page, "actions.html", &title, ctx)
