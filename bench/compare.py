@@ -196,12 +196,17 @@ def main():
     ap.add_argument("--work", help="folder for corpora and sites (default: a temporary folder)")
     ap.add_argument("--retro-corpus", help="an existing retrobook repo to measure instead of generating one")
     ap.add_argument("--hugo-corpus", help="the same retros as a Hugo site (with --retro-corpus)")
+    ap.add_argument("--bin", help="a retrobook binary to measure instead of building target/release/retrobook")
     args = ap.parse_args()
+    global BIN
     for tool in ["hyperfine", "/usr/bin/time", "cargo"]:
         if not shutil.which(tool):
             sys.exit(f"compare.py needs {tool}")
-    print("building retrobook (release)...", file=sys.stderr)
-    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
+    if args.bin:
+        BIN = os.path.abspath(args.bin)
+    else:
+        print("building retrobook (release)...", file=sys.stderr)
+        subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
     work = args.work or tempfile.mkdtemp(prefix="retrobook-bench-")
     os.makedirs(work, exist_ok=True)
     hugo_version = sh("hugo version 2>/dev/null | grep -o 'hugo v[^ ]*' || true").strip() if shutil.which("hugo") else None

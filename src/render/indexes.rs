@@ -22,6 +22,9 @@ pub struct Indexes {
     pub terms: BTreeMap<Taxonomy, BTreeMap<String, Vec<usize>>>,
     /// Owner to their items, in the action list's order.
     pub owners: BTreeMap<String, Vec<ItemRef>>,
+    /// An owner page's URL to the items of every name sharing it (`Bob`,
+    /// `bob`), in the action list's order.
+    pub owner_pages: HashMap<String, Vec<ItemRef>>,
     /// An owner page's URL to the retros its people wrote, newest first.
     pub authored: HashMap<String, Vec<usize>>,
     /// Open and in-progress items: overdue first (oldest due first), then
@@ -91,10 +94,13 @@ impl Indexes {
         let mut teams: BTreeMap<String, Vec<ItemRef>> = BTreeMap::new();
         let (mut pending, mut closed_items) = (Vec::new(), Vec::new());
         let roster = Roster::of(config, retros);
+        let mut owner_pages: HashMap<String, Vec<ItemRef>> = HashMap::new();
         for x in &items {
             let a = item(x).1;
             let owner = a.owner_name().unwrap_or(NO_OWNER);
             owners.entry(owner.to_string()).or_default().push(*x);
+            let url = urls.entry(owner).or_insert_with(|| owner_url(owner, 1));
+            owner_pages.entry(url.clone()).or_default().push(*x);
             for team in roster.teams_of(owner) {
                 teams.entry(team.to_string()).or_default().push(*x);
             }
@@ -113,7 +119,7 @@ impl Indexes {
             let (r, a) = item(&x);
             closed.entry(closed_on(r, a).map(|d| d.year()).unwrap_or(0)).or_default().push(x);
         }
-        Indexes { order, terms, owners, authored, pending, closed, teams }
+        Indexes { order, terms, owners, owner_pages, authored, pending, closed, teams }
     }
 }
 

@@ -52,6 +52,7 @@ pub struct Site<'a> {
     indexes: OnceLock<Indexes>,
     accounts: OnceLock<(Vec<Account>, Vec<Account>)>,
     roster: OnceLock<Roster<'a>>,
+    stats: OnceLock<Stats>,
     all_rows: OnceLock<Vec<ActionRow>>,
     nested_rows: OnceLock<Vec<RetroCard>>,
 }
@@ -79,6 +80,7 @@ impl<'a> Site<'a> {
             indexes: OnceLock::new(),
             accounts: OnceLock::new(),
             roster: OnceLock::new(),
+            stats: OnceLock::new(),
             all_rows: OnceLock::new(),
             nested_rows: OnceLock::new(),
         }
@@ -370,8 +372,12 @@ impl<'a> Site<'a> {
         })
     }
 
-    /// Counts for the lede of the home and action pages.
-    pub fn stats(&self) -> Stats {
+    /// Counts for the lede of the home and action pages, made once.
+    pub fn stats(&self) -> &Stats {
+        self.stats.get_or_init(|| self.count())
+    }
+
+    fn count(&self) -> Stats {
         let ix = self.indexes();
         let item = |&(i, j): &ItemRef| &self.retros[i].actions()[j];
         let closed = || ix.closed.values().flatten().map(item);
@@ -413,19 +419,7 @@ impl<'a> Site<'a> {
     /// The items of every owner name with this owner page URL (`Bob` and
     /// `bob` share one), in the action list's order.
     fn owner_items(&self, url: &str) -> Vec<ItemRef> {
-        let ix = self.indexes();
-        let names: Vec<&Vec<ItemRef>> =
-            ix.owners.iter().filter(|(o, _)| plan::owner_url(o, 1) == url).map(|(_, l)| l).collect();
-        let mut items: Vec<ItemRef> = names.iter().flat_map(|l| l.iter().copied()).collect();
-        if names.len() > 1 {
-            let rank: std::collections::HashMap<ItemRef, usize> = (ix.pending.iter())
-                .chain(ix.closed.values().rev().flatten())
-                .enumerate()
-                .map(|(k, &x)| (x, k))
-                .collect();
-            items.sort_by_key(|x| rank[x]);
-        }
-        items
+        self.indexes().owner_pages.get(url).cloned().unwrap_or_default()
     }
 
     /// A person's or team's name as every page shows it: the roster's
