@@ -143,7 +143,8 @@ impl Phrases {
         let allowed: Vec<String> = blameless.allow.iter().map(|a| a.trim().to_lowercase()).collect();
         let mut by_first: HashMap<String, Entry> = HashMap::default();
         let defaults = lexicon::PHRASES.iter().map(|&(p, k)| (p.to_string(), k, k.suggestion().to_string()));
-        let extra = blameless.phrases.iter().map(|p| (p.phrase.trim().to_lowercase(), Kind::Custom, p.suggestion.clone()));
+        let extra =
+            blameless.phrases.iter().map(|p| (p.phrase.trim().to_lowercase(), Kind::Custom, p.suggestion.clone()));
         for (phrase, kind, suggestion) in defaults.chain(extra) {
             let words: Vec<String> = words(&phrase).map(|(s, e)| normalize(&phrase[s..e])).collect();
             if allowed.contains(&phrase) || words.is_empty() {
@@ -165,7 +166,9 @@ impl Phrases {
         let mut roster = HashSet::default();
         for (handle, person) in &config.people {
             let names = person.name.as_deref().unwrap_or("");
-            for part in std::iter::once(handle.as_str()).chain(handle.split(['.', '_', '-'])).chain(names.split_whitespace()) {
+            for part in
+                std::iter::once(handle.as_str()).chain(handle.split(['.', '_', '-'])).chain(names.split_whitespace())
+            {
                 let part = part.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
                 if part.chars().count() > 1 {
                     roster.insert(part);
@@ -256,7 +259,8 @@ pub fn is_retro_person(retro: &Retro, word: &str) -> bool {
     let owners = retro.actions().iter().filter_map(|a| a.owner.as_ref());
     let mut people =
         retro.authors.iter().chain(&retro.attendees).chain(&retro.facilitator).chain(&retro.reviewers).chain(owners);
-    people.any(|h| h.value.split(['.', '_', '-', ' ', '@']).any(|part| part.len() > 1 && part.eq_ignore_ascii_case(word)))
+    people
+        .any(|h| h.value.split(['.', '_', '-', ' ', '@']).any(|part| part.len() > 1 && part.eq_ignore_ascii_case(word)))
 }
 
 pub fn check_retro(retro: &Retro, phrases: &Phrases, out: &mut Vec<Finding>) {
@@ -282,7 +286,8 @@ pub fn check_retro(retro: &Retro, phrases: &Phrases, out: &mut Vec<Finding>) {
     for field in judged_fields(retro) {
         let value = field.value.as_str();
         for hit in phrases.find(value, &is_person) {
-            let words: Vec<String> = words(&value[hit.start..hit.end]).map(|(s, e)| normalize(&value[s..e])).collect();
+            let found = &value[hit.start..hit.end];
+            let words: Vec<String> = words(found).map(|(s, e)| normalize(&found[s..e])).collect();
             let nth = occurrences(value, &words, hit.start);
             if let Some((s, e)) = locate_in_source(source, field.pos.offset, &words, nth) {
                 report(s, e, &hit, out);

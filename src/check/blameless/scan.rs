@@ -129,9 +129,7 @@ impl<'p> Scan<'_, 'p> {
         if self.is(next, &["even"]) {
             next = self.word_after(next.1)?;
         }
-        if !self.is(next, DILIGENCE) {
-            return None;
-        }
+        let next = self.diligence(next)?;
         let (who, from) = self.subject_before(at.0);
         let human_only = self.is(next, HUMAN_DILIGENCE);
         let blamed = who == Who::Person || (human_only && who == Who::Maybe);
@@ -150,7 +148,21 @@ impl<'p> Scan<'_, 'p> {
         if self.is(next, &["even", "ever", "really"]) {
             next = self.word_after(next.1)?;
         }
-        self.is(next, DILIGENCE).then_some((at.0, next.1, Kind::Omission))
+        let next = self.diligence(next)?;
+        Some((at.0, next.1, Kind::Omission))
+    }
+
+    /// The diligence verb at `word` ("check", "verify", "pay … attention"),
+    /// to its last word; `None` for any other verb ("nobody paid a price").
+    fn diligence(&self, word: Span) -> Option<Span> {
+        if !self.is(word, &["pay", "paid"]) {
+            return self.is(word, DILIGENCE).then_some(word);
+        }
+        let mut next = self.word_after(word.1)?;
+        if self.is(next, &["any", "much", "close", "enough"]) {
+            next = self.word_after(next.1)?;
+        }
+        self.is(next, &["attention"]).then_some(next)
     }
 
     /// "Tom's mistake", "a mistake by the on-call", "the fault lies with
@@ -191,7 +203,8 @@ impl<'p> Scan<'_, 'p> {
             let prev = self.word_before(pos)?;
             if self.is(prev, MAKE_VERBS) {
                 let (who, from) = self.subject_before(prev.0);
-                return matches!(who, Who::Person | Who::Maybe).then(|| (self.span_start(from, prev.0), at.1, Kind::Attribution));
+                return matches!(who, Who::Person | Who::Maybe)
+                    .then(|| (self.span_start(from, prev.0), at.1, Kind::Attribution));
             }
             pos = prev.0;
         }
@@ -233,6 +246,10 @@ impl<'p> Scan<'_, 'p> {
 
     /// "if [only] <person> had …": a counterfactual built on a person.
     fn if_clause(&self, at: Span) -> Option<(usize, usize, Kind)> {
+        // "as if they were transient" compares; it does not judge.
+        if self.word_before(at.0).is_some_and(|w| self.is(w, &["as"])) {
+            return None;
+        }
         let mut pos = at.1;
         let mut head: Option<Span> = None;
         for _ in 0..6 {

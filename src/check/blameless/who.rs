@@ -114,11 +114,15 @@ impl Scan<'_, '_> {
     }
 
     /// The first person (or likely person) in the noun phrase after `at`,
-    /// at most `n` words: "by the on-call engineer", "of Priya".
+    /// at most `n` words and no comma away: "by the on-call engineer", "of
+    /// Priya", but not "had prices dropped, Priya …".
     pub(super) fn person_ahead(&self, at: usize, n: usize) -> Option<(Who, Span)> {
         let mut pos = at;
         for _ in 0..n {
             let w = self.word_after(pos)?;
+            if self.text[pos..w.0].contains(',') {
+                return None;
+            }
             let on_call = self.is(w, &["on"]) && self.word_after(w.1).is_some_and(|c| self.is(c, &["call"]));
             if self.is(w, STOP_AHEAD) && !on_call {
                 return None;
