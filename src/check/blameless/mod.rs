@@ -135,6 +135,9 @@ pub struct Phrases {
     roster: HashSet<String>,
     /// Extra role nouns from `[check.blameless] roles`.
     roles: Vec<String>,
+    /// Team slugs of `[teams]`: an owner named after a team ("search") is
+    /// as often the system the team runs.
+    teams: Vec<String>,
 }
 
 impl Phrases {
@@ -176,7 +179,8 @@ impl Phrases {
             }
         }
         let roles = blameless.roles.iter().map(|r| r.trim().to_lowercase()).collect();
-        Phrases { by_first, first_lengths, roster, roles }
+        let teams = config.teams.keys().cloned().collect();
+        Phrases { by_first, first_lengths, roster, roles, teams }
     }
 
     /// Every blameful phrase in `text`, quoted text excluded, overlapping
@@ -253,19 +257,29 @@ fn quoted_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     ranges
 }
 
-/// Whether `word` names one of the people of `retro`: a handle (or a part
-/// of one) among its authors, attendees, facilitator, reviewers and owners.
-pub fn is_retro_person(retro: &Retro, word: &str) -> bool {
-    let owners = retro.actions().iter().filter_map(|a| a.owner.as_ref());
-    let mut people =
-        retro.authors.iter().chain(&retro.attendees).chain(&retro.facilitator).chain(&retro.reviewers).chain(owners);
-    people
-        .any(|h| h.value.split(['.', '_', '-', ' ', '@']).any(|part| part.len() > 1 && part.eq_ignore_ascii_case(word)))
+impl Phrases {
+    /// Whether `word` names one of the people of `retro`: a handle (or a
+    /// part of one) among its authors, attendees, facilitator, reviewers
+    /// and owners, unless it is a team's slug.
+    pub fn is_retro_person(&self, retro: &Retro, word: &str) -> bool {
+        let owners = retro.actions().iter().filter_map(|a| a.owner.as_ref());
+        let mut people = retro
+            .authors
+            .iter()
+            .chain(&retro.attendees)
+            .chain(&retro.facilitator)
+            .chain(&retro.reviewers)
+            .chain(owners);
+        let named = |h: &At<String>| {
+            h.value.split(['.', '_', '-', ' ', '@']).any(|part| part.len() > 1 && part.eq_ignore_ascii_case(word))
+        };
+        people.any(named) && !self.teams.iter().any(|t| t.eq_ignore_ascii_case(word))
+    }
 }
 
 pub fn check_retro(retro: &Retro, phrases: &Phrases, out: &mut Vec<Finding>) {
     let source = retro.source.as_str();
-    let is_person = |word: &str| is_retro_person(retro, word);
+    let is_person = |word: &str| phrases.is_retro_person(retro, word);
     // Built on the first hit only: most retros have none.
     let lines = std::cell::OnceCell::new();
     let report = |start: usize, end: usize, hit: &Hit, out: &mut Vec<Finding>| {

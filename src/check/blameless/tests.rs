@@ -112,3 +112,15 @@ fn locating_the_nth_occurrence_in_folded_yaml() {
     assert_eq!(s, src.rfind("root").unwrap());
     assert_eq!(occurrences("The root cause, the root cause", &phrase, 20), 1);
 }
+
+#[test]
+fn the_retros_people_but_not_its_teams() {
+    let config = Config::parse("[teams]\nsearch = { name = \"Search\" }\n").unwrap();
+    let phrases = Phrases::from_config(&config);
+    let pos = crate::model::Pos::default();
+    let mut retro = crate::model::Retro::empty("a.md".into(), String::new(), At::new("a".into(), pos));
+    retro.authors = vec![At::new("dana.k".into(), pos), At::new("search".into(), pos)];
+    assert!(phrases.is_retro_person(&retro, "Dana"));
+    assert!(!phrases.is_retro_person(&retro, "search"), "a team's slug");
+    assert!(!phrases.is_retro_person(&retro, "k"), "one letter is no name");
+}
