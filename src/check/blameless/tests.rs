@@ -124,3 +124,28 @@ fn the_retros_people_but_not_its_teams() {
     assert!(!phrases.is_retro_person(&retro, "search"), "a team's slug");
     assert!(!phrases.is_retro_person(&retro, "k"), "one letter is no name");
 }
+
+/// The examples of the README's table, both columns.
+#[test]
+fn readme_examples() {
+    for text in [
+        "The page was missed by the reviewer.",
+        "Tom was responsible for the outage.",
+        "The fault lies with the reviewer.",
+        "Luis could have read it.",
+        "It would not have happened if the author had run the tests.",
+        "The operator recklessly ran it.",
+    ] {
+        assert_eq!(found(text).len(), 1, "{text}: {:?}", found(text));
+    }
+    for text in [
+        "The policy was responsible for the loss.",
+        "Priya is accountable for the capacity plan.",
+        "The client retried as if they were transient.",
+        "The alert should have fired.",
+        "The parser's mistake.",
+        "Values are lazily evaluated.",
+    ] {
+        assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+    }
+}
