@@ -119,17 +119,7 @@ impl<'p> Scan<'_, 'p> {
     /// "didn't check", "did not double-check", "never tested": a diligence
     /// verb negated, with a person as subject.
     fn negation(&self, at: Span) -> Option<(usize, usize, Kind)> {
-        let mut next = self.word_after(at.1)?;
-        if self.is(at, &["did"]) {
-            if !self.is(next, &["not"]) {
-                return None;
-            }
-            next = self.word_after(next.1)?;
-        }
-        if self.is(next, &["even"]) {
-            next = self.word_after(next.1)?;
-        }
-        let next = self.diligence(next)?;
+        let next = self.negated_diligence(at, ["did", "not"], &["even"])?;
         let (who, from) = self.subject_before(at.0);
         let human_only = self.is(next, HUMAN_DILIGENCE);
         let blamed = who == Who::Person || (human_only && who == Who::Maybe);
@@ -138,18 +128,24 @@ impl<'p> Scan<'_, 'p> {
 
     /// "nobody bothered", "no one reviewed".
     fn no_one(&self, at: Span) -> Option<(usize, usize, Kind)> {
+        let next = self.negated_diligence(at, ["no", "one"], &["even", "ever", "really"])?;
+        Some((at.0, next.1, Kind::Omission))
+    }
+
+    /// The diligence verb after the negation at `at`: past the second word
+    /// of a two-word negation (`pair`: "did not", "no one") and a filler.
+    fn negated_diligence(&self, at: Span, pair: [&str; 2], fillers: &[&str]) -> Option<Span> {
         let mut next = self.word_after(at.1)?;
-        if self.is(at, &["no"]) {
-            if !self.is(next, &["one"]) {
+        if self.is(at, &pair[..1]) {
+            if !self.is(next, &pair[1..]) {
                 return None;
             }
             next = self.word_after(next.1)?;
         }
-        if self.is(next, &["even", "ever", "really"]) {
+        if self.is(next, fillers) {
             next = self.word_after(next.1)?;
         }
-        let next = self.diligence(next)?;
-        Some((at.0, next.1, Kind::Omission))
+        self.diligence(next)
     }
 
     /// The diligence verb at `word` ("check", "verify", "pay … attention"),
