@@ -186,7 +186,7 @@ impl<'p> Scan<'_, 'p> {
             {
                 return hit(at.0, owner.1);
             }
-            if self.is(next, &["lies", "lay", "lay", "rests"])
+            if self.is(next, &["lies", "lay", "rests"])
                 && let Some(with) = self.next_is(next.1, &["with"])
                 && let Some((_, person)) = self.person_ahead(with.1, 5)
             {
