@@ -131,6 +131,10 @@ pub struct Phrases {
     /// table without hashing. All bits set where a first word is not short
     /// ASCII.
     first_lengths: [u64; 128],
+    /// For each first byte (either case) and length (modulo 8), the
+    /// lowercase last bytes of the first words, as bits: "is", "it" and
+    /// "in" are ruled out beside "if". See `slot`.
+    last_bytes: [u128; 256],
     /// Lowercased handles, handle parts and name parts of `[people]`.
     roster: HashSet<String>,
     /// Extra role nouns from `[check.blameless] roles`.
@@ -165,7 +169,7 @@ impl Phrases {
         for entry in by_first.values_mut() {
             entry.phrases.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
         }
-        let first_lengths = first_lengths(by_first.keys());
+        let (first_lengths, last_bytes) = first_and_last(by_first.keys());
         let mut roster = HashSet::default();
         for (handle, person) in &config.people {
             let names = person.name.as_deref().unwrap_or("");
@@ -180,7 +184,7 @@ impl Phrases {
         }
         let roles = blameless.roles.iter().map(|r| r.trim().to_lowercase()).collect();
         let teams = config.teams.keys().cloned().collect();
-        Phrases { by_first, first_lengths, roster, roles, teams }
+        Phrases { by_first, first_lengths, last_bytes, roster, roles, teams }
     }
 
     /// Every blameful phrase in `text`, quoted text excluded, overlapping
@@ -214,30 +218,47 @@ impl Phrases {
             let trimmed = word.trim_matches('\'');
             return !trimmed.is_empty() && self.may_start(trimmed);
         }
-        if first >= 0x80 {
+        if first >= 0x80 || last >= 0x80 {
             return true;
         }
         let lengths = self.first_lengths[first as usize];
         if lengths == 0 {
             return false;
         }
+        let length = bytes.len() < 64 && lengths & (1 << bytes.len()) != 0;
         // Byte length is character length only in ASCII: a word with a
         // curly apostrophe may still match.
-        (bytes.len() < 64 && lengths & (1 << bytes.len()) != 0) || !word.is_ascii()
+        (length && self.last_bytes[slot(first, bytes.len())] & (1 << last.to_ascii_lowercase()) != 0)
+            || !word.is_ascii()
     }
 }
 
-fn first_lengths<'k>(keys: impl Iterator<Item = &'k String>) -> [u64; 128] {
-    let mut table = [0u64; 128];
+/// The tables of `may_start`: lengths by first byte, last bytes by first
+/// byte and length.
+fn first_and_last<'k>(keys: impl Iterator<Item = &'k String>) -> ([u64; 128], [u128; 256]) {
+    let mut lengths = [0u64; 128];
+    let mut lasts = [0u128; 256];
     for key in keys {
-        let Some(&b) = key.as_bytes().first() else { continue };
-        let bits = if key.is_ascii() && key.len() < 64 { 1 << key.len() } else { u64::MAX };
-        if b < 0x80 {
-            table[b as usize] |= bits;
-            table[b.to_ascii_uppercase() as usize] |= bits;
+        let (Some(&b), Some(&last)) = (key.as_bytes().first(), key.as_bytes().last()) else { continue };
+        if b >= 0x80 {
+            continue;
+        }
+        let short_ascii = key.is_ascii() && key.len() < 64;
+        for b in [b, b.to_ascii_uppercase()] {
+            lengths[b as usize] |= if short_ascii { 1 << key.len() } else { u64::MAX };
+        }
+        if short_ascii && last < 0x80 {
+            lasts[slot(b, key.len())] |= 1 << last;
+        } else {
+            (0..8).for_each(|len| lasts[slot(b, len)] = u128::MAX);
         }
     }
-    table
+    (lengths, lasts)
+}
+
+/// Where a word's first byte (either case) and length meet in `last_bytes`.
+fn slot(first: u8, len: usize) -> usize {
+    usize::from(first & 0x1f) << 3 | (len & 7)
 }
 
 /// Spans inside straight or curly double quotes.

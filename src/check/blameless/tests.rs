@@ -149,3 +149,14 @@ fn readme_examples() {
         assert!(found(text).is_empty(), "{text}: {:?}", found(text));
     }
 }
+
+#[test]
+fn words_are_ruled_out_by_first_byte_length_and_last_byte() {
+    let phrases = Phrases::from_config(&config(BlamelessConfig::default()));
+    for word in ["if", "If", "IF", "'if'", "didn’t", "had", "Forgot"] {
+        assert!(phrases.may_start(word), "{word}");
+    }
+    for word in ["is", "it", "In", "has", "the", "x"] {
+        assert!(!phrases.may_start(word), "{word}");
+    }
+}
