@@ -147,8 +147,12 @@ impl CheckConfig {
 pub struct BlamelessConfig {
     /// Extra phrases to flag, each with the wording to suggest instead.
     pub phrases: Vec<PhraseConfig>,
-    /// Built-in phrases this team does not want flagged.
+    /// Built-in phrases and trigger words ("failed to", "ignored") this
+    /// team does not want flagged.
     pub allow: Vec<String>,
+    /// Extra nouns that name people by role ("sysop"), besides the built-in
+    /// engineer, operator, on-call, reviewer, …
+    pub roles: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

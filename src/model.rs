@@ -575,7 +575,7 @@ rules! {
     OverdueAction = "overdue-action", Warning, "an open or in-progress action item past its due date";
     UnsafeUrl = "unsafe-url", Warning, "a URL whose scheme is not http(s), mailto or relative";
     MissingSection = "missing-section", Warning, "a heading listed in [retro].required_sections is absent";
-    BlamelessLanguage = "blameless-language", Warning, "blame, \"human error\", \"root cause\" or counterfactual wording";
+    BlamelessLanguage = "blameless-language", Warning, "a person blamed or judged, \"human error\", \"root cause\", counterfactuals";
     UnreadableFile = "unreadable-file", Error, "a retro file that cannot be read (permissions, a link out of the repo)";
 }
 

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 /// rules', with configured levels applied, `off` rules dropped, sorted by
 /// file and position so output is stable.
 pub fn run(repo: &Repo, graph: &LinkGraph, today: NaiveDate) -> Vec<Finding> {
-    let phrases = blameless::Phrases::from_config(&repo.config.check.blameless);
+    let phrases = blameless::Phrases::from_config(&repo.config);
     let per_retro: Vec<Vec<Finding>> = (0..repo.retros.len())
         .into_par_iter()
         .map(|i| retro_findings(&repo.retros[i], &repo.config, &phrases, today))

@@ -59,7 +59,7 @@ impl Builder {
         let started = Instant::now();
         let repo = load::load_repo(root)?;
         let tera = templates::load(root, &repo.config)?;
-        let phrases = Phrases::from_config(&repo.config.check.blameless);
+        let phrases = Phrases::from_config(&repo.config);
         let graph = LinkGraph::build(&repo.retros);
         let mut builder = Builder {
             root: root.to_path_buf(),

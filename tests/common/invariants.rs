@@ -24,7 +24,7 @@ pub fn retro_file(data: &[u8]) {
     let text = String::from_utf8_lossy(data).into_owned();
     let mut findings = Vec::new();
     let retro = retrobook::load::parse_retro("retros/fuzz.md".into(), text, &config, &mut findings);
-    let phrases = retrobook::check::blameless::Phrases::from_config(&config.check.blameless);
+    let phrases = retrobook::check::blameless::Phrases::from_config(&config);
     findings.extend(retrobook::check::retro_findings(&retro, &config, &phrases, today()));
     for f in &findings {
         assert!(f.pos.line >= 1 && f.pos.column >= 1, "{f:?}");
@@ -118,7 +118,7 @@ fn check_attribute(name_eq: &str, rest: &str, quote: char, html: &str) {
 pub fn book_toml(text: &str) {
     match Config::parse(text) {
         Ok(config) => {
-            retrobook::check::blameless::Phrases::from_config(&config.check.blameless);
+            retrobook::check::blameless::Phrases::from_config(&config);
         }
         Err((offset, message)) => {
             assert!(offset <= text.len(), "offset {offset} past {} bytes: {message}", text.len());
