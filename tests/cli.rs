@@ -155,3 +155,53 @@ fn completions_for_shells() {
         assert!(text.contains("retrobook") && text.contains("check"), "{shell}");
     }
 }
+
+/// Run `retrobook ARGS` with stdout on a real pipe, read `keep` bytes the way
+/// `| head` does, then close the pipe while the program still has output.
+fn run_with_pipe_closed_early(root: &Path, args: &[&str], keep: usize) -> std::process::Output {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("retrobook"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = vec![0; keep];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_stdout_pipe_ends_the_run_quietly() {
+    // Far more output than a pipe buffers (64 KiB), so the writer is still
+    // writing when the reader goes away.
+    let files: Vec<(String, Vec<u8>)> = (0..900)
+        .map(|i| {
+            let text = valid_retro(&format!("Outage number {i}")).replace("status: published", "status: publishd");
+            (format!("retros/r{i:04}.md"), text.into_bytes())
+        })
+        .collect();
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), b.as_slice())).collect();
+    let repo = temp_repo("[book]\ntitle = \"Pipes\"\n", &files);
+    for args in [
+        &["actions", "--today", "2026-11-27"][..],
+        &["actions", "--format", "json", "--today", "2026-11-27"],
+        &["check", "--today", "2026-11-27"],
+        &["check", "--format", "json", "--today", "2026-11-27"],
+    ] {
+        let out = run_with_pipe_closed_early(repo.path(), args, 100);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panic") && !stderr.contains("error"), "{args:?}: {stderr}");
+    }
+    // Without the early close the same check fails on the findings.
+    let out = retrobook(repo.path(), &["check", "--today", "2026-11-27"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.len() > 100_000, "enough output to fill the pipe: {}", out.stdout.len());
+}

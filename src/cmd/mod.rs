@@ -25,6 +25,20 @@ pub fn root(global: &Global, near: Option<&std::path::Path>) -> Result<PathBuf, 
     }
 }
 
+/// Write `bytes` to stdout and flush. A reader that closed the pipe early
+/// (`retrobook actions | head -3`) has all it wants: end the run quietly with
+/// exit 0, as grep and ripgrep do, instead of an error or a panic. (Rust
+/// ignores SIGPIPE, so the closed pipe shows up here as `BrokenPipe`.)
+pub fn print_stdout(bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(Error::new(format!("writing output: {e}"))),
+    }
+}
+
 /// Whether to color output written to stdout.
 pub fn use_color(choice: ColorChoice) -> bool {
     match choice {
@@ -68,15 +82,10 @@ impl Checked {
     /// Print the findings in `format` (with a summary line on stderr for
     /// people) and count them.
     pub fn print(&self, format: crate::check::report::Format, global: &Global) -> Result<crate::check::Tally, Error> {
-        use std::io::Write;
         let sources: std::collections::HashMap<&str, &str> =
             self.repo.retros.iter().map(|r| (r.path.as_str(), r.source.as_str())).collect();
         let text = crate::check::report::render(&self.findings, format, &sources, use_color(global.color));
-        let mut stdout = std::io::stdout().lock();
-        stdout
-            .write_all(text.as_bytes())
-            .and_then(|_| stdout.flush())
-            .map_err(|e| Error::new(format!("writing output: {e}")))?;
+        print_stdout(text.as_bytes())?;
         let tally = crate::check::Tally::of(&self.findings);
         if !global.quiet && format == crate::check::report::Format::Human {
             eprintln!("{}", self.summary(tally));

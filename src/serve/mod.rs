@@ -124,9 +124,7 @@ pub fn run(args: &ServeArgs, global: &Global) -> Result<std::process::ExitCode, 
     // Watch before announcing the URL: an edit made as soon as the URL is
     // known must not be missed.
     let _watcher = watch(builder, Arc::clone(&app), quiet, global.verbose)?;
-    println!("Serving {} at {url} (Ctrl-C to stop)", root.display());
-    use std::io::Write;
-    let _ = std::io::stdout().flush();
+    crate::cmd::print_stdout(format!("Serving {} at {url} (Ctrl-C to stop)\n", root.display()).as_bytes())?;
     if args.open {
         open_browser(&url);
     }
