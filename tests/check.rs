@@ -87,6 +87,30 @@ fn findings_carry_column_message_and_severity() {
     assert_eq!(overdue["severity"], "warning");
 }
 
+/// The README promises a hint on every finding: on the rules fixture (every
+/// rule, and broken links of each kind) and on malformed files.
+#[test]
+fn every_finding_has_a_hint() {
+    let broken = valid_retro("Links")
+        .replace("Body text.", "[gone](missing.png) [up](../../outside.md) [self](#no-such-heading) [[no-such-id]]");
+    let dir = temp_repo(
+        "",
+        &[
+            ("retros/links.md", broken.as_bytes()),
+            ("retros/tab.md", b"---\ntitle: x\n\tstatus: draft\n---\n"),
+            ("retros/bad.md", b"# no front matter\n"),
+        ],
+    );
+    for root in [fixture("rules"), dir.path().to_path_buf()] {
+        let (_, findings) = check_json(&root, &[]);
+        assert!(findings.len() > 3, "{findings:#?}");
+        for f in &findings {
+            let hint = f["hint"].as_str().unwrap_or_default();
+            assert!(!hint.trim().is_empty(), "no hint: {f}");
+        }
+    }
+}
+
 #[test]
 fn clean_fixture_and_this_repo_check_clean() {
     let (code, findings) = check_json(&fixture("clean"), &[]);

@@ -41,8 +41,7 @@ fn clock_order(retro: &Retro, out: &mut Vec<Finding>) {
                     when.pos,
                     format!("`{key}` ({}) is before `{earlier_key}` ({})", when.value, earlier.value),
                 )
-                .len(value_len(&retro.source, when.pos))
-                .hint("the incident clock runs started_at <= detected_at <= mitigated_at <= resolved_at"),
+                .len(value_len(&retro.source, when.pos)),
             );
             continue;
         }
@@ -89,10 +88,7 @@ fn remediation(retro: &Retro, out: &mut Vec<Finding>) {
             None => (item.pos, format!("action item `{}` has no owner", item.id.value)),
         };
         let message = if item.id.value.is_empty() { message.replace(" `` ", " ") } else { message };
-        out.push(
-            Finding::new(Rule::RemediationOwner, &retro.path, pos, message)
-                .hint("every remediation needs an owner: add `owner:` with a person or team"),
-        );
+        out.push(Finding::new(Rule::RemediationOwner, &retro.path, pos, message));
     }
     if retro.requires_complete() && retro.actions().is_empty() {
         let status = retro.status.as_ref().map(|s| s.value.as_str()).unwrap_or("");
@@ -103,10 +99,7 @@ fn remediation(retro: &Retro, out: &mut Vec<Finding>) {
                 format!("this {status} retro has no action items"),
             ),
         };
-        out.push(
-            Finding::new(Rule::NoRemediation, &retro.path, pos, message)
-                .hint("add the remediations under `action_items:`, or keep the retro as `status: draft`"),
-        );
+        out.push(Finding::new(Rule::NoRemediation, &retro.path, pos, message));
     }
 }
 
@@ -167,8 +160,7 @@ fn overdue(retro: &Retro, today: NaiveDate, out: &mut Vec<Finding>) {
                     due.pos,
                     format!("action item `{}` (owner {owner}) was due {} ({days} days ago)", item.id.value, due.value),
                 )
-                .len(value_len(&retro.source, due.pos))
-                .hint("finish it, move `due` with a reason, or set `status: wont-do`"),
+                .len(value_len(&retro.source, due.pos)),
             );
         }
     }
@@ -246,7 +238,6 @@ fn urls(retro: &Retro, out: &mut Vec<Finding>) {
     let unsafe_url = |url: &str, pos: Pos| {
         let shown: String = url.chars().take(60).collect();
         Finding::new(Rule::UnsafeUrl, &retro.path, pos, format!("unsafe URL `{shown}` is removed from the site"))
-            .hint("links may use http(s), mailto or a relative path; images may also use data:image/")
             .len(url.len().min(200))
     };
     for link in &retro.links {
