@@ -435,6 +435,9 @@ rules! {
     UnreadableFile = "unreadable-file", Error,
         "a retro file that cannot be read (permissions, a link out of the repo)",
         "make the file readable, or move it inside the repository";
+    InvalidConfig = "invalid-config", Error,
+        "book.toml cannot be read; nothing else is checked (exit code 2 in every format)",
+        "fix book.toml at this position; the README lists its sections and keys";
 }
 
 /// One problem `check` found, located precisely.

@@ -13,7 +13,10 @@ use std::process::ExitCode;
 pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
     let root = super::root(global, None)?;
     let started = std::time::Instant::now();
-    let checked = Checked::run(&root, args.today)?;
+    let checked = match Checked::run(&root, args.today) {
+        Ok(checked) => checked,
+        Err(e) => return super::stopped(e, args.format, &root),
+    };
     let config = &checked.repo.config;
     let out = match &args.out {
         Some(out) => out.clone(),

@@ -11,6 +11,7 @@ use crate::config::find_root;
 use crate::error::Error;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 /// The repo root for this run: `--root`, or found upward from `near` (a
 /// path the user named: a pre-commit hook runs from the git root, which may
@@ -37,6 +38,20 @@ pub fn print_stdout(bytes: &[u8]) -> Result<(), Error> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
         Err(e) => Err(Error::new(format!("writing output: {e}"))),
     }
+}
+
+/// A run that stopped on `err` (exit code 2). A bad `book.toml` is also
+/// printed in a machine `format`, so that CI shows an annotation and a SARIF
+/// upload has a result instead of an empty file.
+pub fn stopped(err: Error, format: crate::check::report::Format, root: &std::path::Path) -> Result<ExitCode, Error> {
+    use crate::check::report::{Format, render};
+    let Some(finding) = err.finding().filter(|_| format != Format::Human) else { return Err(err) };
+    let mut finding = finding.clone();
+    finding.hint = Some(finding.rule.fix().to_string());
+    let text = render(&[finding], format, &Default::default(), root, false);
+    print_stdout(text.as_bytes())?;
+    eprintln!("error: {err}");
+    Ok(ExitCode::from(2))
 }
 
 /// Whether to color output written to stdout.
@@ -84,7 +99,8 @@ impl Checked {
     pub fn print(&self, format: crate::check::report::Format, global: &Global) -> Result<crate::check::Tally, Error> {
         let sources: std::collections::HashMap<&str, &str> =
             self.repo.retros.iter().map(|r| (r.path.as_str(), r.source.as_str())).collect();
-        let text = crate::check::report::render(&self.findings, format, &sources, use_color(global.color));
+        let text =
+            crate::check::report::render(&self.findings, format, &sources, &self.repo.root, use_color(global.color));
         print_stdout(text.as_bytes())?;
         let tally = crate::check::Tally::of(&self.findings);
         if !global.quiet && format == crate::check::report::Format::Human {
