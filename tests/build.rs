@@ -60,8 +60,6 @@ fn every_page_type_is_written_with_its_content() {
         "tags/caching.html",
         "categories/index.html",
         "categories/capacity.html",
-        "atom.xml",
-        "sitemap.xml",
         "404.html",
         "api/retros.json",
         "api/actions.json",
@@ -132,7 +130,6 @@ fn every_page_type_is_written_with_its_content() {
     let csv = read(&site, "actions.csv");
     assert!(csv.starts_with("retro,id,title,owner,status,overdue,due"));
     assert_eq!(csv.lines().count(), 4);
-    assert!(read(&site, "atom.xml").contains("<entry>"));
 
     // A category's page lists its factors with where they come from.
     let category = read(&site, "categories/capacity.html");
@@ -421,7 +418,8 @@ fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
 
 #[test]
 fn hostile_input_ends_up_inert() {
-    let dir = built(&fixture("xss"), &["--allow-errors"]);
+    // A full base URL, so that the feed is built and its escaping checked.
+    let dir = built(&fixture("xss"), &["--allow-errors", "--base-url", "https://example.com/"]);
     let site = dir.path().join("site");
     let mut problems = Vec::new();
     for (path, bytes) in files(&site) {
@@ -549,7 +547,34 @@ fn representative_pages_match_their_snapshots() {
     insta::assert_snapshot!("actions_page", read(&site, "actions.html"));
     insta::assert_snapshot!("home_page", read(&site, "index.html"));
     insta::assert_snapshot!("api_actions", read(&site, "api/actions.json"));
-    insta::assert_snapshot!("atom_feed", read(&site, "atom.xml"));
+    let with_base = built(&fixture("clean"), &["--base-url", "https://example.com/"]);
+    insta::assert_snapshot!("atom_feed", read(&with_base.path().join("site"), "atom.xml"));
+}
+
+/// Atom ids and links and sitemap locations must be absolute URLs: without
+/// a full base URL the feed and the sitemap are left out, with a notice,
+/// and no page links to them.
+#[test]
+fn feeds_need_a_full_base_url() {
+    for base in [None, Some("/"), Some("/retros/")] {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let extra: Vec<&str> = base.map(|b| vec!["--base-url", b]).unwrap_or_default();
+        let out = build(&fixture("clean"), &site, &extra);
+        assert!(out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("atom.xml and sitemap.xml left out"), "{base:?}: {err}");
+        assert!(!site.join("atom.xml").exists() && !site.join("sitemap.xml").exists(), "{base:?}");
+        assert!(!read(&site, "index.html").contains("atom.xml"), "{base:?}");
+    }
+    let dir = built(&fixture("clean"), &["--base-url", "https://example.com/"]);
+    let site = dir.path().join("site");
+    let feed = read(&site, "atom.xml");
+    assert!(feed.contains("<entry>") && feed.contains("<id>https://example.com/retros/"), "{feed}");
+    assert!(read(&site, "index.html").contains("href=\"atom.xml\""));
+    for loc in read(&site, "sitemap.xml").split("<loc>").skip(1) {
+        assert!(loc.starts_with("https://example.com/"), "{loc}");
+    }
 }
 
 /// `serve` updates the link graph in place after an edit; the result must

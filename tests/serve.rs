@@ -98,7 +98,6 @@ fn serves_pages_with_content_types_and_live_reload() {
         ("/static/style.css", "text/css"),
         ("/static/retrobook.js", "text/javascript"),
         ("/api/retros.json", "application/json"),
-        ("/atom.xml", "application/atom+xml"),
         ("/actions.csv", "text/csv"),
         ("/retros/", "text/html"),
         ("/__retrobook/live.js", "text/javascript"),

@@ -44,6 +44,12 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
         &exists,
         &tera,
     );
+    if !site.has_full_base_url() && !global.quiet {
+        eprintln!(
+            "note: atom.xml and sitemap.xml left out: they need absolute URLs; \
+             set [build].base_url or --base-url to the site's full URL (https://…)"
+        );
+    }
     let checked_at = started.elapsed();
     let staging = output::Staging::begin(&out)?;
     let count = std::sync::atomic::AtomicUsize::new(0);

@@ -163,6 +163,13 @@ impl<'a> Site<'a> {
         LinkContext { retros: self.retros, graph: self.graph, file_exists: self.file_exists, from, root }
     }
 
+    /// Whether the base URL is a full one (`https://host/path/`). Atom ids
+    /// and links and sitemap locations must be absolute URLs (RFC 4287,
+    /// sitemaps.org), so without one there is no feed and no sitemap.
+    pub fn has_full_base_url(&self) -> bool {
+        crate::link::has_scheme(&self.base_url)
+    }
+
     /// Every page of the site, in a stable order.
     pub fn pages(&self) -> Vec<Page> {
         let mut pages = vec![Page::Home, Page::RetroIndex, Page::Actions, Page::Insights, Page::OwnerIndex];
@@ -174,9 +181,10 @@ impl<'a> Site<'a> {
                 pages.extend(names.keys().map(|n| Page::Term(kind, n.clone())));
             }
         }
+        if self.has_full_base_url() {
+            pages.extend([Page::Feed, Page::Sitemap]);
+        }
         pages.extend([
-            Page::Feed,
-            Page::Sitemap,
             Page::NotFound,
             Page::Search,
             Page::ApiRetros,
@@ -207,6 +215,9 @@ impl<'a> Site<'a> {
             Page::ActionsCsv,
         ]
         .into();
+        if !self.has_full_base_url() {
+            pages.retain(|p| !matches!(p, Page::Feed | Page::Sitemap));
+        }
         pages.insert(Page::Retro(index));
         pages.extend(self.graph.backlinks[index].iter().map(|&i| Page::Retro(i)));
         pages.extend(self.pages_touched_by(&self.retros[index]));
@@ -481,8 +492,9 @@ impl<'a> Site<'a> {
         ctx.insert("site", &SiteView { title: &book.title, description: &book.description, language: &book.language });
         ctx.insert("root", root);
         ctx.insert("page_title", title);
+        ctx.insert("feed", &self.has_full_base_url());
         // A canonical URL only means something with a full base URL.
-        if crate::link::has_scheme(&self.base_url) {
+        if self.has_full_base_url() {
             ctx.insert("page_url", &format!("{}{}", self.base_url, self.path(page)));
         } else {
             ctx.insert("page_url", "");
