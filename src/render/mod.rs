@@ -184,13 +184,7 @@ impl<'a> Site<'a> {
         if self.has_full_base_url() {
             pages.extend([Page::Feed, Page::Sitemap]);
         }
-        pages.extend([
-            Page::NotFound,
-            Page::Search,
-            Page::ApiRetros,
-            Page::ApiActions,
-            Page::ActionsCsv,
-        ]);
+        pages.extend([Page::NotFound, Page::Search, Page::ApiRetros, Page::ApiActions, Page::ActionsCsv]);
         // Names that differ only in case or punctuation (`Bob`, `bob`) share
         // a URL, so they share a page: the first name's.
         let mut paths = std::collections::HashSet::new();

@@ -98,7 +98,10 @@ impl App {
 }
 
 pub fn run(args: &ServeArgs, global: &Global) -> Result<std::process::ExitCode, Error> {
+    // The watcher reports absolute paths; a root given as `--root repo`
+    // would never contain them and every edit would go unseen.
     let root = crate::cmd::root(global, None)?;
+    let root = root.canonicalize().map_err(|e| Error::io(&root, e))?;
     let (builder, first) = Builder::new(&root, args.today, None)?;
     let quiet = global.quiet;
     if !quiet {
