@@ -569,3 +569,63 @@ fn hostile_sizes_are_findings_or_bounded_runs() {
     let page = std::fs::read_to_string(out.join("retros/many-items.html")).unwrap();
     assert!(page.contains("id=\"AI-10000\""));
 }
+
+/// Front matter as people write it: a tab in indentation is reported where
+/// the tab is; `~` or nothing after an optional key means "not set" (and
+/// for a required key, missing); a plain scalar in a text field keeps the
+/// author's spelling.
+#[test]
+fn yaml_as_people_write_it() {
+    let base = "---\ntitle: Written by hand\nstatus: draft\nseverity: SEV3\nstarted_at: 2026-03-01\nauthors: [alice]\n";
+    let tab = format!("{base}tags:\n  - one\n\t- two\n---\n");
+    let nested_tab = format!("{base}timeline:\n  - at: 2026-03-01\n  \t  event: it began\n---\n");
+    let unset = format!(
+        "{base}resolved_at: ~\nmitigated_at:\ndetected_at: null\nfacilitator:\nservices: ~\n\
+         tags: [kubernetes, 1.30, 0x2a, 1e3]\naction_items:\n  - id: AI-1\n    title: A fix\n    \
+         owner: alice\n    status: open\n    due: ~\n    priority:\n---\n"
+    );
+    let required = "---\ntitle: ~\nstatus: draft\nseverity: SEV3\nstarted_at:\nauthors: [alice]\n\
+                    timeline:\n  - at: 2026-03-01\n    event: ~\n---\n";
+    let dir = temp_repo(
+        "",
+        &[
+            ("retros/tab.md", tab.as_bytes()),
+            ("retros/nested-tab.md", nested_tab.as_bytes()),
+            ("retros/unset.md", unset.as_bytes()),
+            ("retros/required.md", required.as_bytes()),
+        ],
+    );
+    let (_, findings) = check_json(dir.path(), &[]);
+    let of = |file: &str| -> Vec<(String, u64, u64)> {
+        findings
+            .iter()
+            .filter(|f| f["file"] == format!("retros/{file}"))
+            .map(|f| (f["rule"].as_str().unwrap().into(), f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+            .collect()
+    };
+    assert_eq!(of("tab.md"), [("yaml-syntax".to_string(), 9, 1)]);
+    assert_eq!(of("nested-tab.md"), [("yaml-syntax".to_string(), 9, 3)]);
+    assert!(of("unset.md").is_empty(), "{findings:#?}");
+    let required: BTreeSet<(String, u64)> = of("required.md").into_iter().map(|(r, l, _)| (r, l)).collect();
+    assert_eq!(
+        required,
+        BTreeSet::from([
+            ("missing-key".to_string(), 1), // title and started_at, at the fence
+            ("missing-key".to_string(), 8), // the timeline entry without its event
+        ]),
+        "{findings:#?}"
+    );
+    let titles_and_starts = findings.iter().filter(|f| f["file"] == "retros/required.md" && f["line"] == 1).count();
+    assert_eq!(titles_and_starts, 2);
+
+    // The tags as written, in the site's data.
+    let out = retrobook(dir.path(), &["build", "--allow-errors", "--out", dir.path().join("site").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let api: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("site/api/retros.json")).unwrap()).unwrap();
+    let unset = api["retros"].as_array().unwrap().iter().find(|r| r["id"] == "unset").unwrap();
+    assert_eq!(unset["tags"], serde_json::json!(["kubernetes", "1.30", "0x2a", "1e3"]));
+    assert_eq!((&unset["resolved_at"], &unset["mitigated_at"]), (&Value::Null, &Value::Null));
+}

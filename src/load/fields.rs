@@ -196,6 +196,9 @@ impl<'a> FieldReader<'a> {
                 }
             };
             match known.iter().find(|k| **k == name) {
+                // `key: ~` or `key:` alone means "not set": an optional key
+                // is simply absent, a required one is reported as missing.
+                Some(_) if v.value == Value::Null => {}
                 Some(known_name) => out.push((*known_name, k, v)),
                 None => {
                     let hint = match did_you_mean(name, known.iter().copied()) {
@@ -557,12 +560,13 @@ fn underline(node: &Node) -> usize {
     }
 }
 
+/// The keys that are set: `key: ~` or `key:` with nothing is not set.
 fn present_keys(root: &Node) -> Vec<&str> {
     match &root.value {
         Value::Map(pairs) => pairs
             .iter()
-            .filter_map(|(k, _)| match &k.value {
-                Value::Str(s) => Some(s.as_str()),
+            .filter_map(|(k, v)| match &k.value {
+                Value::Str(s) if v.value != Value::Null => Some(s.as_str()),
                 _ => None,
             })
             .collect(),
