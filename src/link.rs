@@ -150,7 +150,7 @@ impl LinkGraph {
             return self.at_anchor(retros, from, anchor);
         }
         let path = percent_decode(path);
-        let base = if path.starts_with('/') { "" } else { parent(&retros[from].path) };
+        let base = if path.starts_with('/') { "" } else { retros.get(from).map_or("", |r| parent(&r.path)) };
         let Some(resolved) = normalize(base, &path) else {
             return Err(Broken {
                 message: format!("`{dest}` points outside the repository"),

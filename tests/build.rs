@@ -500,6 +500,62 @@ fn attachments_next_to_retros_are_copied() {
     assert!(page.contains("href=\"../attachments/retros/files/log.txt#L3\""));
 }
 
+/// Raw HTML in a body is resolved like the Markdown it stands for: its
+/// targets checked (with positions), its URLs rewritten, its files copied.
+#[test]
+fn raw_html_links_and_images_resolve_like_markdown() {
+    let body = valid_retro("With HTML").replace(
+        "Body text.",
+        "<img src=\"img/graph.png\" width=\"600\">\n\nSee <a href=\"runbook.md\">the runbook</a>, \
+         <a href='b.md#body'>the other retro</a> and <a href=\"https://example.com/x\">a site</a>.\n",
+    );
+    let other = valid_retro("Other").replace("Body text.", "## Body\n\nText.\n");
+    let files: Vec<(&str, &[u8])> = vec![
+        ("retros/a.md", body.as_bytes()),
+        ("retros/b.md", other.as_bytes()),
+        ("retros/img/graph.png", b"\x89PNG"),
+        ("retros/runbook.md", b"not a retro"),
+        ("book.toml", b"[build]\nsource = \"retros\"\n"),
+    ];
+    let repo = temp_repo("", &files);
+    // runbook.md is not a retro: keep it out of the retros folder.
+    std::fs::create_dir_all(repo.path().join("docs")).unwrap();
+    std::fs::rename(repo.path().join("retros/runbook.md"), repo.path().join("docs/runbook.md")).unwrap();
+    let fixed = body.replace("href=\"runbook.md\"", "href=\"../docs/runbook.md\"");
+    std::fs::write(repo.path().join("retros/a.md"), &fixed).unwrap();
+    let (code, findings) = check_json(repo.path(), &[]);
+    assert_eq!((code, findings.len()), (0, 0), "{findings:#?}");
+
+    let dir = built(repo.path(), &[]);
+    let site = dir.path().join("site");
+    assert_eq!(std::fs::read(site.join("attachments/retros/img/graph.png")).unwrap(), b"\x89PNG");
+    assert_eq!(std::fs::read(site.join("attachments/docs/runbook.md")).unwrap(), b"not a retro");
+    let page = read(&site, "retros/a.html");
+    assert!(page.contains("src=\"../attachments/retros/img/graph.png\""), "{page}");
+    assert!(page.contains("width=\"600\""), "{page}");
+    assert!(page.contains("href=\"../attachments/docs/runbook.md\""), "{page}");
+    assert!(page.contains("href=\"../retros/b.html#body\""), "{page}");
+    assert!(page.contains("href=\"https://example.com/x\""), "{page}");
+    // b's page lists a as a backlink: the raw link is in the graph.
+    let other_page = read(&site, "retros/b.html");
+    let backlinks = other_page.split("class=\"backlinks\"").nth(1).expect("b has backlinks");
+    assert!(backlinks.split("</ul>").next().unwrap().contains("With HTML"), "{other_page}");
+
+    // Broken targets are findings at the attribute's value.
+    std::fs::write(repo.path().join("retros/a.md"), &body.replace("img/graph.png", "img/gone.png")).unwrap();
+    let (code, findings) = check_json(repo.path(), &[]);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = body.lines().collect();
+    let img_line = lines.iter().position(|l| l.starts_with("<img")).unwrap() as u64 + 1;
+    let runbook_line = lines.iter().position(|l| l.contains("runbook.md")).unwrap() as u64 + 1;
+    let broken: Vec<(u64, u64)> = findings
+        .iter()
+        .filter(|f| f["rule"] == "broken-link")
+        .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(broken, [(img_line, 11), (runbook_line, 14)], "{findings:#?}");
+}
+
 /// One edited retro re-renders its own page, the pages that link to it or
 /// that it links to, its owners' and terms' pages and the aggregates; not
 /// the pages of unrelated retros.

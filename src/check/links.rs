@@ -37,6 +37,7 @@ pub fn check_retro_links(
         }
     }
     for link in &retro.body.links {
+        // Other URL attributes of raw HTML are only checked for safety.
         if link.kind == LinkKind::RawHtml {
             continue;
         }

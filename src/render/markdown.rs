@@ -123,9 +123,13 @@ fn rewrite<'e>(
     let mut in_image = 0usize;
     for event in parser {
         match event {
-            Event::Html(_) | Event::InlineHtml(_) => {
+            Event::Html(html) => {
                 raw_html = true;
-                out.push(event);
+                out.push(Event::Html(rewrite_html_urls(html, ctx)));
+            }
+            Event::InlineHtml(html) => {
+                raw_html = true;
+                out.push(Event::InlineHtml(rewrite_html_urls(html, ctx)));
             }
             // Only an id (the loader's anchor): classes and attributes
             // written in `{...}` could carry event handlers.
@@ -195,6 +199,35 @@ fn rewrite<'e>(
         }
     }
     Rewritten { events: out, raw_html }
+}
+
+/// Raw HTML with its `<a href>` and `<img src>` resolved like the Markdown
+/// links they stand for (the loader found the same URLs for `check`). The
+/// sanitizer still runs over the result.
+fn rewrite_html_urls<'e>(html: CowStr<'e>, ctx: &LinkContext) -> CowStr<'e> {
+    let urls = crate::load::markdown::html_urls(&html);
+    let mut out = String::new();
+    let mut copied = 0;
+    for (at, url, kind) in urls {
+        if kind == LinkKind::RawHtml {
+            continue;
+        }
+        let href = match kind {
+            LinkKind::Image if !is_safe_image(&url) => String::new(),
+            _ => resolve(ctx, kind, &url).0,
+        };
+        if href == url {
+            continue;
+        }
+        out.push_str(&html[copied..at]);
+        pulldown_cmark_escape::escape_href(&mut out, &href).expect("writing to a String");
+        copied = at + url.len();
+    }
+    if copied == 0 {
+        return html;
+    }
+    out.push_str(&html[copied..]);
+    out.into()
 }
 
 /// An `<a>` start tag as pulldown-cmark writes one, plus `rel`: links in

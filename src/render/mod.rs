@@ -318,7 +318,8 @@ impl<'a> Site<'a> {
     }
 
     /// Repo files linked from retros, to copy into `attachments/`: the
-    /// links that resolve to a file, the same resolution rendering uses.
+    /// links that resolve to a file (Markdown links and images, and their
+    /// raw-HTML forms), the same resolution rendering uses.
     pub fn attachments(&self) -> BTreeSet<String> {
         let mut files = BTreeSet::new();
         for (i, retro) in self.retros.iter().enumerate() {
