@@ -542,7 +542,7 @@ fn raw_html_links_and_images_resolve_like_markdown() {
     assert!(backlinks.split("</ul>").next().unwrap().contains("With HTML"), "{other_page}");
 
     // Broken targets are findings at the attribute's value.
-    std::fs::write(repo.path().join("retros/a.md"), &body.replace("img/graph.png", "img/gone.png")).unwrap();
+    std::fs::write(repo.path().join("retros/a.md"), body.replace("img/graph.png", "img/gone.png")).unwrap();
     let (code, findings) = check_json(repo.path(), &[]);
     assert_eq!(code, 1);
     let lines: Vec<&str> = body.lines().collect();
