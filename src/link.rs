@@ -239,6 +239,18 @@ pub fn is_safe_url(url: &str, image: bool) -> bool {
     }
 }
 
+/// A URL from the front matter ready for an `href`: `None` when it may not
+/// reach a reader (`is_safe_url`), else with the characters a URL may not
+/// hold (spaces, quotes, `<`, `>`, …) percent-encoded, so the page stays
+/// valid HTML whatever was written.
+pub fn href(url: &str) -> Option<String> {
+    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+    const NOT_IN_URLS: &AsciiSet =
+        &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`').add(b'{').add(b'}').add(b'|').add(b'\\').add(b'^');
+    let url = url.trim();
+    is_safe_url(url, false).then(|| utf8_percent_encode(url, NOT_IN_URLS).to_string())
+}
+
 fn parent(path: &str) -> &str {
     path.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("")
 }

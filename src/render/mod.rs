@@ -683,8 +683,7 @@ impl<'a> Site<'a> {
                 .retro
                 .edit_url
                 .as_ref()
-                .map(|u| u.replace("{path}", &retro.path))
-                .filter(|u| crate::link::is_safe_url(u, false)),
+                .and_then(|u| crate::link::href(&u.replace("{path}", &retro.path))),
             impact_html: retro.impact.as_ref().map(|s| inline_html(&s.value, &ctx)).unwrap_or_default(),
             clock,
             time_to_detect: time_to(retro, &retro.detected_at),
@@ -700,8 +699,7 @@ impl<'a> Site<'a> {
             links: retro
                 .links
                 .iter()
-                .filter(|l| crate::link::is_safe_url(&l.url.value, false))
-                .map(|l| Labeled { label: l.title.clone(), value: l.url.value.clone() })
+                .filter_map(|l| Some(Labeled { label: l.title.clone(), value: crate::link::href(&l.url.value)? }))
                 .collect(),
             factors,
             timeline,

@@ -160,7 +160,7 @@ pub fn action_row(retro: &Retro, item: &ActionItem, ctx: &LinkContext, today: Na
         kind: item.kind.map(|k| k.to_string()).unwrap_or_default(),
         priority: item.priority.map(|p| p.to_string()).unwrap_or_default(),
         factors: item.factors.iter().map(|f| f.value.clone()).collect(),
-        link: item.link.as_ref().map(|l| l.value.clone()).filter(|l| crate::link::is_safe_url(l, false)),
+        link: item.link.as_ref().and_then(|l| crate::link::href(&l.value)),
         completed_at: item.completed_at.as_ref().map(|d| d.value.to_string()).unwrap_or_default(),
         services: retro.services.iter().map(|s| s.value.clone()).collect(),
         severity: retro.severity.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
