@@ -205,3 +205,33 @@ fn a_closed_stdout_pipe_ends_the_run_quietly() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.len() > 100_000, "enough output to fill the pipe: {}", out.stdout.len());
 }
+
+/// The install files agree with each other: the Action downloads the
+/// archives the release workflow publishes (same names, same targets), and
+/// the profile the workflow and the Dockerfile build with exists.
+#[test]
+fn the_action_release_workflow_and_dockerfile_agree() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &str| std::fs::read_to_string(repo.join(p)).unwrap();
+    let (action, release, docker, cargo) =
+        (read("action.yml"), read(".github/workflows/release.yml"), read("Dockerfile"), read("Cargo.toml"));
+    let action_yaml: serde_json::Value = serde_saphyr::from_str(&action).expect("action.yml is YAML");
+    let release_yaml: serde_json::Value = serde_saphyr::from_str(&release).expect("release.yml is YAML");
+    assert_eq!(action_yaml["runs"]["using"], "composite");
+    let run = action_yaml["runs"]["steps"][1]["run"].as_str().unwrap();
+    assert!(run.contains("retrobook check --format github") && run.contains("--format sarif"), "{run}");
+    // Archive names: retrobook-<tag>-<target>.<ext>, with a .sha256 beside.
+    assert!(action.contains(r#"name="retrobook-$ACTION_REF-$target.$archive""#));
+    assert!(action.contains(r#"curl -fsSL -o "$name.sha256" "$url/$name.sha256""#));
+    assert!(release.contains("NAME: retrobook-${{ github.ref_name }}-${{ matrix.target }}"));
+    assert!(release.contains(r#"> "$NAME.$ARCHIVE.sha256""#));
+    for entry in release_yaml["jobs"]["build"]["strategy"]["matrix"]["include"].as_array().unwrap() {
+        let (target, archive) = (entry["target"].as_str().unwrap(), entry["archive"].as_str().unwrap());
+        assert!(action.contains(&format!("target={target}; archive={archive}")), "{target} is not in action.yml");
+    }
+    for build in [&release, &docker] {
+        assert!(build.contains("--profile dist"));
+    }
+    assert!(cargo.contains("[profile.dist]\ninherits = \"release\""));
+    assert!(docker.contains(":nonroot") && docker.contains("AS build"), "multi-stage, non-root");
+}
