@@ -2,7 +2,8 @@
 //! Chromium): site.test.mjs and search.test.mjs against this repository's
 //! example site, built fresh, xss.test.mjs against the XSS fixture, and
 //! serve.test.mjs against `retrobook serve` (live reload, error overlay);
-//! then the Nu Html Checker (vnu-jar) on every page of both sites.
+//! then the Nu Html Checker (vnu-jar) on every page of those sites and of
+//! the rules fixture.
 //!
 //! They need `chromium`, Java and `npm ci` in tests/browser. Under CI (`CI` set)
 //! or with `RETROBOOK_BROWSER_TESTS=1` a missing piece is a failure;
@@ -57,8 +58,18 @@ fn browser_suite_passes_on_the_example_site() {
     node_suite(&dir, "search.test.mjs", &[("RETROBOOK_SITE", &out), ("RETROBOOK_XSS_SITE", &xss)]);
     // Every page of the XSS fixture, and its search results: no payload runs.
     node_suite(&dir, "xss.test.mjs", &[("RETROBOOK_XSS_SITE", &xss)]);
-    // Every page valid HTML, by the W3C's own checker.
-    html_is_valid(&dir, &[&out, &xss]);
+    // Every page valid HTML, by the W3C's own checker: the example site,
+    // the XSS fixture and the rules fixture (every kind of broken retro,
+    // built with --allow-errors).
+    let rules = site.path().join("rules");
+    let build = common::retrobook(
+        &common::fixture("rules"),
+        &["build", "--allow-errors", "--today", "2026-11-27", "--out", rules.to_str().unwrap()],
+    )
+    .output()
+    .unwrap();
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    html_is_valid(&dir, &[&out, &xss, &rules]);
 
     serve_suite(&dir);
 }

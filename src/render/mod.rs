@@ -611,7 +611,12 @@ impl<'a> Site<'a> {
         let retro = &self.retros[index];
         let recurrences = self.recurrences(index);
         let ctx = self.link_context(index, root);
-        let actions: Vec<ActionRow> = retro.actions().iter().map(|a| action_row(retro, a, &ctx, self.today)).collect();
+        let mut actions: Vec<ActionRow> =
+            retro.actions().iter().map(|a| action_row(retro, a, &ctx, self.today)).collect();
+        let mut ids = std::collections::HashSet::new();
+        for row in &mut actions {
+            row.anchor = ids.insert(row.id.clone());
+        }
         let factors = retro
             .factors
             .iter()

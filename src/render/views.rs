@@ -34,6 +34,10 @@ pub struct ActionRow {
     pub retro_title: String,
     pub retro_url: String,
     pub id: String,
+    /// Whether the row carries `id` as its HTML id on the retro's page:
+    /// only the first of items sharing an id (a `duplicate-id` error, built
+    /// with --allow-errors) does, so ids stay unique.
+    pub anchor: bool,
     pub url: String,
     pub title_html: String,
     pub owner: String,
@@ -149,6 +153,7 @@ pub fn action_row(retro: &Retro, item: &ActionItem, ctx: &LinkContext, today: Na
         retro_title: retro.title_text().to_string(),
         retro_url: page.clone(),
         id: item.id.value.clone(),
+        anchor: true,
         url: format!("{page}#{}", item.id.value),
         title_html: inline_html(&item.title.value, ctx),
         owner_url: format!("{}{}", ctx.root, owner_url(&owner)),
