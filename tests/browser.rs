@@ -47,31 +47,30 @@ fn browser_suite_passes_on_the_example_site() {
     node_suite(&dir, "site.test.mjs", &[("RETROBOOK_SITE", &out)]);
 
     // Search: the example site, and the XSS fixture for injected markup.
-    let xss = site.path().join("xss");
-    let build = common::retrobook(
-        &common::fixture("xss"),
-        &["build", "--allow-errors", "--today", "2026-11-27", "--out", xss.to_str().unwrap()],
-    )
-    .output()
-    .unwrap();
-    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    let xss = built_fixture("xss", site.path());
     node_suite(&dir, "search.test.mjs", &[("RETROBOOK_SITE", &out), ("RETROBOOK_XSS_SITE", &xss)]);
     // Every page of the XSS fixture, and its search results: no payload runs.
     node_suite(&dir, "xss.test.mjs", &[("RETROBOOK_XSS_SITE", &xss)]);
     // Every page valid HTML, by the W3C's own checker: the example site,
     // the XSS fixture and the rules fixture (every kind of broken retro,
     // built with --allow-errors).
-    let rules = site.path().join("rules");
+    let rules = built_fixture("rules", site.path());
+    html_is_valid(&dir, &[&out, &xss, &rules]);
+
+    serve_suite(&dir);
+}
+
+/// The site of fixture `name`, built with --allow-errors into `parent/name`.
+fn built_fixture(name: &str, parent: &Path) -> std::path::PathBuf {
+    let out = parent.join(name);
     let build = common::retrobook(
-        &common::fixture("rules"),
-        &["build", "--allow-errors", "--today", "2026-11-27", "--out", rules.to_str().unwrap()],
+        &common::fixture(name),
+        &["build", "--allow-errors", "--today", "2026-11-27", "--out", out.to_str().unwrap()],
     )
     .output()
     .unwrap();
     assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
-    html_is_valid(&dir, &[&out, &xss, &rules]);
-
-    serve_suite(&dir);
+    out
 }
 
 /// The Nu Html Checker (vnu-jar from npm, run with Java) on every page of
