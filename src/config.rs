@@ -187,7 +187,7 @@ impl Config {
         };
         Config::parse(&text).map_err(|(offset, message)| {
             let pos = LineIndex::new(&text).pos(offset);
-            Error::new(format!("{CONFIG_FILE}:{}:{}: {message}", pos.line, pos.column))
+            Error::in_config(CONFIG_FILE, pos, &message)
         })
     }
 

@@ -117,9 +117,12 @@ impl LinkGraph {
         self.by_id.get(id).copied()
     }
 
-    /// A "did you mean" for an unknown retro id.
-    pub fn suggest_id(&self, id: &str) -> Option<String> {
-        did_you_mean(id, self.by_id.keys().map(String::as_str)).map(|s| format!("did you mean `{s}`?"))
+    /// A "did you mean" for an unknown retro id, or where ids come from.
+    pub fn suggest_id(&self, id: &str) -> String {
+        match did_you_mean(id, self.by_id.keys().map(String::as_str)) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "use the id of an existing retro: its `id:`, or its file name without `.md`".into(),
+        }
     }
 
     /// Resolve a link written in retro `from`.
@@ -134,7 +137,7 @@ impl LinkGraph {
         if kind == LinkKind::Wiki {
             let (id, anchor) = split_anchor(dest);
             let Some(index) = self.index_of(id.trim()) else {
-                return Err(Broken { message: format!("no retro has the id `{id}`"), hint: self.suggest_id(id) });
+                return Err(Broken { message: format!("no retro has the id `{id}`"), hint: Some(self.suggest_id(id)) });
             };
             return self.at_anchor(retros, index, anchor);
         }
@@ -147,9 +150,12 @@ impl LinkGraph {
             return self.at_anchor(retros, from, anchor);
         }
         let path = percent_decode(path);
-        let base = if path.starts_with('/') { "" } else { parent(&retros[from].path) };
+        let base = if path.starts_with('/') { "" } else { retros.get(from).map_or("", |r| parent(&r.path)) };
         let Some(resolved) = normalize(base, &path) else {
-            return Err(Broken { message: format!("`{dest}` points outside the repository"), hint: None });
+            return Err(Broken {
+                message: format!("`{dest}` points outside the repository"),
+                hint: Some("link a file inside the repository, or a full `https://` URL".into()),
+            });
         };
         if let Some(&index) = self.by_path.get(&resolved) {
             return self.at_anchor(retros, index, anchor);
@@ -161,10 +167,10 @@ impl LinkGraph {
             let stem = resolved.rsplit('/').next().unwrap_or("").trim_end_matches(".md");
             match self.by_id.get(stem) {
                 Some(&i) => Some(format!("that retro is at `{}`; or link it by id as `[[{stem}]]`", retros[i].path)),
-                None => self.suggest_id(stem),
+                None => Some(self.suggest_id(stem)),
             }
         } else {
-            None
+            Some("the path is relative to this file; check its spelling, add the file, or link a full URL".into())
         };
         Err(Broken { message: format!("`{dest}` does not exist (resolved to `{resolved}`)"), hint })
     }
@@ -175,7 +181,9 @@ impl LinkGraph {
             && !self.anchors[index].contains(a)
         {
             let known = self.anchors[index].iter().map(String::as_str);
-            let hint = did_you_mean(a, known).map(|s| format!("did you mean `#{s}`?"));
+            let hint = did_you_mean(a, known).map(|s| format!("did you mean `#{s}`?")).or_else(|| {
+                Some("link one of its headings (as a GitHub slug), an action item id or a factor id".into())
+            });
             let id = &retros[index].id.value;
             return Err(Broken { message: format!("retro `{id}` has no heading or action item `#{a}`"), hint });
         }
@@ -229,6 +237,18 @@ pub fn is_safe_url(url: &str, image: bool) -> bool {
         }
         Some(_) => false,
     }
+}
+
+/// A URL from the front matter ready for an `href`: `None` when it may not
+/// reach a reader (`is_safe_url`), else with the characters a URL may not
+/// hold (spaces, quotes, `<`, `>`, …) percent-encoded, so the page stays
+/// valid HTML whatever was written.
+pub fn href(url: &str) -> Option<String> {
+    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+    const NOT_IN_URLS: &AsciiSet =
+        &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`').add(b'{').add(b'}').add(b'|').add(b'\\').add(b'^');
+    let url = url.trim();
+    is_safe_url(url, false).then(|| utf8_percent_encode(url, NOT_IN_URLS).to_string())
 }
 
 fn parent(path: &str) -> &str {

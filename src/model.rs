@@ -530,10 +530,12 @@ impl Level {
     }
 }
 
-/// Declares the rules: their ids (part of the interface), default levels and
-/// one-line descriptions (for `--help`, SARIF and the README).
+/// Declares the rules: their ids (part of the interface), default levels,
+/// one-line descriptions (for `--help`, SARIF and the README) and how to fix
+/// a finding of the rule (the hint when a finding has no sharper one, and
+/// SARIF's `help`).
 macro_rules! rules {
-    ($($variant:ident = $id:literal, $level:ident, $doc:literal;)+) => {
+    ($($variant:ident = $id:literal, $level:ident, $doc:literal, $fix:literal;)+) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Rule { $($variant),+ }
 
@@ -552,6 +554,11 @@ macro_rules! rules {
                 match self { $(Rule::$variant => $doc),+ }
             }
 
+            /// How to fix a finding of this rule, in general.
+            pub fn fix(&self) -> &'static str {
+                match self { $(Rule::$variant => $fix),+ }
+            }
+
             pub fn from_id(id: &str) -> Option<Rule> {
                 match id { $($id => Some(Rule::$variant),)+ _ => None }
             }
@@ -560,23 +567,47 @@ macro_rules! rules {
 }
 
 rules! {
-    YamlSyntax = "yaml-syntax", Error, "front matter is not valid YAML, or the `---` fences are missing";
-    UnknownKey = "unknown-key", Error, "a key the format does not define";
-    MissingKey = "missing-key", Error, "a required key is absent";
-    InvalidValue = "invalid-value", Error, "wrong type, enum value, slug, date or timestamp";
-    ClockOrder = "clock-order", Error, "started <= mitigated <= resolved, or detected <= mitigated, violated";
-    DuplicateId = "duplicate-id", Error, "two retros, factors or action items share an id";
-    RemediationOwner = "remediation-owner", Error, "an action item without a non-empty owner";
-    NoRemediation = "no-remediation", Error, "an in-review or published retro with no action items";
-    UnknownOwner = "unknown-owner", Error, "owner or person not in the roster, when [people]/[teams] exist";
-    BrokenLink = "broken-link", Error, "a link, related id or anchor that resolves to nothing";
-    UnknownFactor = "unknown-factor", Error, "an action item names a factor id the retro does not define";
-    UnaddressedFactor = "unaddressed-factor", Warning, "an actionable contributing factor no action item addresses";
-    OverdueAction = "overdue-action", Warning, "an open or in-progress action item past its due date";
-    UnsafeUrl = "unsafe-url", Warning, "a URL whose scheme is not http(s), mailto or relative";
-    MissingSection = "missing-section", Warning, "a heading listed in [retro].required_sections is absent";
-    BlamelessLanguage = "blameless-language", Warning, "a person blamed or judged, \"human error\", \"root cause\", counterfactuals";
-    UnreadableFile = "unreadable-file", Error, "a retro file that cannot be read (permissions, a link out of the repo)";
+    YamlSyntax = "yaml-syntax", Error, "front matter is not valid YAML, or the `---` fences are missing",
+        "fix the YAML at this position: indent with spaces, quote values that contain `: ` or start with `#`, \
+         and close the front matter with a `---` line";
+    UnknownKey = "unknown-key", Error, "a key the format does not define",
+        "remove the key or correct its spelling; `retrobook schema` lists every key";
+    MissingKey = "missing-key", Error, "a required key is absent",
+        "add the key; `retrobook schema` lists the required keys";
+    InvalidValue = "invalid-value", Error, "wrong type, enum value, slug, date or timestamp",
+        "write a value of the expected type; `retrobook schema` lists the allowed values and formats";
+    ClockOrder = "clock-order", Error, "started <= mitigated <= resolved, or detected <= mitigated, violated",
+        "the incident clock runs started_at <= mitigated_at <= resolved_at, and detected_at <= mitigated_at";
+    DuplicateId = "duplicate-id", Error, "two retros, factors or action items share an id",
+        "give one of them a distinct `id:`";
+    RemediationOwner = "remediation-owner", Error, "an action item without a non-empty owner",
+        "every remediation needs an owner: add `owner:` with a person or team";
+    NoRemediation = "no-remediation", Error, "an in-review or published retro with no action items",
+        "add the remediations under `action_items:`, or keep the retro as `status: draft`";
+    UnknownOwner = "unknown-owner", Error, "owner or person not in the roster, when [people]/[teams] exist",
+        "use a name listed in book.toml [people] or [teams], or add the person there";
+    BrokenLink = "broken-link", Error, "a link, related id or anchor that resolves to nothing",
+        "point the link at an existing file, retro id or heading, or use a full `https://` URL";
+    UnknownFactor = "unknown-factor", Error, "an action item names a factor id the retro does not define",
+        "use the `id` of one of this retro's `contributing_factors`";
+    UnaddressedFactor = "unaddressed-factor", Warning,
+        "an actionable contributing factor no action item addresses",
+        "list the factor's id in an action item's `factors:`, or mark the factor `actionable: false`";
+    OverdueAction = "overdue-action", Warning, "an open or in-progress action item past its due date",
+        "finish it, move `due` with a reason, or set `status: wont-do`";
+    UnsafeUrl = "unsafe-url", Warning, "a URL whose scheme is not http(s), mailto or relative",
+        "links may use http(s), mailto or a relative path; images may also use data:image/";
+    MissingSection = "missing-section", Warning, "a heading listed in [retro].required_sections is absent",
+        "add the heading; book.toml [retro].required_sections lists the sections every reviewed retro has";
+    BlamelessLanguage = "blameless-language", Warning,
+        "a person blamed or judged, \"human error\", \"root cause\", counterfactuals",
+        "describe what the system and the people in it saw and did, not who was at fault";
+    UnreadableFile = "unreadable-file", Error,
+        "a retro file that cannot be read (permissions, a link out of the repo)",
+        "make the file readable, or move it inside the repository";
+    InvalidConfig = "invalid-config", Error,
+        "book.toml cannot be read; nothing else is checked (exit code 2 in every format)",
+        "fix book.toml at this position; the README lists its sections and keys";
 }
 
 /// One problem `check` found, located precisely.

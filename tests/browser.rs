@@ -1,9 +1,11 @@
 //! Runs the browser tests (tests/browser/, Playwright driving Debian's
 //! Chromium): site.test.mjs and search.test.mjs against this repository's
 //! example site, built fresh, xss.test.mjs against the XSS fixture, and
-//! serve.test.mjs against `retrobook serve` (live reload, error overlay).
+//! serve.test.mjs against `retrobook serve` (live reload, error overlay);
+//! then the Nu Html Checker (vnu-jar) on every page of those sites and of
+//! the rules fixture.
 //!
-//! They need `chromium` and `npm ci` in tests/browser. Under CI (`CI` set)
+//! They need `chromium`, Java and `npm ci` in tests/browser. Under CI (`CI` set)
 //! or with `RETROBOOK_BROWSER_TESTS=1` a missing piece is a failure;
 //! elsewhere the test says what is missing and passes, so `cargo test`
 //! works on a machine without a browser.
@@ -22,6 +24,9 @@ fn browser_suite_passes_on_the_example_site() {
         (!dir.join("node_modules/playwright-core").exists())
             .then_some("tests/browser/node_modules (npm ci in tests/browser)"),
         Command::new("node").arg("--version").output().is_err().then_some("node"),
+        Command::new("java").arg("-version").output().is_err().then_some("java (apt-get install default-jre-headless)"),
+        (!dir.join("node_modules/vnu-jar/build/dist/vnu.jar").exists())
+            .then_some("tests/browser/node_modules/vnu-jar (npm ci in tests/browser)"),
     ]
     .into_iter()
     .flatten()
@@ -61,19 +66,44 @@ fn browser_suite_passes_on_the_example_site() {
     );
 
     // Search: the example site, and the XSS fixture for injected markup.
-    let xss = site.path().join("xss");
+    let xss = built_fixture("xss", site.path());
+    node_suite(&dir, "search.test.mjs", &[("RETROBOOK_SITE", &out), ("RETROBOOK_XSS_SITE", &xss)]);
+    // Every page of the XSS fixture, and its search results: no payload runs.
+    node_suite(&dir, "xss.test.mjs", &[("RETROBOOK_XSS_SITE", &xss)]);
+    // Every page valid HTML, by the W3C's own checker: the example site,
+    // the XSS fixture and the rules fixture (every kind of broken retro,
+    // built with --allow-errors).
+    let rules = built_fixture("rules", site.path());
+    html_is_valid(&dir, &[&out, &xss, &rules]);
+
+    serve_suite(&dir);
+}
+
+/// The site of fixture `name`, built with --allow-errors into `parent/name`.
+fn built_fixture(name: &str, parent: &Path) -> std::path::PathBuf {
+    let out = parent.join(name);
     let build = common::retrobook(
-        &common::fixture("xss"),
-        &["build", "--allow-errors", "--today", "2026-11-27", "--out", xss.to_str().unwrap()],
+        &common::fixture(name),
+        &["build", "--allow-errors", "--today", "2026-11-27", "--out", out.to_str().unwrap()],
     )
     .output()
     .unwrap();
     assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
-    node_suite(&dir, "search.test.mjs", &[("RETROBOOK_SITE", &out), ("RETROBOOK_XSS_SITE", &xss)]);
-    // Every page of the XSS fixture, and its search results: no payload runs.
-    node_suite(&dir, "xss.test.mjs", &[("RETROBOOK_XSS_SITE", &xss)]);
+    out
+}
 
-    serve_suite(&dir);
+/// The Nu Html Checker (vnu-jar from npm, run with Java) on every page of
+/// the built sites: any error fails, with the checker's report.
+fn html_is_valid(dir: &Path, sites: &[&Path]) {
+    let run = Command::new("java")
+        .args(["-jar", "node_modules/vnu-jar/build/dist/vnu.jar", "--errors-only", "--skip-non-html"])
+        .args(sites)
+        .current_dir(dir)
+        .output()
+        .expect("java runs");
+    let report = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    assert!(run.status.success() && report.trim().is_empty(), "the Nu Html Checker found errors:\n{report}");
+    eprintln!("vnu: every page of {} sites is valid HTML", sites.len());
 }
 
 /// Run one test file of tests/browser with node's test runner; fail with

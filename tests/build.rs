@@ -50,8 +50,6 @@ fn every_page_type_is_written_with_its_content() {
         "tags/caching.html",
         "categories/index.html",
         "categories/capacity.html",
-        "atom.xml",
-        "sitemap.xml",
         "404.html",
         "api/retros.json",
         "api/actions.json",
@@ -125,7 +123,6 @@ fn every_page_type_is_written_with_its_content() {
     let csv = read(&site, "actions.csv");
     assert!(csv.starts_with("retro,id,title,owner,status,overdue,due"));
     assert_eq!(csv.lines().count(), 4);
-    assert!(read(&site, "atom.xml").contains("<entry>"));
 
     // A category's page lists its factors with where they come from.
     let category = read(&site, "categories/capacity.html");
@@ -416,7 +413,8 @@ fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
 
 #[test]
 fn hostile_input_ends_up_inert() {
-    let dir = built(&fixture("xss"), &["--allow-errors"]);
+    // A full base URL, so that the feed is built and its escaping checked.
+    let dir = built(&fixture("xss"), &["--allow-errors", "--base-url", "https://example.com/"]);
     let site = dir.path().join("site");
     let mut problems = Vec::new();
     for (path, bytes) in files(&site) {
@@ -497,6 +495,62 @@ fn attachments_next_to_retros_are_copied() {
     let page = read(&site, "retros/a.html");
     assert!(page.contains("src=\"../attachments/retros/img/graph.png\""), "{page}");
     assert!(page.contains("href=\"../attachments/retros/files/log.txt#L3\""));
+}
+
+/// Raw HTML in a body is resolved like the Markdown it stands for: its
+/// targets checked (with positions), its URLs rewritten, its files copied.
+#[test]
+fn raw_html_links_and_images_resolve_like_markdown() {
+    let body = valid_retro("With HTML").replace(
+        "Body text.",
+        "<img src=\"img/graph.png\" width=\"600\">\n\nSee <a href=\"runbook.md\">the runbook</a>, \
+         <a href='b.md#body'>the other retro</a> and <a href=\"https://example.com/x\">a site</a>.\n",
+    );
+    let other = valid_retro("Other").replace("Body text.", "## Body\n\nText.\n");
+    let files: Vec<(&str, &[u8])> = vec![
+        ("retros/a.md", body.as_bytes()),
+        ("retros/b.md", other.as_bytes()),
+        ("retros/img/graph.png", b"\x89PNG"),
+        ("retros/runbook.md", b"not a retro"),
+        ("book.toml", b"[build]\nsource = \"retros\"\n"),
+    ];
+    let repo = temp_repo("", &files);
+    // runbook.md is not a retro: keep it out of the retros folder.
+    std::fs::create_dir_all(repo.path().join("docs")).unwrap();
+    std::fs::rename(repo.path().join("retros/runbook.md"), repo.path().join("docs/runbook.md")).unwrap();
+    let fixed = body.replace("href=\"runbook.md\"", "href=\"../docs/runbook.md\"");
+    std::fs::write(repo.path().join("retros/a.md"), &fixed).unwrap();
+    let (code, findings) = check_json(repo.path(), &[]);
+    assert_eq!((code, findings.len()), (0, 0), "{findings:#?}");
+
+    let dir = built(repo.path(), &[]);
+    let site = dir.path().join("site");
+    assert_eq!(std::fs::read(site.join("attachments/retros/img/graph.png")).unwrap(), b"\x89PNG");
+    assert_eq!(std::fs::read(site.join("attachments/docs/runbook.md")).unwrap(), b"not a retro");
+    let page = read(&site, "retros/a.html");
+    assert!(page.contains("src=\"../attachments/retros/img/graph.png\""), "{page}");
+    assert!(page.contains("width=\"600\""), "{page}");
+    assert!(page.contains("href=\"../attachments/docs/runbook.md\""), "{page}");
+    assert!(page.contains("href=\"../retros/b.html#body\""), "{page}");
+    assert!(page.contains("href=\"https://example.com/x\""), "{page}");
+    // b's page lists a as a backlink: the raw link is in the graph.
+    let other_page = read(&site, "retros/b.html");
+    let backlinks = other_page.split("class=\"backlinks\"").nth(1).expect("b has backlinks");
+    assert!(backlinks.split("</ul>").next().unwrap().contains("With HTML"), "{other_page}");
+
+    // Broken targets are findings at the attribute's value.
+    std::fs::write(repo.path().join("retros/a.md"), body.replace("img/graph.png", "img/gone.png")).unwrap();
+    let (code, findings) = check_json(repo.path(), &[]);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = body.lines().collect();
+    let img_line = lines.iter().position(|l| l.starts_with("<img")).unwrap() as u64 + 1;
+    let runbook_line = lines.iter().position(|l| l.contains("runbook.md")).unwrap() as u64 + 1;
+    let broken: Vec<(u64, u64)> = findings
+        .iter()
+        .filter(|f| f["rule"] == "broken-link")
+        .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(broken, [(img_line, 11), (runbook_line, 14)], "{findings:#?}");
 }
 
 /// One edited retro re-renders its own page, the pages that link to it or
@@ -616,7 +670,34 @@ fn representative_pages_match_their_snapshots() {
     insta::assert_snapshot!("actions_page", read(&site, "actions.html"));
     insta::assert_snapshot!("home_page", read(&site, "index.html"));
     insta::assert_snapshot!("api_actions", read(&site, "api/actions.json"));
-    insta::assert_snapshot!("atom_feed", read(&site, "atom.xml"));
+    let with_base = built(&fixture("clean"), &["--base-url", "https://example.com/"]);
+    insta::assert_snapshot!("atom_feed", read(&with_base.path().join("site"), "atom.xml"));
+}
+
+/// Atom ids and links and sitemap locations must be absolute URLs: without
+/// a full base URL the feed and the sitemap are left out, with a notice,
+/// and no page links to them.
+#[test]
+fn feeds_need_a_full_base_url() {
+    for base in [None, Some("/"), Some("/retros/")] {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let extra: Vec<&str> = base.map(|b| vec!["--base-url", b]).unwrap_or_default();
+        let out = build(&fixture("clean"), &site, &extra);
+        assert!(out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("atom.xml and sitemap.xml left out"), "{base:?}: {err}");
+        assert!(!site.join("atom.xml").exists() && !site.join("sitemap.xml").exists(), "{base:?}");
+        assert!(!read(&site, "index.html").contains("atom.xml"), "{base:?}");
+    }
+    let dir = built(&fixture("clean"), &["--base-url", "https://example.com/"]);
+    let site = dir.path().join("site");
+    let feed = read(&site, "atom.xml");
+    assert!(feed.contains("<entry>") && feed.contains("<id>https://example.com/retros/"), "{feed}");
+    assert!(read(&site, "index.html").contains("href=\"atom.xml\""));
+    for loc in read(&site, "sitemap.xml").split("<loc>").skip(1) {
+        assert!(loc.starts_with("https://example.com/"), "{loc}");
+    }
 }
 
 /// `serve` updates the link graph in place after an edit; the result must

@@ -144,6 +144,30 @@ fn overdue_is_judged_on_the_end_of_a_quarter_or_month() {
     }
 }
 
+/// The README promises a hint on every finding: on the rules fixture (every
+/// rule, and broken links of each kind) and on malformed files.
+#[test]
+fn every_finding_has_a_hint() {
+    let broken = valid_retro("Links")
+        .replace("Body text.", "[gone](missing.png) [up](../../outside.md) [self](#no-such-heading) [[no-such-id]]");
+    let dir = temp_repo(
+        "",
+        &[
+            ("retros/links.md", broken.as_bytes()),
+            ("retros/tab.md", b"---\ntitle: x\n\tstatus: draft\n---\n"),
+            ("retros/bad.md", b"# no front matter\n"),
+        ],
+    );
+    for root in [fixture("rules"), dir.path().to_path_buf()] {
+        let (_, findings) = check_json(&root, &[]);
+        assert!(findings.len() > 3, "{findings:#?}");
+        for f in &findings {
+            let hint = f["hint"].as_str().unwrap_or_default();
+            assert!(!hint.trim().is_empty(), "no hint: {f}");
+        }
+    }
+}
+
 #[test]
 fn clean_fixture_and_this_repo_check_clean() {
     let (code, findings) = check_json(&fixture("clean"), &[]);
@@ -327,14 +351,42 @@ fn github_format_is_workflow_commands() {
     assert!(lines.iter().any(|l| l.starts_with("::error file=retros/remediation-owner.md,line=23,col=5,")));
 }
 
+/// The OASIS SARIF 2.1.0 schema (a copy in the fixtures), formats checked.
+/// It declares draft-04, which has no `uri-reference` format, yet uses it
+/// for `artifactLocation.uri`: read it as draft-07 (nothing else in it
+/// differs) so that the format is enforced.
+fn sarif_validator() -> jsonschema::Validator {
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("sarif-schema-2.1.0.json")).unwrap()).unwrap();
+    jsonschema::options().with_draft(jsonschema::Draft::Draft7).should_validate_formats(true).build(&schema).unwrap()
+}
+
+/// Validate `sarif` against the SARIF schema.
+fn assert_valid_sarif(sarif: &Value) {
+    let validator = sarif_validator();
+    let errors: Vec<String> = validator.iter_errors(sarif).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+fn run_sarif(root: &std::path::Path) -> Value {
+    let out = retrobook(root, &["check", "--format", "sarif", "--today", "2026-11-27"]).output().unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 #[test]
 fn sarif_format_is_sarif_2_1_0() {
-    let out = retrobook(&fixture("rules"), &["check", "--format", "sarif", "--today", "2026-11-27"]).output().unwrap();
-    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sarif = run_sarif(&fixture("rules"));
+    assert_valid_sarif(&sarif);
     assert_eq!(sarif["version"], "2.1.0");
     let run = &sarif["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "retrobook");
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for rule in rules {
+        for key in ["/shortDescription/text", "/fullDescription/text", "/help/text", "/help/markdown"] {
+            assert!(!rule.pointer(key).and_then(Value::as_str).unwrap_or("").is_empty(), "{key}: {rule}");
+        }
+    }
     let results = run["results"].as_array().unwrap();
     assert!(!results.is_empty());
     for r in results {
@@ -343,9 +395,127 @@ fn sarif_format_is_sarif_2_1_0() {
         assert!(matches!(r["level"].as_str(), Some("error" | "warning")));
         let loc = &r["locations"][0]["physicalLocation"];
         assert!(loc["artifactLocation"]["uri"].as_str().unwrap().starts_with("retros/"));
+        assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
         assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
         assert!(loc["region"]["startColumn"].as_u64().unwrap() >= 1);
+        assert!(r["partialFingerprints"]["retrobook/v1"].as_str().is_some_and(|s| !s.is_empty()), "{r}");
     }
+    // A broken link's span is known: it ends where the URL does.
+    let link = results
+        .iter()
+        .find(|r| r["ruleId"] == "broken-link" && r["locations"][0]["physicalLocation"]["region"]["endColumn"].is_u64())
+        .expect("a broken link with an end");
+    let region = &link["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["endLine"], region["startLine"]);
+    assert!(region["endColumn"].as_u64() > region["startColumn"].as_u64(), "{region}");
+}
+
+/// File names that are not URIs as written, braces in messages, and the
+/// same results as `--format json`.
+#[test]
+fn sarif_encodes_awkward_names_and_matches_json() {
+    let braces = valid_retro("Braces").replace("Body text.", "See [the {config}](no-{such}-file.md).\n");
+    let plain = valid_retro("Plain").replace("status: published", "status: publishd");
+    let files: Vec<(&str, &[u8])> = vec![
+        ("retros/with space.md", braces.as_bytes()),
+        ("retros/café.md", plain.as_bytes()),
+        ("retros/issue#12.md", plain.as_bytes()),
+        ("retros/100%.md", plain.as_bytes()),
+    ];
+    let dir = temp_repo("", &files);
+    let sarif = run_sarif(dir.path());
+    assert_valid_sarif(&sarif);
+    let run = &sarif["runs"][0];
+    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    assert!(base.starts_with("file:///") && base.ends_with('/'), "{base}");
+    assert_eq!(url::Url::parse(base).unwrap().to_file_path().unwrap(), root, "{base}");
+
+    let (_, json) = check_json(dir.path(), &[]);
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), json.len());
+    let mut uris = BTreeSet::new();
+    for (r, j) in results.iter().zip(&json) {
+        let loc = &r["locations"][0]["physicalLocation"];
+        let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
+        uris.insert(uri.to_string());
+        // The URI resolved against the base names the JSON finding's file.
+        let file = url::Url::parse(base).unwrap().join(uri).unwrap().to_file_path().unwrap();
+        assert_eq!(file, root.join(j["file"].as_str().unwrap()), "{uri}");
+        assert_eq!(r["ruleId"], j["rule"]);
+        assert_eq!(loc["region"]["startLine"], j["line"]);
+        assert_eq!(loc["region"]["startColumn"], j["column"]);
+        // Braces are doubled, nothing else changes.
+        let text = r["message"]["text"].as_str().unwrap();
+        let expected = format!("{} ({})", j["message"].as_str().unwrap(), j["hint"].as_str().unwrap());
+        assert_eq!(text, expected.replace('{', "{{").replace('}', "}}"));
+    }
+    for uri in ["retros/with%20space.md", "retros/caf%C3%A9.md", "retros/issue%2312.md", "retros/100%25.md"] {
+        assert!(uris.contains(uri), "{uri} in {uris:?}");
+    }
+    assert!(results.iter().any(|r| r["message"]["text"].as_str().unwrap().contains("{{such}}")));
+    // The schema check does look at URIs: the name as written fails it.
+    let spaced = json.iter().position(|j| j["file"] == "retros/with space.md").unwrap();
+    let mut raw = sarif.clone();
+    raw["runs"][0]["results"][spaced]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] =
+        json[spaced]["file"].clone();
+    assert!(!sarif_validator().is_valid(&raw), "{}", json[spaced]["file"]);
+}
+
+/// Code scanning matches alerts across runs by fingerprint: the same
+/// finding keeps it when lines are added above; two findings never share one.
+#[test]
+fn sarif_fingerprints_survive_moved_lines() {
+    let text = valid_retro("Moves").replace("Body text.", "[a](gone.md)\n\n[a](gone.md)\n");
+    let dir = temp_repo("", &[("retros/moves.md", text.as_bytes())]);
+    let prints = |sarif: &Value| -> Vec<(String, u64)> {
+        sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let line = r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap();
+                (r["partialFingerprints"]["retrobook/v1"].as_str().unwrap().to_string(), line)
+            })
+            .collect()
+    };
+    let before = prints(&run_sarif(dir.path()));
+    assert_eq!(before, prints(&run_sarif(dir.path())), "stable across runs");
+    assert_eq!(before.len(), 2);
+    assert_ne!(before[0].0, before[1].0, "identical lines stay distinct");
+    let moved = text.replace("Body text.", "").replace("[a](gone.md)\n\n[a]", "Intro.\n\n[a](gone.md)\n\n[a]");
+    std::fs::write(dir.path().join("retros/moves.md"), moved).unwrap();
+    let after = prints(&run_sarif(dir.path()));
+    assert_eq!(after.iter().map(|p| &p.0).collect::<Vec<_>>(), before.iter().map(|p| &p.0).collect::<Vec<_>>());
+    assert_eq!(after[0].1, before[0].1 + 2, "the lines did move");
+}
+
+/// A bad book.toml stops the run with exit 2, and every machine format
+/// still says why on stdout.
+#[test]
+fn a_config_error_is_reported_in_every_format() {
+    let dir = temp_repo("[book]\ntitel = \"x\"\n", &[]);
+    let run = |format: &str| retrobook(dir.path(), &["check", "--format", format]).output().unwrap();
+    let out = run("github");
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("::error file=book.toml,line=2,col=1,title=retrobook invalid-config::"), "{text}");
+    assert!(text.contains("titel"), "{text}");
+
+    let out = run("sarif");
+    assert_eq!(out.status.code(), Some(2));
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_sarif(&sarif);
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "invalid-config");
+    assert_eq!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "book.toml");
+
+    let out = run("json");
+    assert_eq!(out.status.code(), Some(2));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json[0]["rule"], "invalid-config");
+    assert_eq!((json[0]["file"].as_str(), json[0]["line"].as_u64()), (Some("book.toml"), Some(2)));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("book.toml:2:1"));
 }
 
 #[test]
@@ -455,4 +625,65 @@ fn hostile_sizes_are_findings_or_bounded_runs() {
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
     let page = std::fs::read_to_string(out.join("retros/many-items.html")).unwrap();
     assert!(page.contains("id=\"AI-10000\""));
+}
+
+/// Front matter as people write it: a tab in indentation is reported where
+/// the tab is; `~` or nothing after an optional key means "not set" (and
+/// for a required key, missing); a plain scalar in a text field keeps the
+/// author's spelling.
+#[test]
+fn yaml_as_people_write_it() {
+    let base = "---\ntitle: Written by hand\nstatus: draft\nseverity: SEV3\nstarted_at: 2026-03-01\nauthors: [alice]\n";
+    let tab = format!("{base}tags:\n  - one\n\t- two\n---\n");
+    let nested_tab = format!("{base}timeline:\n  - at: 2026-03-01\n  \t  event: it began\n---\n");
+    let unset = format!(
+        "{base}resolved_at: ~\nmitigated_at:\ndetected_at: null\nfacilitator:\nservices: ~\n\
+         tags: [kubernetes, 1.30, 0x2a, 1e3]\naction_items:\n  - id: AI-1\n    title: A fix\n    \
+         owner: alice\n    status: open\n    due: ~\n    priority:\n---\n"
+    );
+    let required = "---\ntitle: ~\nstatus: draft\nseverity: SEV3\nstarted_at:\nauthors: [alice]\n\
+                    timeline:\n  - at: 2026-03-01\n    event: ~\n---\n";
+    let dir = temp_repo(
+        "",
+        &[
+            ("retros/tab.md", tab.as_bytes()),
+            ("retros/nested-tab.md", nested_tab.as_bytes()),
+            ("retros/unset.md", unset.as_bytes()),
+            ("retros/required.md", required.as_bytes()),
+        ],
+    );
+    let (_, findings) = check_json(dir.path(), &[]);
+    let of = |file: &str| -> Vec<(String, u64, u64)> {
+        findings
+            .iter()
+            .filter(|f| f["file"] == format!("retros/{file}"))
+            .map(|f| (f["rule"].as_str().unwrap().into(), f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+            .collect()
+    };
+    assert_eq!(of("tab.md"), [("yaml-syntax".to_string(), 9, 1)]);
+    assert_eq!(of("nested-tab.md"), [("yaml-syntax".to_string(), 9, 3)]);
+    assert!(of("unset.md").is_empty(), "{findings:#?}");
+    let required: BTreeSet<(String, u64)> = of("required.md").into_iter().map(|(r, l, _)| (r, l)).collect();
+    assert_eq!(
+        required,
+        BTreeSet::from([
+            ("missing-key".to_string(), 1), // title, at the fence
+            ("missing-key".to_string(), 5), // `started_at:` with nothing, where it stands
+            ("missing-key".to_string(), 8), // the timeline entry without its event
+        ]),
+        "{findings:#?}"
+    );
+    let at_fence = findings.iter().filter(|f| f["file"] == "retros/required.md" && f["line"] == 1).count();
+    assert_eq!(at_fence, 1);
+
+    // The tags as written, in the site's data.
+    let out = retrobook(dir.path(), &["build", "--allow-errors", "--out", dir.path().join("site").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let api: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("site/api/retros.json")).unwrap()).unwrap();
+    let unset = api["retros"].as_array().unwrap().iter().find(|r| r["id"] == "unset").unwrap();
+    assert_eq!(unset["tags"], serde_json::json!(["kubernetes", "1.30", "0x2a", "1e3"]));
+    assert_eq!((&unset["resolved_at"], &unset["mitigated_at"]), (&Value::Null, &Value::Null));
 }

@@ -202,3 +202,83 @@ fn completions_for_shells() {
         assert!(text.contains("retrobook") && text.contains("check"), "{shell}");
     }
 }
+
+/// Run `retrobook ARGS` with stdout on a real pipe, read `keep` bytes the way
+/// `| head` does, then close the pipe while the program still has output.
+fn run_with_pipe_closed_early(root: &Path, args: &[&str], keep: usize) -> std::process::Output {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("retrobook"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = vec![0; keep];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_stdout_pipe_ends_the_run_quietly() {
+    // Far more output than a pipe buffers (64 KiB), so the writer is still
+    // writing when the reader goes away.
+    let files: Vec<(String, Vec<u8>)> = (0..900)
+        .map(|i| {
+            let text = valid_retro(&format!("Outage number {i}")).replace("status: published", "status: publishd");
+            (format!("retros/r{i:04}.md"), text.into_bytes())
+        })
+        .collect();
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), b.as_slice())).collect();
+    let repo = temp_repo("[book]\ntitle = \"Pipes\"\n", &files);
+    for args in [
+        &["actions", "--today", "2026-11-27"][..],
+        &["actions", "--format", "json", "--today", "2026-11-27"],
+        &["check", "--today", "2026-11-27"],
+        &["check", "--format", "json", "--today", "2026-11-27"],
+    ] {
+        let out = run_with_pipe_closed_early(repo.path(), args, 100);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panic") && !stderr.contains("error"), "{args:?}: {stderr}");
+    }
+    // Without the early close the same check fails on the findings.
+    let out = retrobook(repo.path(), &["check", "--today", "2026-11-27"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.len() > 100_000, "enough output to fill the pipe: {}", out.stdout.len());
+}
+
+/// The install files agree with each other: the Action downloads the
+/// archives the release workflow publishes (same names, same targets), and
+/// the profile the workflow and the Dockerfile build with exists.
+#[test]
+fn the_action_release_workflow_and_dockerfile_agree() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &str| std::fs::read_to_string(repo.join(p)).unwrap();
+    let (action, release, docker, cargo) =
+        (read("action.yml"), read(".github/workflows/release.yml"), read("Dockerfile"), read("Cargo.toml"));
+    let action_yaml: serde_json::Value = serde_saphyr::from_str(&action).expect("action.yml is YAML");
+    let release_yaml: serde_json::Value = serde_saphyr::from_str(&release).expect("release.yml is YAML");
+    assert_eq!(action_yaml["runs"]["using"], "composite");
+    let run = action_yaml["runs"]["steps"][1]["run"].as_str().unwrap();
+    assert!(run.contains("retrobook check --format github") && run.contains("--format sarif"), "{run}");
+    // Archive names: retrobook-<tag>-<target>.<ext>, with a .sha256 beside.
+    assert!(action.contains(r#"name="retrobook-$ACTION_REF-$target.$archive""#));
+    assert!(action.contains(r#"curl -fsSL -o "$name.sha256" "$url/$name.sha256""#));
+    assert!(release.contains("NAME: retrobook-${{ github.ref_name }}-${{ matrix.target }}"));
+    assert!(release.contains(r#"> "$NAME.$ARCHIVE.sha256""#));
+    for entry in release_yaml["jobs"]["build"]["strategy"]["matrix"]["include"].as_array().unwrap() {
+        let (target, archive) = (entry["target"].as_str().unwrap(), entry["archive"].as_str().unwrap());
+        assert!(action.contains(&format!("target={target}; archive={archive}")), "{target} is not in action.yml");
+    }
+    for build in [&release, &docker] {
+        assert!(build.contains("--profile dist"));
+    }
+    assert!(cargo.contains("[profile.dist]\ninherits = \"release\""));
+    assert!(docker.contains(":nonroot") && docker.contains("AS build"), "multi-stage, non-root");
+}

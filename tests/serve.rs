@@ -19,10 +19,20 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
+        Server::start_with_root(|dir| (dir.to_path_buf(), dir.to_path_buf()))
+    }
+
+    /// `where_and_root` gives, for the repo folder, the folder to run in and
+    /// the `--root` to pass (which may be relative to it).
+    fn start_with_root(where_and_root: impl Fn(&Path) -> (std::path::PathBuf, std::path::PathBuf)) -> Server {
         let dir = tempfile::tempdir().unwrap();
         common::copy_dir(&common::fixture("clean"), dir.path());
+        let (cwd, root) = where_and_root(dir.path());
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("retrobook"))
-            .args(["--root", dir.path().to_str().unwrap(), "serve", "--port", "0", "--today", "2026-11-27"])
+            .current_dir(cwd)
+            .arg("--root")
+            .arg(root)
+            .args(["serve", "--port", "0", "--today", "2026-11-27"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -98,7 +108,6 @@ fn serves_pages_with_content_types_and_live_reload() {
         ("/static/style.css", "text/css"),
         ("/static/retrobook.js", "text/javascript"),
         ("/api/retros.json", "application/json"),
-        ("/atom.xml", "application/atom+xml"),
         ("/actions.csv", "text/csv"),
         ("/retros/", "text/html"),
         ("/__retrobook/live.js", "text/javascript"),
@@ -234,6 +243,21 @@ fn ctrl_c_stops_cleanly_and_leaves_files_alone() {
     assert!(status.success(), "{status:?}");
     let after: Vec<_> = walkdir::WalkDir::new(server.root()).into_iter().map(|e| e.unwrap().into_path()).collect();
     assert_eq!(before, after);
+}
+
+/// `serve --root retros-repo`: the watcher reports absolute paths, which
+/// must still be recognised as inside a root given relative to the working
+/// folder.
+#[test]
+fn edits_are_seen_with_a_relative_root() {
+    let server = Server::start_with_root(|dir| {
+        let name = dir.file_name().unwrap();
+        (dir.parent().unwrap().to_path_buf(), Path::new(name).to_path_buf())
+    });
+    let status =
+        server.edit("retros/2026/draft.md", |t| t.replace("flaky DNS resolver", "flaky resolver (relative root)"));
+    assert!(files(&status).contains(&"retros/draft.html".to_string()), "{status}");
+    assert!(server.get("/retros/draft.html").2.contains("(relative root)"));
 }
 
 #[test]

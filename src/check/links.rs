@@ -24,21 +24,20 @@ pub fn check_retro_links(
                     id.pos,
                     format!("`{key}` names `{}`, but no retro has that id", id.value),
                 );
-                f.hint = graph.suggest_id(&id.value);
+                f.hint = Some(graph.suggest_id(&id.value));
                 out.push(f);
             }
             Some(i) if i == index => {
-                out.push(Finding::new(
-                    Rule::BrokenLink,
-                    &retro.path,
-                    id.pos,
-                    format!("`{key}` names this retro itself"),
-                ));
+                out.push(
+                    Finding::new(Rule::BrokenLink, &retro.path, id.pos, format!("`{key}` names this retro itself"))
+                        .hint(format!("remove it from `{key}`: a retro need not name itself")),
+                );
             }
             Some(_) => {}
         }
     }
     for link in &retro.body.links {
+        // Other URL attributes of raw HTML are only checked for safety.
         if link.kind == LinkKind::RawHtml {
             continue;
         }
@@ -65,15 +64,12 @@ pub fn check_duplicate_ids(retros: &[Retro], out: &mut Vec<Finding>) {
             }
             Some(other) => {
                 let how = if retro.id.pos.line == 1 && retro.id.pos.column == 1 { "file name" } else { "`id`" };
-                out.push(
-                    Finding::new(
-                        Rule::DuplicateId,
-                        &retro.path,
-                        retro.id.pos,
-                        format!("retro id `{}` (from its {how}) is already used by `{}`", retro.id.value, other.path),
-                    )
-                    .hint("give one of them a distinct `id:`"),
-                );
+                out.push(Finding::new(
+                    Rule::DuplicateId,
+                    &retro.path,
+                    retro.id.pos,
+                    format!("retro id `{}` (from its {how}) is already used by `{}`", retro.id.value, other.path),
+                ));
             }
         }
     }

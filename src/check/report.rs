@@ -7,6 +7,7 @@ use crate::text::LineIndex;
 use annotate_snippets::{AnnotationKind, Level as SnippetLevel, Origin, Renderer, Snippet};
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -74,14 +75,32 @@ fn rule_counts(counts: HashMap<Rule, usize>, per_rule: usize) -> String {
 }
 
 /// Render findings in `format`. `sources` maps a file to its text, for
-/// excerpts; a file missing there is reported without one.
-pub fn render(findings: &[Finding], format: Format, sources: &HashMap<&str, &str>, color: bool) -> String {
+/// excerpts and spans; a file missing there is reported without them.
+/// `root` is the repo root the findings' files are relative to.
+pub fn render(findings: &[Finding], format: Format, sources: &HashMap<&str, &str>, root: &Path, color: bool) -> String {
     match format {
         Format::Human => human(findings, sources, color),
         Format::Json => serde_json::to_string_pretty(&json_findings(findings)).expect("JSON of plain values") + "\n",
         Format::Github => github(findings),
-        Format::Sarif => serde_json::to_string_pretty(&sarif(findings)).expect("JSON of plain values") + "\n",
+        Format::Sarif => {
+            serde_json::to_string_pretty(&sarif(findings, sources, root)).expect("JSON of plain values") + "\n"
+        }
     }
+}
+
+/// The byte range of a finding's span within its line: `len` bytes from the
+/// 1-based character `column`, in whole characters, and at least the first
+/// one however wide (found by fuzzing: a caret under a multi-byte character
+/// used to split it). Empty only at the end of the line.
+fn span_in_line(line: &str, column: u32, len: usize) -> std::ops::Range<usize> {
+    let start = line.char_indices().nth((column as usize).saturating_sub(1)).map(|(i, _)| i).unwrap_or(line.len());
+    let width = len.max(1);
+    let mut ends = line[start..].char_indices().map(|(i, c)| start + i + c.len_utf8());
+    let end = match ends.next() {
+        Some(first) => ends.take_while(|&e| e <= start + width).last().unwrap_or(first),
+        None => start,
+    };
+    start..end.max(start)
 }
 
 fn human(findings: &[Finding], sources: &HashMap<&str, &str>, color: bool) -> String {
@@ -105,24 +124,10 @@ fn human_chunk(findings: &[Finding], sources: &HashMap<&str, &str>, color: bool)
             Some(text) => {
                 let index = indexes.entry(f.file.as_str()).or_insert_with(|| LineIndex::new(text));
                 let line = index.line(f.pos.line);
-                let start = line
-                    .char_indices()
-                    .nth((f.pos.column as usize).saturating_sub(1))
-                    .map(|(i, _)| i)
-                    .unwrap_or(line.len());
-                // The span covers `len` bytes in whole characters, and at
-                // least the first one, however wide (found by fuzzing: a
-                // caret under a multi-byte character used to split it).
-                let width = f.len.max(1);
-                let mut ends = line[start..].char_indices().map(|(i, c)| start + i + c.len_utf8());
-                let end = match ends.next() {
-                    Some(first) => ends.take_while(|&e| e <= start + width).last().unwrap_or(first),
-                    None => start,
-                };
                 let snippet = Snippet::source(line)
                     .line_start(f.pos.line as usize)
                     .path(f.file.as_str())
-                    .annotation(AnnotationKind::Primary.span(start..end.max(start)));
+                    .annotation(AnnotationKind::Primary.span(span_in_line(line, f.pos.column, f.len)));
                 title.element(snippet)
             }
             None => title
@@ -189,7 +194,9 @@ fn github(findings: &[Finding]) -> String {
     out
 }
 
-fn sarif(findings: &[Finding]) -> Value {
+/// SARIF 2.1.0 (OASIS), with what GitHub code scanning uses: rules with a
+/// full description and help, a fingerprint per result, spans with an end.
+fn sarif(findings: &[Finding], sources: &HashMap<&str, &str>, root: &Path) -> Value {
     let level = |l: Level| if l == Level::Error { "error" } else { "warning" };
     let rules: Vec<Value> = Rule::ALL
         .iter()
@@ -197,29 +204,50 @@ fn sarif(findings: &[Finding]) -> Value {
             json!({
                 "id": r.id(),
                 "name": r.id(),
-                "shortDescription": { "text": r.description() },
+                "shortDescription": { "text": sarif_text(r.description()) },
+                "fullDescription": { "text": sarif_text(&format!("{}.", r.description())) },
+                "help": {
+                    "text": sarif_text(r.fix()),
+                    "markdown": sarif_text(&format!("**{}**: {}.\n\nHow to fix: {}.", r.id(), r.description(), r.fix())),
+                },
                 "defaultConfiguration": { "level": level(r.default_level()) },
             })
         })
         .collect();
+    let mut seen: HashMap<u64, u32> = HashMap::new();
+    let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
     let results: Vec<Value> = findings
         .iter()
         .map(|f| {
+            let line = sources
+                .get(f.file.as_str())
+                .map(|text| indexes.entry(f.file.as_str()).or_insert_with(|| LineIndex::new(text)).line(f.pos.line));
             let mut text = f.message.clone();
             if let Some(hint) = &f.hint {
                 text.push_str(&format!(" ({hint})"));
+            }
+            let mut region = json!({ "startLine": f.pos.line, "startColumn": f.pos.column });
+            if let Some(line) = line.filter(|_| f.len > 0) {
+                let span = span_in_line(line, f.pos.column, f.len);
+                if !span.is_empty() {
+                    // endColumn is the column just past the span (§3.30.8).
+                    let end = f.pos.column as usize + line[span].chars().count();
+                    region["endLine"] = json!(f.pos.line);
+                    region["endColumn"] = json!(end);
+                }
             }
             json!({
                 "ruleId": f.rule.id(),
                 "ruleIndex": Rule::ALL.iter().position(|r| *r == f.rule),
                 "level": level(f.level),
-                "message": { "text": text },
+                "message": { "text": sarif_text(&text) },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": f.file, "uriBaseId": "%SRCROOT%" },
-                        "region": { "startLine": f.pos.line, "startColumn": f.pos.column },
+                        "artifactLocation": { "uri": uri_reference(&f.file), "uriBaseId": "%SRCROOT%" },
+                        "region": region,
                     }
                 }],
+                "partialFingerprints": { "retrobook/v1": fingerprint(f, line, &mut seen) },
             })
         })
         .collect();
@@ -230,13 +258,56 @@ fn sarif(findings: &[Finding]) -> Value {
             "tool": { "driver": {
                 "name": "retrobook",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/retrobook/retrobook",
                 "rules": rules,
             }},
-            "originalUriBaseIds": { "%SRCROOT%": { "uri": "file:///" } },
+            "originalUriBaseIds": { "%SRCROOT%": src_root(root) },
+            // Pos columns count characters (text::LineIndex).
+            "columnKind": "unicodeCodePoints",
             "results": results,
         }]
     })
+}
+
+/// Plain message text as SARIF wants it: `{` and `}` introduce placeholders
+/// there, so literal braces are doubled (§3.11.5).
+fn sarif_text(text: &str) -> String {
+    text.replace('{', "{{").replace('}', "}}")
+}
+
+/// A repo-relative `/`-separated path as a relative URI reference: every
+/// byte but the unreserved characters and `/` percent-encoded (RFC 3986), so
+/// `a b#1.md` is `a%20b%231.md` and `é` is `%C3%A9`.
+fn uri_reference(path: &str) -> String {
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+    const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'/');
+    utf8_percent_encode(path, SEGMENT).to_string()
+}
+
+/// `%SRCROOT%`: the repo root as an absolute `file:` URI ending in `/`
+/// (§3.14.14), or, where the root has no such form, a description instead.
+fn src_root(root: &Path) -> Value {
+    let absolute = root.canonicalize().ok().or_else(|| std::path::absolute(root).ok());
+    match absolute.and_then(|p| url::Url::from_directory_path(p).ok()) {
+        Some(url) => json!({ "uri": url.as_str() }),
+        None => json!({ "description": { "text": "the folder that holds book.toml" } }),
+    }
+}
+
+/// A fingerprint that survives lines moving: the rule, the file and the
+/// text of the finding's line (or its message where there is no source),
+/// counted among identical ones so repeated lines stay distinct. FNV-1a,
+/// whose output never changes between Rust releases.
+fn fingerprint(f: &Finding, line: Option<&str>, seen: &mut HashMap<u64, u32>) -> String {
+    let content = line.map(str::trim).unwrap_or(&f.message);
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [f.rule.id(), "\0", &f.file, "\0", content] {
+        for byte in part.bytes() {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    let count = seen.entry(hash).or_insert(0);
+    *count += 1;
+    format!("{hash:016x}:{count}")
 }
 
 #[cfg(test)]
@@ -258,7 +329,7 @@ mod tests {
     fn human_shows_line_and_caret() {
         let source = "---\ntitle: x\naction_items: []\n";
         let sources = HashMap::from([("retros/a.md", source)]);
-        let out = render(&[finding()], Format::Human, &sources, false);
+        let out = render(&[finding()], Format::Human, &sources, Path::new("."), false);
         assert!(out.contains("error[remediation-owner]: action item `AI-1` has no owner"), "{out}");
         assert!(out.contains("retros/a.md:3:5"), "{out}");
         assert!(out.contains("action_items: []"), "{out}");
@@ -274,7 +345,7 @@ mod tests {
             let mut f = finding();
             f.pos = Pos { line: 2, column, offset: 0 };
             f.len = len;
-            let out = render(&[f], Format::Human, &sources, false);
+            let out = render(&[f], Format::Human, &sources, Path::new("."), false);
             assert!(out.contains("retros/a.md:2:"), "{out}");
         }
     }
@@ -282,10 +353,13 @@ mod tests {
     #[test]
     fn github_escapes_properties() {
         let mut f = finding();
-        f.file = "retros/a,b.md".into();
-        let out = render(&[f], Format::Github, &HashMap::new(), false);
+        f.file = "retros/a,b:100%.md".into();
+        f.message = "50% done\r\nof `a:b`".into();
+        let out = render(&[f], Format::Github, &HashMap::new(), Path::new("."), false);
         assert!(
-            out.starts_with("::error file=retros/a%2Cb.md,line=3,col=5,title=retrobook remediation-owner::action item"),
+            out.starts_with(
+                "::error file=retros/a%2Cb%3A100%25.md,line=3,col=5,title=retrobook remediation-owner::50%25 done%0D%0Aof `a:b`"
+            ),
             "{out}"
         );
         assert!(out.contains("%0Ahelp: add an owner, e.g. `owner: sre`"), "{out}");

@@ -97,10 +97,7 @@ fn remediation(retro: &Retro, out: &mut Vec<Finding>) {
             None => (item.pos, format!("action item `{}` has no owner", item.id.value)),
         };
         let message = if item.id.value.is_empty() { message.replace(" `` ", " ") } else { message };
-        out.push(
-            Finding::new(Rule::RemediationOwner, &retro.path, pos, message)
-                .hint("every remediation needs an owner: add `owner:` with a person or team"),
-        );
+        out.push(Finding::new(Rule::RemediationOwner, &retro.path, pos, message));
     }
     if retro.requires_complete() && retro.actions().is_empty() {
         let status = retro.status.as_ref().map(|s| s.value.as_str()).unwrap_or("");
@@ -111,10 +108,7 @@ fn remediation(retro: &Retro, out: &mut Vec<Finding>) {
                 format!("this {status} retro has no action items"),
             ),
         };
-        out.push(
-            Finding::new(Rule::NoRemediation, &retro.path, pos, message)
-                .hint("add the remediations under `action_items:`, or keep the retro as `status: draft`"),
-        );
+        out.push(Finding::new(Rule::NoRemediation, &retro.path, pos, message));
     }
 }
 
@@ -180,8 +174,7 @@ fn overdue(retro: &Retro, today: NaiveDate, out: &mut Vec<Finding>) {
                     due.pos,
                     format!("action item `{}` (owner {owner}) was due {when} ({})", item.id.value, days_ago(days)),
                 )
-                .len(value_len(&retro.source, due.pos))
-                .hint("finish it, move `due` with a reason, or set `status: wont-do`"),
+                .len(value_len(&retro.source, due.pos)),
             );
         }
     }
@@ -263,7 +256,6 @@ fn urls(retro: &Retro, out: &mut Vec<Finding>) {
     let unsafe_url = |url: &str, pos: Pos| {
         let shown: String = url.chars().take(60).collect();
         Finding::new(Rule::UnsafeUrl, &retro.path, pos, format!("unsafe URL `{shown}` is removed from the site"))
-            .hint("links may use http(s), mailto or a relative path; images may also use data:image/")
             .len(url.len().min(200))
     };
     for link in &retro.links {

@@ -32,7 +32,7 @@ pub fn run(args: &ActionsArgs, global: &Global) -> Result<ExitCode, Error> {
         ActionsFormat::Json => api_actions(&rows),
         ActionsFormat::Csv => actions_csv(&rows),
     };
-    print!("{text}");
+    super::print_stdout(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -21,7 +21,13 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
     let started = std::time::Instant::now();
     let progress = Progress::on_stderr(!global.quiet);
     progress.phase("loading and checking retros", 0);
-    let checked = Checked::run(&root, args.today)?;
+    let checked = match Checked::run(&root, args.today) {
+        Ok(checked) => checked,
+        Err(e) => {
+            progress.pause();
+            return super::stopped(e, args.format, &root);
+        }
+    };
     progress.pause();
     let config = &checked.repo.config;
     let out = match &args.out {
@@ -58,6 +64,12 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
         &exists,
         &tera,
     );
+    if !site.has_full_base_url() && !global.quiet {
+        eprintln!(
+            "note: atom.xml and sitemap.xml left out: they need absolute URLs; \
+             set [build].base_url or --base-url to the site's full URL (https://…)"
+        );
+    }
     let checked_at = started.elapsed();
     let lock = output::OutputLock::acquire(&out, !args.no_wait, || {
         progress.pause();

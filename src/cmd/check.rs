@@ -10,7 +10,10 @@ use std::process::ExitCode;
 
 pub fn run(args: &CheckArgs, global: &Global) -> Result<ExitCode, Error> {
     let root = super::root(global, args.paths.first().map(|p| p.as_path()))?;
-    let mut checked = Checked::run(&root, args.today)?;
+    let mut checked = match Checked::run(&root, args.today) {
+        Ok(checked) => checked,
+        Err(e) => return super::stopped(e, args.format, &root),
+    };
     if !args.paths.is_empty() {
         let wanted = wanted_paths(&root, &args.paths)?;
         checked.findings.retain(|f| wanted.iter().any(|w| is_within(&f.file, w)));

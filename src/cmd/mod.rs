@@ -13,6 +13,7 @@ use crate::config::find_root;
 use crate::error::Error;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 /// The repo root for this run: `--root`, or found upward from `near` (a
 /// path the user named: a pre-commit hook runs from the git root, which may
@@ -25,6 +26,34 @@ pub fn root(global: &Global, near: Option<&std::path::Path>) -> Result<PathBuf, 
         (None, Some(start)) => find_root(None, &start).or_else(|_| find_root(None, &cwd)),
         (explicit, _) => find_root(explicit, &cwd),
     }
+}
+
+/// Write `bytes` to stdout and flush. A reader that closed the pipe early
+/// (`retrobook actions | head -3`) has all it wants: end the run quietly with
+/// exit 0, as grep and ripgrep do, instead of an error or a panic. (Rust
+/// ignores SIGPIPE, so the closed pipe shows up here as `BrokenPipe`.)
+pub fn print_stdout(bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(Error::new(format!("writing output: {e}"))),
+    }
+}
+
+/// A run that stopped on `err` (exit code 2). A bad `book.toml` is also
+/// printed in a machine `format`, so that CI shows an annotation and a SARIF
+/// upload has a result instead of an empty file.
+pub fn stopped(err: Error, format: crate::check::report::Format, root: &std::path::Path) -> Result<ExitCode, Error> {
+    use crate::check::report::{Format, render};
+    let Some(finding) = err.finding().filter(|_| format != Format::Human) else { return Err(err) };
+    let mut finding = finding.clone();
+    finding.hint = Some(finding.rule.fix().to_string());
+    let text = render(&[finding], format, &Default::default(), root, false);
+    print_stdout(text.as_bytes())?;
+    eprintln!("error: {err}");
+    Ok(ExitCode::from(2))
 }
 
 /// Whether to color output written to stdout.
@@ -70,19 +99,14 @@ impl Checked {
     /// Print the findings in `format`, people seeing them at `detail` (with
     /// a summary line on stderr), and count them.
     pub fn print(&self, format: Format, detail: Detail, global: &Global) -> Result<crate::check::Tally, Error> {
-        use std::io::Write;
         let sources: std::collections::HashMap<&str, &str> =
             self.repo.retros.iter().map(|r| (r.path.as_str(), r.source.as_str())).collect();
         let color = use_color(global.color);
         let text = match format {
             Format::Human => crate::check::report::render_human(&self.findings, detail, &sources, color),
-            _ => crate::check::report::render(&self.findings, format, &sources, color),
+            _ => crate::check::report::render(&self.findings, format, &sources, &self.repo.root, color),
         };
-        let mut stdout = std::io::stdout().lock();
-        stdout
-            .write_all(text.as_bytes())
-            .and_then(|_| stdout.flush())
-            .map_err(|e| Error::new(format!("writing output: {e}")))?;
+        print_stdout(text.as_bytes())?;
         let tally = crate::check::Tally::of(&self.findings);
         if !global.quiet && format == Format::Human {
             eprintln!("{}", self.summary(tally));

@@ -44,9 +44,8 @@ pub fn init(args: &InitArgs, global: &Global) -> Result<ExitCode, Error> {
         written.push(path);
     }
     if !global.quiet {
-        for path in &written {
-            println!("{}", dir.join(path).display());
-        }
+        let listing: String = written.iter().map(|p| format!("{}\n", dir.join(p).display())).collect();
+        super::print_stdout(listing.as_bytes())?;
         eprintln!("Next: `retrobook build` to see the site, `retrobook new \"Title\"` to write a retro.");
     }
     Ok(ExitCode::SUCCESS)
@@ -81,7 +80,7 @@ pub fn new(args: &NewArgs, global: &Global) -> Result<ExitCode, Error> {
     let category = config.retro.factor_categories.first().cloned().unwrap_or_else(|| "technical".into());
     let values = Values { title, severity, date, author: author(), category };
     write_new(&path, &values.fill(&template))?;
-    println!("{}", path.display());
+    super::print_stdout(format!("{}\n", path.display()).as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -14,12 +14,15 @@ pub fn schema(global: &Global) -> Result<ExitCode, Error> {
         Err(e) => return Err(e),
     };
     let schema = crate::schema::front_matter_schema(&config);
-    println!("{}", serde_json::to_string_pretty(&schema).expect("a schema is JSON"));
+    let text = serde_json::to_string_pretty(&schema).expect("a schema is JSON") + "\n";
+    super::print_stdout(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn completions(args: &CompletionsArgs) -> Result<ExitCode, Error> {
     use clap::CommandFactory;
-    clap_complete::generate(args.shell, &mut Cli::command(), "retrobook", &mut std::io::stdout());
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "retrobook", &mut script);
+    super::print_stdout(&script)?;
     Ok(ExitCode::SUCCESS)
 }

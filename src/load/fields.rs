@@ -198,6 +198,11 @@ impl<'a> FieldReader<'a> {
                 }
             };
             match known.iter().find(|k| **k == name) {
+                // `key: ~` or `key:` alone means "not set": an optional key
+                // is simply absent, a required one is reported as missing.
+                // Clock fields read `~` themselves, to say where a required
+                // `started_at` is not set.
+                Some(_) if v.value == Value::Null && !name.ends_with("_at") => {}
                 Some(known_name) => out.push((*known_name, k, v)),
                 None => {
                     let hint = match did_you_mean(name, known.iter().copied()) {
@@ -651,12 +656,14 @@ fn underline(node: &Node) -> usize {
     }
 }
 
+/// The keys that are set: `key: ~` or `key:` with nothing is not set.
 fn present_keys(root: &Node) -> Vec<&str> {
     match &root.value {
         Value::Map(pairs) => pairs
             .iter()
-            .filter_map(|(k, _)| match &k.value {
-                Value::Str(s) => Some(s.as_str()),
+            .filter_map(|(k, v)| match &k.value {
+                // A clock field set to `~` is reported where it stands (`clock`).
+                Value::Str(s) if v.value != Value::Null || s.ends_with("_at") => Some(s.as_str()),
                 _ => None,
             })
             .collect(),

@@ -62,8 +62,8 @@ pub fn scan(markdown: &str, offset: usize, lines: &LineIndex) -> Body {
                 });
             }
             Event::Html(html) | Event::InlineHtml(html) => {
-                for (rel, url) in html_urls(&html) {
-                    body.links.push(BodyLink { kind: LinkKind::RawHtml, dest: url, pos: at(range.start + rel) });
+                for (rel, url, kind) in html_urls(&html) {
+                    body.links.push(BodyLink { kind, dest: url, pos: at(range.start + rel) });
                 }
             }
             Event::Text(text) => {
@@ -86,9 +86,12 @@ pub fn scan(markdown: &str, offset: usize, lines: &LineIndex) -> Body {
 }
 
 /// `href`, `src` and similar URL attributes in a fragment of raw HTML, with
-/// the offset of each value. Only to report unsafe URLs: the sanitizer is
-/// what keeps them out of the site.
-fn html_urls(html: &str) -> Vec<(usize, String)> {
+/// the offset of each value and how it is resolved: `<a href>` as a link and
+/// `<img src>` as an image, exactly like their Markdown forms (checked,
+/// rewritten by the renderer, the target copied); any other URL attribute
+/// as `RawHtml`, only checked for safety (the sanitizer keeps unsafe ones
+/// out of the site).
+pub fn html_urls(html: &str) -> Vec<(usize, String, LinkKind)> {
     let lower = html.to_ascii_lowercase();
     let mut found = Vec::new();
     for attr in ["href", "src", "action", "formaction", "xlink:href", "srcset", "poster"] {
@@ -109,11 +112,24 @@ fn html_urls(html: &str) -> Vec<(usize, String)> {
                 Some(q @ ('"' | '\'')) => (tail[1..].split(q).next().unwrap_or(""), 1),
                 _ => (tail.split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or(""), 0),
             };
-            found.push((value_start + skip, value.to_string()));
+            let kind = match (tag_name(&lower[..start]), attr) {
+                ("a", "href") => LinkKind::Inline,
+                ("img", "src") => LinkKind::Image,
+                _ => LinkKind::RawHtml,
+            };
+            found.push((value_start + skip, value.to_string(), kind));
         }
     }
-    found.sort_by_key(|(at, _)| *at);
+    found.sort_by_key(|(at, ..)| *at);
     found
+}
+
+/// The (lowercase) name of the tag an attribute at the end of `before` is in.
+fn tag_name(before: &str) -> &str {
+    let Some(open) = before.rfind('<') else { return "" };
+    let name = &before[open + 1..];
+    let end = name.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(name.len());
+    &name[..end]
 }
 
 #[cfg(test)]
@@ -134,8 +150,10 @@ mod tests {
 
     #[test]
     fn links_of_every_kind_with_positions() {
-        let b =
-            scan_str("See [x](../2025/a.md#t) and [[b-id|B]] and\n![img](pic.png) <a href=\"javascript:x\">y</a>\n");
+        let b = scan_str(
+            "See [x](../2025/a.md#t) and [[b-id|B]] and\n![img](pic.png) <a href=\"javascript:x\">y</a>\n\
+                      <img width=\"600\" src='img/graph.png'> <video poster=p.png></video>\n",
+        );
         let kinds: Vec<_> = b.links.iter().map(|l| (l.kind, l.dest.as_str())).collect();
         assert_eq!(
             kinds,
@@ -143,9 +161,12 @@ mod tests {
                 (LinkKind::Inline, "../2025/a.md#t"),
                 (LinkKind::Wiki, "b-id"),
                 (LinkKind::Image, "pic.png"),
-                (LinkKind::RawHtml, "javascript:x"),
+                (LinkKind::Inline, "javascript:x"),
+                (LinkKind::Image, "img/graph.png"),
+                (LinkKind::RawHtml, "p.png"),
             ]
         );
+        assert_eq!((b.links[4].pos.line, b.links[4].pos.column), (3, 23));
         assert_eq!((b.links[0].pos.line, b.links[0].pos.column), (1, 9));
         assert_eq!((b.links[2].pos.line, b.links[2].pos.column), (2, 8));
     }

@@ -147,7 +147,7 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
     let mut root: Option<Node> = None;
     let mut documents = 0;
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|e| scan_error(&e))?;
+        let (event, span) = event.map_err(|e| scan_error(&e, text))?;
         let pos = position(&span);
         let done = match event {
             Event::DocumentStart(..) => {
@@ -160,7 +160,7 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
             Event::Scalar(value, style, anchor, tag) => {
                 let quoted =
                     style != ScalarStyle::Plain || tag.as_ref().is_some_and(|t| t.core_suffix() == Some("str"));
-                let node = Node { value: if quoted { Value::Str(value.into_owned()) } else { resolve(&value) }, pos };
+                let node = Node { value: if quoted { Value::Str(value.into_owned()) } else { plain(&value) }, pos };
                 if anchor != 0 {
                     anchors.push((anchor, node.clone(), 1));
                 }
@@ -240,6 +240,18 @@ fn size_of(node: &Node) -> usize {
     }
 }
 
+/// A plain scalar as retros use it. A number stays a number only where its
+/// text is the number's own spelling (`3`, `1.5`); any other spelling is
+/// what the author meant to write, kept as a string: the tag `1.30` is not
+/// `1.3`, the id `0x2a` is not `42`.
+fn plain(text: &str) -> Value {
+    match resolve(text) {
+        Value::Int(n) if n.to_string() != text => str_value(text),
+        Value::Float(f) if f.to_string() != text => str_value(text),
+        value => value,
+    }
+}
+
 /// A plain scalar's type. `true`/`false` only (not `yes`/`on`); numbers
 /// with a leading zero or an underscore stay strings (ids like `007`).
 fn resolve(text: &str) -> Value {
@@ -301,11 +313,29 @@ fn position(span: &Span) -> YamlPos {
     YamlPos { line: m.line() as u32, column: m.col() as u32 + 1, offset: m.byte_offset().unwrap_or(0) }
 }
 
-fn scan_error(e: &ScanError) -> YamlError {
+fn scan_error(e: &ScanError, text: &str) -> YamlError {
     let m = e.marker();
     let message = e.info();
+    let line = (m.line() as u32).max(1);
+    if message.contains("tab")
+        && let Some((tab_line, tab_column)) = indentation_tab(text, line)
+    {
+        // The scanner reports where the scalar before the tab began, often
+        // the line above: point at the tab itself.
+        let message = "a tab in indentation; YAML indents with spaces only".to_string();
+        return YamlError { message, line: tab_line, column: tab_column };
+    }
     let message = if message.contains("recursion limit") { DEEP.to_string() } else { message };
-    YamlError { message, line: (m.line() as u32).max(1), column: m.col() as u32 + 1 }
+    YamlError { message, line, column: m.col() as u32 + 1 }
+}
+
+/// A tab in the leading whitespace of line `from` (1-based) or the next
+/// one, as a 1-based line and column.
+fn indentation_tab(text: &str, from: u32) -> Option<(u32, u32)> {
+    text.lines().enumerate().skip(from as usize - 1).take(2).find_map(|(i, line)| {
+        let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+        indent.find('\t').map(|col| (i as u32 + 1, col as u32 + 1))
+    })
 }
 
 fn error(message: &str, pos: YamlPos) -> YamlError {
@@ -377,9 +407,13 @@ mod tests {
         let cases = [
             ("3", Value::Int(3)),
             ("-12", Value::Int(-12)),
-            ("0x1f", Value::Int(31)),
             ("1.5", Value::Float(1.5)),
-            ("1e3", Value::Float(1000.0)),
+            // Other spellings of numbers are kept as written.
+            ("0x1f", Value::Str("0x1f".into())),
+            ("1e3", Value::Str("1e3".into())),
+            ("1.30", Value::Str("1.30".into())),
+            ("+5", Value::Str("+5".into())),
+            (".inf", Value::Str(".inf".into())),
             ("007", Value::Str("007".into())),
             ("1_000", Value::Str("1_000".into())),
             ("2026-01-05", Value::Str("2026-01-05".into())),
@@ -395,6 +429,17 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(map(&parse(&format!("v: {text}\n")).unwrap())[0].1.value, expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_tab_in_indentation_is_reported_where_it_is() {
+        for (text, line, column) in
+            [("tags:\n  - one\n\t- two\n", 3, 1), ("timeline:\n  - at: 2026-01-01\n  \t  event: x\n", 3, 3)]
+        {
+            let err = parse(text).unwrap_err();
+            assert_eq!((err.line, err.column), (line, column), "{text:?}: {err:?}");
+            assert!(err.message.contains("tab in indentation"), "{err:?}");
         }
     }
 

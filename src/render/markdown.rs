@@ -119,13 +119,20 @@ fn rewrite<'e>(
     // Links written as HTML (to carry `rel`) whose end is still to come;
     // inside an image's alt text a link is left as it is, since only its
     // text is written there.
-    let mut links: Vec<bool> = Vec::new();
+    let mut links: Vec<Closer> = Vec::new();
     let mut in_image = 0usize;
+    // Per open image, whether it is written (an unsafe one leaves its alt
+    // text as plain text: an `<img>` needs a `src`).
+    let mut images: Vec<bool> = Vec::new();
     for event in parser {
         match event {
-            Event::Html(_) | Event::InlineHtml(_) => {
+            Event::Html(html) => {
                 raw_html = true;
-                out.push(event);
+                out.push(Event::Html(rewrite_html_urls(html, ctx)));
+            }
+            Event::InlineHtml(html) => {
+                raw_html = true;
+                out.push(Event::InlineHtml(rewrite_html_urls(html, ctx)));
             }
             // Only an id (the loader's anchor): classes and attributes
             // written in `{...}` could carry event handlers.
@@ -144,13 +151,23 @@ fn rewrite<'e>(
                     if matches!(link_type, LinkType::WikiLink { .. }) { LinkKind::Wiki } else { LinkKind::Inline };
                 let dest =
                     if link_type == LinkType::Email { format!("mailto:{dest_url}") } else { dest_url.to_string() };
-                let (href, label) = resolve(ctx, kind, &dest);
+                let (href, label) = resolve(ctx, kind, &dest).unzip();
+                let label = label.flatten();
                 if in_image > 0 {
-                    links.push(false);
-                    out.push(Event::Start(Tag::Link { link_type, dest_url: href.into(), title, id }));
-                } else {
-                    links.push(true);
+                    links.push(Closer::Tag);
+                    out.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: href.unwrap_or_default().into(),
+                        title,
+                        id,
+                    }));
+                } else if let Some(href) = href {
+                    links.push(Closer::Anchor);
                     out.push(Event::InlineHtml(link_start(&href, &title).into()));
+                } else {
+                    // A refused URL: the text stays, without a link.
+                    links.push(Closer::Span);
+                    out.push(Event::InlineHtml(REFUSED_LINK.into()));
                 }
                 if let (LinkType::WikiLink { has_pothole: false }, Some(label)) = (link_type, label) {
                     out.push(Event::Text(label.into()));
@@ -159,18 +176,18 @@ fn rewrite<'e>(
             }
             Event::End(TagEnd::Link) => {
                 replacing_text = false;
-                if links.pop().unwrap_or(false) {
-                    out.push(Event::InlineHtml("</a>".into()));
-                } else {
-                    out.push(Event::End(TagEnd::Link));
+                match links.pop().unwrap_or(Closer::Tag) {
+                    Closer::Anchor => out.push(Event::InlineHtml("</a>".into())),
+                    Closer::Span => out.push(Event::InlineHtml("</span>".into())),
+                    Closer::Tag => out.push(Event::End(TagEnd::Link)),
                 }
             }
             Event::Text(_) | Event::Code(_) if replacing_text => {}
             // Footnote ids get a prefix: a bare `id="1"` could clash with
             // other ids of the page.
-            Event::FootnoteReference(label) => out.push(Event::FootnoteReference(format!("fn-{label}").into())),
+            Event::FootnoteReference(label) => out.push(Event::FootnoteReference(footnote_id(&label).into())),
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                out.push(Event::Start(Tag::FootnoteDefinition(format!("fn-{label}").into())))
+                out.push(Event::Start(Tag::FootnoteDefinition(footnote_id(&label).into())))
             }
             // Wide tables scroll inside their box instead of the page.
             Event::Start(Tag::Table(alignment)) => {
@@ -182,19 +199,76 @@ fn rewrite<'e>(
                 out.push(Event::Html("</div>".into()));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                in_image += 1;
-                let href =
-                    if is_safe_image(&dest_url) { resolve(ctx, LinkKind::Image, &dest_url).0 } else { String::new() };
-                out.push(Event::Start(Tag::Image { link_type, dest_url: href.into(), title, id }));
+                let href = if is_safe_image(&dest_url) { resolve(ctx, LinkKind::Image, &dest_url) } else { None };
+                images.push(href.is_some());
+                if let Some((href, _)) = href {
+                    in_image += 1;
+                    out.push(Event::Start(Tag::Image { link_type, dest_url: href.into(), title, id }));
+                }
             }
             Event::End(TagEnd::Image) => {
-                in_image = in_image.saturating_sub(1);
-                out.push(Event::End(TagEnd::Image));
+                if images.pop().unwrap_or(false) {
+                    in_image = in_image.saturating_sub(1);
+                    out.push(Event::End(TagEnd::Image));
+                }
             }
             other => out.push(other),
         }
     }
     Rewritten { events: out, raw_html }
+}
+
+/// How the end of a link is written: as the `</a>` of the tag written for
+/// its start, as pulldown-cmark's own end (inside an image's alt text), or
+/// as the end of the `<span>` a refused link became.
+#[derive(Clone, Copy)]
+enum Closer {
+    Anchor,
+    Tag,
+    Span,
+}
+
+/// What a link with a refused (unsafe) URL becomes: its text, marked.
+const REFUSED_LINK: &str = "<span class=\"unsafe-link\" title=\"link removed: unsafe URL\">";
+
+/// A footnote's id: `fn-` and the label, with anything but ASCII letters,
+/// digits and `-` written as `_` and its code point, so the id is unique
+/// per label and the `#` link to it a valid URL (a label can hold quotes).
+fn footnote_id(label: &str) -> String {
+    let mut id = String::from("fn-");
+    for c in label.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' {
+            id.push(c);
+        } else {
+            id.push_str(&format!("_{:x}_", c as u32));
+        }
+    }
+    id
+}
+
+/// Raw HTML with its `<a href>` and `<img src>` resolved like the Markdown
+/// links they stand for (the loader found the same URLs for `check`). The
+/// sanitizer still runs over the result.
+fn rewrite_html_urls<'e>(html: CowStr<'e>, ctx: &LinkContext) -> CowStr<'e> {
+    let urls = crate::load::markdown::html_urls(&html);
+    let mut out = String::new();
+    let mut copied = 0;
+    for (at, url, kind) in urls {
+        if kind == LinkKind::RawHtml {
+            continue;
+        }
+        // An unsafe URL is left for the sanitizer to remove.
+        let resolved = if kind == LinkKind::Image && !is_safe_image(&url) { None } else { resolve(ctx, kind, &url) };
+        let Some((href, _)) = resolved.filter(|(href, _)| *href != url) else { continue };
+        out.push_str(&html[copied..at]);
+        pulldown_cmark_escape::escape_href(&mut out, &href).expect("writing to a String");
+        copied = at + url.len();
+    }
+    if copied == 0 {
+        return html;
+    }
+    out.push_str(&html[copied..]);
+    out.into()
 }
 
 /// An `<a>` start tag as pulldown-cmark writes one, plus `rel`: links in
@@ -225,14 +299,15 @@ fn is_safe_image(url: &str) -> bool {
         && (!lower.starts_with("data:") || RASTER_DATA.iter().any(|p| lower.starts_with(p)))
 }
 
-/// The href for a link as written, and for `[[id]]` the target's title.
-fn resolve(ctx: &LinkContext, kind: LinkKind, dest: &str) -> (String, Option<String>) {
+/// The href for a link as written, and for `[[id]]` the target's title;
+/// `None` for a URL that may not reach the page.
+fn resolve(ctx: &LinkContext, kind: LinkKind, dest: &str) -> Option<(String, Option<String>)> {
     // Browsers read some control characters away, so the scheme check
     // might not see what the browser sees: such a URL is never a real link.
     if !is_safe_url(dest, kind == LinkKind::Image) || dest.chars().any(char::is_control) {
-        return ("#unsafe-url-removed".into(), None);
+        return None;
     }
-    match ctx.graph.resolve(ctx.retros, ctx.from, kind, dest, ctx.file_exists) {
+    Some(match ctx.graph.resolve(ctx.retros, ctx.from, kind, dest, ctx.file_exists) {
         Ok(Target::Retro { index, anchor }) => {
             let retro = &ctx.retros[index];
             let fragment = anchor.map(|a| format!("#{a}")).unwrap_or_default();
@@ -250,7 +325,7 @@ fn resolve(ctx: &LinkContext, kind: LinkKind, dest: &str) -> (String, Option<Str
         // External URLs stay as written; broken links too (with
         // --allow-errors), so the reader sees what the author meant.
         Ok(Target::External) | Err(_) => (dest.to_string(), None),
-    }
+    })
 }
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
@@ -302,7 +377,43 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// Sanitize HTML from Markdown: scripts, event handlers, unsafe URLs and
 /// unknown tags go; heading ids, task-list boxes and code classes stay.
 pub fn sanitize(html: &str) -> String {
-    SANITIZER.clean(html).to_string()
+    valid_after_sanitizing(&SANITIZER.clean(html).to_string())
+}
+
+/// Two things the sanitizer leaves that are not valid HTML: an `<a>` whose
+/// unsafe `href` it removed (still with its `rel`) becomes the `<span>` of a
+/// refused link, and an `<img>` without `alt` gets an empty one (an
+/// unlabelled image: decorative). The sanitizer's output is well-formed and
+/// escapes `>` in attribute values, so its tags can be found by `<` and `>`.
+fn valid_after_sanitizing(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    let mut refused_open = false;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+        let tag = &rest[..end];
+        let name = tag[1..].split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or("");
+        match name {
+            "a" if !tag.contains(" href=") => {
+                out.push_str(REFUSED_LINK);
+                refused_open = true;
+            }
+            "/a" if refused_open => {
+                out.push_str("</span>");
+                refused_open = false;
+            }
+            "img" if !tag.contains(" alt=") => {
+                out.push_str(&tag[..tag.len() - 1]);
+                out.push_str(" alt=\"\">");
+            }
+            _ => out.push_str(tag),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -354,6 +465,24 @@ mod tests {
         assert_eq!(mail, r#"<a href="mailto:ops@example.com" rel="noopener noreferrer">ops@example.com</a>"#);
         let image = inline("![chart](data:image/png;base64,AA)");
         assert!(image.contains(r#"src="data:image/png;base64,AA""#), "{image}");
+    }
+
+    #[test]
+    fn refused_urls_leave_valid_html() {
+        // A refused link keeps its text in a span, with or without raw HTML
+        // around it; a refused image leaves its alt text.
+        for markdown in ["[text](javascript:alert(1))", "<b>x</b> [text](javascript:alert(1))"] {
+            let html = inline(markdown);
+            assert!(html.contains(">text</span>") && !html.contains("<a"), "{markdown}: {html}");
+        }
+        let html = inline("![alt text](javascript:alert(1)) ![b](data:image/svg+xml,x)");
+        assert_eq!(html, "alt text b");
+        let html =
+            sanitize("<a href=\"javascript:alert(1)\">j</a> <a href=\"https://x.example\">k</a> <img src=\"p.png\">");
+        assert!(html.contains("title=\"link removed: unsafe URL\">j</span>"), "{html}");
+        assert!(html.contains("<a href=\"https://x.example\" rel=\"noopener noreferrer\">k</a>"), "{html}");
+        assert!(html.contains("<img src=\"p.png\" alt=\"\">"), "{html}");
+        assert_eq!(footnote_id("x\"><b>"), "fn-x_22__3e__3c_b_3e_");
     }
 
     proptest::proptest! {

@@ -105,6 +105,13 @@ impl<'a> Site<'a> {
         LinkContext { retros: self.retros, graph: self.graph, file_exists: self.file_exists, from, root }
     }
 
+    /// Whether the base URL is a full one (`https://host/path/`). Atom ids
+    /// and links and sitemap locations must be absolute URLs (RFC 4287,
+    /// sitemaps.org), so without one there is no feed and no sitemap.
+    pub fn has_full_base_url(&self) -> bool {
+        crate::link::has_scheme(&self.base_url)
+    }
+
     /// Every page of the site, in a stable order.
     pub fn pages(&self) -> Vec<Page> {
         let ix = self.indexes();
@@ -136,15 +143,10 @@ impl<'a> Site<'a> {
             let len = self.stream_items(&stream).len();
             pages.extend((1..=pages::actions::chunk_count(len)).map(|n| Page::ActionData(stream.clone(), n)));
         }
-        pages.extend([
-            Page::Feed,
-            Page::Sitemap,
-            Page::NotFound,
-            Page::Search,
-            Page::ApiRetros,
-            Page::ApiActions,
-            Page::ActionsCsv,
-        ]);
+        if self.has_full_base_url() {
+            pages.extend([Page::Feed, Page::Sitemap]);
+        }
+        pages.extend([Page::NotFound, Page::Search, Page::ApiRetros, Page::ApiActions, Page::ActionsCsv]);
         // Names that differ only in case or punctuation (`Bob`, `bob`) share
         // a URL, so they share a page: the first name's.
         let mut paths = std::collections::HashSet::new();
@@ -212,7 +214,8 @@ impl<'a> Site<'a> {
     }
 
     /// Repo files linked from retros, to copy into `attachments/`: the
-    /// links that resolve to a file, the same resolution rendering uses.
+    /// links that resolve to a file (Markdown links and images, and their
+    /// raw-HTML forms), the same resolution rendering uses.
     pub fn attachments(&self) -> BTreeSet<String> {
         let mut files = BTreeSet::new();
         for (i, retro) in self.retros.iter().enumerate() {
@@ -286,8 +289,9 @@ impl<'a> Site<'a> {
         ctx.insert("site", &SiteView { title: &book.title, description: &book.description, language: &book.language });
         ctx.insert("root", root);
         ctx.insert("page_title", title);
+        ctx.insert("feed", &self.has_full_base_url());
         // A canonical URL only means something with a full base URL.
-        if crate::link::has_scheme(&self.base_url) {
+        if self.has_full_base_url() {
             ctx.insert("page_url", &format!("{}{}", self.base_url, self.path(page)));
         } else {
             ctx.insert("page_url", "");

@@ -36,6 +36,10 @@ pub struct ActionRow {
     pub retro_title: String,
     pub retro_url: String,
     pub id: String,
+    /// Whether the row carries `id` as its HTML id on the retro's page:
+    /// only the first of items sharing an id (a `duplicate-id` error, built
+    /// with --allow-errors) does, so ids stay unique.
+    pub anchor: bool,
     pub url: String,
     pub title_html: String,
     pub owner: String,
@@ -275,6 +279,7 @@ pub fn action_row(retro: &Retro, item: &ActionItem, ctx: &LinkContext, today: Na
         retro_title: retro.title_text().to_string(),
         retro_url: page.clone(),
         id: item.id.value.clone(),
+        anchor: true,
         url: format!("{page}#{}", item.id.value),
         title_html: inline_html(&item.title.value, ctx),
         owner_url: format!("{}{}", ctx.root, owner_url(&owner, 1)),
@@ -291,7 +296,7 @@ pub fn action_row(retro: &Retro, item: &ActionItem, ctx: &LinkContext, today: Na
         kind: item.kind.map(|k| k.to_string()).unwrap_or_default(),
         priority: item.priority.map(|p| p.to_string()).unwrap_or_default(),
         factors: item.factors.iter().map(|f| f.value.clone()).collect(),
-        link: item.link.as_ref().map(|l| l.value.clone()).filter(|l| crate::link::is_safe_url(l, false)),
+        link: item.link.as_ref().and_then(|l| crate::link::href(&l.value)),
         completed_at: item.completed_at.as_ref().map(|d| d.value.to_string()).unwrap_or_default(),
         services: retro.services.iter().map(|s| s.value.clone()).collect(),
         severity: retro.severity.as_ref().map(|s| s.value.clone()).unwrap_or_default(),

@@ -98,7 +98,10 @@ impl App {
 }
 
 pub fn run(args: &ServeArgs, global: &Global) -> Result<std::process::ExitCode, Error> {
+    // The watcher reports absolute paths; a root given as `--root repo`
+    // would never contain them and every edit would go unseen.
     let root = crate::cmd::root(global, None)?;
+    let root = root.canonicalize().map_err(|e| Error::io(&root, e))?;
     let (builder, first) = Builder::new(&root, args.today, None)?;
     let quiet = global.quiet;
     if !quiet {
@@ -124,9 +127,7 @@ pub fn run(args: &ServeArgs, global: &Global) -> Result<std::process::ExitCode, 
     // Watch before announcing the URL: an edit made as soon as the URL is
     // known must not be missed.
     let _watcher = watch(builder, Arc::clone(&app), quiet, global.verbose)?;
-    println!("Serving {} at {url} (Ctrl-C to stop)", root.display());
-    use std::io::Write;
-    let _ = std::io::stdout().flush();
+    crate::cmd::print_stdout(format!("Serving {} at {url} (Ctrl-C to stop)\n", root.display()).as_bytes())?;
     if args.open {
         open_browser(&url);
     }

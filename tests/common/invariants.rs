@@ -34,7 +34,7 @@ pub fn retro_file(data: &[u8]) {
     let sources = HashMap::from([(retro.path.as_str(), retro.source.as_str())]);
     use retrobook::check::report::{Format, render};
     for format in [Format::Human, Format::Json, Format::Github, Format::Sarif] {
-        render(&findings, format, &sources, false);
+        render(&findings, format, &sources, std::path::Path::new("."), false);
     }
     let retros = [retro];
     let graph = LinkGraph::build(&retros);

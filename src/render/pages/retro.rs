@@ -29,7 +29,12 @@ fn retro_view(site: &Site, index: usize, root: &'static str) -> RetroView {
     let retro = &site.retros[index];
     let recurrences = recurrences(site, index);
     let ctx = site.link_context(index, root);
-    let actions: Vec<ActionRow> = (0..retro.actions().len()).map(|j| site.action_row(root, index, j)).collect();
+    let mut actions: Vec<ActionRow> = (0..retro.actions().len()).map(|j| site.action_row(root, index, j)).collect();
+    // A duplicated item id (a finding of its own) is an HTML id only once.
+    let mut ids = std::collections::HashSet::new();
+    for row in &mut actions {
+        row.anchor = ids.insert(row.id.clone());
+    }
     let factors = retro
         .factors
         .iter()
@@ -74,8 +79,7 @@ fn retro_view(site: &Site, index: usize, root: &'static str) -> RetroView {
             .retro
             .edit_url
             .as_ref()
-            .map(|u| u.replace("{path}", &retro.path))
-            .filter(|u| crate::link::is_safe_url(u, false)),
+            .and_then(|u| crate::link::href(&u.replace("{path}", &retro.path))),
         impact_html: retro.impact.as_ref().map(|s| inline_html(&s.value, &ctx)).unwrap_or_default(),
         clock,
         time_to_detect: time_to_detect(retro),
@@ -91,8 +95,7 @@ fn retro_view(site: &Site, index: usize, root: &'static str) -> RetroView {
         links: retro
             .links
             .iter()
-            .filter(|l| crate::link::is_safe_url(&l.url.value, false))
-            .map(|l| Labeled { label: l.title.clone(), value: l.url.value.clone() })
+            .filter_map(|l| Some(Labeled { label: l.title.clone(), value: crate::link::href(&l.url.value)? }))
             .collect(),
         factors,
         timeline,
