@@ -54,7 +54,7 @@ for (let i = 0; i < runs; i += 1) {
   const page = await context.newPage();
   await page.goto(pathToFileURL(join(site, 'actions.html')).href, { waitUntil: 'load' });
   if (!(await page.isVisible('#action-filters'))) throw new Error('the filter form did not appear (retrobook.js or its data missing?)');
-  for (const [name, value] of await filters(page)) {
+  for (const [name, value] of (await filters(page)).filter(([, v]) => v)) {
     const ms = await page.evaluate(([name, value]) => new Promise((done) => {
       const form = document.getElementById('action-filters');
       for (const el of form.querySelectorAll('select')) el.value = '';

@@ -199,6 +199,7 @@ describe('action filters over every item (file://)', () => {
     { priority: 'high' },
     { kind: 'prevent' },
     { status: 'any', kind: 'detect' },
+    { status: 'any', severity: 'SEV4', priority: 'low' },
   ];
   for (const state of cases) {
     it(`filters ${JSON.stringify(state)}`, TEST, async () => {

@@ -153,6 +153,23 @@ pub fn data(site: &Site, stream: &Stream, number: u32) -> Vec<u8> {
     call.into_bytes()
 }
 
+/// How many items of a stream have each severity, priority, kind and
+/// service: a filter on a value no item has is answered without reading
+/// the stream.
+fn facets(site: &Site, items: &[ItemRef]) -> serde_json::Value {
+    use std::collections::BTreeMap;
+    let mut counts: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for &(i, j) in items {
+        let (r, a) = (&site.retros[i], &site.retros[i].actions()[j]);
+        let mut add = |facet, value| *counts.entry(facet).or_default().entry(value).or_default() += 1;
+        add("severity", r.severity.as_ref().map(|s| s.value.as_str()).unwrap_or(""));
+        add("priority", a.priority.map(|p| p.as_str()).unwrap_or(""));
+        add("kind", a.kind.map(|k| k.as_str()).unwrap_or(""));
+        r.services.iter().for_each(|s| add("service", &s.value));
+    }
+    json!(counts)
+}
+
 /// What the filters need before any data: the streams, their sizes, and
 /// the names of owners and teams.
 pub fn manifest(site: &Site) -> Vec<u8> {
@@ -176,11 +193,15 @@ pub fn manifest(site: &Site) -> Vec<u8> {
             (t.clone(), v)
         })
         .collect();
+    let mut pending = stream(&Stream::Pending, ix.pending.len());
+    pending["facets"] = facets(site, &ix.pending);
+    let mut closed = stream(&Stream::Closed, closed);
+    closed["facets"] = facets(site, &site.stream_items(&Stream::Closed));
     let manifest = json!({
         "chunk": CHUNK,
         "today": site.today.to_string(),
-        "pending": stream(&Stream::Pending, ix.pending.len()),
-        "closed": stream(&Stream::Closed, closed),
+        "pending": pending,
+        "closed": closed,
         "owners": owners,
         "teams": teams,
     });

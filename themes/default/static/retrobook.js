@@ -155,9 +155,18 @@
   // `wanted` matches or nothing is left. A newer scan makes it stop.
   var scan = null;
 
+  // Whether a stream can hold a match: the open and closed streams count
+  // their items per severity, priority, kind and service.
+  function mayMatch(stream, s) {
+    return !stream.facets || ["severity", "priority", "kind", "service"].every(function (f) {
+      return !s[f] || (stream.facets[f] && stream.facets[f][s[f]] > 0);
+    });
+  }
+
   function start(s) {
     s.ownerStream = Boolean(s.owner && manifest.owners[s.owner]);
-    scan = { state: s, streams: streamsFor(s), stream: 0, chunk: 1, found: [], done: false, wanted: PAGE };
+    var streams = streamsFor(s).filter(function (stream) { return mayMatch(stream, s); });
+    scan = { state: s, streams: streams, stream: 0, chunk: 1, found: [], done: streams.length === 0, wanted: PAGE };
     advance(scan);
   }
 
