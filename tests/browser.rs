@@ -71,10 +71,10 @@ fn browser_suite_passes_on_the_example_site() {
     // Every page of the XSS fixture, and its search results: no payload runs.
     node_suite(&dir, "xss.test.mjs", &[("RETROBOOK_XSS_SITE", &xss)]);
     // Every page valid HTML, by the W3C's own checker: the example site,
-    // the XSS fixture and the rules fixture (every kind of broken retro,
-    // built with --allow-errors).
+    // its paged build (pagers, archives), the XSS fixture and the rules
+    // fixture (every kind of broken retro, built with --allow-errors).
     let rules = built_fixture("rules", site.path());
-    html_is_valid(&dir, &[&out, &xss, &rules]);
+    html_is_valid(&dir, &[&out, &paged, &xss, &rules]);
 
     serve_suite(&dir);
 }
