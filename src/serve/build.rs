@@ -257,6 +257,12 @@ impl Builder {
         // The search index is rebuilt whole (its statistics are global) and
         // takes seconds on a large repo: only once the edits pause.
         if self.search_stale || !edited.is_empty() {
+            // The dependent pages are ready: open tabs (home, the action
+            // list) reload now, not once the search index is rebuilt.
+            if !files.is_empty() || !removed.is_empty() {
+                let (files, removed) = (std::mem::take(&mut files), std::mem::take(&mut removed));
+                publish(Update { files, removed, full: false, errors: None, findings: 0, millis: millis(started) });
+            }
             let quiet = Instant::now();
             while quiet.elapsed() < std::time::Duration::from_millis(500) {
                 if interrupted() {
