@@ -236,7 +236,14 @@ impl Builder {
         let existing: BTreeSet<String> = site.pages().iter().map(|p| site.path(p)).collect();
         let (mut files, mut removed) = (Vec::new(), Vec::new());
         removed.extend(old_paths.difference(&existing).cloned());
-        let mut pages = rest.into_iter();
+        // The pages a reviewer keeps open come first, and are published as
+        // soon as they are ready: on a big repo the rest takes seconds.
+        let front = |p: &Page| matches!(p, Page::Home | Page::Actions(1) | Page::Accountability);
+        let mut queue: Vec<Page> = rest.iter().filter(|p| front(p)).cloned().collect();
+        let front_count = queue.len();
+        queue.extend(rest.into_iter().filter(|p| !front(p)));
+        let mut pages = queue.into_iter();
+        let mut done = 0;
         while let Some(page) = pages.next() {
             if interrupted() {
                 let left: BTreeSet<Page> = std::iter::once(page).chain(pages).collect();
@@ -252,6 +259,18 @@ impl Builder {
                 files.push((path, site.render(&page)?));
             } else {
                 removed.push(path);
+            }
+            done += 1;
+            if done == front_count && !files.is_empty() {
+                let files = std::mem::take(&mut files);
+                publish(Update {
+                    files,
+                    removed: Vec::new(),
+                    full: false,
+                    errors: None,
+                    findings: 0,
+                    millis: millis(started),
+                });
             }
         }
         // The search index is rebuilt whole (its statistics are global) and
