@@ -20,6 +20,18 @@ pub struct Config {
     /// The roster of teams, keyed by slug.
     pub teams: BTreeMap<String, Team>,
     pub check: CheckConfig,
+    pub tracker: TrackerConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrackerConfig {
+    /// Tracker export files (Jira CSV, `gh issue list --json`, Linear CSV),
+    /// relative to the repo root.
+    pub exports: Vec<PathBuf>,
+    /// A tracker status name (case-insensitive) and what it means: `open`,
+    /// `done` or `wont-do`; it wins over the export's status category.
+    pub statuses: BTreeMap<String, crate::tracker::TicketStatus>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -608,6 +608,15 @@ rules! {
     InvalidConfig = "invalid-config", Error,
         "book.toml cannot be read; nothing else is checked (exit code 2 in every format)",
         "fix book.toml at this position; the README lists its sections and keys";
+    TrackerMismatch = "tracker-mismatch", Warning,
+        "an action item's status disagrees with its ticket in a tracker export ([tracker], --tracker)",
+        "update the item's `status:` (and `completed_at:`) to what happened, or reopen or close the ticket";
+    TrackerMissing = "tracker-missing", Warning,
+        "an action item's `link:` names a ticket absent from the tracker exports that cover its project",
+        "correct the ticket key or URL in `link:`, or produce the export again so it includes the ticket";
+    TrackerExport = "tracker-export", Error,
+        "a tracker export cannot be read; nothing else is checked (exit code 2 in every format)",
+        "fix or produce the export again; the README (Tracker status) shows each format";
 }
 
 /// One problem `check` found, located precisely.

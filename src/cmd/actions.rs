@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 pub fn run(args: &ActionsArgs, global: &Global) -> Result<ExitCode, Error> {
     let root = super::root(global, None)?;
-    let checked = Checked::run(&root, args.today)?;
+    let checked = Checked::run(&root, args.today, &args.tracker)?;
     let exists = crate::link::on_disk(&root);
     let retros = &checked.repo.retros;
     let mut rows: Vec<ActionRow> = Vec::new();
