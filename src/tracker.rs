@@ -250,7 +250,7 @@ impl Export<'_> {
                 }
             },
         };
-        let since = self.date(row, find("Resolved"))?;
+        let since = self.date(row, "Resolved", find)?;
         let assignees = Some(row.get(find("Assignee"))).filter(|a| !a.is_empty()).map(String::from);
         Ok(Ticket {
             key: key.to_string(),
@@ -266,8 +266,8 @@ impl Export<'_> {
     /// the team named its workflow states.
     fn linear_row(&self, row: &Row, key: &str, find: &dyn Fn(&str) -> Option<usize>) -> Result<Ticket, Error> {
         let raw = row.get(find("Status")).to_string();
-        let completed = self.date(row, find("Completed"))?;
-        let canceled = self.date(row, find("Canceled"))?;
+        let completed = self.date(row, "Completed", find)?;
+        let canceled = self.date(row, "Canceled", find)?;
         let (status, since) = match (self.statuses.get(&raw.to_lowercase()), canceled, completed) {
             (Some(s), _, _) => (*s, canceled.or(completed)),
             (None, Some(day), _) => (TicketStatus::WontDo, Some(day)),
@@ -315,14 +315,13 @@ impl Export<'_> {
 
     /// A date cell: ISO (`2026-03-14`, RFC 3339, `2026-03-14 10:15`),
     /// Jira's `14/Mar/26 10:15 AM`, or JavaScript's `Sat Mar 14 2026 …`.
-    fn date(&self, row: &Row, column: Option<usize>) -> Result<Option<NaiveDate>, Error> {
-        let text = row.get(column);
+    fn date(&self, row: &Row, name: &str, find: &dyn Fn(&str) -> Option<usize>) -> Result<Option<NaiveDate>, Error> {
+        let text = row.get(find(name));
         if text.is_empty() {
             return Ok(None);
         }
         parse_date(text).map(Some).ok_or_else(|| {
-            let name = column.map(|c| c + 1).unwrap_or(1);
-            self.error(row.line, 1, &format!("column {name}: `{text}` is not a date this export format uses"))
+            self.error(row.line, 1, &format!("\"{name}\": `{text}` is not a date this export format uses"))
         })
     }
 
@@ -331,7 +330,10 @@ impl Export<'_> {
     fn github(&self, text: &str) -> Result<Vec<Ticket>, Error> {
         let issues: Vec<GhIssue> = serde_json::from_str(text).map_err(|e| {
             let hint = "expected the array `gh issue list --json number,url,state,closedAt,assignees,title` prints";
-            self.error(e.line() as u64, e.column() as u64, &format!("{e}; {hint}"))
+            // serde_json's text ends in " at line L column C": the position is ours to give.
+            let text = e.to_string();
+            let message = text.rsplit_once(" at line ").map_or(text.as_str(), |(m, _)| m);
+            self.error(e.line() as u64, e.column() as u64, &format!("{message}; {hint}"))
         })?;
         issues.into_iter().map(|issue| self.github_ticket(issue, text)).collect()
     }
