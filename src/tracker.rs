@@ -90,12 +90,19 @@ impl Tracker {
         let statuses: HashMap<String, TicketStatus> =
             statuses.iter().map(|(name, s)| (name.trim().to_lowercase(), *s)).collect();
         let text = std::fs::read_to_string(path).map_err(|e| Error::new(format!("{shown}: {e}")))?;
+        // Spreadsheet-friendly exports start with a byte order mark.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let ctx = Export { file: &shown, statuses: &statuses };
         let tickets = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
-            ctx.github(&text)?
+            ctx.github(text)?
         } else {
-            ctx.csv(&text)?
+            ctx.csv(text)?
         };
+        // An empty export would make every comparison pass in silence.
+        if tickets.is_empty() {
+            let message = "the export holds no tickets; produce it again (with `gh`: `--state all`)";
+            return Err(ctx.error(1, 1, message));
+        }
         for ticket in tickets {
             self.scopes.insert(scope(&ticket.key).to_string());
             self.tickets.insert(ticket.key.clone(), ticket);
@@ -187,20 +194,17 @@ impl Export<'_> {
         let headers = reader.headers().map_err(|e| self.csv_error(&e))?.clone();
         // Jira repeats some headers (Sprint, Labels): the first one counts.
         let find = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
-        let (key, read): (usize, &dyn Fn(&Row, &str) -> Result<Ticket, Error>) = if let Some(key) = find("Issue key") {
-            (key, &|row, key| self.jira_row(row, key, &find))
+        let (key, jira) = if let Some(key) = find("Issue key") {
+            (key, true)
         } else if let (Some(key), Some(_)) = (find("ID"), find("Completed")) {
-            (key, &|row, key| self.linear_row(row, key, &find))
+            (key, false)
         } else {
             let found: Vec<&str> = headers.iter().take(8).collect();
-            return Err(self.error(
-                1,
-                1,
-                &format!(
-                    "not a Jira or Linear CSV export: expected an \"Issue key\" column (Jira) or \"ID\" and \
-                     \"Completed\" columns (Linear); the header has {found:?}"
-                ),
-            ));
+            let message = format!(
+                "not a Jira or Linear CSV export: expected an \"Issue key\" column (Jira) or \"ID\" and \
+                 \"Completed\" columns (Linear); the header has {found:?}"
+            );
+            return Err(self.error(1, 1, &message));
         };
         if find("Status").is_none() {
             return Err(self.error(1, 1, "the export has no \"Status\" column"));
@@ -217,7 +221,8 @@ impl Export<'_> {
             let Some(key) = project_key(cell) else {
                 return Err(self.error(line, 1, &format!("`{cell}` is not an issue key like `STOR-612`")));
             };
-            tickets.push(read(&row, &key)?);
+            let ticket = if jira { self.jira_row(&row, &key, &find)? } else { self.linear_row(&row, &key, &find)? };
+            tickets.push(ticket);
         }
         Ok(tickets)
     }
@@ -369,7 +374,7 @@ impl Export<'_> {
 }
 
 fn is_wont_do(word: &str) -> bool {
-    let word = word.replace('\'', "").replace('’', "");
+    let word = word.replace(['\'', '’'], "");
     matches!(
         word.trim(),
         "wont do" | "wont fix" | "duplicate" | "cannot reproduce" | "cancelled" | "canceled" | "rejected" | "declined"

@@ -127,6 +127,9 @@ fn bad_exports_stop_the_run_naming_file_and_line() {
         ("jira.csv", "Issue key,Status\nSTOR-1,Open\nSTOR-2,Ready for QA\n", ":3:1: unknown status `Ready for QA`"),
         ("jira.csv", "Issue key,Status,Resolved\nSTOR-1,Done,yesterday\n", ":2:1: \"Resolved\": `yesterday`"),
         ("jira.csv", "Issue key,Status\nnot a key,Open\n", ":2:1: `not a key` is not an issue key"),
+        ("issues.json", "[]", ":1:1: the export holds no tickets"),
+        ("jira.csv", "Issue key,Status,Status Category\n", ":1:1: the export holds no tickets"),
+        ("jira.csv", "Issue key,Status,Status Category\nSTOR-1,Open,Later\n", ":2:1: STOR-1: unknown status category"),
     ];
     for (name, content, wanted) in cases {
         let (code, stderr, dir) = check_with_export(name, content);
@@ -137,6 +140,18 @@ fn bad_exports_stop_the_run_naming_file_and_line() {
     }
     let (_, stderr, _) = check_with_export("issues.json", "[{\"url\": \"https://github.com/a/b/issues/1\"}]");
     assert!(stderr.contains("missing field `state`"), "{stderr}");
+}
+
+#[test]
+fn a_byte_order_mark_before_the_header_is_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("jira.csv");
+    std::fs::write(&path, "\u{feff}Issue key,Status,Status Category\nSTOR-614,Done,Done\n").unwrap();
+    let (_, findings) = check_json(&fixture("tracker"), &["--tracker", path.to_str().unwrap()]);
+    assert!(
+        summary(&findings).iter().any(|(_, line, m)| *line == 32 && m.contains("STOR-614 is done")),
+        "{findings:#?}"
+    );
 }
 
 #[test]
