@@ -351,6 +351,9 @@ pub struct ActionItem {
     pub priority: Option<Priority>,
     pub factors: Vec<At<String>>,
     pub link: Option<At<String>>,
+    /// `link` as a URL for the site: itself when it has a scheme, a bare
+    /// ticket key through `[tracker.base_url]`, else `None`.
+    pub link_url: Option<String>,
     pub completed_at: Option<At<NaiveDate>>,
     pub pos: Pos,
 }
@@ -703,6 +706,7 @@ mod tests {
             priority: None,
             factors: Vec::new(),
             link: None,
+            link_url: None,
             completed_at: None,
             pos: Pos::default(),
         };

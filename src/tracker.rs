@@ -140,6 +140,26 @@ pub fn ticket_key(link: &str) -> Option<String> {
     }
 }
 
+/// The URL of a `link:` for the site: the link itself when it has a scheme
+/// (`href` still refuses unsafe ones), a bare key on its tracker's base URL
+/// when `[tracker.base_url]` gives one, else `None`.
+pub fn link_url(link: &str, urls: &crate::config::TrackerUrls) -> Option<String> {
+    let link = link.trim();
+    if crate::link::has_scheme(link) {
+        return Some(link.to_string());
+    }
+    let base = |url: &Option<String>| url.as_deref().map(|u| u.trim_end_matches('/').to_string());
+    if let Some(key) = project_key(link) {
+        return base(&urls.jira)
+            .map(|b| format!("{b}/browse/{key}"))
+            .or_else(|| base(&urls.linear).map(|b| format!("{b}/issue/{key}")));
+    }
+    bare_key(link).and_then(|_| {
+        let (repo, number) = link.split_once('#')?;
+        base(&urls.github).map(|b| format!("{b}/{repo}/issues/{number}"))
+    })
+}
+
 /// `STOR-612` (upper-cased) or `owner/repo#123` (lower-cased).
 fn bare_key(text: &str) -> Option<String> {
     if let Some(key) = project_key(text) {
@@ -453,6 +473,24 @@ mod tests {
         for (link, key) in cases {
             assert_eq!(ticket_key(link).as_deref(), key, "{link}");
         }
+    }
+
+    #[test]
+    fn bare_keys_link_only_through_a_base_url() {
+        let none = crate::config::TrackerUrls::default();
+        assert_eq!(link_url("STOR-612", &none), None);
+        assert_eq!(link_url("acme/api#3", &none), None);
+        assert_eq!(link_url("https://x.example/a", &none).as_deref(), Some("https://x.example/a"));
+        let linear = crate::config::TrackerUrls { linear: Some("https://linear.app/acme/".into()), ..none.clone() };
+        assert_eq!(link_url("ENG-4", &linear).as_deref(), Some("https://linear.app/acme/issue/ENG-4"));
+        let all = crate::config::TrackerUrls {
+            jira: Some("https://acme.atlassian.net".into()),
+            github: Some("https://github.com".into()),
+            ..linear
+        };
+        assert_eq!(link_url("stor-612", &all).as_deref(), Some("https://acme.atlassian.net/browse/STOR-612"));
+        assert_eq!(link_url("Acme/api#3", &all).as_deref(), Some("https://github.com/Acme/api/issues/3"));
+        assert_eq!(link_url("the ops board", &all), None);
     }
 
     #[test]

@@ -223,3 +223,25 @@ fn build_takes_tracker_and_renders_no_href_for_a_bare_key() {
     }
     assert!(Path::new(&site.path().join("index.html")).is_file());
 }
+
+#[test]
+fn base_urls_link_bare_keys_on_the_site() {
+    let toml = "[tracker.base_url]\njira = \"https://acme.atlassian.net/\"\ngithub = \"https://github.com\"\n";
+    let repo = repo_with(toml);
+    let site = repo.path().join("out");
+    let out =
+        retrobook(repo.path(), &["build", "--today", "2026-11-27", "--out", site.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = std::fs::read_to_string(site.join("retros/2026-03-01-pool.html")).unwrap();
+    for href in ["https://acme.atlassian.net/browse/STOR-613", "https://github.com/acme/api/issues/42"] {
+        assert!(page.contains(&format!("href=\"{href}\"")), "{href}");
+    }
+    // Jira's base URL claims the project keys, so ENG-8 goes there too.
+    assert!(page.contains("href=\"https://acme.atlassian.net/browse/ENG-8\""));
+
+    let bad = repo_with("[tracker.base_url]\ngithub = \"javascript:alert(1)\"\n");
+    let out = retrobook(bad.path(), &["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("book.toml:2:11: [tracker.base_url].github"), "{stderr}");
+}
