@@ -617,6 +617,9 @@ rules! {
     TrackerMissing = "tracker-missing", Warning,
         "an action item's `link:` names a ticket absent from the tracker exports that cover its project",
         "correct the ticket key or URL in `link:`, or produce the export again so it includes the ticket";
+    TrackerAssignee = "tracker-assignee", Off,
+        "an action item's owner is not among its ticket's assignees (off unless set in [check.rules])",
+        "make the item's `owner:` the person the ticket is assigned to, or reassign the ticket";
     TrackerExport = "tracker-export", Error,
         "a tracker export cannot be read; nothing else is checked (exit code 2 in every format)",
         "fix or produce the export again; the README (Tracker status) shows each format";

@@ -245,3 +245,25 @@ fn base_urls_link_bare_keys_on_the_site() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("book.toml:2:11: [tracker.base_url].github"), "{stderr}");
 }
+
+#[test]
+fn owners_are_compared_with_assignees_when_the_rule_is_on() {
+    let (_, findings) = check_json(&fixture("tracker"), &[]);
+    assert!(!findings.iter().any(|f| f["rule"] == "tracker-assignee"), "off by default");
+    // Jira exports display names (the roster's `name`); GitHub logins may be
+    // the part of the roster's email before the `@`.
+    let toml = "[tracker]\nexports = [\"tracker/jira.csv\", \"tracker/github.json\"]\n\
+                [check.rules]\ntracker-assignee = \"warning\"\n\
+                [people]\nalice = { name = \"Alice Ng\" }\nbob = {}\ncruiz = { email = \"carol@example.com\" }\n";
+    let repo = repo_with(toml);
+    let retro = repo.path().join("retros/2026-03-01-pool.md");
+    let text = std::fs::read_to_string(&retro).unwrap();
+    // AI-5's ticket is assigned to the login carol: make cruiz its owner.
+    let (head, tail) = text.split_once("  - id: AI-5").unwrap();
+    let tail = tail.replacen("owner: alice", "owner: cruiz", 1);
+    std::fs::write(&retro, format!("{head}  - id: AI-5{tail}")).unwrap();
+    let (_, findings) = check_json(repo.path(), &[]);
+    let assignee: Vec<_> =
+        summary(&findings).into_iter().filter(|(r, _, _)| r == "tracker-assignee").map(|(_, l, m)| (l, m)).collect();
+    assert_eq!(assignee, [(23, "AI-2 is owned by `alice` but STOR-613 is assigned to Bob Oduya".to_string())]);
+}

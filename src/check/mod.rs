@@ -55,7 +55,7 @@ pub fn combine(repo: &Repo, graph: &LinkGraph, per_retro: Vec<Finding>) -> Vec<F
     findings.extend(per_retro);
     findings.extend(links);
     links::check_duplicate_ids(&repo.retros, &mut findings);
-    tracker::check_retros(&repo.retros, &repo.tracker, &mut findings);
+    tracker::check_retros(&repo.retros, &repo.tracker, &repo.config, &mut findings);
     apply_levels(findings, &repo.config)
 }
 
