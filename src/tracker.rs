@@ -367,19 +367,20 @@ impl Export<'_> {
         let from_repo = issue.repository.as_ref().zip(issue.number).map(|(r, n)| format!("{}#{n}", r.name_with_owner));
         let key = ticket_key(&issue.url).filter(|k| k.contains('#')).or(from_repo.map(|k| k.to_lowercase()));
         let Some(key) = key else {
-            // Point at the URL: serde no longer knows where the item was.
-            let offset = text.find(&issue.url).unwrap_or(0);
-            let line = text[..offset].matches('\n').count() as u64 + 1;
+            let line = line_of(text, &issue.url);
             return Err(self.error(line, 1, &format!("`{}` is not a GitHub issue URL", issue.url)));
         };
-        let closed = issue.state.eq_ignore_ascii_case("closed") || issue.state.eq_ignore_ascii_case("merged");
-        let status = match (self.statuses.get(&issue.state.to_lowercase()), closed) {
+        let not_planned = issue.state_reason.as_deref().is_some_and(|r| r.eq_ignore_ascii_case("not_planned"));
+        let status = match (self.statuses.get(&issue.state.to_lowercase()), issue.state.to_lowercase().as_str()) {
             (Some(s), _) => *s,
-            (None, true) if issue.state_reason.as_deref().is_some_and(|r| r.eq_ignore_ascii_case("not_planned")) => {
-                TicketStatus::WontDo
+            (None, "closed") if not_planned => TicketStatus::WontDo,
+            (None, "closed" | "merged") => TicketStatus::Done,
+            (None, "open") => TicketStatus::Open,
+            (None, other) => {
+                let line = line_of(text, &issue.url);
+                let message = format!("{key}: unknown state `{other}` (expected OPEN, CLOSED or MERGED)");
+                return Err(self.error(line, 1, &message));
             }
-            (None, true) => TicketStatus::Done,
-            (None, false) => TicketStatus::Open,
         };
         let since = issue.closed_at.as_deref().and_then(parse_date).filter(|_| status != TicketStatus::Open);
         Ok(Ticket {
@@ -391,6 +392,13 @@ impl Export<'_> {
             url: Some(issue.url),
         })
     }
+}
+
+/// The line of the first occurrence of `url` in a JSON export: serde no
+/// longer knows where an element was once it is read.
+fn line_of(text: &str, url: &str) -> u64 {
+    let offset = text.find(url).unwrap_or(0);
+    text[..offset].matches('\n').count() as u64 + 1
 }
 
 fn is_wont_do(word: &str) -> bool {

@@ -128,6 +128,12 @@ fn bad_exports_stop_the_run_naming_file_and_line() {
         ("jira.csv", "Issue key,Status,Resolved\nSTOR-1,Done,yesterday\n", ":2:1: \"Resolved\": `yesterday`"),
         ("jira.csv", "Issue key,Status\nnot a key,Open\n", ":2:1: `not a key` is not an issue key"),
         ("issues.json", "[]", ":1:1: the export holds no tickets"),
+        (
+            "issues.json",
+            "[\n  {\"url\": \"https://github.com/a/b/issues/1\", \"state\": \"OPEN\"},\n  \
+             {\"url\": \"https://github.com/a/b/issues/2\", \"state\": \"DRAFT\"}\n]",
+            ":3:1: a/b#2: unknown state `draft`",
+        ),
         ("jira.csv", "Issue key,Status,Status Category\n", ":1:1: the export holds no tickets"),
         ("jira.csv", "Issue key,Status,Status Category\nSTOR-1,Open,Later\n", ":2:1: STOR-1: unknown status category"),
     ];
