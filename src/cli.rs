@@ -114,6 +114,10 @@ pub struct ActionsArgs {
     /// The date overdue is judged against (default: today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<NaiveDate>,
+    /// A tracker export to compare action items with (Jira CSV, `gh issue list --json`, Linear CSV);
+    /// repeatable, added to [tracker].exports
+    #[arg(long = "tracker", value_name = "FILE")]
+    pub tracker: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -140,6 +144,10 @@ pub struct BuildArgs {
     /// The date overdue actions are judged against (default: today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<NaiveDate>,
+    /// A tracker export to compare action items with (Jira CSV, `gh issue list --json`, Linear CSV);
+    /// repeatable, added to [tracker].exports
+    #[arg(long = "tracker", value_name = "FILE")]
+    pub tracker: Vec<PathBuf>,
     /// Build even when checks find errors
     #[arg(long)]
     pub allow_errors: bool,
@@ -162,6 +170,10 @@ pub struct CheckArgs {
     /// The date overdue actions are judged against (default: today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<NaiveDate>,
+    /// A tracker export to compare action items with (Jira CSV, `gh issue list --json`, Linear CSV);
+    /// repeatable, added to [tracker].exports
+    #[arg(long = "tracker", value_name = "FILE")]
+    pub tracker: Vec<PathBuf>,
     /// Exit 1 on warnings too
     #[arg(long)]
     pub deny_warnings: bool,

@@ -20,6 +20,32 @@ pub struct Config {
     /// The roster of teams, keyed by slug.
     pub teams: BTreeMap<String, Team>,
     pub check: CheckConfig,
+    pub tracker: TrackerConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrackerConfig {
+    /// Tracker export files (Jira CSV, `gh issue list --json`, Linear CSV),
+    /// relative to the repo root.
+    pub exports: Vec<PathBuf>,
+    /// A tracker status name (case-insensitive) and what it means: `open`,
+    /// `done` or `wont-do`; it wins over the export's status category.
+    pub statuses: BTreeMap<String, crate::tracker::TicketStatus>,
+    /// Where each tracker lives, so that the site links a bare key.
+    pub base_url: TrackerUrls,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrackerUrls {
+    /// `https://acme.atlassian.net`: `STOR-612` links to `…/browse/STOR-612`.
+    pub jira: Option<String>,
+    /// `https://linear.app/acme`: `ENG-42` links to `…/issue/ENG-42` (when
+    /// `jira` is not set: the keys look alike).
+    pub linear: Option<String>,
+    /// `https://github.com`: `owner/repo#123` links to `…/owner/repo/issues/123`.
+    pub github: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -215,6 +241,13 @@ impl Config {
         }
         if self.retro.severities.is_empty() {
             return Err((at("severities"), "[retro].severities must list at least one severity".into()));
+        }
+        let urls = &self.tracker.base_url;
+        for (kind, url) in [("jira", &urls.jira), ("linear", &urls.linear), ("github", &urls.github)] {
+            let Some(url) = url else { continue };
+            if !matches!(crate::link::scheme(url).as_deref(), Some("http" | "https")) {
+                return Err((at(url), format!("[tracker.base_url].{kind} `{url}` must be an http(s) URL")));
+            }
         }
         if self.build.theme.contains(['/', '\\']) || self.build.theme.starts_with('.') {
             return Err((

@@ -20,9 +20,15 @@ impl Error {
 
     /// An error in the configuration file, at a position in it.
     pub fn in_config(file: &str, pos: Pos, message: &str) -> Error {
+        Error::in_file(Rule::InvalidConfig, file, pos, message)
+    }
+
+    /// An error in an input file the run cannot do without (`book.toml`, a
+    /// tracker export), at a position in it.
+    pub fn in_file(rule: Rule, file: &str, pos: Pos, message: &str) -> Error {
         Error {
             message: format!("{file}:{}:{}: {message}", pos.line, pos.column),
-            finding: Some(Box::new(Finding::new(Rule::InvalidConfig, file, pos, message))),
+            finding: Some(Box::new(Finding::new(rule, file, pos, message))),
         }
     }
 

@@ -351,6 +351,9 @@ pub struct ActionItem {
     pub priority: Option<Priority>,
     pub factors: Vec<At<String>>,
     pub link: Option<At<String>>,
+    /// `link` as a URL for the site: itself when it has a scheme, a bare
+    /// ticket key through `[tracker.base_url]`, else `None`.
+    pub link_url: Option<String>,
     pub completed_at: Option<At<NaiveDate>>,
     pub pos: Pos,
 }
@@ -608,6 +611,18 @@ rules! {
     InvalidConfig = "invalid-config", Error,
         "book.toml cannot be read; nothing else is checked (exit code 2 in every format)",
         "fix book.toml at this position; the README lists its sections and keys";
+    TrackerMismatch = "tracker-mismatch", Warning,
+        "an action item's status disagrees with its ticket in a tracker export ([tracker], --tracker)",
+        "update the item's `status:` (and `completed_at:`) to what happened, or reopen or close the ticket";
+    TrackerMissing = "tracker-missing", Warning,
+        "an action item's `link:` names a ticket absent from the tracker exports that cover its project",
+        "correct the ticket key or URL in `link:`, or produce the export again so it includes the ticket";
+    TrackerAssignee = "tracker-assignee", Off,
+        "an action item's owner is not among its ticket's assignees (off unless set in [check.rules])",
+        "make the item's `owner:` the person the ticket is assigned to, or reassign the ticket";
+    TrackerExport = "tracker-export", Error,
+        "a tracker export cannot be read; nothing else is checked (exit code 2 in every format)",
+        "fix or produce the export again; the README (Tracker status) shows each format";
 }
 
 /// One problem `check` found, located precisely.
@@ -694,6 +709,7 @@ mod tests {
             priority: None,
             factors: Vec::new(),
             link: None,
+            link_url: None,
             completed_at: None,
             pos: Pos::default(),
         };

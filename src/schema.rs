@@ -184,8 +184,10 @@ struct ActionItem {
     priority: Option<Priority>,
     /// Ids of this retro's contributing factors.
     factors: Option<Vec<Slug>>,
-    /// The tracker issue (http or https).
-    #[schemars(regex(pattern = "^https?://"))]
+    /// The tracker issue: an http(s) URL, or a key (`STOR-612`, `owner/repo#123`).
+    #[schemars(regex(
+        pattern = r"^(https?://|[A-Za-z][A-Za-z0-9_]*-[0-9]+$|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+#[0-9]+$)"
+    ))]
     link: Option<String>,
     #[schemars(regex(pattern = DATE))]
     completed_at: Option<String>,

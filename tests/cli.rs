@@ -158,7 +158,7 @@ fn schema_is_valid_and_accepts_the_repos_retros() {
     assert!(jsonschema::meta::is_valid(&schema), "a valid JSON Schema");
     let validator = jsonschema::validator_for(&schema).unwrap();
     let mut checked = 0;
-    for root in [repo.to_path_buf(), fixture("clean")] {
+    for root in [repo.to_path_buf(), fixture("clean"), fixture("tracker")] {
         for entry in walkdir::WalkDir::new(root.join("retros")).into_iter().map(|e| e.unwrap()) {
             if entry.path().extension().is_none_or(|e| e != "md") {
                 continue;
@@ -190,6 +190,13 @@ fn schema_is_valid_and_accepts_the_repos_retros() {
     let bad_clock = serde_json::json!({"detected_at": {"at": "2026-03-01T23:30:00Z", "aproximate": true}});
     for bad in [item("2026-Q5"), item("2026-13"), entry("2019-13"), entry("June"), bad_clock] {
         assert!(retro(bad.clone()) > 0, "{bad}");
+    }
+    let link = |link: &str| serde_json::json!({"action_items": [{"id": "A", "title": "t", "owner": "o", "status": "open", "link": link}]});
+    for key in ["STOR-612", "acme/api#12", "https://x.example/browse/STOR-1"] {
+        assert_eq!(retro(link(key)), 0, "{key}");
+    }
+    for bad in ["the ops board", "STOR-", "acme#12"] {
+        assert!(retro(link(bad)) > 0, "{bad}");
     }
 }
 

@@ -8,6 +8,7 @@ pub mod blameless;
 pub mod links;
 pub mod report;
 pub mod retro_rules;
+pub mod tracker;
 
 use crate::config::Config;
 use crate::link::LinkGraph;
@@ -38,7 +39,7 @@ pub fn retro_findings(retro: &Retro, config: &Config, phrases: &blameless::Phras
     out
 }
 
-/// Add the loader's findings and the cross-file rules (ids, links) to the
+/// Add the loader's findings and the cross-file rules (ids, links, tracker) to the
 /// per-retro findings, then apply the configured levels.
 pub fn combine(repo: &Repo, graph: &LinkGraph, per_retro: Vec<Finding>) -> Vec<Finding> {
     let exists = crate::link::on_disk(&repo.root);
@@ -54,6 +55,7 @@ pub fn combine(repo: &Repo, graph: &LinkGraph, per_retro: Vec<Finding>) -> Vec<F
     findings.extend(per_retro);
     findings.extend(links);
     links::check_duplicate_ids(&repo.retros, &mut findings);
+    tracker::check_retros(&repo.retros, &repo.tracker, &repo.config, &mut findings);
     apply_levels(findings, &repo.config)
 }
 

@@ -267,15 +267,20 @@ fn urls(retro: &Retro, out: &mut Vec<Finding>) {
         let Some(link) = &item.link else { continue };
         if !is_safe_url(&link.value, false) {
             out.push(unsafe_url(&link.value, link.pos));
-        } else if !matches!(scheme(&link.value).as_deref(), Some("http" | "https")) {
+        } else if !matches!(scheme(&link.value).as_deref(), Some("http" | "https"))
+            && crate::tracker::ticket_key(&link.value).is_none()
+        {
             out.push(
                 Finding::new(
                     Rule::InvalidValue,
                     &retro.path,
                     link.pos,
-                    format!("action item link `{}` is not an http(s) URL", link.value),
+                    format!("action item link `{}` is not an http(s) URL or a ticket key", link.value),
                 )
-                .hint("link the tracker issue, e.g. `https://tracker.example.com/browse/OPS-123`"),
+                .hint(
+                    "link the tracker issue: `https://tracker.example.com/browse/OPS-123`, \
+                     or a key like `OPS-123` or `owner/repo#123`",
+                ),
             );
         }
     }

@@ -21,7 +21,7 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
     let started = std::time::Instant::now();
     let progress = Progress::on_stderr(!global.quiet);
     progress.phase("loading and checking retros", 0);
-    let checked = match Checked::run(&root, args.today) {
+    let checked = match Checked::run(&root, args.today, &args.tracker) {
         Ok(checked) => checked,
         Err(e) => {
             progress.pause();

@@ -87,9 +87,18 @@ pub struct Checked {
 }
 
 impl Checked {
-    pub fn run(root: &std::path::Path, today_flag: Option<chrono::NaiveDate>) -> Result<Checked, Error> {
+    /// `trackers`: the `--tracker` exports, read besides `[tracker].exports`.
+    pub fn run(
+        root: &std::path::Path,
+        today_flag: Option<chrono::NaiveDate>,
+        trackers: &[PathBuf],
+    ) -> Result<Checked, Error> {
         let started = std::time::Instant::now();
-        let repo = crate::load::load_repo(root)?;
+        let mut repo = crate::load::load_repo(root)?;
+        for path in trackers {
+            let statuses = &repo.config.tracker.statuses;
+            repo.tracker.add(path, path.display().to_string(), statuses)?;
+        }
         let graph = crate::link::LinkGraph::build(&repo.retros);
         let today = today(today_flag);
         let findings = crate::check::run(&repo, &graph, today);

@@ -607,6 +607,7 @@ impl<'a> FieldReader<'a> {
             priority: None,
             factors: Vec::new(),
             link: None,
+            link_url: None,
             completed_at: None,
             pos,
         };
@@ -633,7 +634,11 @@ impl<'a> FieldReader<'a> {
                     action.priority = self.keyword(key, value, Priority::WORDS, Priority::from_word).map(|p| p.value)
                 }
                 "factors" => action.factors = self.slugs(key, value),
-                "link" => action.link = self.text(key, value),
+                "link" => {
+                    action.link = self.text(key, value);
+                    let urls = &self.config.tracker.base_url;
+                    action.link_url = action.link.as_ref().and_then(|l| crate::tracker::link_url(&l.value, urls));
+                }
                 _ => action.completed_at = self.date(key, value),
             }
         }

@@ -22,6 +22,8 @@ pub struct Repo {
     pub retros: Vec<Retro>,
     /// Findings of this stage: YAML, keys and values, unreadable files.
     pub findings: Vec<Finding>,
+    /// The tickets of the tracker exports (`[tracker]`, `--tracker`).
+    pub tracker: crate::tracker::Tracker,
 }
 
 impl Repo {
@@ -50,7 +52,12 @@ pub fn load_repo(root: &Path) -> Result<Repo, Error> {
         retros.extend(retro);
         findings.append(&mut file_findings);
     }
-    Ok(Repo { root: root.to_path_buf(), config, retros, findings })
+    let mut tracker = crate::tracker::Tracker::default();
+    for export in &config.tracker.exports {
+        let shown = crate::tracker::shown_path(root, &root.join(export));
+        tracker.add(&root.join(export), shown, &config.tracker.statuses)?;
+    }
+    Ok(Repo { root: root.to_path_buf(), config, retros, findings, tracker })
 }
 
 /// The `.md` files under `dir`, sorted so every run sees the same order.

@@ -296,7 +296,8 @@ pub fn action_row(retro: &Retro, item: &ActionItem, ctx: &LinkContext, today: Na
         kind: item.kind.map(|k| k.to_string()).unwrap_or_default(),
         priority: item.priority.map(|p| p.to_string()).unwrap_or_default(),
         factors: item.factors.iter().map(|f| f.value.clone()).collect(),
-        link: item.link.as_ref().and_then(|l| crate::link::href(&l.value)),
+        // A bare ticket key (`OPS-123`) has a URL only through [tracker.base_url].
+        link: item.link_url.as_deref().and_then(crate::link::href),
         completed_at: item.completed_at.as_ref().map(|d| d.value.to_string()).unwrap_or_default(),
         services: retro.services.iter().map(|s| s.value.clone()).collect(),
         severity: retro.severity.as_ref().map(|s| s.value.clone()).unwrap_or_default(),

@@ -1,0 +1,524 @@
+//! Tickets from issue-tracker exports (Jira CSV, `gh issue list --json`,
+//! Linear CSV), read offline so that `check` can compare an action item's
+//! status with its ticket's. retrobook never calls a tracker's API: a person
+//! or a CI job produces the export, and every run over it is reproducible.
+
+use crate::error::Error;
+use crate::model::{Pos, Rule};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+/// Where a ticket stands, whatever the tracker calls it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketStatus {
+    Open,
+    Done,
+    WontDo,
+}
+
+impl TicketStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            TicketStatus::Open => "open",
+            TicketStatus::Done => "done",
+            TicketStatus::WontDo => "wont-do",
+        }
+    }
+
+    fn parse(word: &str) -> Option<TicketStatus> {
+        match word {
+            "open" => Some(TicketStatus::Open),
+            "done" => Some(TicketStatus::Done),
+            "wont-do" => Some(TicketStatus::WontDo),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TicketStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let word = String::deserialize(d)?;
+        TicketStatus::parse(&word).ok_or_else(|| {
+            serde::de::Error::custom(format!("unknown ticket status `{word}`, expected `open`, `done` or `wont-do`"))
+        })
+    }
+}
+
+/// One ticket of an export.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ticket {
+    /// `STOR-612` (Jira, Linear) or `owner/repo#123` (GitHub), normalized.
+    pub key: String,
+    pub status: TicketStatus,
+    /// The tracker's own word for the status (`In Review`, `CLOSED`).
+    pub raw_status: String,
+    /// When it was resolved, completed, canceled or closed.
+    pub since: Option<NaiveDate>,
+    pub assignees: Vec<String>,
+    pub url: Option<String>,
+}
+
+/// Every ticket of the exports a run was given.
+#[derive(Debug, Clone, Default)]
+pub struct Tracker {
+    /// The export files read, as shown in messages.
+    pub exports: Vec<String>,
+    tickets: HashMap<String, Ticket>,
+    /// Jira/Linear projects (`STOR`) and GitHub repos (`owner/repo`) the
+    /// exports cover: a link into a scope no export covers is not "missing".
+    scopes: BTreeSet<String>,
+}
+
+impl Tracker {
+    pub fn is_empty(&self) -> bool {
+        self.exports.is_empty()
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Ticket> {
+        self.tickets.get(key)
+    }
+
+    /// Whether an export covers the project or repository of `key`.
+    pub fn covers(&self, key: &str) -> bool {
+        self.scopes.contains(scope(key))
+    }
+
+    /// Read one export and add its tickets; `shown` names it in messages.
+    pub fn add(&mut self, path: &Path, shown: String, statuses: &BTreeMap<String, TicketStatus>) -> Result<(), Error> {
+        let statuses: HashMap<String, TicketStatus> =
+            statuses.iter().map(|(name, s)| (name.trim().to_lowercase(), *s)).collect();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::new(format!("{shown}: {e}")))?;
+        // Spreadsheet-friendly exports start with a byte order mark.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let ctx = Export { file: &shown, statuses: &statuses };
+        let tickets = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+            ctx.github(text)?
+        } else {
+            ctx.csv(text)?
+        };
+        // An empty export would make every comparison pass in silence.
+        if tickets.is_empty() {
+            let message = "the export holds no tickets; produce it again (with `gh`: `--state all`)";
+            return Err(ctx.error(1, 1, message));
+        }
+        for ticket in tickets {
+            self.scopes.insert(scope(&ticket.key).to_string());
+            self.tickets.insert(ticket.key.clone(), ticket);
+        }
+        self.exports.push(shown);
+        Ok(())
+    }
+}
+
+/// The project or repository part of a key.
+fn scope(key: &str) -> &str {
+    key.rsplit_once(['#', '-']).map(|(scope, _)| scope).unwrap_or(key)
+}
+
+/// The ticket a `link:` names: a Jira browse URL, a GitHub issue or pull
+/// request URL, a Linear issue URL, or a bare key (`STOR-612`,
+/// `owner/repo#123`). `None` for anything else.
+pub fn ticket_key(link: &str) -> Option<String> {
+    let link = link.trim();
+    if let Some(key) = bare_key(link) {
+        return Some(key);
+    }
+    let url = url::Url::parse(link).ok().filter(|u| matches!(u.scheme(), "http" | "https"))?;
+    let segments: Vec<&str> = url.path_segments()?.filter(|s| !s.is_empty()).collect();
+    // Jira: …/browse/STOR-612; Linear: /workspace/issue/ENG-42/slug.
+    if let Some(i) = segments.iter().position(|s| *s == "browse" || *s == "issue") {
+        return segments.get(i + 1).and_then(|k| project_key(k));
+    }
+    // GitHub (and GitHub Enterprise): /owner/repo/issues/123 or /pull/123.
+    match segments.as_slice() {
+        [owner, repo, "issues" | "pull", number, ..] if is_number(number) => {
+            Some(format!("{owner}/{repo}#{number}").to_lowercase())
+        }
+        _ => None,
+    }
+}
+
+/// The URL of a `link:` for the site: the link itself when it has a scheme
+/// (`href` still refuses unsafe ones), a bare key on its tracker's base URL
+/// when `[tracker.base_url]` gives one, else `None`.
+pub fn link_url(link: &str, urls: &crate::config::TrackerUrls) -> Option<String> {
+    let link = link.trim();
+    if crate::link::has_scheme(link) {
+        return Some(link.to_string());
+    }
+    let base = |url: &Option<String>| url.as_deref().map(|u| u.trim_end_matches('/').to_string());
+    if let Some(key) = project_key(link) {
+        return base(&urls.jira)
+            .map(|b| format!("{b}/browse/{key}"))
+            .or_else(|| base(&urls.linear).map(|b| format!("{b}/issue/{key}")));
+    }
+    bare_key(link).and_then(|_| {
+        let (repo, number) = link.split_once('#')?;
+        base(&urls.github).map(|b| format!("{b}/{repo}/issues/{number}"))
+    })
+}
+
+/// `STOR-612` (upper-cased) or `owner/repo#123` (lower-cased).
+fn bare_key(text: &str) -> Option<String> {
+    if let Some(key) = project_key(text) {
+        return Some(key);
+    }
+    let (repo, number) = text.split_once('#')?;
+    let (owner, name) = repo.split_once('/')?;
+    let part = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    (part(owner) && part(name) && is_number(number)).then(|| text.to_lowercase())
+}
+
+fn project_key(text: &str) -> Option<String> {
+    let (project, number) = text.rsplit_once('-')?;
+    let mut chars = project.chars();
+    let ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && is_number(number);
+    ok.then(|| text.to_ascii_uppercase())
+}
+
+fn is_number(text: &str) -> bool {
+    !text.is_empty() && text.len() <= 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The export being read, for messages and the per-repo status names.
+struct Export<'a> {
+    file: &'a str,
+    statuses: &'a HashMap<String, TicketStatus>,
+}
+
+/// A CSV row: its cells and its line in the file.
+struct Row<'a> {
+    record: &'a csv::StringRecord,
+    line: u64,
+}
+
+impl Row<'_> {
+    fn get(&self, column: Option<usize>) -> &str {
+        column.and_then(|c| self.record.get(c)).map(str::trim).unwrap_or("")
+    }
+}
+
+impl Export<'_> {
+    fn error(&self, line: u64, column: u64, message: &str) -> Error {
+        let pos = Pos { line: line as u32, column: column.max(1) as u32, offset: 0 };
+        Error::in_file(Rule::TrackerExport, self.file, pos, message)
+    }
+
+    /// A Jira or Linear CSV export, told apart by their headers.
+    fn csv(&self, text: &str) -> Result<Vec<Ticket>, Error> {
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+        let headers = reader.headers().map_err(|e| self.csv_error(&e))?.clone();
+        // Jira repeats some headers (Sprint, Labels): the first one counts.
+        let find = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+        let (key, jira) = if let Some(key) = find("Issue key") {
+            (key, true)
+        } else if let (Some(key), Some(_)) = (find("ID"), find("Completed")) {
+            (key, false)
+        } else {
+            let found: Vec<&str> = headers.iter().take(8).collect();
+            let message = format!(
+                "not a Jira or Linear CSV export: expected an \"Issue key\" column (Jira) or \"ID\" and \
+                 \"Completed\" columns (Linear); the header has {found:?}"
+            );
+            return Err(self.error(1, 1, &message));
+        };
+        if find("Status").is_none() {
+            return Err(self.error(1, 1, "the export has no \"Status\" column"));
+        }
+        let mut tickets = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| self.csv_error(&e))?;
+            let line = record.position().map_or(0, |p| p.line());
+            let row = Row { record: &record, line };
+            let cell = row.get(Some(key));
+            if cell.is_empty() && record.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let Some(key) = project_key(cell) else {
+                return Err(self.error(line, 1, &format!("`{cell}` is not an issue key like `STOR-612`")));
+            };
+            let ticket = if jira { self.jira_row(&row, &key, &find)? } else { self.linear_row(&row, &key, &find)? };
+            tickets.push(ticket);
+        }
+        Ok(tickets)
+    }
+
+    fn csv_error(&self, e: &csv::Error) -> Error {
+        let line = e.position().map_or(1, |p| p.line());
+        self.error(line, 1, &format!("not valid CSV: {e}"))
+    }
+
+    /// Jira: the status category (To Do, In Progress, Done) decides, a
+    /// resolution like "Won't Do" makes a done ticket wont-do, and the status
+    /// name decides when there is no category column.
+    fn jira_row(&self, row: &Row, key: &str, find: &dyn Fn(&str) -> Option<usize>) -> Result<Ticket, Error> {
+        let raw = row.get(find("Status")).to_string();
+        let category = row.get(find("Status Category")).to_lowercase();
+        let resolution = row.get(find("Resolution")).to_lowercase();
+        let status = match self.statuses.get(&raw.to_lowercase()) {
+            Some(s) => *s,
+            None => match category.as_str() {
+                "to do" | "in progress" | "new" | "indeterminate" => TicketStatus::Open,
+                "done" | "complete" if is_wont_do(&resolution) => TicketStatus::WontDo,
+                "done" | "complete" => TicketStatus::Done,
+                "" => self.status_by_name(&raw, row.line)?,
+                other => {
+                    return Err(self.error(
+                        row.line,
+                        1,
+                        &format!("{key}: unknown status category `{other}` (expected To Do, In Progress or Done)"),
+                    ));
+                }
+            },
+        };
+        let since = self.date(row, "Resolved", find)?;
+        let assignees = Some(row.get(find("Assignee"))).filter(|a| !a.is_empty()).map(String::from);
+        Ok(Ticket {
+            key: key.to_string(),
+            status,
+            raw_status: raw,
+            since: since.filter(|_| status != TicketStatus::Open),
+            assignees: assignees.into_iter().collect(),
+            url: None,
+        })
+    }
+
+    /// Linear: a Completed or Canceled date says done or wont-do whatever
+    /// the team named its workflow states.
+    fn linear_row(&self, row: &Row, key: &str, find: &dyn Fn(&str) -> Option<usize>) -> Result<Ticket, Error> {
+        let raw = row.get(find("Status")).to_string();
+        let completed = self.date(row, "Completed", find)?;
+        let canceled = self.date(row, "Canceled", find)?;
+        let (status, since) = match (self.statuses.get(&raw.to_lowercase()), canceled, completed) {
+            (Some(s), _, _) => (*s, canceled.or(completed)),
+            (None, Some(day), _) => (TicketStatus::WontDo, Some(day)),
+            (None, None, Some(day)) => (TicketStatus::Done, Some(day)),
+            (None, None, None) => (TicketStatus::Open, None),
+        };
+        let assignees = Some(row.get(find("Assignee"))).filter(|a| !a.is_empty()).map(String::from);
+        Ok(Ticket {
+            key: key.to_string(),
+            status,
+            raw_status: raw,
+            since,
+            assignees: assignees.into_iter().collect(),
+            url: None,
+        })
+    }
+
+    fn status_by_name(&self, raw: &str, line: u64) -> Result<TicketStatus, Error> {
+        let name = raw.to_lowercase();
+        if is_wont_do(&name) {
+            return Ok(TicketStatus::WontDo);
+        }
+        match name.as_str() {
+            "done" | "closed" | "resolved" | "complete" | "completed" | "released" => Ok(TicketStatus::Done),
+            "to do"
+            | "todo"
+            | "open"
+            | "backlog"
+            | "in progress"
+            | "in review"
+            | "reopened"
+            | "blocked"
+            | "selected for development"
+            | "triage" => Ok(TicketStatus::Open),
+            _ => Err(self.error(
+                line,
+                1,
+                &format!(
+                    "unknown status `{raw}` and no \"Status Category\" column; map it in book.toml \
+                     [tracker.statuses], e.g. \"{raw}\" = \"open\""
+                ),
+            )),
+        }
+    }
+
+    /// A date cell: ISO (`2026-03-14`, RFC 3339, `2026-03-14 10:15`),
+    /// Jira's `14/Mar/26 10:15 AM`, or JavaScript's `Sat Mar 14 2026 …`.
+    fn date(&self, row: &Row, name: &str, find: &dyn Fn(&str) -> Option<usize>) -> Result<Option<NaiveDate>, Error> {
+        let text = row.get(find(name));
+        if text.is_empty() {
+            return Ok(None);
+        }
+        parse_date(text).map(Some).ok_or_else(|| {
+            self.error(row.line, 1, &format!("\"{name}\": `{text}` is not a date this export format uses"))
+        })
+    }
+
+    /// `gh issue list --json number,url,state,closedAt,assignees,title`, or
+    /// `gh search issues` with the same fields and `repository`.
+    fn github(&self, text: &str) -> Result<Vec<Ticket>, Error> {
+        let issues: Vec<GhIssue> = serde_json::from_str(text).map_err(|e| {
+            let hint = "expected the array `gh issue list --json number,url,state,closedAt,assignees,title` prints";
+            // serde_json's text ends in " at line L column C": the position is ours to give.
+            let text = e.to_string();
+            let message = text.rsplit_once(" at line ").map_or(text.as_str(), |(m, _)| m);
+            self.error(e.line() as u64, e.column() as u64, &format!("{message}; {hint}"))
+        })?;
+        issues.into_iter().map(|issue| self.github_ticket(issue, text)).collect()
+    }
+
+    fn github_ticket(&self, issue: GhIssue, text: &str) -> Result<Ticket, Error> {
+        let from_repo = issue.repository.as_ref().zip(issue.number).map(|(r, n)| format!("{}#{n}", r.name_with_owner));
+        let key = ticket_key(&issue.url).filter(|k| k.contains('#')).or(from_repo.map(|k| k.to_lowercase()));
+        let Some(key) = key else {
+            let line = line_of(text, &issue.url);
+            return Err(self.error(line, 1, &format!("`{}` is not a GitHub issue URL", issue.url)));
+        };
+        let not_planned = issue.state_reason.as_deref().is_some_and(|r| r.eq_ignore_ascii_case("not_planned"));
+        let status = match (self.statuses.get(&issue.state.to_lowercase()), issue.state.to_lowercase().as_str()) {
+            (Some(s), _) => *s,
+            (None, "closed") if not_planned => TicketStatus::WontDo,
+            (None, "closed" | "merged") => TicketStatus::Done,
+            (None, "open") => TicketStatus::Open,
+            (None, other) => {
+                let line = line_of(text, &issue.url);
+                let message = format!("{key}: unknown state `{other}` (expected OPEN, CLOSED or MERGED)");
+                return Err(self.error(line, 1, &message));
+            }
+        };
+        let since = issue.closed_at.as_deref().and_then(parse_date).filter(|_| status != TicketStatus::Open);
+        Ok(Ticket {
+            key,
+            status,
+            raw_status: issue.state,
+            since,
+            assignees: issue.assignees.into_iter().map(|a| a.login).collect(),
+            url: Some(issue.url),
+        })
+    }
+}
+
+/// The line of the first occurrence of `url` in a JSON export: serde no
+/// longer knows where an element was once it is read.
+fn line_of(text: &str, url: &str) -> u64 {
+    let offset = text.find(url).unwrap_or(0);
+    text[..offset].matches('\n').count() as u64 + 1
+}
+
+fn is_wont_do(word: &str) -> bool {
+    let word = word.replace(['\'', '’'], "");
+    matches!(
+        word.trim(),
+        "wont do" | "wont fix" | "duplicate" | "cannot reproduce" | "cancelled" | "canceled" | "rejected" | "declined"
+    )
+}
+
+/// One element of `gh issue list --json …` (or `gh search issues`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GhIssue {
+    url: String,
+    state: String,
+    number: Option<u64>,
+    #[serde(default)]
+    closed_at: Option<String>,
+    #[serde(default)]
+    state_reason: Option<String>,
+    #[serde(default)]
+    assignees: Vec<GhUser>,
+    #[serde(default)]
+    repository: Option<GhRepo>,
+}
+
+#[derive(Debug, Deserialize)]
+struct GhUser {
+    login: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GhRepo {
+    name_with_owner: String,
+}
+
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    use chrono::{DateTime, NaiveDateTime};
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.date_naive());
+    }
+    let dates = ["%Y-%m-%d", "%d/%b/%y", "%d/%b/%Y", "%a %b %d %Y"];
+    let times = ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p"];
+    if let Some(t) = times.iter().find_map(|f| NaiveDateTime::parse_from_str(text, f).ok()) {
+        return Some(t.date());
+    }
+    if let Some(d) = dates.iter().find_map(|f| NaiveDate::parse_from_str(text, f).ok()) {
+        return Some(d);
+    }
+    // JavaScript's Date string: "Sat Mar 14 2026 10:02:11 GMT+0000 (…)".
+    text.get(..15).and_then(|day| NaiveDate::parse_from_str(day, "%a %b %d %Y").ok())
+}
+
+/// How `path` is named in messages: relative to the repo root when inside it.
+pub fn shown_path(root: &Path, path: &Path) -> String {
+    if path.starts_with(root) { crate::load::relative_path(root, path) } else { path.display().to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_name_tickets_by_url_or_key() {
+        let cases = [
+            ("https://acme.atlassian.net/browse/STOR-612", Some("STOR-612")),
+            ("stor-612", Some("STOR-612")),
+            ("https://github.com/Acme/API/issues/123", Some("acme/api#123")),
+            ("https://ghe.example.com/acme/api/pull/7#issuecomment-1", Some("acme/api#7")),
+            ("acme/api#123", Some("acme/api#123")),
+            ("https://linear.app/acme/issue/ENG-42/fix-the-pool", Some("ENG-42")),
+            ("https://example.com/runbook", None),
+            ("STOR-", None),
+            ("acme#12", None),
+            ("javascript:alert(1)", None),
+        ];
+        for (link, key) in cases {
+            assert_eq!(ticket_key(link).as_deref(), key, "{link}");
+        }
+    }
+
+    #[test]
+    fn bare_keys_link_only_through_a_base_url() {
+        let none = crate::config::TrackerUrls::default();
+        assert_eq!(link_url("STOR-612", &none), None);
+        assert_eq!(link_url("acme/api#3", &none), None);
+        assert_eq!(link_url("https://x.example/a", &none).as_deref(), Some("https://x.example/a"));
+        let linear = crate::config::TrackerUrls { linear: Some("https://linear.app/acme/".into()), ..none.clone() };
+        assert_eq!(link_url("ENG-4", &linear).as_deref(), Some("https://linear.app/acme/issue/ENG-4"));
+        let all = crate::config::TrackerUrls {
+            jira: Some("https://acme.atlassian.net".into()),
+            github: Some("https://github.com".into()),
+            ..linear
+        };
+        assert_eq!(link_url("stor-612", &all).as_deref(), Some("https://acme.atlassian.net/browse/STOR-612"));
+        assert_eq!(link_url("Acme/api#3", &all).as_deref(), Some("https://github.com/Acme/api/issues/3"));
+        assert_eq!(link_url("the ops board", &all), None);
+    }
+
+    #[test]
+    fn dates_in_each_export_format() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 14);
+        for text in [
+            "2026-03-14",
+            "2026-03-14T10:02:11.000Z",
+            "14/Mar/26 10:15 AM",
+            "2026-03-14 10:15",
+            "Sat Mar 14 2026 10:02",
+        ] {
+            assert_eq!(parse_date(text), day, "{text}");
+        }
+        assert_eq!(parse_date("next week"), None);
+    }
+
+    #[test]
+    fn scopes_are_projects_and_repositories() {
+        assert_eq!(scope("STOR-612"), "STOR");
+        assert_eq!(scope("acme/api-gw#3"), "acme/api-gw");
+    }
+}
