@@ -590,7 +590,7 @@ fn the_page_plan_knows_what_depends_on_a_retro() {
     before.services.push(checkout);
     let left = site.pages_affected(&[Edit { index: warmup, before: &before }]);
     assert!(left.contains(&Page::Term(Taxonomy::Services, "checkout".into(), 1)));
-    let all: BTreeSet<Page> = site.pages().into_iter().collect();
+    let all: BTreeSet<Page> = site.pages().iter().cloned().collect();
     assert!(affected.is_subset(&all), "only pages that exist");
     // Rendering one page alone gives the bytes a full build writes.
     let full: BTreeMap<String, Vec<u8>> = site.render_all().unwrap().into_iter().collect();

@@ -30,11 +30,7 @@ pub fn atom(site: &Site) -> String {
     let base = &site.base_url;
     let date_of =
         |i: usize| site.retros[i].started_at.as_ref().map(|s| s.value.date().format("%Y-%m-%dT00:00:00Z").to_string());
-    let order = site.pages().into_iter().filter_map(|p| match p {
-        super::Page::Retro(i) => Some(i),
-        _ => None,
-    });
-    let newest: Vec<usize> = order.take(50).collect();
+    let newest: Vec<usize> = site.indexes().order.iter().take(50).copied().collect();
     let updated = newest.first().and_then(|&i| date_of(i)).unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     let mut out =
         String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
@@ -69,7 +65,7 @@ pub fn sitemap(site: &Site) -> String {
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for page in site.pages() {
-        let path = site.path(&page);
+        let path = site.path(page);
         if path.ends_with(".html") && path != "404.html" {
             out.push_str(&format!("  <url><loc>{}</loc></url>\n", xml(&format!("{}{path}", site.base_url))));
         }
@@ -79,55 +75,48 @@ pub fn sitemap(site: &Site) -> String {
 }
 
 pub fn api_retros(site: &Site) -> String {
-    let pages = site.pages();
     let retros = || {
-        pages
-            .iter()
-            .filter_map(|p| match p {
-                super::Page::Retro(i) => Some(*i),
-                _ => None,
+        (site.indexes().order.iter().copied()).map(|i| {
+            let r = &site.retros[i];
+            let s = |v: &Vec<crate::model::At<String>>| v.iter().map(|x| x.value.clone()).collect::<Vec<_>>();
+            json!({
+                "id": r.id.value,
+                "title": r.title_text(),
+                "url": retro_url(&r.id.value),
+                "source": r.path,
+                "status": r.status.as_ref().map(|x| x.value.as_str()),
+                "severity": r.severity.as_ref().map(|x| &x.value),
+                "started_at": r.started_at.as_ref().map(|x| x.value.when.to_string()),
+                "detected_at": r.detected_at.as_ref().map(|x| x.value.when.to_string()),
+                "mitigated_at": r.mitigated_at.as_ref().map(|x| x.value.when.to_string()),
+                "resolved_at": r.resolved_at.as_ref().map(|x| x.value.when.to_string()),
+                "approximate": approximate_clock(r),
+                "detected_before_impact": r.detected_before_impact(),
+                "authors": s(&r.authors),
+                "services": s(&r.services),
+                "teams": s(&r.teams),
+                "tags": s(&r.tags),
+                "related": s(&r.related),
+                "recurrence_of": r.recurrence_of.as_ref().map(|x| &x.value),
+                "near_miss": r.near_miss,
+                "summary": r.summary.as_ref().map(|x| &x.value),
+                "impact": r.impact.as_ref().map(|x| &x.value),
+                "contributing_factors": r.factors.iter().map(|f| json!({
+                    "id": f.id.value,
+                    "category": f.category.as_ref().map(|c| &c.value),
+                    "description": f.description.value,
+                    "actionable": f.actionable,
+                })).collect::<Vec<_>>(),
+                "timeline": r.timeline.iter().map(|t| json!({
+                    "at": t.at.as_ref().map(|a| a.value.to_string()),
+                    "until": t.until.as_ref().map(|u| u.value.to_string()),
+                    "kind": t.kind.map(|k| k.as_str()),
+                    "approximate": t.approximate,
+                    "event": t.event.value,
+                })).collect::<Vec<_>>(),
+                "action_items": r.actions().iter().map(|a| a.id.value.clone()).collect::<Vec<_>>(),
             })
-            .map(|i| {
-                let r = &site.retros[i];
-                let s = |v: &Vec<crate::model::At<String>>| v.iter().map(|x| x.value.clone()).collect::<Vec<_>>();
-                json!({
-                    "id": r.id.value,
-                    "title": r.title_text(),
-                    "url": retro_url(&r.id.value),
-                    "source": r.path,
-                    "status": r.status.as_ref().map(|x| x.value.as_str()),
-                    "severity": r.severity.as_ref().map(|x| &x.value),
-                    "started_at": r.started_at.as_ref().map(|x| x.value.when.to_string()),
-                    "detected_at": r.detected_at.as_ref().map(|x| x.value.when.to_string()),
-                    "mitigated_at": r.mitigated_at.as_ref().map(|x| x.value.when.to_string()),
-                    "resolved_at": r.resolved_at.as_ref().map(|x| x.value.when.to_string()),
-                    "approximate": approximate_clock(r),
-                    "detected_before_impact": r.detected_before_impact(),
-                    "authors": s(&r.authors),
-                    "services": s(&r.services),
-                    "teams": s(&r.teams),
-                    "tags": s(&r.tags),
-                    "related": s(&r.related),
-                    "recurrence_of": r.recurrence_of.as_ref().map(|x| &x.value),
-                    "near_miss": r.near_miss,
-                    "summary": r.summary.as_ref().map(|x| &x.value),
-                    "impact": r.impact.as_ref().map(|x| &x.value),
-                    "contributing_factors": r.factors.iter().map(|f| json!({
-                        "id": f.id.value,
-                        "category": f.category.as_ref().map(|c| &c.value),
-                        "description": f.description.value,
-                        "actionable": f.actionable,
-                    })).collect::<Vec<_>>(),
-                    "timeline": r.timeline.iter().map(|t| json!({
-                        "at": t.at.as_ref().map(|a| a.value.to_string()),
-                        "until": t.until.as_ref().map(|u| u.value.to_string()),
-                        "kind": t.kind.map(|k| k.as_str()),
-                        "approximate": t.approximate,
-                        "event": t.event.value,
-                    })).collect::<Vec<_>>(),
-                    "action_items": r.actions().iter().map(|a| a.id.value.clone()).collect::<Vec<_>>(),
-                })
-            })
+        })
     };
     json_list("retros", retros)
 }

@@ -33,6 +33,8 @@ pub struct Indexes {
     /// Done and won't-do items by the year they closed, newest first
     /// within each year.
     pub closed: BTreeMap<i32, Vec<ItemRef>>,
+    /// The same items in one list, most recently closed first.
+    pub closed_stream: Vec<ItemRef>,
     /// Team to its items: owned by the team itself or by its members.
     pub teams: BTreeMap<String, Vec<ItemRef>>,
 }
@@ -115,11 +117,11 @@ impl Indexes {
             let (r, a) = item(x);
             std::cmp::Reverse(closed_on(r, a))
         });
-        for x in closed_items {
+        for &x in &closed_items {
             let (r, a) = item(&x);
             closed.entry(closed_on(r, a).map(|d| d.year()).unwrap_or(0)).or_default().push(x);
         }
-        Indexes { order, terms, owners, owner_pages, authored, pending, closed, teams }
+        Indexes { order, terms, owners, owner_pages, authored, pending, closed, closed_stream: closed_items, teams }
     }
 }
 

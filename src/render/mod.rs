@@ -53,6 +53,7 @@ pub struct Site<'a> {
     accounts: OnceLock<(Vec<Account>, Vec<Account>)>,
     roster: OnceLock<Roster<'a>>,
     stats: OnceLock<Stats>,
+    pages: OnceLock<Vec<Page>>,
     all_rows: OnceLock<Vec<ActionRow>>,
     nested_rows: OnceLock<Vec<RetroCard>>,
 }
@@ -81,6 +82,7 @@ impl<'a> Site<'a> {
             accounts: OnceLock::new(),
             roster: OnceLock::new(),
             stats: OnceLock::new(),
+            pages: OnceLock::new(),
             all_rows: OnceLock::new(),
             nested_rows: OnceLock::new(),
         }
@@ -112,8 +114,12 @@ impl<'a> Site<'a> {
         crate::link::has_scheme(&self.base_url)
     }
 
-    /// Every page of the site, in a stable order.
-    pub fn pages(&self) -> Vec<Page> {
+    /// Every page of the site, in a stable order; planned once.
+    pub fn pages(&self) -> &[Page] {
+        self.pages.get_or_init(|| self.plan())
+    }
+
+    fn plan(&self) -> Vec<Page> {
         let ix = self.indexes();
         let size = self.page_size();
         let count = |len: usize| 1..=paging::page_count(len, size);
@@ -264,8 +270,7 @@ impl<'a> Site<'a> {
 
     /// The relative path from `page` to the site root.
     pub fn root_of(&self, page: &Page) -> &'static str {
-        let depth = self.path(page).matches('/').count();
-        ["", "../", "../../", "../../../"][depth.min(3)]
+        paging::root_for(&self.path(page))
     }
 
     /// Render a page's template with the context every page has.
@@ -345,7 +350,7 @@ impl<'a> Site<'a> {
     pub fn all_action_rows(&self) -> &[ActionRow] {
         self.all_rows.get_or_init(|| {
             let ix = self.indexes();
-            let items: Vec<ItemRef> = ix.pending.iter().chain(ix.closed.values().rev().flatten()).copied().collect();
+            let items: Vec<ItemRef> = ix.pending.iter().chain(&ix.closed_stream).copied().collect();
             let mut rows: Vec<ActionRow> = items.par_iter().map(|&(i, j)| self.action_row("", i, j)).collect();
             rows.sort_by(action_order);
             rows
@@ -398,16 +403,13 @@ impl<'a> Site<'a> {
     }
 
     /// The items a stream of filter data lists, in its order.
-    pub fn stream_items(&self, stream: &Stream) -> Vec<ItemRef> {
+    pub fn stream_items(&self, stream: &Stream) -> &[ItemRef] {
         let ix = self.indexes();
         match stream {
-            Stream::Pending => ix.pending.clone(),
-            Stream::Closed => ix.closed.values().rev().flatten().copied().collect(),
-            Stream::Owner(o) => {
-                let url = plan::owner_url(o, 1);
-                self.owner_items(&url)
-            }
-            Stream::Team(t) => ix.teams.get(t).cloned().unwrap_or_default(),
+            Stream::Pending => &ix.pending,
+            Stream::Closed => &ix.closed_stream,
+            Stream::Owner(o) => self.owner_items(&plan::owner_url(o, 1)),
+            Stream::Team(t) => ix.teams.get(t).map(Vec::as_slice).unwrap_or_default(),
         }
     }
 
@@ -422,8 +424,8 @@ impl<'a> Site<'a> {
 
     /// The items of every owner name with this owner page URL (`Bob` and
     /// `bob` share one), in the action list's order.
-    fn owner_items(&self, url: &str) -> Vec<ItemRef> {
-        self.indexes().owner_pages.get(url).cloned().unwrap_or_default()
+    fn owner_items(&self, url: &str) -> &[ItemRef] {
+        self.indexes().owner_pages.get(url).map(Vec::as_slice).unwrap_or_default()
     }
 
     /// A person's or team's name as every page shows it: the roster's

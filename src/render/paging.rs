@@ -69,10 +69,14 @@ impl Pager {
     }
 }
 
+/// The relative path from a page at `path` (in the site) to the site root.
+pub fn root_for(path: &str) -> &'static str {
+    ["", "../", "../../", "../../../"][path.matches('/').count().min(3)]
+}
+
 /// The relative URL from a page at `from` (a path in the site) to `to`.
 pub fn relative(from: &str, to: &str) -> String {
-    let depth = from.matches('/').count();
-    format!("{}{to}", "../".repeat(depth))
+    format!("{}{to}", root_for(from))
 }
 
 #[cfg(test)]

@@ -257,6 +257,6 @@ impl Site<'_> {
     /// The pages of this site that depend on the edits.
     pub fn pages_affected(&self, edits: &[Edit]) -> BTreeSet<Page> {
         let touched = self.touched(edits);
-        self.pages().into_iter().filter(|p| self.depends_on(p, &touched)).collect()
+        self.pages().iter().filter(|p| self.depends_on(p, &touched)).cloned().collect()
     }
 }

@@ -128,7 +128,7 @@ pub fn render_archive(site: &Site, page: &Page, year: i32, number: u32) -> Resul
 /// compact array the client reads by position (see `retrobook.js`).
 pub fn data(site: &Site, stream: &Stream, number: u32) -> Vec<u8> {
     let items = site.stream_items(stream);
-    let rows: Vec<serde_json::Value> = paging::slice(&items, CHUNK, number)
+    let rows: Vec<serde_json::Value> = paging::slice(items, CHUNK, number)
         .iter()
         .map(|&(i, j)| {
             let r = site.action_row("", i, j);
@@ -196,7 +196,7 @@ pub fn manifest(site: &Site) -> Vec<u8> {
     let mut pending = stream(&Stream::Pending, ix.pending.len());
     pending["facets"] = facets(site, &ix.pending);
     let mut closed = stream(&Stream::Closed, closed);
-    closed["facets"] = facets(site, &site.stream_items(&Stream::Closed));
+    closed["facets"] = facets(site, site.stream_items(&Stream::Closed));
     let manifest = json!({
         "chunk": CHUNK,
         "today": site.today.to_string(),

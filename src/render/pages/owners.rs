@@ -33,14 +33,14 @@ pub fn render(site: &Site, page: &Page, owner: &str, number: u32) -> Result<Vec<
     let pager = Pager::new(items.len(), size, number, |n| {
         paging::relative(&from, &site.path(&Page::Owner(owner.to_string(), n)))
     });
-    let account = Account::of(owner, site.person_name(owner), url.clone(), &items, site.retros, site.today);
+    let account = Account::of(owner, site.person_name(owner), url.clone(), items, site.retros, site.today);
     let authored = site.indexes().authored.get(&url).map(Vec::as_slice).unwrap_or_default();
     let mut ctx = tera::Context::new();
     ctx.insert("owner", owner);
     ctx.insert("display_name", &site.person_name(owner));
     ctx.insert("account", &account);
     ctx.insert("total", &items.len());
-    ctx.insert("actions", &site.action_rows(root, paging::slice(&items, size, number)));
+    ctx.insert("actions", &site.action_rows(root, paging::slice(items, size, number)));
     ctx.insert("pager", &pager);
     let teams: Vec<TermLink> = (site.teams_of(owner).iter())
         .map(|t| TermLink { name: site.person_name(t), url: format!("{root}{}", Taxonomy::Teams.url(t, 1)), count: 0 })
