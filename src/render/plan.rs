@@ -194,10 +194,23 @@ impl Page {
         }
     }
 
-    /// Whether the page lists many retros or items at once: rendered one
-    /// after another to bound peak memory (see `Site::render_into`).
+    /// Whether the page holds the whole repo at once (the machine-readable
+    /// outputs, insights, the summaries over every item): rendered one after
+    /// another to bound peak memory (see `Site::render_into`). Pages of a
+    /// list are bounded, and render in parallel like retro pages.
     pub fn is_aggregate(&self) -> bool {
-        !matches!(self, Page::Retro(_) | Page::Term(..) | Page::Owner(..) | Page::ActionData(..))
+        matches!(
+            self,
+            Page::Home
+                | Page::Accountability
+                | Page::ActionManifest
+                | Page::Insights
+                | Page::Feed
+                | Page::Sitemap
+                | Page::ApiRetros
+                | Page::ApiActions
+                | Page::ActionsCsv
+        )
     }
 }
 
