@@ -289,12 +289,12 @@ impl Export<'_> {
         let find = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
         let (key, jira) = if let Some(key) = find("Issue key") {
             (key, true)
-        } else if let (Some(key), Some(_)) = (find("ID"), find("Completed")) {
+        } else if let (Some(key), Some(_)) = (find("Id"), find("Completed")) {
             (key, false)
         } else {
             let found: Vec<&str> = headers.iter().take(8).collect();
             let message = format!(
-                "not a Jira or Linear CSV export: expected an \"Issue key\" column (Jira) or \"ID\" and \
+                "not a Jira or Linear CSV export: expected an \"Issue key\" column (Jira) or \"Id\" and \
                  \"Completed\" columns (Linear); the header has {found:?}"
             );
             return Err(self.error(1, 1, &message));
@@ -553,6 +553,37 @@ mod tests {
         ];
         for (link, key) in cases {
             assert_eq!(ticket_key(link).as_deref(), key, "{link}");
+        }
+    }
+
+    #[test]
+    fn links_show_their_key_or_their_host() {
+        let cases = [
+            ("https://acme.atlassian.net/browse/stor-612", "STOR-612"),
+            ("https://github.com/Acme/API/issues/123", "Acme/API#123"),
+            ("Acme/api#7", "Acme/api#7"),
+            ("https://linear.app/acme/issue/ENG-42/fix-the-pool", "ENG-42"),
+            ("https://wiki.example.com/runbooks/pool", "wiki.example.com"),
+        ];
+        for (link, text) in cases {
+            assert_eq!(link_text(link), text, "{link}");
+        }
+    }
+
+    #[test]
+    fn items_and_tickets_disagree_when_one_is_closed_and_the_other_not() {
+        use crate::model::ActionStatus::*;
+        let cases = [
+            (Open, TicketStatus::Done, true),
+            (InProgress, TicketStatus::WontDo, true),
+            (Done, TicketStatus::Open, true),
+            (Open, TicketStatus::Open, false),
+            (Done, TicketStatus::Done, false),
+            (Done, TicketStatus::WontDo, false),
+            (WontDo, TicketStatus::Open, false),
+        ];
+        for (item, ticket, expected) in cases {
+            assert_eq!(disagrees(item, ticket), expected, "{item:?} / {ticket:?}");
         }
     }
 
