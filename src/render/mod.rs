@@ -171,14 +171,19 @@ impl<'a> Site<'a> {
             let len = self.stream_items(&stream).len();
             pages.extend((1..=pages::actions::chunk_count(len)).map(|n| Page::ActionData(stream.clone(), n)));
         }
-        if self.has_full_base_url() {
-            pages.extend([Page::Feed, Page::Sitemap]);
-        }
         pages.extend([Page::NotFound, Page::Search, Page::ApiRetros, Page::ApiActions, Page::ActionsCsv]);
         // Names that differ only in case or punctuation (`Bob`, `bob`) share
         // a URL, so they share a page: the first name's.
         let mut paths = std::collections::HashSet::new();
         pages.retain(|p| paths.insert(self.path(p)));
+        if self.has_full_base_url() {
+            let html = pages.iter().filter(|p| **p != Page::NotFound && self.path(p).ends_with(".html"));
+            let lists = feeds::sitemap_count(html.count());
+            pages.extend([Page::Feed, Page::Sitemap(0)]);
+            if lists > 1 {
+                pages.extend((1..=lists).map(Page::Sitemap));
+            }
+        }
         pages
     }
 
@@ -283,7 +288,7 @@ impl<'a> Site<'a> {
             Page::NotFound => self.html(page, "404.html", "Page not found", tera::Context::new()),
             Page::Search => self.html(page, "search.html", "Search", tera::Context::new()),
             Page::Feed => Ok(feeds::atom(self).into_bytes()),
-            Page::Sitemap => Ok(feeds::sitemap(self).into_bytes()),
+            Page::Sitemap(n) => Ok(feeds::sitemap(self, *n).into_bytes()),
             Page::ApiRetros => Ok(feeds::api_retros(self).into_bytes()),
             Page::ApiActions => Ok(feeds::api_actions(self.all_action_rows()).into_bytes()),
             Page::ActionsCsv => Ok(feeds::actions_csv(self.all_action_rows()).into_bytes()),

@@ -118,7 +118,9 @@ pub enum Page {
     TermIndex(Taxonomy),
     Term(Taxonomy, String, u32),
     Feed,
-    Sitemap,
+    /// `sitemap.xml` (0), and the lists `sitemaps/N.xml` of a site too
+    /// big for one (see `feeds::SITEMAP_URLS`).
+    Sitemap(u32),
     NotFound,
     Search,
     ApiRetros,
@@ -160,7 +162,8 @@ impl Page {
             Page::TermIndex(t) => format!("{}/index.html", t.slug()),
             Page::Term(t, name, n) => t.url(name, *n),
             Page::Feed => "atom.xml".into(),
-            Page::Sitemap => "sitemap.xml".into(),
+            Page::Sitemap(0) => "sitemap.xml".into(),
+            Page::Sitemap(n) => format!("sitemaps/{n}.xml"),
             Page::NotFound => "404.html".into(),
             Page::Search => "search.html".into(),
             Page::ApiRetros => "api/retros.json".into(),
@@ -206,7 +209,7 @@ impl Page {
                 | Page::ActionManifest
                 | Page::Insights
                 | Page::Feed
-                | Page::Sitemap
+                | Page::Sitemap(_)
                 | Page::ApiRetros
                 | Page::ApiActions
                 | Page::ActionsCsv
