@@ -71,6 +71,17 @@ pub struct ServeArgs {
     /// The date overdue actions are judged against (default: today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<NaiveDate>,
+    #[command(flatten)]
+    pub tracker: TrackerArgs,
+}
+
+/// `--tracker FILE`, shared by every command that reads action items.
+#[derive(Debug, Args)]
+pub struct TrackerArgs {
+    /// A tracker export to compare action items with (Jira CSV, `gh issue list --json`, Linear CSV);
+    /// repeatable, added to [tracker].exports
+    #[arg(long = "tracker", value_name = "FILE")]
+    pub exports: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -108,16 +119,17 @@ pub struct ActionsArgs {
     /// Only overdue items
     #[arg(long)]
     pub overdue: bool,
+    /// Only items whose status disagrees with their ticket in the tracker exports
+    #[arg(long)]
+    pub disagree: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = ActionsFormat::Table)]
     pub format: ActionsFormat,
     /// The date overdue is judged against (default: today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<NaiveDate>,
-    /// A tracker export to compare action items with (Jira CSV, `gh issue list --json`, Linear CSV);
-    /// repeatable, added to [tracker].exports
-    #[arg(long = "tracker", value_name = "FILE")]
-    pub tracker: Vec<PathBuf>,
+    #[command(flatten)]
+    pub tracker: TrackerArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -144,10 +156,8 @@ pub struct BuildArgs {
     /// The date overdue actions are judged against (default: today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<NaiveDate>,
-    /// A tracker export to compare action items with (Jira CSV, `gh issue list --json`, Linear CSV);
-    /// repeatable, added to [tracker].exports
-    #[arg(long = "tracker", value_name = "FILE")]
-    pub tracker: Vec<PathBuf>,
+    #[command(flatten)]
+    pub tracker: TrackerArgs,
     /// Build even when checks find errors
     #[arg(long)]
     pub allow_errors: bool,
@@ -170,10 +180,8 @@ pub struct CheckArgs {
     /// The date overdue actions are judged against (default: today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<NaiveDate>,
-    /// A tracker export to compare action items with (Jira CSV, `gh issue list --json`, Linear CSV);
-    /// repeatable, added to [tracker].exports
-    #[arg(long = "tracker", value_name = "FILE")]
-    pub tracker: Vec<PathBuf>,
+    #[command(flatten)]
+    pub tracker: TrackerArgs,
     /// Exit 1 on warnings too
     #[arg(long)]
     pub deny_warnings: bool,

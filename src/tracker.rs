@@ -121,6 +121,14 @@ fn scope(key: &str) -> &str {
 /// request URL, a Linear issue URL, or a bare key (`STOR-612`,
 /// `owner/repo#123`). `None` for anything else.
 pub fn ticket_key(link: &str) -> Option<String> {
+    // Project keys are upper case, GitHub's owner and repo names compare
+    // without case.
+    shown_key(link).map(|key| if key.contains('#') { key.to_lowercase() } else { key })
+}
+
+/// The key a `link:` names as the site shows it: `STOR-612`, or
+/// `Acme/api#123` in the case the link writes it.
+pub fn shown_key(link: &str) -> Option<String> {
     let link = link.trim();
     if let Some(key) = bare_key(link) {
         return Some(key);
@@ -133,10 +141,75 @@ pub fn ticket_key(link: &str) -> Option<String> {
     }
     // GitHub (and GitHub Enterprise): /owner/repo/issues/123 or /pull/123.
     match segments.as_slice() {
-        [owner, repo, "issues" | "pull", number, ..] if is_number(number) => {
-            Some(format!("{owner}/{repo}#{number}").to_lowercase())
-        }
+        [owner, repo, "issues" | "pull", number, ..] if is_number(number) => Some(format!("{owner}/{repo}#{number}")),
         _ => None,
+    }
+}
+
+/// The text of an item's tracker link: the ticket key, else the host of
+/// the URL (`wiki.example.com`), else the link as written.
+pub fn link_text(link: &str) -> String {
+    if let Some(key) = shown_key(link) {
+        return key;
+    }
+    let host = url::Url::parse(link.trim()).ok().and_then(|u| u.host_str().map(String::from));
+    host.unwrap_or_else(|| link.trim().to_string())
+}
+
+/// Whether an item's status and its ticket's tell different stories: the
+/// ticket closed while the item is pending, or the item done while the
+/// ticket is open. (A won't-do item with an open ticket is left alone:
+/// the ticket may track more than the item.)
+pub fn disagrees(item: crate::model::ActionStatus, ticket: TicketStatus) -> bool {
+    match ticket {
+        TicketStatus::Done | TicketStatus::WontDo => item.is_pending(),
+        TicketStatus::Open => item == crate::model::ActionStatus::Done,
+    }
+}
+
+/// An item's ticket as the site, the JSON API and `actions` show it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TicketView {
+    pub key: String,
+    /// `open`, `done` or `wont-do`; `None` when no export holds the ticket.
+    pub status: Option<&'static str>,
+    /// The tracker's own word (`In Review`).
+    pub tracker_status: Option<String>,
+    pub since: Option<String>,
+    pub assignees: Option<Vec<String>>,
+    pub url: Option<String>,
+    /// The item's status and the ticket's disagree (`tracker-mismatch`).
+    pub disagrees: bool,
+    /// No export holds the ticket, though one covers its project
+    /// (`tracker-missing`).
+    pub missing: bool,
+}
+
+impl Tracker {
+    /// What the exports say of the ticket an item's `link:` names; `None`
+    /// without exports or when the link names no ticket.
+    pub fn view(&self, item: &crate::model::ActionItem) -> Option<TicketView> {
+        if self.is_empty() {
+            return None;
+        }
+        let key = ticket_key(&item.link.as_ref()?.value)?;
+        let ticket = self.get(&key);
+        let status = item.status.as_ref().map(|s| s.value);
+        Some(TicketView {
+            status: ticket.map(|t| t.status.as_str()),
+            tracker_status: ticket.map(|t| t.raw_status.clone()),
+            since: ticket.and_then(|t| t.since).map(|d| d.to_string()),
+            assignees: ticket.map(|t| t.assignees.clone()),
+            url: ticket.and_then(|t| t.url.clone()),
+            disagrees: ticket.zip(status).is_some_and(|(t, s)| disagrees(s, t.status)),
+            missing: ticket.is_none() && self.covers(&key),
+            key,
+        })
+    }
+
+    /// How many of `items` disagree with their tickets.
+    pub fn disagreements<'i>(&self, items: impl Iterator<Item = &'i crate::model::ActionItem>) -> usize {
+        items.filter(|item| self.view(item).is_some_and(|v| v.disagrees)).count()
     }
 }
 
@@ -160,7 +233,7 @@ pub fn link_url(link: &str, urls: &crate::config::TrackerUrls) -> Option<String>
     })
 }
 
-/// `STOR-612` (upper-cased) or `owner/repo#123` (lower-cased).
+/// `STOR-612` (upper-cased) or `owner/repo#123` (as written).
 fn bare_key(text: &str) -> Option<String> {
     if let Some(key) = project_key(text) {
         return Some(key);
@@ -168,7 +241,7 @@ fn bare_key(text: &str) -> Option<String> {
     let (repo, number) = text.split_once('#')?;
     let (owner, name) = repo.split_once('/')?;
     let part = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    (part(owner) && part(name) && is_number(number)).then(|| text.to_lowercase())
+    (part(owner) && part(name) && is_number(number)).then(|| text.to_string())
 }
 
 fn project_key(text: &str) -> Option<String> {
@@ -216,12 +289,12 @@ impl Export<'_> {
         let find = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
         let (key, jira) = if let Some(key) = find("Issue key") {
             (key, true)
-        } else if let (Some(key), Some(_)) = (find("ID"), find("Completed")) {
+        } else if let (Some(key), Some(_)) = (find("Id"), find("Completed")) {
             (key, false)
         } else {
             let found: Vec<&str> = headers.iter().take(8).collect();
             let message = format!(
-                "not a Jira or Linear CSV export: expected an \"Issue key\" column (Jira) or \"ID\" and \
+                "not a Jira or Linear CSV export: expected an \"Issue key\" column (Jira) or \"Id\" and \
                  \"Completed\" columns (Linear); the header has {found:?}"
             );
             return Err(self.error(1, 1, &message));
@@ -480,6 +553,37 @@ mod tests {
         ];
         for (link, key) in cases {
             assert_eq!(ticket_key(link).as_deref(), key, "{link}");
+        }
+    }
+
+    #[test]
+    fn links_show_their_key_or_their_host() {
+        let cases = [
+            ("https://acme.atlassian.net/browse/stor-612", "STOR-612"),
+            ("https://github.com/Acme/API/issues/123", "Acme/API#123"),
+            ("Acme/api#7", "Acme/api#7"),
+            ("https://linear.app/acme/issue/ENG-42/fix-the-pool", "ENG-42"),
+            ("https://wiki.example.com/runbooks/pool", "wiki.example.com"),
+        ];
+        for (link, text) in cases {
+            assert_eq!(link_text(link), text, "{link}");
+        }
+    }
+
+    #[test]
+    fn items_and_tickets_disagree_when_one_is_closed_and_the_other_not() {
+        use crate::model::ActionStatus::*;
+        let cases = [
+            (Open, TicketStatus::Done, true),
+            (InProgress, TicketStatus::WontDo, true),
+            (Done, TicketStatus::Open, true),
+            (Open, TicketStatus::Open, false),
+            (Done, TicketStatus::Done, false),
+            (Done, TicketStatus::WontDo, false),
+            (WontDo, TicketStatus::Open, false),
+        ];
+        for (item, ticket, expected) in cases {
+            assert_eq!(disagrees(item, ticket), expected, "{item:?} / {ticket:?}");
         }
     }
 

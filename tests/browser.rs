@@ -54,9 +54,15 @@ fn browser_suite_passes_on_the_example_site() {
     let book = std::fs::read_to_string(root.join("book.toml")).unwrap();
     std::fs::write(paged_repo.join("book.toml"), book.replacen("[build]\n", "[build]\npage_size = 4\n", 1)).unwrap();
     let paged = site.path().join("paged");
-    let build = common::retrobook(&paged_repo, &["build", "--today", "2026-11-27", "--out", paged.to_str().unwrap()])
-        .output()
-        .unwrap();
+    // With a Jira export of the example retros' tickets, some of which
+    // tell another story than their items (the "disagrees" filter).
+    let export = common::fixture("tracker").join("tracker/example-jira.csv");
+    let build = common::retrobook(
+        &paged_repo,
+        &["build", "--today", "2026-11-27", "--out", paged.to_str().unwrap(), "--tracker", export.to_str().unwrap()],
+    )
+    .output()
+    .unwrap();
     assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
     let book = root.join("book.toml");
     node_suite(

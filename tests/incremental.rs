@@ -92,7 +92,7 @@ proptest! {
     fn incremental_updates_equal_a_fresh_build(edits in proptest::collection::vec((0usize..64, 0usize..64), 1..5)) {
         let dir = repo();
         let root = dir.path().canonicalize().unwrap();
-        let (mut builder, first) = Builder::new(&root, today(), None).unwrap();
+        let (mut builder, first) = Builder::new(&root, today(), None, Vec::new()).unwrap();
         let mut served = BTreeMap::new();
         apply(&mut served, first);
         for (file, kind) in edits {
@@ -104,7 +104,7 @@ proptest! {
                 apply(&mut served, u);
             }
         }
-        let (_, fresh) = Builder::new(&root, today(), None).unwrap();
+        let (_, fresh) = Builder::new(&root, today(), None, Vec::new()).unwrap();
         let mut expected = BTreeMap::new();
         apply(&mut expected, fresh);
         let missing: Vec<&String> = expected.keys().filter(|k| !served.contains_key(*k)).collect();

@@ -25,14 +25,24 @@ impl Server {
     /// `where_and_root` gives, for the repo folder, the folder to run in and
     /// the `--root` to pass (which may be relative to it).
     fn start_with_root(where_and_root: impl Fn(&Path) -> (std::path::PathBuf, std::path::PathBuf)) -> Server {
+        Server::start_on("clean", &[], where_and_root)
+    }
+
+    /// `serve` on a copy of fixture `name`, with `extra` arguments.
+    fn start_on(
+        name: &str,
+        extra: &[&str],
+        where_and_root: impl Fn(&Path) -> (std::path::PathBuf, std::path::PathBuf),
+    ) -> Server {
         let dir = tempfile::tempdir().unwrap();
-        common::copy_dir(&common::fixture("clean"), dir.path());
+        common::copy_dir(&common::fixture(name), dir.path());
         let (cwd, root) = where_and_root(dir.path());
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("retrobook"))
             .current_dir(cwd)
             .arg("--root")
             .arg(root)
             .args(["serve", "--port", "0", "--today", "2026-11-27"])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -453,4 +463,31 @@ fn many_concurrent_clients_are_served() {
     let after_more = rss();
     assert!(after_more < after_first + 50 * 1024, "memory grew from {after_first} KB to {after_more} KB");
     assert_eq!(server.get("/index.html").0, 200);
+}
+
+/// `--tracker` exports are shown like `[tracker] exports`, and an edited
+/// export in the repo is read again.
+#[test]
+fn serve_shows_tickets_from_tracker_exports_and_watches_them() {
+    let linear = common::fixture("tracker").join("tracker/linear.csv");
+    let server = Server::start_on("tracker", &["--tracker", linear.to_str().unwrap()], |dir| {
+        (dir.to_path_buf(), dir.to_path_buf())
+    });
+    let (code, _, page) = server.get("/retros/2026-03-01-pool.html");
+    assert_eq!(code, 200);
+    let row = |page: &str, id: &str| {
+        let start = page.find(&format!("<strong>{id}</strong>")).expect("the item's row");
+        page[start..start + page[start..].find("</td>").unwrap()].to_string()
+    };
+    assert!(row(&page, "AI-7").contains("wont-do 2026-03-18"), "from --tracker: {}", row(&page, "AI-7"));
+    assert!(row(&page, "AI-1").contains("ticket-disagrees"), "{}", row(&page, "AI-1"));
+    // STOR-612 reopened in the Jira export: AI-1, open, now agrees.
+    let reopened = "Cap the pool per tenant,STOR-612,10612,Task,To Do,STOR,Storage,High,,Alice Ng,Alice Ng,\
+                    02/Mar/26 9:00 AM,20/Mar/26 10:15 AM,,,To Do,,";
+    server.edit("tracker/jira.csv", |text| {
+        text.lines().map(|l| if l.contains("STOR-612") { reopened } else { l }).collect::<Vec<_>>().join("\n")
+    });
+    let (_, _, page) = server.get("/retros/2026-03-01-pool.html");
+    assert!(!row(&page, "AI-1").contains("ticket-disagrees"), "{}", row(&page, "AI-1"));
+    assert!(row(&page, "AI-7").contains("wont-do"), "the --tracker export is still read");
 }

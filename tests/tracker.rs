@@ -273,3 +273,161 @@ fn owners_are_compared_with_assignees_when_the_rule_is_on() {
         summary(&findings).into_iter().filter(|(r, _, _)| r == "tracker-assignee").map(|(_, l, m)| (l, m)).collect();
     assert_eq!(assignee, [(23, "AI-2 is owned by `alice` but STOR-613 is assigned to Bob Oduya".to_string())]);
 }
+
+/// Build `root` into a temporary folder with `extra` arguments; the folder.
+fn build(root: &Path, extra: &[&str]) -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    let mut args = vec!["build", "-q", "--today", "2026-11-27", "--out", site.path().to_str().unwrap()];
+    args.extend(extra);
+    let out = retrobook(root, &args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    site
+}
+
+fn read(site: &Path, path: &str) -> String {
+    std::fs::read_to_string(site.join(path)).unwrap()
+}
+
+/// The item cell of `id`'s row on a retro page.
+fn item_cell(page: &str, id: &str) -> String {
+    let start = page.find(&format!("<strong>{id}</strong>")).unwrap_or_else(|| panic!("no row for {id}"));
+    page[start..start + page[start..].find("</td>").unwrap()].to_string()
+}
+
+#[test]
+fn the_site_shows_each_ticket_by_key_with_what_the_tracker_says() {
+    let site = build(&fixture("tracker"), &["--tracker", &export("linear.csv")]);
+    let page = read(site.path(), "retros/2026-03-01-pool.html");
+    let cell = |id| item_cell(&page, id);
+    // The key is the link's text; a bare key without a base URL is text.
+    assert!(cell("AI-1").contains(">STOR-612</a>"), "{}", cell("AI-1"));
+    assert!(cell("AI-2").contains("<span class=\"tracker\">STOR-613</span>"), "{}", cell("AI-2"));
+    assert!(cell("AI-5").contains(">acme/api#41</a>"), "{}", cell("AI-5"));
+    assert!(cell("AI-7").contains(">ENG-7</a>"), "{}", cell("AI-7"));
+    assert!(cell("AI-11").contains(">wiki.example.com</a>"), "a URL that names no ticket: {}", cell("AI-11"));
+    assert!(!page.contains(">tracker</a>"));
+    // What the tracker says and since when, and a marker where they disagree.
+    assert!(cell("AI-1").contains("done 2026-03-14</span>"), "{}", cell("AI-1"));
+    assert!(cell("AI-7").contains("wont-do 2026-03-18</span>"), "{}", cell("AI-7"));
+    assert!(cell("AI-4").contains("not in the export"), "{}", cell("AI-4"));
+    let flagged: Vec<&str> = ["AI-1", "AI-2", "AI-3", "AI-4", "AI-5", "AI-6", "AI-7", "AI-8", "AI-9", "AI-10", "AI-11"]
+        .into_iter()
+        .filter(|id| cell(id).contains("class=\"ticket-disagrees\""))
+        .collect();
+    assert_eq!(flagged, ["AI-1", "AI-2", "AI-5", "AI-7"]);
+
+    // The home page counts them and links to the filtered action list.
+    let home = read(site.path(), "index.html");
+    let link = "<a href=\"actions.html?status=any&amp;tracker=disagree\"><span class=\"stat-value\">4</span> \
+                <span class=\"stat-label\">items disagree with the tracker</span></a>";
+    assert!(home.contains(link), "{home}");
+    // The action list offers the filter; the shared rows show tickets too.
+    let actions = read(site.path(), "actions.html");
+    assert!(actions.contains("<select name=\"tracker\">"));
+    assert!(actions.contains("<option value=\"disagree\">Disagrees with tracker</option>"));
+    assert!(actions.contains(">STOR-612</a> <span class=\"ticket-status ticket-done\""), "{actions}");
+}
+
+#[test]
+fn the_filter_data_and_the_api_carry_each_ticket() {
+    let site = build(&fixture("tracker"), &["--tracker", &export("linear.csv")]);
+    let api: Value = serde_json::from_str(&read(site.path(), "api/actions.json")).unwrap();
+    let items = api["action_items"].as_array().unwrap();
+    let disagree: Vec<&str> =
+        items.iter().filter(|i| i["ticket"]["disagrees"] == true).map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(disagree.len(), 4, "{disagree:?}");
+    let ai1 = items.iter().find(|i| i["id"] == "AI-1").unwrap();
+    assert_eq!((ai1["ticket"]["key"].as_str(), ai1["ticket"]["status"].as_str()), (Some("STOR-612"), Some("done")));
+    assert_eq!(ai1["ticket"]["since"], "2026-03-14");
+    // The manifest counts the disagreeing items of each stream, for the
+    // filter to skip a stream without any.
+    let manifest = read(site.path(), "actions/data/manifest.js");
+    let json: Value = serde_json::from_str(
+        manifest.trim().trim_start_matches("window.retrobookActionsManifest = ").trim_end_matches(';'),
+    )
+    .unwrap();
+    assert_eq!(json["pending"]["facets"]["tracker"]["disagree"], 3, "AI-1, AI-5, AI-7");
+    assert_eq!(json["closed"]["facets"]["tracker"]["disagree"], 1, "AI-2");
+    // Each row of the data: the link's text, then [status, since, disagrees, missing].
+    let data = read(site.path(), "actions/data/pending-1.js");
+    assert!(
+        data.contains(
+            "\"https://acme.atlassian.net/browse/STOR-612\",\"STOR-612\",[\"done\",\"2026-03-14\",true,false]]"
+        )
+    );
+    assert!(data.contains(",null,\"STOR-999\",[null,null,false,true]]"), "{data}");
+    assert!(data.contains(",\"https://wiki.example.com/runbooks/pool\",\"wiki.example.com\"]"), "{data}");
+}
+
+#[test]
+fn without_exports_the_site_shows_keys_but_no_tracker_status() {
+    let repo = repo_with("[book]\ntitle = \"t\"\n");
+    let site = build(repo.path(), &[]);
+    let page = read(site.path(), "retros/2026-03-01-pool.html");
+    assert!(item_cell(&page, "AI-1").contains(">STOR-612</a></span>"), "{}", item_cell(&page, "AI-1"));
+    assert!(!page.contains("ticket-status") && !page.contains("ticket-disagrees"));
+    assert!(!read(site.path(), "index.html").contains("disagree with the tracker"));
+    let actions = read(site.path(), "actions.html");
+    assert!(!actions.contains("name=\"tracker\""), "no filter without exports");
+    assert!(!read(site.path(), "api/actions.json").contains("\"ticket\""));
+    assert!(!read(site.path(), "actions/data/manifest.js").contains("\"tracker\""));
+}
+
+#[test]
+fn print_shows_the_url_after_the_key() {
+    let site = build(&fixture("tracker"), &[]);
+    let css = read(site.path(), "static/style.css");
+    let block = &css[css.find("/* tracker */").expect("the tracker block")..];
+    let print = &block[block.find("@media print").expect("a print rule")..];
+    assert!(print.contains("a.tracker[href]::after { content: \" (\" attr(href) \")\""), "{print}");
+}
+
+fn actions(root: &Path, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec!["actions", "--today", "2026-11-27"];
+    args.extend(extra);
+    let out = retrobook(root, &args).output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code().unwrap(), text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn the_actions_table_shows_tickets_and_disagree_lists_only_those_that_disagree() {
+    let (code, table, stderr) = actions(&fixture("tracker"), &["--tracker", &export("linear.csv")]);
+    assert_eq!(code, 0, "{stderr}");
+    let header = table.lines().next().unwrap();
+    let words: Vec<&str> = header.split_whitespace().collect();
+    assert_eq!(words, ["DUE", "STATUS", "OWNER", "PRIORITY", "RETRO", "ITEM", "TICKET", "TRACKER", "TITLE"]);
+    // The fixture's items have no priority: the item is the fifth word.
+    let line = |id: &str| table.lines().find(|l| l.split_whitespace().nth(4) == Some(id)).unwrap();
+    let cells = |id: &str| line(id).split("  ").map(str::trim).filter(|c| !c.is_empty()).collect::<Vec<_>>();
+    assert!(cells("AI-1").ends_with(&["STOR-612", "done 2026-03-14 DISAGREES", "Cap the pool per tenant"]));
+    assert!(cells("AI-3").ends_with(&["STOR-614", "open", "Document the pool settings"]));
+    assert!(cells("AI-4").ends_with(&["STOR-999", "not in export", "Load test the pool"]));
+    assert!(cells("AI-11").ends_with(&["wiki.example.com", "-", "Write the pool runbook"]));
+    assert!(table.ends_with("11 action items, 0 overdue, 4 disagree with the tracker\n"), "{table}");
+
+    let (code, table, _) = actions(&fixture("tracker"), &["--disagree", "--tracker", &export("linear.csv")]);
+    assert_eq!(code, 0);
+    let (rows, summary) = table.trim_end().rsplit_once('\n').unwrap();
+    let mut ids: Vec<&str> = rows.lines().skip(1).filter_map(|l| l.split_whitespace().nth(4)).collect();
+    ids.sort();
+    assert_eq!(summary, "4 action items, 0 overdue, 4 disagree with the tracker");
+    assert_eq!(ids, ["AI-1", "AI-2", "AI-5", "AI-7"], "{table}");
+    // With other filters, and in JSON.
+    let (_, json, _) = actions(&fixture("tracker"), &["--disagree", "--status", "done", "--format", "json"]);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    let ids: Vec<&str> = json["action_items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["AI-2"]);
+}
+
+#[test]
+fn without_exports_the_table_has_no_ticket_columns_and_disagree_is_refused() {
+    let repo = repo_with("[book]\ntitle = \"t\"\n");
+    let (code, table, _) = actions(repo.path(), &[]);
+    assert_eq!(code, 0);
+    assert!(!table.lines().next().unwrap().contains("TICKET"), "{table}");
+    assert!(table.ends_with("11 action items, 0 overdue\n"), "{table}");
+    let (code, stdout, stderr) = actions(repo.path(), &["--disagree"]);
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(stderr.contains("--disagree compares items with their tickets: give a tracker export"), "{stderr}");
+}

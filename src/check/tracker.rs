@@ -3,8 +3,8 @@
 //! (off by default). They run only when a run was given at least one export.
 
 use crate::config::Config;
-use crate::model::{ActionItem, ActionStatus, Finding, Retro, Rule};
-use crate::tracker::{Ticket, TicketStatus, Tracker, ticket_key};
+use crate::model::{ActionItem, Finding, Retro, Rule};
+use crate::tracker::{Ticket, TicketStatus, Tracker, disagrees, ticket_key};
 
 pub fn check_retros(retros: &[Retro], tracker: &Tracker, config: &Config, out: &mut Vec<Finding>) {
     if tracker.is_empty() {
@@ -51,11 +51,7 @@ fn check_item(retro: &Retro, item: &ActionItem, tracker: &Tracker, out: &mut Vec
         return;
     };
     let Some(status) = &item.status else { return };
-    let disagrees = match ticket.status {
-        TicketStatus::Done | TicketStatus::WontDo => status.value.is_pending(),
-        TicketStatus::Open => status.value == ActionStatus::Done,
-    };
-    if disagrees {
+    if disagrees(status.value, ticket.status) {
         let message = format!(
             "{} is `{}` but the tracker says {}",
             item.id.value,

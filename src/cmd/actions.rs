@@ -7,26 +7,28 @@ use crate::error::Error;
 use crate::render::feeds::{actions_csv, api_actions, html_to_text};
 use crate::render::markdown::LinkContext;
 use crate::render::views::{ActionRow, action_order, action_row};
-use crate::tracker::{Tracker, ticket_key};
-use std::collections::HashMap;
 use std::process::ExitCode;
 
 pub fn run(args: &ActionsArgs, global: &Global) -> Result<ExitCode, Error> {
     let root = super::root(global, None)?;
-    let checked = Checked::run(&root, args.today, &args.tracker)?;
+    let checked = Checked::run(&root, args.today, &args.tracker.exports)?;
+    let tracker = Some(&checked.repo.tracker).filter(|t| !t.is_empty());
+    if args.disagree && tracker.is_none() {
+        return Err(Error::new(
+            "--disagree compares items with their tickets: give a tracker export ([tracker] exports in \
+             book.toml, or --tracker FILE)",
+        ));
+    }
     let exists = crate::link::on_disk(&root);
     let retros = &checked.repo.retros;
     let mut rows: Vec<ActionRow> = Vec::new();
-    // The ticket key each item's `link:` names, by retro and item id.
-    let mut keys: HashMap<(String, String), String> = HashMap::new();
     for (i, retro) in retros.iter().enumerate() {
         let ctx = LinkContext { retros, graph: &checked.graph, file_exists: &exists, from: i, root: "" };
-        rows.extend(retro.actions().iter().map(|a| action_row(retro, a, &ctx, checked.today)));
-        for item in retro.actions() {
-            if let Some(key) = item.link.as_ref().and_then(|l| ticket_key(&l.value)) {
-                keys.insert((retro.id.value.clone(), item.id.value.clone()), key);
-            }
-        }
+        rows.extend(retro.actions().iter().map(|a| {
+            let mut row = action_row(retro, a, &ctx, checked.today);
+            row.ticket = tracker.and_then(|t| t.view(a));
+            row
+        }));
     }
     let statuses: Vec<String> = args.status.iter().flat_map(|s| s.split(',')).map(|s| s.trim().to_string()).collect();
     rows.retain(|r| {
@@ -34,13 +36,11 @@ pub fn run(args: &ActionsArgs, global: &Global) -> Result<ExitCode, Error> {
             && args.service.as_ref().is_none_or(|s| r.services.contains(s))
             && (statuses.is_empty() || statuses.iter().any(|s| s == &r.status || (s == "pending" && r.pending)))
             && (!args.overdue || r.overdue)
+            && (!args.disagree || r.ticket.as_ref().is_some_and(|t| t.disagrees))
     });
     rows.sort_by(action_order);
     let text = match args.format {
-        ActionsFormat::Table => table(&rows, super::use_color(global.color)),
-        ActionsFormat::Json if !checked.repo.tracker.is_empty() => {
-            with_tickets(&api_actions(&rows), &rows, &keys, &checked.repo.tracker)
-        }
+        ActionsFormat::Table => table(&rows, tracker.is_some(), super::use_color(global.color)),
         ActionsFormat::Json => api_actions(&rows),
         ActionsFormat::Csv => actions_csv(&rows),
     };
@@ -48,59 +48,54 @@ pub fn run(args: &ActionsArgs, global: &Global) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The JSON list with each item's ticket, when the run was given tracker
-/// exports: its key, what the tracker says and since when (`null` for a
-/// ticket no export holds).
-fn with_tickets(json: &str, rows: &[ActionRow], keys: &HashMap<(String, String), String>, tracker: &Tracker) -> String {
-    let mut value: serde_json::Value = serde_json::from_str(json).expect("api_actions writes JSON");
-    let items = value["action_items"].as_array_mut().expect("api_actions writes a list");
-    for (item, row) in items.iter_mut().zip(rows) {
-        let Some(key) = keys.get(&(row.retro_id.clone(), row.id.clone())) else { continue };
-        let ticket = tracker.get(key);
-        item["ticket"] = serde_json::json!({
-            "key": key,
-            "status": ticket.map(|t| t.status.as_str()),
-            "tracker_status": ticket.map(|t| &t.raw_status),
-            "since": ticket.and_then(|t| t.since).map(|d| d.to_string()),
-            "assignees": ticket.map(|t| &t.assignees),
-            "url": ticket.and_then(|t| t.url.as_ref()),
-        });
-    }
-    serde_json::to_string_pretty(&value).expect("JSON into memory cannot fail") + "\n"
+/// What the tracker says of a row's ticket, for the table: `done
+/// 2026-03-14`, with `DISAGREES` when the item tells another story.
+fn tracker_cell(row: &ActionRow) -> String {
+    let Some(ticket) = &row.ticket else { return "-".into() };
+    let Some(status) = ticket.status else {
+        return if ticket.missing { "not in export".into() } else { "-".into() };
+    };
+    let since = ticket.since.as_deref().map(|d| format!(" {d}")).unwrap_or_default();
+    let flag = if ticket.disagrees { " DISAGREES" } else { "" };
+    format!("{status}{since}{flag}")
 }
 
-/// Aligned columns; overdue rows say so in words (and in red on a terminal).
-fn table(rows: &[ActionRow], color: bool) -> String {
+/// Aligned columns; overdue rows say so in words (and in red on a
+/// terminal). With tracker exports, each item's ticket and what the
+/// tracker says of it, before the title.
+fn table(rows: &[ActionRow], tracker: bool, color: bool) -> String {
     if rows.is_empty() {
         return "no action items match\n".into();
     }
-    let header = ["DUE", "STATUS", "OWNER", "PRIORITY", "RETRO", "ITEM", "TITLE"].map(String::from);
-    let cells: Vec<[String; 7]> = rows
+    let mut header: Vec<String> = ["DUE", "STATUS", "OWNER", "PRIORITY", "RETRO", "ITEM"].map(String::from).into();
+    if tracker {
+        header.extend(["TICKET", "TRACKER"].map(String::from));
+    }
+    header.push("TITLE".into());
+    let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
             let status = if r.overdue { format!("{} OVERDUE", r.status) } else { r.status.clone() };
             let due = if r.due.is_empty() { "-".into() } else { r.due.clone() };
-            [
-                due,
-                status,
-                r.owner.clone(),
-                r.priority.clone(),
-                r.retro_id.clone(),
-                r.id.clone(),
-                html_to_text(&r.title_html),
-            ]
+            let mut cells = vec![due, status, r.owner.clone(), r.priority.clone(), r.retro_id.clone(), r.id.clone()];
+            if tracker {
+                let key = if r.link_text.is_empty() { "-".into() } else { r.link_text.clone() };
+                cells.extend([key, tracker_cell(r)]);
+            }
+            cells.push(html_to_text(&r.title_html));
+            cells
         })
         .collect();
-    let mut widths = header.clone().map(|h| h.chars().count());
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &cells {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let line = |row: &[String; 7]| {
+    let line = |row: &[String]| {
         let mut out = String::new();
-        for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
-            if i == 6 {
+        for (i, (cell, w)) in row.iter().zip(&widths).enumerate() {
+            if i + 1 == row.len() {
                 out.push_str(cell);
             } else {
                 out.push_str(&format!("{cell:<w$}  "));
@@ -119,6 +114,11 @@ fn table(rows: &[ActionRow], color: bool) -> String {
         }
     }
     let overdue = rows.iter().filter(|r| r.overdue).count();
-    out.push_str(&format!("{} action items, {overdue} overdue\n", rows.len()));
+    out.push_str(&format!("{} action items, {overdue} overdue", rows.len()));
+    if tracker {
+        let disagree = rows.iter().filter(|r| r.ticket.as_ref().is_some_and(|t| t.disagrees)).count();
+        out.push_str(&format!(", {disagree} disagree with the tracker"));
+    }
+    out.push('\n');
     out
 }

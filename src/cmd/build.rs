@@ -21,7 +21,7 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
     let started = std::time::Instant::now();
     let progress = Progress::on_stderr(!global.quiet);
     progress.phase("loading and checking retros", 0);
-    let checked = match Checked::run(&root, args.today, &args.tracker) {
+    let checked = match Checked::run(&root, args.today, &args.tracker.exports) {
         Ok(checked) => checked,
         Err(e) => {
             progress.pause();
@@ -63,7 +63,8 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
         args.base_url.as_deref(),
         &exists,
         &tera,
-    );
+    )
+    .with_tracker(&checked.repo.tracker);
     if !site.has_full_base_url() && !global.quiet {
         eprintln!(
             "note: atom.xml and sitemap.xml left out: they need absolute URLs; \

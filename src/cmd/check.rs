@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 pub fn run(args: &CheckArgs, global: &Global) -> Result<ExitCode, Error> {
     let root = super::root(global, args.paths.first().map(|p| p.as_path()))?;
-    let mut checked = match Checked::run(&root, args.today, &args.tracker) {
+    let mut checked = match Checked::run(&root, args.today, &args.tracker.exports) {
         Ok(checked) => checked,
         Err(e) => return super::stopped(e, args.format, &root),
     };

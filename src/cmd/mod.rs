@@ -95,10 +95,7 @@ impl Checked {
     ) -> Result<Checked, Error> {
         let started = std::time::Instant::now();
         let mut repo = crate::load::load_repo(root)?;
-        for path in trackers {
-            let statuses = &repo.config.tracker.statuses;
-            repo.tracker.add(path, path.display().to_string(), statuses)?;
-        }
+        repo.add_exports(trackers)?;
         let graph = crate::link::LinkGraph::build(&repo.retros);
         let today = today(today_flag);
         let findings = crate::check::run(&repo, &graph, today);

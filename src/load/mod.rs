@@ -30,6 +30,14 @@ impl Repo {
     pub fn source_dir(&self) -> PathBuf {
         self.root.join(&self.config.build.source)
     }
+
+    /// Read the `--tracker` exports besides `[tracker] exports`.
+    pub fn add_exports(&mut self, paths: &[PathBuf]) -> Result<(), Error> {
+        for path in paths {
+            self.tracker.add(path, path.display().to_string(), &self.config.tracker.statuses)?;
+        }
+        Ok(())
+    }
 }
 
 /// Load the repository at `root` (which holds `book.toml`).

@@ -174,7 +174,7 @@ fn json_list<I: Iterator<Item = serde_json::Value>>(key: &str, items: impl Fn() 
 }
 
 fn action_json(a: &ActionRow) -> serde_json::Value {
-    json!({
+    let mut item = json!({
         "retro": a.retro_id,
         "id": a.id,
         "url": a.url,
@@ -190,7 +190,12 @@ fn action_json(a: &ActionRow) -> serde_json::Value {
         "link": a.link,
         "completed_at": (!a.completed_at.is_empty()).then_some(&a.completed_at),
         "services": a.services,
-    })
+    });
+    // With tracker exports: what the ticket says, and whether it disagrees.
+    if let Some(ticket) = &a.ticket {
+        item["ticket"] = json!(ticket);
+    }
+    item
 }
 
 pub fn api_actions(rows: &[ActionRow]) -> String {

@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::link::{LinkGraph, Target};
 use crate::model::{Finding, Level, LinkKind, Retro};
+use crate::tracker::Tracker;
 use chrono::NaiveDate;
 pub use indexes::NO_OWNER;
 use indexes::{Account, Indexes, ItemRef, Roster};
@@ -47,6 +48,9 @@ pub struct Site<'a> {
     pub base_url: String,
     file_exists: &'a (dyn Fn(&str) -> bool + Sync),
     tera: &'a tera::Tera,
+    /// The tickets of the tracker exports (`with_tracker`), shown beside
+    /// the items that link them.
+    tracker: Option<&'a Tracker>,
     /// What the list pages need, made when one first does: a single retro
     /// page (the first thing `serve` renders after an edit) needs none.
     indexes: OnceLock<Indexes>,
@@ -78,6 +82,7 @@ impl<'a> Site<'a> {
             base_url: normalize_base_url(base_url.unwrap_or(&config.build.base_url)),
             file_exists,
             tera,
+            tracker: None,
             indexes: OnceLock::new(),
             accounts: OnceLock::new(),
             roster: OnceLock::new(),
@@ -86,6 +91,23 @@ impl<'a> Site<'a> {
             all_rows: OnceLock::new(),
             nested_rows: OnceLock::new(),
         }
+    }
+
+    /// Show each item's ticket from these exports (`Repo::tracker`).
+    pub fn with_tracker(mut self, tracker: &'a Tracker) -> Site<'a> {
+        self.tracker = Some(tracker).filter(|t| !t.is_empty());
+        self
+    }
+
+    /// The tracker exports, when the site shows tickets.
+    pub fn tracker(&self) -> Option<&Tracker> {
+        self.tracker
+    }
+
+    /// Whether item `j` of retro `i` disagrees with its ticket.
+    pub fn disagrees(&self, (i, j): ItemRef) -> bool {
+        let item = &self.retros[i].actions()[j];
+        self.tracker.and_then(|t| t.view(item)).is_some_and(|v| v.disagrees)
     }
 
     fn indexes(&self) -> &Indexes {
@@ -345,8 +367,10 @@ impl<'a> Site<'a> {
 
     fn action_row(&self, root: &'static str, i: usize, j: usize) -> ActionRow {
         let retro = &self.retros[i];
-        let mut row = action_row(retro, &retro.actions()[j], &self.link_context(i, root), self.today);
+        let item = &retro.actions()[j];
+        let mut row = action_row(retro, item, &self.link_context(i, root), self.today);
         row.owner_name = self.person_name(&row.owner);
+        row.ticket = self.tracker.and_then(|t| t.view(item));
         row
     }
 
@@ -403,6 +427,7 @@ impl<'a> Site<'a> {
             done: closed().filter(|a| a.status.as_ref().is_some_and(|s| s.value.as_str() == "done")).count(),
             closed: closed().count(),
             near_misses: self.retros.iter().filter(|r| r.near_miss).count(),
+            disagree: self.tracker.map(|t| t.disagreements(self.retros.iter().flat_map(|r| r.actions()))),
             as_of: self.today.to_string(),
         }
     }
@@ -482,6 +507,9 @@ pub struct Stats {
     pub done: usize,
     pub closed: usize,
     pub near_misses: usize,
+    /// Items whose status disagrees with their ticket, when the site has
+    /// tracker exports.
+    pub disagree: Option<usize>,
     /// The day "overdue" was judged against.
     pub as_of: String,
 }

@@ -60,6 +60,11 @@ pub struct ActionRow {
     pub priority: String,
     pub factors: Vec<String>,
     pub link: Option<String>,
+    /// What the link shows: the ticket key (`STOR-612`, `acme/api#12`) or
+    /// the URL's host; a bare key without a base URL is text alone.
+    pub link_text: String,
+    /// The item's ticket in the tracker exports, when a run has some.
+    pub ticket: Option<crate::tracker::TicketView>,
     pub completed_at: String,
     pub services: Vec<String>,
     pub severity: String,
@@ -298,9 +303,23 @@ pub fn action_row(retro: &Retro, item: &ActionItem, ctx: &LinkContext, today: Na
         factors: item.factors.iter().map(|f| f.value.clone()).collect(),
         // A bare ticket key (`OPS-123`) has a URL only through [tracker.base_url].
         link: item.link_url.as_deref().and_then(crate::link::href),
+        link_text: link_text(item),
+        ticket: None,
         completed_at: item.completed_at.as_ref().map(|d| d.value.to_string()).unwrap_or_default(),
         services: retro.services.iter().map(|s| s.value.clone()).collect(),
         severity: retro.severity.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
+    }
+}
+
+/// The text of an item's tracker link; empty when it has no link, or one
+/// that is neither a safe URL nor a ticket key.
+fn link_text(item: &ActionItem) -> String {
+    let Some(link) = &item.link else { return String::new() };
+    let url = item.link_url.as_deref().and_then(crate::link::href);
+    if url.is_some() || crate::tracker::shown_key(&link.value).is_some() {
+        crate::tracker::link_text(&link.value)
+    } else {
+        String::new()
     }
 }
 

@@ -36,6 +36,8 @@ pub struct Builder {
     root: PathBuf,
     today: Option<NaiveDate>,
     base_url: Option<String>,
+    /// The `--tracker` exports, read again with the configuration.
+    trackers: Vec<PathBuf>,
     repo: Repo,
     /// Kept across edits and updated in place; rebuilt when retros are
     /// added, removed or renamed.
@@ -54,10 +56,16 @@ pub struct Builder {
 }
 
 impl Builder {
-    /// Load and render everything.
-    pub fn new(root: &Path, today: Option<NaiveDate>, base_url: Option<String>) -> Result<(Builder, Update), Error> {
+    /// Load and render everything; `trackers` are the `--tracker` exports.
+    pub fn new(
+        root: &Path,
+        today: Option<NaiveDate>,
+        base_url: Option<String>,
+        trackers: Vec<PathBuf>,
+    ) -> Result<(Builder, Update), Error> {
         let started = Instant::now();
-        let repo = load::load_repo(root)?;
+        let mut repo = load::load_repo(root)?;
+        repo.add_exports(&trackers)?;
         let tera = templates::load(root, &repo.config)?;
         let phrases = Phrases::from_config(&repo.config);
         let graph = LinkGraph::build(&repo.retros);
@@ -65,6 +73,7 @@ impl Builder {
             root: root.to_path_buf(),
             today,
             base_url,
+            trackers,
             repo,
             graph,
             tera,
@@ -172,7 +181,7 @@ impl Builder {
     /// Configuration, templates or theme changed: start over, keeping the
     /// old site if the new configuration does not load.
     fn reload(&mut self, started: Instant) -> Result<Update, Error> {
-        let (builder, mut update) = Builder::new(&self.root, self.today, self.base_url.clone())?;
+        let (builder, mut update) = Builder::new(&self.root, self.today, self.base_url.clone(), self.trackers.clone())?;
         *self = builder;
         update.millis = millis(started);
         Ok(update)
@@ -316,6 +325,7 @@ impl Builder {
             exists,
             &self.tera,
         )
+        .with_tracker(&self.repo.tracker)
     }
 
     fn finish(
@@ -342,6 +352,10 @@ impl Builder {
             root: self.root.clone(),
             output: self.repo.config.build.output.clone(),
             source: self.repo.config.build.source.clone(),
+            exports: (self.repo.config.tracker.exports.iter())
+                .map(|e| self.root.join(e))
+                .chain(self.trackers.iter().filter_map(|t| t.canonicalize().ok()))
+                .collect(),
         }
     }
 
@@ -352,13 +366,15 @@ impl Builder {
 }
 
 /// The paths that can matter to the site: `book.toml`, the retros,
-/// templates and themes; not the output, hidden files, or editors' swap,
+/// templates, themes and tracker exports in the repo; not the output, hidden files, or editors' swap,
 /// backup and temporary files.
 #[derive(Clone)]
 pub struct Relevance {
     root: PathBuf,
     output: PathBuf,
     source: PathBuf,
+    /// The tracker exports, as absolute paths.
+    exports: Vec<PathBuf>,
 }
 
 impl Relevance {
@@ -382,6 +398,7 @@ impl Relevance {
             || rel.starts_with(&self.source)
             || rel.starts_with("templates")
             || rel.starts_with("themes")
+            || self.exports.iter().any(|e| e == path)
     }
 }
 

@@ -102,7 +102,7 @@ pub fn run(args: &ServeArgs, global: &Global) -> Result<std::process::ExitCode, 
     // would never contain them and every edit would go unseen.
     let root = crate::cmd::root(global, None)?;
     let root = root.canonicalize().map_err(|e| Error::io(&root, e))?;
-    let (builder, first) = Builder::new(&root, args.today, None)?;
+    let (builder, first) = Builder::new(&root, args.today, None, args.tracker.exports.clone())?;
     let quiet = global.quiet;
     if !quiet {
         eprintln!("built {} files in {:.0} ms; {} findings", first.files.len(), first.millis, first.findings);

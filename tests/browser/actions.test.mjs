@@ -261,6 +261,86 @@ describe('action filters over every item (file://)', () => {
   });
 });
 
+describe('items that disagree with the tracker (PAGED is built with a Jira export)', () => {
+  // The paged site's API carries each item's ticket.
+  const paged = JSON.parse(readFileSync(join(PAGED, 'api/actions.json'), 'utf8')).action_items
+    .map((a) => ({ ...a, key: `${a.retro}#${a.id}` }));
+  const disagree = (filter) => keys(paged.filter((a) => a.ticket?.disagrees && filter(a)));
+
+  it('the API says which items disagree, open and closed ones', TEST, () => {
+    assert.ok(disagree(pending).length >= 5, 'open items that disagree, over several pages');
+    assert.ok(disagree((a) => !pending(a)).length >= 1, 'a closed item that disagrees');
+  });
+
+  for (const [state, filter] of [
+    [{ tracker: 'disagree' }, pending],
+    [{ tracker: 'disagree', status: 'any' }, () => true],
+    [{ tracker: 'disagree', status: 'done' }, (a) => a.status === 'done'],
+    [{ tracker: 'disagree', status: 'overdue' }, (a) => a.overdue],
+  ]) {
+    it(`filters ${JSON.stringify(state)}`, TEST, async () => {
+      const { page, errors, close } = await open(PAGED, 'actions.html');
+      try {
+        await page.locator('form#action-filters').waitFor({ state: 'visible', timeout: WAIT });
+        await choose(page, state);
+        const shown = await filtered(page);
+        assert.deepEqual(shown, disagree(filter));
+        assert.ok(shown.length > 0, 'the fixture has a match');
+        // Every row shows its ticket key, what the tracker says and the marker.
+        const cells = await page.locator('#filter-results tr.action-row td.col-item .ticket').allTextContents();
+        assert.equal(cells.length, shown.length);
+        for (const text of cells) assert.match(text, /^[A-Z]+-\d+ (done|wont-do|open)( \d{4}-\d\d-\d\d)? disagrees$/);
+        assert.deepEqual(errors, []);
+      } finally {
+        await close();
+      }
+    });
+  }
+
+  it('an owner\'s items that disagree, from the owner\'s stream', TEST, async () => {
+    const item = paged.find((a) => a.ticket?.disagrees && pending(a));
+    const { page, errors, close } = await open(PAGED, 'actions.html');
+    try {
+      await page.locator('form#action-filters').waitFor({ state: 'visible', timeout: WAIT });
+      await choose(page, { owner: item.owner, status: 'any', tracker: 'disagree' });
+      assert.deepEqual(await filtered(page), disagree((a) => a.owner === item.owner));
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('the home page counts them and links to the filtered list', TEST, async () => {
+    const { page, errors, close } = await open(PAGED, 'index.html');
+    try {
+      const link = page.locator('ul.stats a', { hasText: 'disagree with the tracker' });
+      assert.equal(Number(await link.locator('.stat-value').textContent()), disagree(() => true).length);
+      await Promise.all([page.waitForNavigation(), link.click()]);
+      assert.equal(await page.inputValue('select[name=tracker]'), 'disagree');
+      assert.deepEqual(await filtered(page), disagree(() => true));
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('a retro page shows each ticket, and the link\'s URL when printed', TEST, async () => {
+    const item = paged.find((a) => a.ticket?.disagrees);
+    const { page, close } = await open(PAGED, `retros/${item.retro}.html`);
+    try {
+      const ticket = page.locator(`tr[id="${item.id}"] .ticket`);
+      assert.match(await ticket.textContent(), new RegExp(`^${item.ticket.key} ${item.ticket.status}.* disagrees$`));
+      const link = ticket.locator('a.tracker');
+      const after = () => link.evaluate((a) => getComputedStyle(a, '::after').content);
+      assert.equal(await after(), 'none', 'on screen, the key alone');
+      await page.emulateMedia({ media: 'print' });
+      assert.equal(await after(), `" (${item.link})"`);
+    } finally {
+      await close();
+    }
+  });
+});
+
 describe('lists split into pages', () => {
   it('the retro index is paged with previous/next links', TEST, async () => {
     const { page, close } = await open(PAGED, 'retros/index.html', { javaScriptEnabled: false });

@@ -80,7 +80,7 @@ fn filters(site: &Site) -> Vec<Filter> {
         ix.terms.get(&Taxonomy::Services).into_iter().flat_map(|m| m.keys()).map(String::as_str).collect();
     let severities: Vec<&str> = site.config.retro.severities.iter().map(String::as_str).collect();
     let owners = ix.owners.keys().filter(|o| o.as_str() != crate::render::NO_OWNER).map(named).collect();
-    vec![
+    let mut filters = vec![
         Filter { name: "status", label: "Status", options: status },
         Filter { name: "owner", label: "Owner", options: any("Anyone", owners) },
         Filter { name: "team", label: "Team", options: any("Any", ix.teams.keys().map(named).collect()) },
@@ -88,7 +88,12 @@ fn filters(site: &Site) -> Vec<Filter> {
         Filter { name: "severity", label: "Severity", options: any("Any", plain(&severities)) },
         Filter { name: "priority", label: "Priority", options: any("Any", plain(Priority::WORDS)) },
         Filter { name: "kind", label: "Kind", options: any("Any", plain(ActionKind::WORDS)) },
-    ]
+    ];
+    if site.tracker().is_some() {
+        let disagree = Choice { value: "disagree".into(), label: "Disagrees with tracker".into() };
+        filters.push(Filter { name: "tracker", label: "Tracker", options: any("Any", vec![disagree]) });
+    }
+    filters
 }
 
 fn list_context(site: &Site, page: &Page, items: &[ItemRef], number: u32, url: impl Fn(u32) -> Page) -> tera::Context {
@@ -132,7 +137,7 @@ pub fn data(site: &Site, stream: &Stream, number: u32) -> Vec<u8> {
         .iter()
         .map(|&(i, j)| {
             let r = site.action_row("", i, j);
-            json!([
+            let mut row = json!([
                 r.id,
                 r.title_html,
                 r.retro_id,
@@ -146,7 +151,17 @@ pub fn data(site: &Site, stream: &Stream, number: u32) -> Vec<u8> {
                 r.kind,
                 r.services,
                 r.link
-            ])
+            ]);
+            // Only items with a link carry its text, and only sites with
+            // tracker exports the ticket: [status, since, disagrees, missing].
+            if !r.link_text.is_empty() {
+                let list = row.as_array_mut().expect("a row is an array");
+                list.push(json!(r.link_text));
+                if let Some(t) = &r.ticket {
+                    list.push(json!([t.status, t.since, t.disagrees, t.missing]));
+                }
+            }
+            row
         })
         .collect();
     let call = format!("retrobookActions({},{number},{});\n", json!(stream.key()), json!(rows));
@@ -154,7 +169,7 @@ pub fn data(site: &Site, stream: &Stream, number: u32) -> Vec<u8> {
 }
 
 /// How many items of a stream have each severity, priority, kind and
-/// service: a filter on a value no item has is answered without reading
+/// service, and disagree with their ticket: a filter on a value no item has is answered without reading
 /// the stream.
 fn facets(site: &Site, items: &[ItemRef]) -> serde_json::Value {
     use std::collections::BTreeMap;
@@ -166,6 +181,9 @@ fn facets(site: &Site, items: &[ItemRef]) -> serde_json::Value {
         add("priority", a.priority.map(|p| p.as_str()).unwrap_or(""));
         add("kind", a.kind.map(|k| k.as_str()).unwrap_or(""));
         r.services.iter().for_each(|s| add("service", &s.value));
+        if site.disagrees((i, j)) {
+            add("tracker", "disagree");
+        }
     }
     json!(counts)
 }

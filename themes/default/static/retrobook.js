@@ -48,15 +48,18 @@
   if (!manifest) return;
 
   var root = form.getAttribute("data-root") || "";
-  var FIELDS = ["status", "owner", "team", "service", "severity", "priority", "kind"];
+  var FIELDS = ["status", "owner", "team", "service", "severity", "priority", "kind", "tracker"];
   var PAGE = 50;
   var results = document.getElementById("filter-results");
   var list = document.getElementById("action-list");
   var count = form.querySelector(".filter-count");
 
-  // Row layout, as src/render/pages/actions.rs writes it.
+  // Row layout, as src/render/pages/actions.rs writes it. LINK_TEXT is
+  // there for items with a link, TICKET ([status, since, disagrees, missing])
+  // for those of a site built with tracker exports.
   var ID = 0, TITLE = 1, RETRO = 2, RETRO_TITLE = 3, SEVERITY = 4, OWNER = 5, STATUS = 6,
-    DUE = 7, DAYS_OVERDUE = 8, PRIORITY = 9, KIND = 10, SERVICES = 11, LINK = 12;
+    DUE = 7, DAYS_OVERDUE = 8, PRIORITY = 9, KIND = 10, SERVICES = 11, LINK = 12,
+    LINK_TEXT = 13, TICKET = 14;
 
   var chunks = {};
   var waiting = {};
@@ -129,7 +132,26 @@
     if (s.severity && row[SEVERITY] !== s.severity) return false;
     if (s.priority && row[PRIORITY] !== s.priority) return false;
     if (s.kind && row[KIND] !== s.kind) return false;
+    if (s.tracker === "disagree" && !(row[TICKET] && row[TICKET][2])) return false;
     return true;
+  }
+
+  // The ticket beside an item, as the `ticket` component of
+  // templates/components.html writes it.
+  function ticketHtml(row) {
+    if (!row[LINK_TEXT]) return "";
+    var text = escapeHtml(row[LINK_TEXT]);
+    var html = row[LINK] ? '<a class="tracker" href="' + escapeHtml(row[LINK]) + '" rel="noopener noreferrer">' + text + "</a>"
+      : '<span class="tracker">' + text + "</span>";
+    var ticket = row[TICKET];
+    if (ticket && ticket[0]) {
+      html += ' <span class="ticket-status ticket-' + escapeHtml(ticket[0]) + '">' + escapeHtml(ticket[0]) +
+        (ticket[1] ? " " + escapeHtml(ticket[1]) : "") + "</span>";
+    } else if (ticket && ticket[3]) {
+      html += ' <span class="ticket-status ticket-missing">not in the export</span>';
+    }
+    if (ticket && ticket[2]) html += ' <strong class="ticket-disagrees">disagrees</strong>';
+    return ' <span class="ticket">' + html + "</span>";
   }
 
   function rowHtml(row) {
@@ -137,7 +159,7 @@
     var owner = manifest.owners[row[OWNER]];
     var ownerCell = owner ? '<a href="' + escapeHtml(root + owner.url) + '">' + escapeHtml(owner.name) + "</a>" : escapeHtml(row[OWNER]);
     var overdue = row[DAYS_OVERDUE] != null;
-    var link = row[LINK] ? ' <a class="tracker" href="' + escapeHtml(row[LINK]) + '" rel="noopener noreferrer">tracker</a>' : "";
+    var link = ticketHtml(row);
     var sev = row[SEVERITY] ? '<span class="badge sev sev-' + escapeHtml(row[SEVERITY].toLowerCase()) + '">' + escapeHtml(row[SEVERITY]) + "</span>" : "";
     return '<tr class="action-row' + (overdue ? " is-overdue" : "") + '">' +
       '<td class="col-item"><a href="' + retro + "#" + escapeHtml(row[ID]) + '">' + escapeHtml(row[ID]) + "</a> " + row[TITLE] + link + "</td>" +
@@ -156,9 +178,10 @@
   var scan = null;
 
   // Whether a stream can hold a match: the open and closed streams count
-  // their items per severity, priority, kind and service.
+  // their items per severity, priority, kind and service, and those that
+  // disagree with their ticket.
   function mayMatch(stream, s) {
-    return !stream.facets || ["severity", "priority", "kind", "service"].every(function (f) {
+    return !stream.facets || ["severity", "priority", "kind", "service", "tracker"].every(function (f) {
       return !s[f] || (stream.facets[f] && stream.facets[f][s[f]] > 0);
     });
   }
