@@ -626,7 +626,9 @@ fn approximate_clocks_spans_and_partial_dates_render() {
     assert!(places.windows(2).all(|w| w[0] < w[1]), "{places:?}");
 
     let retro = read(&site, "retros/inc-101-cache-failover.html");
-    assert!(retro.contains("2026-03-01 10:00</time>–<time datetime=\"2026-03-01T10:54:00+00:00\">10:54 UTC</time>"));
+    assert!(
+        retro.contains("2026-03-01 10:00</time>–<time datetime=\"2026-03-01T10:54:00+00:00\">10:54\u{a0}UTC</time>")
+    );
     assert!(retro.contains("<abbr class=\"due-period\" title=\"due by 2026-12-31\">2026-Q4</abbr>"));
 
     let api: serde_json::Value = serde_json::from_str(&read(&site, "api/retros.json")).unwrap();
