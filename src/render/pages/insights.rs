@@ -228,7 +228,8 @@ fn median(values: &mut [i64]) -> Option<f64> {
 /// scale so minutes and days both show, each bar with its sample count.
 fn clock(retros: &[Retro], severities: &[String]) -> Chart {
     let (mut bars, mut rows) = (Vec::new(), Vec::new());
-    let (mut before_impact, mut approximate) = (0, 0);
+    let mut before_impact = 0;
+    let approximate = retros.iter().filter(|r| spans(r).iter().flatten().any(|f| f.1)).count();
     for (k, sev) in severities.iter().enumerate() {
         let of_sev: Vec<&Retro> = retros.iter().filter(|r| series(r, severities) == k).collect();
         before_impact += of_sev.iter().filter(|r| r.detected_before_impact()).count();
@@ -236,7 +237,6 @@ fn clock(retros: &[Retro], severities: &[String]) -> Chart {
         for (s, (class, what)) in SPANS.iter().enumerate() {
             let figures: Vec<(i64, bool)> = of_sev.iter().filter_map(|r| spans(r)[s]).collect();
             let guessed = figures.iter().any(|f| f.1);
-            approximate += figures.iter().filter(|f| f.1).count();
             let mut minutes: Vec<i64> = figures.iter().map(|f| f.0).collect();
             let Some(m) = median(&mut minutes) else {
                 row.push(text("—"));
@@ -279,7 +279,8 @@ fn clock_caption(before_impact: usize, approximate: usize) -> String {
         caption += &format!(" Incidents detected before impact ({before_impact}) count as 0 min to detect.");
     }
     if approximate > 0 {
-        caption += &format!(" Approximate clock times ({approximate}) make the figures marked ≈ approximate.");
+        caption +=
+            &format!(" Incidents with approximate clock times ({approximate}) make the figures marked ≈ approximate.");
     }
     caption
 }
@@ -489,7 +490,7 @@ fn follow_caption(counts: &BTreeMap<Kept, usize>, late_days: &mut [i64], total: 
     }
     if n(Kept::DoneUndated) > 0 {
         caption += &format!(
-            " {} done items lack a completion or due date, so whether they were on time is unknown.",
+            " Done items without a completion or a due date ({}): whether they were on time is unknown.",
             n(Kept::DoneUndated)
         );
     }
