@@ -201,7 +201,8 @@ fn rewrite<'e>(
             }
             // Wide tables scroll inside their box instead of the page.
             Event::Start(Tag::Table(alignment)) => {
-                out.push(Event::Html("<div class=\"table-scroll\">".into()));
+                // Focusable, as it may scroll sideways (axe: scrollable-region-focusable).
+                out.push(Event::Html("<div class=\"table-scroll\" tabindex=\"0\">".into()));
                 out.push(Event::Start(Tag::Table(alignment)));
             }
             Event::End(TagEnd::Table) => {
@@ -346,7 +347,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("pre", ["tabindex"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
-        .add_tag_attributes("div", ["class", "id"])
+        .add_tag_attributes("div", ["class", "id", "tabindex"])
         .add_tag_attributes("sup", ["class", "id"])
         .add_tag_attributes("li", ["id"])
         .add_tag_attributes("a", ["id", "class"])
@@ -362,7 +363,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
                 })
                 .then(|| value.into()),
             ("input", "type") => (value == "checkbox").then(|| value.into()),
-            ("pre", "tabindex") => (value == "0").then(|| value.into()),
+            ("pre" | "div", "tabindex") => (value == "0").then(|| value.into()),
             ("div" | "a" | "sup", "class") => {
                 value.split_whitespace().all(|c| c.starts_with("footnote") || c == "table-scroll").then(|| value.into())
             }
