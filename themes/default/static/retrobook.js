@@ -7,6 +7,15 @@
 (function () {
   "use strict";
 
+  // ---- On a phone the navigation is a strip that scrolls sideways: bring
+  // the current section into view.
+  var current = document.querySelector(".site-nav [aria-current]");
+  var strip = document.querySelector(".site-nav");
+  if (current && strip && strip.scrollWidth > strip.clientWidth) {
+    var at = current.getBoundingClientRect(), box = strip.getBoundingClientRect();
+    strip.scrollLeft += at.left - box.left - (strip.clientWidth - at.width) / 2;
+  }
+
   // ---- Sortable tables: a button in each header cell of table.sortable.
   function sortTable(table, column, th) {
     var numeric = th.getAttribute("data-sort") === "number";
