@@ -102,7 +102,7 @@ impl Bucket {
         let months = (last.year() - first.year()) * 12 + last.month() as i32 - first.month() as i32 + 1;
         match months {
             ..=36 => Bucket::Month,
-            ..=144 => Bucket::Quarter,
+            37..=144 => Bucket::Quarter,
             _ => Bucket::Year,
         }
     }
@@ -495,4 +495,27 @@ fn follow_caption(counts: &BTreeMap<Kept, usize>, late_days: &mut [i64], total: 
         );
     }
     caption
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, 15).unwrap()
+    }
+
+    #[test]
+    fn the_bucket_grows_with_the_span_so_every_incident_fits() {
+        assert_eq!(Bucket::for_span(day(2023, 12), day(2026, 11)), Bucket::Month, "36 months");
+        assert_eq!(Bucket::for_span(day(2023, 11), day(2026, 11)), Bucket::Quarter, "37 months");
+        assert_eq!(Bucket::for_span(day(2014, 12), day(2026, 11)), Bucket::Quarter, "144 months");
+        assert_eq!(Bucket::for_span(day(2001, 1), day(2026, 11)), Bucket::Year);
+        let q = Bucket::Quarter;
+        assert_eq!(
+            (q.label(q.index(day(2019, 5))), q.index(day(2020, 1)) - q.index(day(2019, 12))),
+            ("2019 Q2".into(), 1)
+        );
+        assert_eq!(Bucket::Month.label(Bucket::Month.index(day(2026, 1))), "2026-01");
+    }
 }

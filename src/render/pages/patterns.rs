@@ -12,8 +12,10 @@ const LISTED: usize = 25;
 
 #[derive(Serialize)]
 pub struct Chain {
-    /// Oldest first.
+    /// Oldest first; a long chain keeps its oldest and its newest retros.
     pub retros: Vec<Link>,
+    /// Retros left out after the oldest.
+    pub skipped: usize,
 }
 
 #[derive(Serialize)]
@@ -29,6 +31,8 @@ pub struct Repeat {
     pub title: String,
     pub retro_count: usize,
     pub items: Vec<RepeatedItem>,
+    /// Items of the group not listed.
+    pub more: usize,
 }
 
 #[derive(Serialize)]
@@ -102,7 +106,14 @@ pub fn chains(retros: &[Retro], root: &str) -> Vec<Chain> {
             severity: r.severity.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
         }
     };
-    chains.into_iter().map(|c| Chain { retros: c.into_iter().map(link).collect() }).collect()
+    chains
+        .into_iter()
+        .map(|c| {
+            let skipped = c.len().saturating_sub(ITEMS_LISTED);
+            let kept = c.iter().take(1).chain(c.iter().skip(1 + skipped));
+            Chain { retros: kept.map(|&i| link(i)).collect(), skipped }
+        })
+        .collect()
 }
 
 /// Words that say nothing about what an item is about.
@@ -113,7 +124,7 @@ const STOP: &[&str] = &[
 
 /// The words of an item title that say what it is about, lightly stemmed
 /// (`alerts` and `alert` are one word).
-fn words(title: &str) -> HashSet<String> {
+fn words(title: &str) -> impl Iterator<Item = String> + '_ {
     (title.split(|c: char| !c.is_alphanumeric()))
         .map(str::to_lowercase)
         .filter(|w| w.len() > 1 && !STOP.contains(&w.as_str()))
@@ -121,52 +132,85 @@ fn words(title: &str) -> HashSet<String> {
             Some(stem) if stem.len() > 3 && !stem.ends_with('s') => stem.to_string(),
             _ => w,
         })
-        .collect()
 }
 
-/// Whether two titles say the same thing: most of their words shared.
-fn similar(a: &HashSet<String>, b: &HashSet<String>) -> bool {
-    let shared = a.intersection(b).count();
-    shared >= 2 && shared * 10 >= a.union(b).count() * 6
+/// Whether two titles (sorted word numbers) say the same thing: most of
+/// their words shared.
+fn similar(a: &[u32], b: &[u32]) -> bool {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => (i, j, shared) = (i + 1, j + 1, shared + 1),
+        }
+    }
+    let union = a.len() + b.len() - shared;
+    shared >= 2 && shared * 10 >= union * 6
 }
 
-/// Words in more items than this are too common to find candidates by.
+/// Words in more titles than this are too common to find candidates by.
 const COMMON: usize = 200;
 
-/// Action items with similar titles in different retros, grouped; the
-/// groups spanning the most retros first.
-pub fn repeats(retros: &[Retro], root: &str) -> Vec<Repeat> {
-    let items: Vec<(usize, usize, HashSet<String>)> = (retros.iter().enumerate())
-        .flat_map(|(i, r)| r.actions().iter().enumerate().map(move |(j, a)| (i, j, words(&a.title.value))))
-        .collect();
-    let mut by_word: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (n, item) in items.iter().enumerate() {
-        item.2.iter().for_each(|w| by_word.entry(w).or_default().push(n));
+/// How many items of a group the page lists.
+const ITEMS_LISTED: usize = 8;
+
+/// Every item's title as sorted word numbers, by (retro, item).
+fn titles(retros: &[Retro]) -> Vec<(usize, usize, Vec<u32>)> {
+    let mut vocabulary: HashMap<String, u32> = HashMap::new();
+    let mut items = Vec::new();
+    for (i, r) in retros.iter().enumerate() {
+        for (j, a) in r.actions().iter().enumerate() {
+            let mut ws: Vec<u32> = words(&a.title.value)
+                .map(|w| {
+                    let next = vocabulary.len() as u32;
+                    *vocabulary.entry(w).or_insert(next)
+                })
+                .collect();
+            ws.sort_unstable();
+            ws.dedup();
+            items.push((i, j, ws));
+        }
     }
-    // Candidates share one of the item's two rarest words: similar titles
-    // share most words, and no pair of a large repo is tried.
+    items
+}
+
+/// Action items with similar titles in different retros, grouped; the
+/// groups spanning the most retros first, each listing a few items.
+pub fn repeats(retros: &[Retro], root: &str) -> Vec<Repeat> {
+    let items = titles(retros);
     let mut groups = Groups::new(items.len());
-    for (n, (i, _, w)) in items.iter().enumerate() {
-        let mut postings: Vec<&Vec<usize>> = w.iter().map(|w| &by_word[w.as_str()]).collect();
+    // Identical titles join at once; only distinct titles are compared.
+    let mut distinct: HashMap<&[u32], usize> = HashMap::new();
+    for (n, item) in items.iter().enumerate() {
+        let first = *distinct.entry(&item.2).or_insert(n);
+        groups.join(first, n);
+    }
+    let reps: Vec<usize> = distinct.into_values().collect();
+    let mut by_word: HashMap<u32, Vec<usize>> = HashMap::new();
+    for &n in &reps {
+        items[n].2.iter().for_each(|w| by_word.entry(*w).or_default().push(n));
+    }
+    // Candidates share one of the title's two rarest words: similar titles
+    // share most words, and no pair of a large repo is tried.
+    for &n in &reps {
+        let mut postings: Vec<&Vec<usize>> = items[n].2.iter().map(|w| &by_word[w]).collect();
         postings.sort_by_key(|v| v.len());
-        let candidates = postings.iter().take(2).flat_map(|v| v.iter().filter(|&&m| m > n).take(COMMON));
-        for &m in candidates {
-            if items[m].0 != *i && similar(w, &items[m].2) {
+        for &m in postings.iter().take(2).flat_map(|v| v.iter().take(COMMON)) {
+            if m != n && similar(&items[n].2, &items[m].2) {
                 groups.join(n, m);
             }
         }
     }
     let mut repeats: Vec<Repeat> = (groups.of_many().into_iter())
-        .map(|group| {
+        .filter_map(|group| {
             let retro_count = group.iter().map(|&n| items[n].0).collect::<HashSet<_>>().len();
-            let items = group.iter().map(|&n| repeated_item(retros, items[n].0, items[n].1, root)).collect();
-            Repeat { title: String::new(), retro_count, items }
+            let listed = group.iter().take(ITEMS_LISTED);
+            let shown = listed.map(|&n| repeated_item(retros, items[n].0, items[n].1, root)).collect::<Vec<_>>();
+            let title = shown[0].title.clone();
+            (retro_count > 1).then(|| Repeat { title, retro_count, more: group.len() - shown.len(), items: shown })
         })
-        .filter(|r| r.retro_count > 1)
         .collect();
-    for r in &mut repeats {
-        r.title = r.items[0].title.clone();
-    }
     repeats.sort_by(|a, b| b.retro_count.cmp(&a.retro_count).then_with(|| a.title.cmp(&b.title)));
     repeats.truncate(LISTED);
     repeats
@@ -187,11 +231,27 @@ fn repeated_item(retros: &[Retro], i: usize, j: usize, root: &str) -> RepeatedIt
 mod tests {
     use super::*;
 
+    fn title(t: &str, vocabulary: &mut Vec<String>) -> Vec<u32> {
+        let mut ws: Vec<u32> = words(t)
+            .map(|w| match vocabulary.iter().position(|v| *v == w) {
+                Some(p) => p as u32,
+                None => {
+                    vocabulary.push(w);
+                    vocabulary.len() as u32 - 1
+                }
+            })
+            .collect();
+        ws.sort_unstable();
+        ws.dedup();
+        ws
+    }
+
     #[test]
     fn similar_titles_share_most_words() {
-        let a = words("Add alerts on replica lag");
-        assert!(!similar(&a, &words("Alert on replica lag for the orders database")));
-        assert!(similar(&a, &words("Add an alert on replica lag")));
-        assert!(!similar(&a, &words("Add alerts on disk usage")));
+        let v = &mut Vec::new();
+        let a = title("Add alerts on replica lag", v);
+        assert!(!similar(&a, &title("Alert on replica lag for the orders database", v)));
+        assert!(similar(&a, &title("Add an alert on replica lag", v)));
+        assert!(!similar(&a, &title("Add alerts on disk usage", v)));
     }
 }
