@@ -177,37 +177,45 @@ fn titles(retros: &[Retro]) -> Vec<(usize, usize, Vec<u32>)> {
 
 /// Action items with similar titles in different retros, grouped; the
 /// groups spanning the most retros first, each listing a few items.
+///
+/// Each group has a leader, the most frequent title first: a title joins
+/// the first group whose leader it is similar to, or leads a new one. A
+/// title is never grouped for being like a title like it, so groups do not
+/// drift from one fix to another through near neighbours.
 pub fn repeats(retros: &[Retro], root: &str) -> Vec<Repeat> {
     let items = titles(retros);
-    let mut groups = Groups::new(items.len());
-    // Identical titles join at once; only distinct titles are compared.
-    let mut distinct: HashMap<&[u32], usize> = HashMap::new();
+    // Identical titles are one; only distinct titles are compared.
+    let mut distinct: HashMap<&[u32], Vec<usize>> = HashMap::new();
     for (n, item) in items.iter().enumerate() {
-        let first = *distinct.entry(&item.2).or_insert(n);
-        groups.join(first, n);
+        distinct.entry(&item.2).or_default().push(n);
     }
-    let reps: Vec<usize> = distinct.into_values().collect();
-    let mut by_word: HashMap<u32, Vec<usize>> = HashMap::new();
-    for &n in &reps {
-        items[n].2.iter().for_each(|w| by_word.entry(*w).or_default().push(n));
-    }
-    // Candidates share one of the title's two rarest words: similar titles
-    // share most words, and no pair of a large repo is tried.
-    for &n in &reps {
-        let mut postings: Vec<&Vec<usize>> = items[n].2.iter().map(|w| &by_word[w]).collect();
-        postings.sort_by_key(|v| v.len());
-        for &m in postings.iter().take(2).flat_map(|v| v.iter().take(COMMON)) {
-            if m != n && similar(&items[n].2, &items[m].2) {
-                groups.join(n, m);
+    let mut titles: Vec<(&[u32], Vec<usize>)> = distinct.into_iter().collect();
+    titles.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.1[0].cmp(&b.1[0])));
+    let mut frequency: HashMap<u32, usize> = HashMap::new();
+    titles.iter().flat_map(|t| t.0).for_each(|w| *frequency.entry(*w).or_default() += 1);
+    // Groups: their leader's words and their items; leaders by word.
+    let mut groups: Vec<(&[u32], Vec<usize>)> = Vec::new();
+    let mut leaders: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (words, members) in titles {
+        // A similar leader shares one of the title's two rarest words.
+        let mut rare: Vec<u32> = words.to_vec();
+        rare.sort_by_key(|w| frequency[w]);
+        let candidates = rare.iter().take(2).flat_map(|w| leaders.get(w).into_iter().flatten().take(COMMON));
+        match candidates.copied().filter(|&g| similar(groups[g].0, words)).min() {
+            Some(g) => groups[g].1.extend(members),
+            None => {
+                words.iter().for_each(|w| leaders.entry(*w).or_default().push(groups.len()));
+                groups.push((words, members));
             }
         }
     }
-    let mut repeats: Vec<Repeat> = (groups.of_many().into_iter())
-        .filter_map(|group| {
+    let mut repeats: Vec<Repeat> = (groups.into_iter())
+        .filter_map(|(_, mut group)| {
+            group.sort_unstable();
             let retro_count = group.iter().map(|&n| items[n].0).collect::<HashSet<_>>().len();
             let listed = group.iter().take(ITEMS_LISTED);
             let shown = listed.map(|&n| repeated_item(retros, items[n].0, items[n].1, root)).collect::<Vec<_>>();
-            let title = shown[0].title.clone();
+            let title = shown.first()?.title.clone();
             (retro_count > 1).then(|| Repeat { title, retro_count, more: group.len() - shown.len(), items: shown })
         })
         .collect();
