@@ -479,6 +479,15 @@ fn base_url_and_sub_paths() {
     assert!(!retro.contains("href=\"/"), "no root-absolute internal links");
     // The 404 page is served at any depth: with a full base URL its links are absolute.
     assert!(read(&site, "404.html").contains("href=\"https://example.com/retros/static/style.css\""));
+    // A base URL that is a path (the default `/`, or a sub-path) roots them too;
+    // a relative one leaves them relative.
+    for (base, css) in
+        [(None, "/static/style.css"), (Some("/docs"), "/docs/static/style.css"), (Some("docs/"), "static/style.css")]
+    {
+        let dir = built(&fixture("clean"), &base.map(|b| vec!["--base-url", b]).unwrap_or_default());
+        let page = read(&dir.path().join("site"), "404.html");
+        assert!(page.contains(&format!("<link rel=\"stylesheet\" href=\"{css}\">")), "{base:?}: {page}");
+    }
 }
 
 #[test]
