@@ -99,6 +99,12 @@ describe('phone layout (390×844)', () => {
       assert.ok(count > 0, `${path}: no item rows`);
       assert.deepEqual(problems, [], `${path}: fields off screen or unlabelled`);
     }
+    // The cards are still a table to assistive technology: rows, header cells, cells.
+    await page.goto(base + 'actions.html');
+    const tree = await page.locator('table.actions-table').first().ariaSnapshot();
+    for (const role of ['- table', '- rowgroup', '- row', '- columnheader "Status"', '- cell']) {
+      assert.ok(tree.includes(role), `the card table lost its ${role}:\n${tree.slice(0, 600)}`);
+    }
     // Retro rows: date, severity and status on screen too.
     await page.goto(base + 'retros/index.html');
     const off = await page.evaluate(() =>
