@@ -1,5 +1,6 @@
-// Takes the README's screenshots of a built site, light and dark, with
-// Debian's Chromium (the browser tests' playwright-core):
+// Takes the README's screenshots of a built site, light and dark, on a
+// desktop (1280 px) and on a phone (390×844), with Debian's Chromium (the
+// browser tests' playwright-core):
 //
 //   cargo run --release -- build --today 2026-11-27 --out /tmp/rb-site
 //   node docs/screenshots.mjs /tmp/rb-site
@@ -21,17 +22,24 @@ const shots = [
   ['accountability', 'accountability.html'],
   ['insights', 'insights.html'],
 ];
+// name suffix, viewport, and which pages
+const devices = [
+  ['', { width: 1280, height: 1400 }, shots],
+  ['-phone', { width: 390, height: 844 }, shots.filter(([name]) => name !== 'accountability')],
+];
 const browser = await chromium.launch({
   executablePath: process.env.RETROBOOK_CHROMIUM || '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
 });
-for (const scheme of ['light', 'dark']) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1400 }, colorScheme: scheme });
-  const page = await context.newPage();
-  for (const [name, path] of shots) {
-    await page.goto(pathToFileURL(join(site, path)).href);
-    await page.screenshot({ path: `docs/screenshots/${name}-${scheme}.png` });
+for (const [suffix, viewport, pages] of devices) {
+  for (const scheme of ['light', 'dark']) {
+    const context = await browser.newContext({ viewport, colorScheme: scheme, isMobile: suffix !== '' });
+    const page = await context.newPage();
+    for (const [name, path] of pages) {
+      await page.goto(pathToFileURL(join(site, path)).href);
+      await page.screenshot({ path: `docs/screenshots/${name}${suffix}-${scheme}.png` });
+    }
+    await context.close();
   }
-  await context.close();
 }
 await browser.close();

@@ -1,6 +1,7 @@
 //! Runs the browser tests (tests/browser/, Playwright driving Debian's
 //! Chromium): site.test.mjs and search.test.mjs against this repository's
-//! example site, built fresh, xss.test.mjs against the XSS fixture, and
+//! example site, built fresh, phone.test.mjs against it and the long-span
+//! fixture (390×844, the insights), xss.test.mjs against the XSS fixture, and
 //! serve.test.mjs against `retrobook serve` (live reload, error overlay);
 //! then the Nu Html Checker (vnu-jar) on every page of those sites and of
 //! the rules fixture.
@@ -79,8 +80,12 @@ fn browser_suite_passes_on_the_example_site() {
     // Every page valid HTML, by the W3C's own checker: the example site,
     // its paged build (pagers, archives), the XSS fixture and the rules
     // fixture (every kind of broken retro, built with --allow-errors).
+    // Phones (390×844) and the insights page, on the example site and on
+    // a repo whose incidents span seven years.
+    let long = built_fixture("long-span", site.path());
+    node_suite(&dir, "phone.test.mjs", &[("RETROBOOK_SITE", &out), ("RETROBOOK_LONG_SITE", &long)]);
     let rules = built_fixture("rules", site.path());
-    html_is_valid(&dir, &[&out, &paged, &xss, &rules]);
+    html_is_valid(&dir, &[&out, &paged, &xss, &rules, &long]);
 
     serve_suite(&dir);
 }

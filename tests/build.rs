@@ -113,7 +113,7 @@ fn every_page_type_is_written_with_its_content() {
     assert!(home.contains("Recent retrospectives") && home.contains("open action items"));
     assert!(home.contains("Who owes what") && home.contains("accountability.html"));
     let insights = read(&site, "insights.html");
-    assert_eq!(insights.matches("<svg").count(), 4, "four charts");
+    assert_eq!(insights.matches("<svg").count(), 5, "five charts");
     assert!(insights.contains("Median time to detect"));
 
     let api: serde_json::Value = serde_json::from_str(&read(&site, "api/retros.json")).unwrap();
@@ -479,6 +479,15 @@ fn base_url_and_sub_paths() {
     assert!(!retro.contains("href=\"/"), "no root-absolute internal links");
     // The 404 page is served at any depth: with a full base URL its links are absolute.
     assert!(read(&site, "404.html").contains("href=\"https://example.com/retros/static/style.css\""));
+    // A base URL that is a path (the default `/`, or a sub-path) roots them too;
+    // a relative one leaves them relative.
+    for (base, css) in
+        [(None, "/static/style.css"), (Some("/docs"), "/docs/static/style.css"), (Some("docs/"), "static/style.css")]
+    {
+        let dir = built(&fixture("clean"), &base.map(|b| vec!["--base-url", b]).unwrap_or_default());
+        let page = read(&dir.path().join("site"), "404.html");
+        assert!(page.contains(&format!("<link rel=\"stylesheet\" href=\"{css}\">")), "{base:?}: {page}");
+    }
 }
 
 #[test]
@@ -606,12 +615,12 @@ fn approximate_clocks_spans_and_partial_dates_render() {
     let site = dir.path().join("site");
     let draft = read(&site, "retros/draft.html");
     for expected in [
-        "<dt>Started</dt><dd><time datetime=\"2026-11-20T08:00:00-05:00\" title=\"approximate time\">2026-11-20 about 08:00 -05:00</time>",
-        "<dt>Detected</dt><dd><time datetime=\"2026-11-20T05:10:00-05:00\">2026-11-20 05:10 -05:00</time>",
+        "<dt>Started</dt><dd><time datetime=\"2026-11-20T08:00:00-05:00\" title=\"approximate time\">2026-11-20 about 08:00\u{a0}-05:00</time>",
+        "<dt>Detected</dt><dd><time datetime=\"2026-11-20T05:10:00-05:00\">2026-11-20 05:10\u{a0}-05:00</time>",
         "Time to detect</dt><dd>detected before impact (by ≈ 2 h 50 min)",
         "Time to mitigate</dt><dd>≈ 1 h 30 min",
         // A same-day span gives its end as a time; a longer one as dates.
-        "<time datetime=\"2026-11-20T05:10:00-05:00\">2026-11-20 05:10</time>–<time datetime=\"2026-11-20T07:45:00-05:00\">07:45 -05:00</time>",
+        "<time datetime=\"2026-11-20T05:10:00-05:00\">2026-11-20 05:10</time>–<time datetime=\"2026-11-20T07:45:00-05:00\">07:45\u{a0}-05:00</time>",
         "<time datetime=\"2026-11-20\">2026-11-20</time> – <time datetime=\"2026-11-22\">2026-11-22</time>",
         "<time datetime=\"2024\">2024</time>",
         "<abbr title=\"approximate time\">~</abbr>2026-06</time>",
@@ -626,7 +635,9 @@ fn approximate_clocks_spans_and_partial_dates_render() {
     assert!(places.windows(2).all(|w| w[0] < w[1]), "{places:?}");
 
     let retro = read(&site, "retros/inc-101-cache-failover.html");
-    assert!(retro.contains("2026-03-01 10:00</time>–<time datetime=\"2026-03-01T10:54:00+00:00\">10:54 UTC</time>"));
+    assert!(
+        retro.contains("2026-03-01 10:00</time>–<time datetime=\"2026-03-01T10:54:00+00:00\">10:54\u{a0}UTC</time>")
+    );
     assert!(retro.contains("<abbr class=\"due-period\" title=\"due by 2026-12-31\">2026-Q4</abbr>"));
 
     let api: serde_json::Value = serde_json::from_str(&read(&site, "api/retros.json")).unwrap();
@@ -644,7 +655,7 @@ fn approximate_clocks_spans_and_partial_dates_render() {
     let insights = read(&site, "insights.html");
     assert!(insights.contains("Incidents detected before impact (1) count as 0 min to detect."), "{insights}");
     assert!(
-        insights.contains("Incidents with approximate clock times (1) make these figures approximate."),
+        insights.contains("Incidents with approximate clock times (1) make the figures marked ≈ approximate."),
         "{insights}"
     );
 
@@ -733,4 +744,48 @@ fn names_sharing_a_url_share_a_page() {
     assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
     let page = read(&out, "owners/bob.html");
     assert!(page.contains("retros/a.html") && page.contains("retros/b.html"), "{page}");
+}
+
+/// Insights over seven years of incidents: every one counted (by quarter,
+/// not the last 36 months), the recurrences chained, the repeated fix found,
+/// follow-through judged on `completed_at`, and every bar linked to a list.
+#[test]
+fn insights_count_every_incident_of_a_long_span_and_show_patterns() {
+    let dir = built(&fixture("long-span"), &[]);
+    let site = dir.path().join("site");
+    let page = read(&site, "insights.html");
+    assert!(page.contains("<h2 id=\"chart-over-time\">Incidents per quarter</h2>"), "{page}");
+    assert!(page.contains("All 7 incidents with a start date, 2019 Q2 to 2026 Q3, by quarter"), "{page}");
+    // The over-time table: one row per quarter, the totals add up to every retro.
+    let table = page.split("chart-over-time").nth(2).unwrap().split("</table>").next().unwrap();
+    let totals: usize = table
+        .split("</tr>")
+        .filter_map(|row| row.rsplit("<td>").next()?.split("</td>").next()?.parse::<usize>().ok())
+        .sum();
+    assert_eq!(totals, 7, "{table}");
+    assert_eq!(table.matches("<tr><td>").count(), 30, "2019 Q2 to 2026 Q3 is 30 quarters");
+    // Recurrence chains, oldest first; the longest first.
+    let chains = page.split("class=\"chains\"").nth(1).unwrap();
+    let order = ["2019-05-10-postgres-disk-full", "2021-08-19-postgres-disk-again", "2024-06-30-postgres-disk-third"];
+    let at: Vec<usize> = order.iter().map(|id| chains.find(id).unwrap()).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]) && at[2] < chains.find("2020-11-03-dns-timeouts").unwrap());
+    // The fix asked for three times; the unrelated items are not grouped.
+    assert!(
+        page.contains("<strong>Alert on disk usage of the primary</strong> <span class=\"meta\">in 3 retrospectives")
+    );
+    assert_eq!(page.matches("class=\"repeats\"").count(), 1);
+    assert!(!page.split("class=\"repeats\"").nth(1).unwrap().contains("resolver"));
+    // Follow-through: 2 of 3 dated done items on time, the late one 45 days late.
+    assert!(page.contains("Of the 3 done items with a completion date (completed_at) and a due date, 67% were done"));
+    assert!(page.contains("a median of 45 days late"), "{page}");
+    // Bars link to their lists; short and long clock times are both written.
+    for link in [
+        "href=\"services/postgres-primary.html\"",
+        "href=\"actions.html?status=overdue\"",
+        "href=\"categories/capacity.html\"",
+    ] {
+        assert!(page.contains(link), "{link}");
+    }
+    assert!(page.contains(">6 min</text>") && page.contains(">4 d 0 h</text>"), "{page}");
+    assert!(page.contains("SEV1 to detect (n=2)"), "sample counts");
 }

@@ -140,12 +140,22 @@ fn rewrite<'e>(
                 let id = anchors.as_mut().and_then(|a| a.next()).map(CowStr::from).or(id);
                 out.push(Event::Start(Tag::Heading { level, id, classes: Vec::new(), attrs: Vec::new() }));
             }
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                let lang = info.split(' ').next().unwrap_or("");
+            // A code block scrolls sideways when its lines are long, so it
+            // takes keyboard focus (axe: scrollable-region-focusable).
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match &kind {
+                    CodeBlockKind::Fenced(info) => info.split(' ').next().unwrap_or(""),
+                    CodeBlockKind::Indented => "",
+                };
                 let plain = lang.chars().all(|c| c.is_ascii_alphanumeric() || "+#-_.".contains(c));
-                let info = if plain { info } else { CowStr::from("") };
-                out.push(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))));
+                // The language is a plain word (checked above), safe in an attribute.
+                out.push(Event::Html(match lang {
+                    "" => "<pre tabindex=\"0\"><code>".into(),
+                    _ if !plain => "<pre tabindex=\"0\"><code>".into(),
+                    lang => format!("<pre tabindex=\"0\"><code class=\"language-{lang}\">").into(),
+                }));
             }
+            Event::End(TagEnd::CodeBlock) => out.push(Event::Html("</code></pre>\n".into())),
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let kind =
                     if matches!(link_type, LinkType::WikiLink { .. }) { LinkKind::Wiki } else { LinkKind::Inline };
@@ -191,7 +201,8 @@ fn rewrite<'e>(
             }
             // Wide tables scroll inside their box instead of the page.
             Event::Start(Tag::Table(alignment)) => {
-                out.push(Event::Html("<div class=\"table-scroll\">".into()));
+                // Focusable, as it may scroll sideways (axe: scrollable-region-focusable).
+                out.push(Event::Html("<div class=\"table-scroll\" tabindex=\"0\">".into()));
                 out.push(Event::Start(Tag::Table(alignment)));
             }
             Event::End(TagEnd::Table) => {
@@ -333,9 +344,10 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b.add_tags(["input", "details", "summary", "figure", "figcaption", "mark", "kbd", "sup", "sub"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("code", ["class"])
+        .add_tag_attributes("pre", ["tabindex"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
-        .add_tag_attributes("div", ["class", "id"])
+        .add_tag_attributes("div", ["class", "id", "tabindex"])
         .add_tag_attributes("sup", ["class", "id"])
         .add_tag_attributes("li", ["id"])
         .add_tag_attributes("a", ["id", "class"])
@@ -351,6 +363,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
                 })
                 .then(|| value.into()),
             ("input", "type") => (value == "checkbox").then(|| value.into()),
+            ("pre" | "div", "tabindex") => (value == "0").then(|| value.into()),
             ("div" | "a" | "sup", "class") => {
                 value.split_whitespace().all(|c| c.starts_with("footnote") || c == "table-scroll").then(|| value.into())
             }

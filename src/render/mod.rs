@@ -276,11 +276,7 @@ impl<'a> Site<'a> {
             Page::ActionArchive(year, n) => actions::render_archive(self, page, *year, *n),
             Page::ActionData(stream, n) => Ok(actions::data(self, stream, *n)),
             Page::ActionManifest => Ok(actions::manifest(self)),
-            Page::Insights => {
-                let mut ctx = tera::Context::new();
-                ctx.insert("charts", &charts::insights(self.retros, self.config, self.today));
-                self.html(page, "insights.html", "Insights", ctx)
-            }
+            Page::Insights => insights::render(self, page),
             Page::OwnerIndex => owners::render_index(self, page),
             Page::Owner(owner, n) => owners::render(self, page, owner, *n),
             Page::TermIndex(t) => terms::render_index(self, page, *t),
@@ -302,10 +298,12 @@ impl<'a> Site<'a> {
 
     /// Render a page's template with the context every page has.
     fn html(&self, page: &Page, template: &str, title: &str, extra: tera::Context) -> Result<Vec<u8>, Error> {
-        // The 404 page is served for missing URLs at any depth, so with a
-        // full base URL its links start there; without one they stay
-        // relative, so the page still works opened from disk.
-        let absolute_404 = *page == Page::NotFound && crate::link::has_scheme(&self.base_url);
+        // The 404 page is served for missing URLs at any depth, so its
+        // links start at the base URL: a full one, or a path (`/`, the
+        // default, or `/docs/`). Only a relative base URL leaves them
+        // relative (then it works only for missing pages at the top).
+        let absolute_404 =
+            *page == Page::NotFound && (crate::link::has_scheme(&self.base_url) || self.base_url.starts_with('/'));
         let root = if absolute_404 { self.base_url.as_str() } else { self.root_of(page) };
         let mut ctx = self.base_context(root, title, page);
         ctx.extend(extra);

@@ -93,14 +93,15 @@ pub fn show_when(when: &When) -> String {
 }
 
 /// The time of day of a timestamp and its zone, `09:12 UTC` or
-/// `10:12 +01:00`; empty for anything coarser.
+/// `10:12 +01:00` (joined by a no-break space); empty for anything coarser.
 fn show_clock_time(when: &When) -> String {
     use chrono::Timelike;
     match when {
         // Not through `format`, which reads its pattern on every call:
         // every retro page shows several times.
-        When::Time(t) if t.offset().local_minus_utc() == 0 => format!("{:02}:{:02} UTC", t.hour(), t.minute()),
-        When::Time(t) => t.format("%H:%M %:z").to_string(),
+        // A no-break space: the zone never wraps away from its time.
+        When::Time(t) if t.offset().local_minus_utc() == 0 => format!("{:02}:{:02}\u{a0}UTC", t.hour(), t.minute()),
+        When::Time(t) => t.format("%H:%M\u{a0}%:z").to_string(),
         _ => String::new(),
     }
 }

@@ -220,7 +220,7 @@ function formatViolations(violations) {
 // ---------------------------------------------------------------------------
 // The suite, run once per transport
 
-function siteSuite(label, setup) {
+function siteSuite(label, setup, pages = PAGES) {
   describe(label, () => {
     let browser;
     let base; // URL of the site root, ending in '/'
@@ -285,7 +285,7 @@ function siteSuite(label, setup) {
 
     // a. ------------------------------------------------------------------
     describe('pages load without console errors or page errors', { concurrency: PARALLEL }, () => {
-      for (const [name] of PAGES) {
+      for (const [name] of pages) {
         it(name, TEST, async () => {
           const path = await pagePath(name);
           await withPage(browser, {}, async ({ page, errors }) => {
@@ -304,7 +304,7 @@ function siteSuite(label, setup) {
     // b. ------------------------------------------------------------------
     describe('accessibility: no serious or critical axe violations', { concurrency: PARALLEL }, () => {
       for (const scheme of ['light', 'dark']) {
-        for (const [name] of PAGES) {
+        for (const [name] of pages) {
           it(`${name} (${scheme})`, TEST, async (t) => {
             const path = await pagePath(name);
             // bypassCSP: axe is injected as an inline script, which a site CSP would block.
@@ -450,10 +450,16 @@ function siteSuite(label, setup) {
 
 // ---------------------------------------------------------------------------
 
-siteSuite('file:// URLs', async () => ({
-  base: pathToFileURL(SITE).href.replace(/\/?$/, '/'),
-  teardown: async () => {},
-}));
+// The 404 page is only ever served over HTTP, for a missing URL at any
+// depth: its links start at the base URL's path, which a file:// URL lacks.
+siteSuite(
+  'file:// URLs',
+  async () => ({
+    base: pathToFileURL(SITE).href.replace(/\/?$/, '/'),
+    teardown: async () => {},
+  }),
+  PAGES.filter(([name]) => name !== '404 page'),
+);
 
 siteSuite('HTTP (local static server)', async () => {
   const server = await startServer(SITE);
@@ -483,6 +489,28 @@ describe('HTTP server serves 404.html for missing pages', () => {
     assert.match(res.headers.get('content-type') || '', /^text\/html/);
     const body = await res.text();
     assert.match(body, /<h1[^>]*>/, 'the 404 response has no <h1>');
+  });
+
+  it('served for a missing nested URL, the 404 page is styled and its links work', TEST, async () => {
+    const browser = await chromium.launch(LAUNCH);
+    try {
+      const page = await browser.newPage();
+      const res = await page.goto(base + 'retros/no/such/page.html');
+      assert.equal(res.status(), 404);
+      const state = await page.evaluate(() => ({
+        styled: [...document.styleSheets].some((s) => s.cssRules.length > 0),
+        background: getComputedStyle(document.querySelector('.site-header')).backgroundColor,
+        retros: document.querySelector('.site-nav a').href,
+      }));
+      assert.ok(state.styled, 'the stylesheet did not load');
+      assert.notEqual(state.background, 'rgba(0, 0, 0, 0)', 'the header is unstyled');
+      assert.equal(state.retros, base + 'retros/index.html');
+      await page.click('main a[href$="retros/index.html"]');
+      await page.waitForURL(base + 'retros/index.html');
+      assert.ok(await page.locator('h1').isVisible());
+    } finally {
+      await browser.close();
+    }
   });
 
   it('content types', TEST, async () => {

@@ -76,7 +76,9 @@ for (const mode of ['file', 'http']) {
       // The theme's scripts and the search index's data files, from this site.
       const foreign = scripts.filter((s) => {
         if (s.startsWith('inline: ')) return true;
-        const abs = new URL(s, url).href;
+        // The 404 page's links start at the base URL's path (`/` here), the
+        // site's root wherever it is served; from disk, that is `base`.
+        const abs = path === '404.html' && s.startsWith('/') ? new URL(s.slice(1), base).href : new URL(s, url).href;
         return !(abs.startsWith(base) &&
           /^(static\/(retrobook|search)\.js|(search|actions\/data)\/[a-z0-9_-]+\.js)$/.test(abs.slice(base.length)));
       });

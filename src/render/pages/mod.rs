@@ -4,7 +4,9 @@
 pub mod accountability;
 pub mod actions;
 pub mod home;
+pub mod insights;
 pub mod owners;
+mod patterns;
 pub mod retro;
 pub mod retro_index;
 pub mod terms;

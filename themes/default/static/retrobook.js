@@ -7,6 +7,15 @@
 (function () {
   "use strict";
 
+  // ---- On a phone the navigation is a strip that scrolls sideways: bring
+  // the current section into view.
+  var current = document.querySelector(".site-nav [aria-current]");
+  var strip = document.querySelector(".site-nav");
+  if (current && strip && strip.scrollWidth > strip.clientWidth) {
+    var at = current.getBoundingClientRect(), box = strip.getBoundingClientRect();
+    strip.scrollLeft += at.left - box.left - (strip.clientWidth - at.width) / 2;
+  }
+
   // ---- Sortable tables: a button in each header cell of table.sortable.
   function sortTable(table, column, th) {
     var numeric = th.getAttribute("data-sort") === "number";
@@ -160,17 +169,23 @@
     var ownerCell = owner ? '<a href="' + escapeHtml(root + owner.url) + '">' + escapeHtml(owner.name) + "</a>" : escapeHtml(row[OWNER]);
     var overdue = row[DAYS_OVERDUE] != null;
     var link = ticketHtml(row);
-    var sev = row[SEVERITY] ? '<span class="badge sev sev-' + escapeHtml(row[SEVERITY].toLowerCase()) + '">' + escapeHtml(row[SEVERITY]) + "</span>" : "";
+    var sev = row[SEVERITY] ? '<span class="badge sev sev-' + escapeHtml(row[SEVERITY].toLowerCase()) + '">' + escapeHtml(row[SEVERITY]) + "</span>" : "\u2014";
+    // The same cells as the server-rendered rows (templates/components.html):
+    // labelled for the phone layout's cards, "—" where a field is empty.
+    function cell(name, label, html) {
+      return '<td class="col-' + name + '" data-label="' + label + '">' + html + "</td>";
+    }
+    function text(value) { return value ? escapeHtml(value) : "\u2014"; }
     return '<tr class="action-row' + (overdue ? " is-overdue" : "") + '">' +
       '<td class="col-item"><a href="' + retro + "#" + escapeHtml(row[ID]) + '">' + escapeHtml(row[ID]) + "</a> " + row[TITLE] + link + "</td>" +
-      '<td class="col-owner">' + ownerCell + "</td>" +
-      '<td class="col-retro"><a href="' + retro + '">' + escapeHtml(row[RETRO_TITLE]) + "</a></td>" +
-      '<td class="col-sev">' + sev + "</td>" +
-      '<td class="col-status"><span class="status status-' + escapeHtml(row[STATUS]) + '">' + escapeHtml(row[STATUS]) + "</span>" +
-      (overdue ? ' <strong class="overdue">' + row[DAYS_OVERDUE] + " d overdue</strong>" : "") + "</td>" +
-      '<td class="col-due">' + (row[DUE] ? '<time datetime="' + escapeHtml(row[DUE]) + '">' + escapeHtml(row[DUE]) + "</time>" : "") + "</td>" +
-      '<td class="col-priority">' + escapeHtml(row[PRIORITY]) + "</td>" +
-      '<td class="col-kind">' + escapeHtml(row[KIND]) + "</td></tr>";
+      cell("owner", "Owner", ownerCell) +
+      cell("retro", "Retro", '<a href="' + retro + '">' + escapeHtml(row[RETRO_TITLE]) + "</a>") +
+      cell("sev", "Severity", sev) +
+      cell("status", "Status", '<span class="status status-' + escapeHtml(row[STATUS]) + '">' + escapeHtml(row[STATUS]) + "</span>" +
+        (overdue ? ' <strong class="overdue">' + row[DAYS_OVERDUE] + " d overdue</strong>" : "")) +
+      cell("due", "Due", row[DUE] ? '<time datetime="' + escapeHtml(row[DUE]) + '">' + escapeHtml(row[DUE]) + "</time>" : "\u2014") +
+      cell("priority", "Priority", text(row[PRIORITY])) +
+      cell("kind", "Kind", text(row[KIND])) + "</tr>";
   }
 
   // One filtered scan: reads the streams' chunks in order until it has
