@@ -95,7 +95,10 @@ pub fn write(index: &SearchIndex) -> Vec<(String, Vec<u8>)> {
         "prefix": MAX_PREFIX,
         "shards": front_coded(shards.keys().map(String::as_str)),
         "facets": facet_values,
-        "codes": FACETS.iter().map(|(k, c, how)| (k.to_string(), json!([c, format!("{how:?}")]))).collect::<serde_json::Map<_, _>>(),
+        "codes": FACETS.iter().map(|(k, c, how)| json!([k, c, format!("{how:?}")])).collect::<Vec<_>>(),
+        "levels": super::LEVELS,
+        "keyTier": super::KEY_TIER,
+        "tierScore": super::TIER_SCORE,
     });
     files.push(("search/meta.js".into(), format!("__rbs.m({meta});\n").into_bytes()));
     files
