@@ -1,7 +1,8 @@
 //! The search index's files, all under `search/`, each a script that hands
 //! its data to the client (`__rbs.<kind>(…)`):
-//! - `meta.js`: the number of documents, the shard keys (front-coded), the
-//!   facet values and the sizes below;
+//! - `meta.js`: the number of documents, the shard keys of one or two
+//!   characters (front-coded), the facet values and the ranking constants;
+//! - `k-<prefix>.js`: the longer shard keys under a two-character prefix;
 //! - `s-<prefix>.js`: a shard of the inverted index, by term prefix (two
 //!   characters, split to longer prefixes where a shard would be large).
 //!   A text term holds its document frequency and the head of its
@@ -18,8 +19,9 @@ use super::{Doc, FACETS, Posting, SearchIndex, facet_term};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-/// Documents per catalog chunk.
-pub const CHUNK: usize = 25;
+/// Documents per catalog chunk: small, since further results may need one
+/// chunk each.
+pub const CHUNK: usize = 10;
 /// Postings in a term's head, in its shard; a query reads only heads
 /// unless they do not give enough results.
 const HEAD: usize = 200;
@@ -31,8 +33,9 @@ const ROWS: usize = 10;
 /// from the catalog, and rows for the many one-document terms (ids,
 /// numbers) would double the index.
 const ROWS_MIN_DF: usize = 3;
-/// The summary's length in a shard's rows (the catalog keeps 160).
-const ROW_SUMMARY: usize = 100;
+/// The summary's length in a shard's rows: none, as rows are most of a
+/// shard (the catalog keeps 160 characters, shown on further results).
+const ROW_SUMMARY: usize = 0;
 /// Encoded bytes above which a shard is split by a longer prefix.
 const SHARD_LIMIT: usize = 12 * 1024;
 /// Prefix length shards stop splitting at (ids like `2021-06-08-…` share
@@ -87,13 +90,24 @@ pub fn write(index: &SearchIndex) -> Vec<(String, Vec<u8>)> {
         let chunk: Vec<Value> = chunk.iter().map(|d| row(d, usize::MAX)).collect();
         files.push((format!("search/d-{n}.js"), script("d", &json!(n), &json!(chunk))));
     }
+    // Shard keys of one or two characters are listed in meta.js; longer
+    // ones in a directory per two-character prefix, `k-<prefix>.js`, read
+    // only by queries with a word under that prefix.
+    let mut dirs: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for key in shards.keys().filter(|k| k.len() > 2) {
+        dirs.entry(key[..2].to_string()).or_default().push(key);
+    }
+    for (dir, keys) in &dirs {
+        files.push((format!("search/k-{dir}.js"), script("k", &json!(dir), &json!(front_coded(keys.iter().copied())))));
+    }
     let facet_values: serde_json::Map<String, Value> =
         index.facets.iter().map(|(k, v)| (k.to_string(), json!(v.keys().collect::<Vec<_>>()))).collect();
     let meta = json!({
         "n": index.docs.len(),
         "chunk": CHUNK,
         "prefix": MAX_PREFIX,
-        "shards": front_coded(shards.keys().map(String::as_str)),
+        "shards": front_coded(shards.keys().map(String::as_str).filter(|k| k.len() <= 2)),
+        "dirs": dirs.keys().collect::<Vec<_>>(),
         "facets": facet_values,
         "codes": FACETS.iter().map(|(k, c, how)| json!([k, c, format!("{how:?}")])).collect::<Vec<_>>(),
         "levels": super::LEVELS,
@@ -107,7 +121,11 @@ pub fn write(index: &SearchIndex) -> Vec<(String, Vec<u8>)> {
 /// A catalog row: title, URL, date, severity, status, services, open
 /// action items and the summary cut to `summary` characters.
 fn row(d: &Doc, summary: usize) -> Value {
-    let text = if summary == usize::MAX { d.summary.clone() } else { super::truncate(&d.summary, summary) };
+    let text = match summary {
+        0 => String::new(),
+        usize::MAX => d.summary.clone(),
+        max => super::truncate(&d.summary, max),
+    };
     json!([d.title, d.url, d.date, d.severity, d.status, d.services.join(" "), d.open, text])
 }
 

@@ -12,7 +12,7 @@
   var JOIN = /[-_.]/;
 
   var meta = null, shardSet = null;
-  var shards = {}, tails = {}, rows = {}, loading = {};
+  var shards = {}, tails = {}, rows = {}, loading = {}, dirKeys = {};
   // Query words that name a facet value: value -> { kind, how }.
   var facetWords = {};
 
@@ -33,6 +33,10 @@
     s: function (key, data) {
       shards[key] = data.t;
       Object.keys(data.r).forEach(function (id) { if (!rows[id]) { rows[id] = data.r[id]; } });
+    },
+    k: function (dir, text) {
+      dirKeys[dir] = decodeKeys(text);
+      dirKeys[dir].forEach(function (k) { shardSet[k] = true; });
     },
     t: function (name, text) { tails[name] = text; },
     d: function (n, list) { list.forEach(function (row, i) { rows[n * meta.chunk + i] = row; }); },
@@ -121,7 +125,7 @@
     if (own) { keys.push(own); }
     if (prefix) {
       var p = prefixKey(term, Math.min(Array.from(term).length, meta.prefix));
-      var under = meta.keys.filter(function (k) { return k.indexOf(p) === 0 && keys.indexOf(k) < 0; });
+      var under = meta.keys.concat(dirKeys[p.slice(0, 2)] || []).filter(function (k) { return k.indexOf(p) === 0 && keys.indexOf(k) < 0; });
       if (under.length <= MAX_PREFIX_SHARDS) { keys = keys.concat(under); }
     }
     return keys;
@@ -129,6 +133,16 @@
 
   function ready() {
     return meta ? Promise.resolve() : load("search/meta.js");
+  }
+
+  // The directories of longer shard keys that some terms need.
+  function directories(terms) {
+    var wanted = [];
+    terms.forEach(function (t) {
+      var dir = prefixKey(t, 2);
+      if (meta.dirs.indexOf(dir) >= 0) { wanted.push(load("search/k-" + dir + ".js")); }
+    });
+    return Promise.all(wanted);
   }
 
   // --- ranking, as SearchIndex::query in src/search/mod.rs ----------------
@@ -157,7 +171,10 @@
   // lists and as many tail files as it takes to give `need` results.
   function search(q, facets, prefixLast, need) {
     return ready().then(function () {
-      var p = plan(q, facets, prefixLast), wanted = [];
+      var p = plan(q, facets, prefixLast);
+      return directories(p.words.map(function (w) { return w.term; }).concat(p.filters)).then(function () { return p; });
+    }).then(function (p) {
+      var wanted = [];
       p.words.forEach(function (w) {
         shardsFor(w.term, w.prefix).forEach(function (k) { wanted.push(load("search/s-" + k + ".js")); });
       });
