@@ -72,7 +72,12 @@ fn browser_suite_passes_on_the_example_site() {
     node_suite(
         &dir,
         "search.test.mjs",
-        &[("RETROBOOK_SITE", &out), ("RETROBOOK_XSS_SITE", &xss), ("RETROBOOK_RELEVANCE", &relevance), ("RETROBOOK_TOKENS", &tokens)],
+        &[
+            ("RETROBOOK_SITE", &out),
+            ("RETROBOOK_XSS_SITE", &xss),
+            ("RETROBOOK_RELEVANCE", &relevance),
+            ("RETROBOOK_TOKENS", &tokens),
+        ],
     );
     // Every page of the XSS fixture, and its search results: no payload runs.
     node_suite(&dir, "xss.test.mjs", &[("RETROBOOK_XSS_SITE", &xss)]);
@@ -131,9 +136,16 @@ fn rust_query_terms(dir: &Path, relevance: &Path) -> std::path::PathBuf {
         "a I the an sev1 SEV1 sev-1",
         "\u{130}stanbul \u{3a3}\u{39f}\u{3a3}",
     ];
-    let queries = tricky.iter().map(|q| q.to_string()).chain(set["queries"].as_array().unwrap().iter().map(|c| c["q"].as_str().unwrap().to_string()));
-    let pairs: Vec<(String, Vec<String>)> =
-        queries.map(|q| { let terms = retrobook::search::tokenize::query_terms(&q); (q, terms) }).collect();
+    let queries = tricky
+        .iter()
+        .map(|q| q.to_string())
+        .chain(set["queries"].as_array().unwrap().iter().map(|c| c["q"].as_str().unwrap().to_string()));
+    let pairs: Vec<(String, Vec<String>)> = queries
+        .map(|q| {
+            let terms = retrobook::search::tokenize::query_terms(&q);
+            (q, terms)
+        })
+        .collect();
     // The Rust evaluator's top 3 for each judged query, for the client to match.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let repo = retrobook::load::load_repo(root).unwrap();
@@ -147,8 +159,12 @@ fn rust_query_terms(dir: &Path, relevance: &Path) -> std::path::PathBuf {
         .iter()
         .map(|c| {
             let q = c["q"].as_str().unwrap();
-            let ids: Vec<&str> =
-                index.query(q, &[], true).iter().take(3).map(|&d| repo.retros[order[d as usize]].id.value.as_str()).collect();
+            let ids: Vec<&str> = index
+                .query(q, &[], true)
+                .iter()
+                .take(3)
+                .map(|&d| repo.retros[order[d as usize]].id.value.as_str())
+                .collect();
             (q.to_string(), serde_json::json!(ids))
         })
         .collect();

@@ -31,7 +31,8 @@ impl Fixture {
 #[test]
 fn the_judged_relevance_set_ranks_as_judged() {
     let f = fixture();
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search/relevance.json"));
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search/relevance.json"));
     let set: serde_json::Value = serde_json::from_str(&text.unwrap()).unwrap();
     let queries = set["queries"].as_array().unwrap();
     assert!(queries.len() >= 30, "a relevance set of at least 30 queries");

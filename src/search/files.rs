@@ -13,6 +13,8 @@
 //!   bitmap of its documents;
 //! - `t-<n>-<piece>.js`: the tail of a long postings list, loaded only when
 //!   the head does not give enough results;
+//! - `r-<n>.js`: the result rows of the rest of a term's head, for queries
+//!   of several words (their best results are in every word's head);
 //! - `d-<n>.js`: the document catalog in chunks, for further results.
 
 use super::{Doc, FACETS, Posting, SearchIndex, facet_term};
@@ -53,14 +55,19 @@ struct Entry {
 pub fn write(index: &SearchIndex) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     let rows: Vec<String> = index.docs.iter().map(|d| row(d, ROW_SUMMARY).to_string()).collect();
-    let mut tails = 0usize;
+    // Terms with tail files or a row file get an id, which names those files.
+    let mut ids = 0usize;
     let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
     for (term, list) in &index.postings {
-        let (entry, tail) = text_entry(list, tails);
+        let (entry, tail, more_rows) = text_entry(list, ids);
         for (p, piece) in tail.iter().enumerate() {
-            files.push((format!("search/t-{tails}-{p}.js"), script("t", &json!(format!("{tails}-{p}")), &json!(piece))));
+            files.push((format!("search/t-{ids}-{p}.js"), script("t", &json!(format!("{ids}-{p}")), &json!(piece))));
         }
-        tails += usize::from(!tail.is_empty());
+        if !more_rows.is_empty() {
+            let body: Vec<String> = more_rows.iter().map(|&d| format!("\"{d}\":{}", rows[d as usize])).collect();
+            files.push((format!("search/r-{ids}.js"), format!("__rbs.r({ids},{{{}}});\n", body.join(",")).into_bytes()));
+        }
+        ids += usize::from(!tail.is_empty() || !more_rows.is_empty());
         entries.insert(term.clone(), entry);
     }
     for (kind, _, _) in FACETS {
@@ -129,20 +136,26 @@ fn row(d: &Doc, summary: usize) -> Value {
     json!([d.title, d.url, d.date, d.severity, d.status, d.services.join(" "), d.open, text])
 }
 
-/// A text term's entry (`[df, head]`, or `[df, head, tail id, tail files]`)
-/// and its tail pieces. Postings go best first: by weight, then document.
-fn text_entry(list: &[Posting], tail_id: usize) -> (Entry, Vec<String>) {
+/// A text term's entry (`[df, head]`, or `[df, head, id, tail files, row
+/// file]`), its tail pieces and the documents of its row file. Postings go
+/// best first: by weight, then document. The shard holds the rows of the
+/// best ROWS documents; the row file those of the rest of the head, read
+/// when a query of several words ranks them first (its results from heads
+/// are in every word's head, so one word's row file shows them all).
+fn text_entry(list: &[Posting], id: usize) -> (Entry, Vec<String>, Vec<u32>) {
     let mut ranked = list.to_vec();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let head = &ranked[..ranked.len().min(HEAD)];
     let pieces: Vec<String> = ranked[head.len()..].chunks(TAIL).map(encode_impact).collect();
-    let json = if pieces.is_empty() {
+    let with_rows = list.len() >= ROWS_MIN_DF;
+    let more_rows: Vec<u32> = if with_rows { head.iter().skip(ROWS).map(|p| p.0).collect() } else { Vec::new() };
+    let json = if pieces.is_empty() && more_rows.is_empty() {
         json!([list.len(), encode_impact(head)])
     } else {
-        json!([list.len(), encode_impact(head), tail_id, pieces.len()])
+        json!([list.len(), encode_impact(head), id, pieces.len(), usize::from(!more_rows.is_empty())])
     };
-    let rows = if list.len() >= ROWS_MIN_DF { head.iter().take(ROWS).map(|p| p.0).collect() } else { Vec::new() };
-    (Entry { json: json.to_string(), rows }, pieces)
+    let rows = if with_rows { head.iter().take(ROWS).map(|p| p.0).collect() } else { Vec::new() };
+    (Entry { json: json.to_string(), rows }, pieces, more_rows)
 }
 
 /// One shard: `{"t": {term: entry}, "r": {doc: row}}`.
@@ -293,15 +306,16 @@ mod tests {
     #[test]
     fn heads_keep_the_best_postings_and_tails_the_rest() {
         let list: Vec<Posting> = (0..(HEAD + TAIL + 5) as u32).map(|d| (d, if d % 7 == 0 { 20 } else { 3 })).collect();
-        let (entry, tail) = text_entry(&list, 4);
+        let (entry, tail, more) = text_entry(&list, 4);
         assert_eq!(tail.len(), 2);
         let value: Value = serde_json::from_str(&entry.json).unwrap();
         assert_eq!(value[0], list.len());
         assert!(value[1].as_str().unwrap().starts_with("k0,7,7"), "the weight-20 group first");
-        assert_eq!((value[2].clone(), value[3].clone()), (json!(4), json!(2)));
+        assert_eq!(value.as_array().unwrap()[2..], [json!(4), json!(2), json!(1)]);
         assert_eq!(entry.rows, [0, 7, 14, 21, 28, 35, 42, 49, 56, 63]);
-        let (short, none) = text_entry(&list[..2], 0);
-        assert!(none.is_empty() && short.rows.is_empty(), "a rare term's rows come from the catalog");
+        assert_eq!(more.len(), HEAD - ROWS);
+        let (short, none, no_rows) = text_entry(&list[..2], 0);
+        assert!(none.is_empty() && short.rows.is_empty() && no_rows.is_empty(), "a rare term's rows: the catalog");
     }
 
     #[test]

@@ -39,6 +39,7 @@
       dirKeys[dir].forEach(function (k) { shardSet[k] = true; });
     },
     t: function (name, text) { tails[name] = text; },
+    r: function (id, list) { Object.keys(list).forEach(function (d) { if (!rows[d]) { rows[d] = list[d]; } }); },
     d: function (n, list) { list.forEach(function (row, i) { rows[n * meta.chunk + i] = row; }); },
     // For the tests: the query tokenizer, to compare with the Rust one.
     terms: function (q) { return queryTerms(q); }
@@ -184,8 +185,23 @@
         if (r.complete || r.docs.length >= need) { return r; }
         return Promise.all(r.pending.map(function (path) { return load(path); })).then(step);
       }
-      return Promise.all(wanted).then(step);
+      // Results of several words from the heads are in every word's head:
+      // one whole word's row file shows them (the rarest word's, smallest).
+      return Promise.all(wanted).then(step).then(function (r) {
+        var missing = r.docs.slice(0, need).filter(function (d) { return !rows[d]; });
+        var file = missing.length > 1 && rowFile(p);
+        return file ? load(file).then(function () { return r; }) : r;
+      });
     });
+  }
+
+  function rowFile(p) {
+    var best = null;
+    p.words.forEach(function (w) {
+      var k = !w.prefix && shardFor(w.term), entry = k && shards[k] && shards[k][w.term];
+      if (entry && entry[4] === 1 && (!best || entry[0] < best[0])) { best = entry; }
+    });
+    return best && "search/r-" + best[2] + ".js";
   }
 
   // A text term's postings loaded so far, and the next tail file if any.
