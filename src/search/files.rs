@@ -65,7 +65,8 @@ pub fn write(index: &SearchIndex) -> Vec<(String, Vec<u8>)> {
         }
         if !more_rows.is_empty() {
             let body: Vec<String> = more_rows.iter().map(|&d| format!("\"{d}\":{}", rows[d as usize])).collect();
-            files.push((format!("search/r-{ids}.js"), format!("__rbs.r({ids},{{{}}});\n", body.join(",")).into_bytes()));
+            files
+                .push((format!("search/r-{ids}.js"), format!("__rbs.r({ids},{{{}}});\n", body.join(",")).into_bytes()));
         }
         ids += usize::from(!tail.is_empty() || !more_rows.is_empty());
         entries.insert(term.clone(), entry);
