@@ -51,7 +51,7 @@ fn the_judged_relevance_set_ranks_as_judged() {
         }
         match top.iter().position(|id| id == &best) {
             Some(0) => first += 1,
-            Some(1 | 2) => {}
+            Some(1 | 2) => println!("relevance: {q}: {best} at rank 2 or 3 of {top:?}"),
             _ => misses.push(format!("{q}: {best} not in the top 3 of {top:?}")),
         }
     }

@@ -206,8 +206,9 @@ impl SearchIndex {
         for (i, term) in terms.iter().enumerate() {
             match self.facet_word(term) {
                 Some((kind, FacetWord::Filter)) => filters.extend(facet_term(kind, term)),
+                // A whole service or tag name is that key, not a prefix.
                 how => words.push(Word {
-                    prefix: prefix_last && i + 1 == terms.len() && term.chars().count() >= 2,
+                    prefix: prefix_last && i + 1 == terms.len() && term.chars().count() >= 2 && how.is_none(),
                     key_only: how.is_some(),
                     term: term.clone(),
                 }),
@@ -334,9 +335,22 @@ impl TermCounts {
 fn index_retro(r: &Retro, today: NaiveDate, names: &HashMap<&str, &str>) -> (Doc, TermCounts, u32) {
     let mut tf = TermCounts::default();
     let mut len = 0u32;
+    // In a key, the parts of a compound (`dns` of the tag `dns-caching`) are
+    // not the key: they rank as details, below a retro tagged `dns`.
+    let joiners = ['-', '_', '.'];
+    let mut compound = String::new();
     let mut add = |text: &str, field: Field| {
+        compound.clear();
         tokenize::for_each_term(text, |t| {
-            tf.add(t, field);
+            let whole = t.contains(joiners);
+            let part = !whole && field.1 == KEY_TIER && compound.split(joiners).any(|p| p == t);
+            if whole {
+                compound.clear();
+                compound.push_str(t);
+            } else if !part {
+                compound.clear();
+            }
+            tf.add(t, if part { (field.0, DETAIL.1) } else { field });
             len += field.0;
         });
     };

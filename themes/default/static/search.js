@@ -163,7 +163,9 @@
     terms.forEach(function (t, i) {
       var named = facetWords[t];
       if (named && named.how === "Filter") { filters.push(facetTerm(named.kind, t)); return; }
-      words.push({ term: t, prefix: prefixLast && i === terms.length - 1 && Array.from(t).length >= 2, keyOnly: !!named });
+      // A whole service or tag name is that key, not a prefix.
+      var prefix = prefixLast && i === terms.length - 1 && Array.from(t).length >= 2 && !named;
+      words.push({ term: t, prefix: prefix, keyOnly: !!named });
     });
     return { terms: terms, words: words, filters: filters };
   }
