@@ -1,6 +1,7 @@
-// Search figures on a built site, in a real browser over HTTP: bytes of
-// index loaded by a first query (meta, shards, catalog chunks), and the time
-// from the last keystroke to the results shown once the index is loaded.
+// Search figures on a built site, in a real browser over HTTP: the bytes and
+// files of index a first query loads (meta, shards, tails, catalog chunks),
+// in the header's dropdown and for the first screen of search.html, and the
+// time from the last keystroke to the results shown once the index is loaded.
 //
 //   node bench/search_figures.mjs --site /tmp/site [--queries "checkout timeout,us-east-1,INC-4821"]
 //
@@ -29,13 +30,28 @@ const base = `http://127.0.0.1:${server.address().port}/`;
 const total = readdirSync(join(site, 'search')).reduce((sum, f) => sum + statSync(join(site, 'search', f)).size, 0);
 console.log(`index: ${(total / 1e6).toFixed(1)} MB in ${readdirSync(join(site, 'search')).length} files`);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+// The index files a page has loaded so far: count and bytes.
+const loaded = (page) => page.evaluate(() => {
+  const files = performance.getEntriesByType('resource').filter((e) => e.name.includes('/search/'));
+  return { files: files.length, bytes: files.reduce((sum, e) => sum + e.encodedBodySize, 0) };
+});
+const kb = (b) => `${(b / 1024).toFixed(0)} KB`;
 for (const q of queries) {
+  // The results page's first screen, in a fresh context (nothing cached).
+  const results = await (await browser.newContext()).newPage();
+  await results.goto(base + 'search.html?q=' + encodeURIComponent(q));
+  await results.waitForFunction((query) => document.getElementById('search-results').shownQuery === query, q, { timeout: 60000 });
+  const screen = await loaded(results);
+  const shown = await results.$$eval('#search-results .search-result', (e) => e.length);
+  await results.click('#search-more').catch(() => {});
+  await results.waitForFunction((n) => document.querySelectorAll('#search-results .search-result').length > n, shown, { timeout: 60000 }).catch(() => {});
+  const more = await loaded(results);
+  await results.close();
   const page = await (await browser.newContext()).newPage();
   await page.goto(base + 'index.html');
   await page.fill('#site-search', q);
   await page.waitForSelector('#site-search-results .search-all', { timeout: 20000 });
-  const bytes = await page.evaluate(() => performance.getEntriesByType('resource')
-    .filter((e) => e.name.includes('/search/')).reduce((sum, e) => sum + e.encodedBodySize, 0));
+  const dropdown = await loaded(page);
   // Once loaded: time from the last keystroke to the new results.
   const times = [];
   for (let i = 0; i < 5; i++) {
@@ -53,7 +69,9 @@ for (const q of queries) {
   }
   times.sort((a, b) => a - b);
   const count = await page.textContent('#site-search-results .search-all');
-  console.log(`"${q}": first query loads ${(bytes / 1024).toFixed(0)} KB; results ${times[2].toFixed(0)} ms after the last keystroke (median of 5); ${count}`);
+  console.log(`"${q}": dropdown ${kb(dropdown.bytes)} in ${dropdown.files} files; search.html first screen (${shown}) ` +
+    `${kb(screen.bytes)} in ${screen.files} files, with "more results" ${kb(more.bytes)} in ${more.files}; ` +
+    `results ${times[2].toFixed(0)} ms after the last keystroke (median of 5); ${count}`);
   await page.close();
 }
 await browser.close();

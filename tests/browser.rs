@@ -74,7 +74,18 @@ fn browser_suite_passes_on_the_example_site() {
 
     // Search: the example site, and the XSS fixture for injected markup.
     let xss = built_fixture("xss", site.path());
-    node_suite(&dir, "search.test.mjs", &[("RETROBOOK_SITE", &out), ("RETROBOOK_XSS_SITE", &xss)]);
+    let relevance = root.join("tests/fixtures/search/relevance.json");
+    let tokens = rust_query_terms(site.path(), &relevance);
+    node_suite(
+        &dir,
+        "search.test.mjs",
+        &[
+            ("RETROBOOK_SITE", &out),
+            ("RETROBOOK_XSS_SITE", &xss),
+            ("RETROBOOK_RELEVANCE", &relevance),
+            ("RETROBOOK_TOKENS", &tokens),
+        ],
+    );
     // Every page of the XSS fixture, and its search results: no payload runs.
     node_suite(&dir, "xss.test.mjs", &[("RETROBOOK_XSS_SITE", &xss)]);
     // Every page valid HTML, by the W3C's own checker: the example site,
@@ -119,6 +130,60 @@ fn html_is_valid(dir: &Path, sites: &[&Path]) {
 
 /// Run one test file of tests/browser with node's test runner; fail with
 /// its report.
+/// The Rust tokenizer's terms for tricky queries and the judged ones, and
+/// the Rust evaluator's top 3 for each judged query, for search.test.mjs to
+/// compare with search.js's: the two must agree, or the client looks up
+/// terms the index never made and ranks otherwise than the tests judged.
+fn rust_query_terms(dir: &Path, relevance: &Path) -> std::path::PathBuf {
+    let set: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(relevance).unwrap()).unwrap();
+    let tricky = [
+        "The US-East-1 outage of checkout",
+        "INC-2298: p99 latency…",
+        "  --x_ ab..cd ef-_gh i-J9 .. ",
+        "ÉTÉ Straße à la carte",
+        "e\u{301}te\u{301} naïve cafe\u{301}",
+        "ⅻ ² ١٢٣ 東京 リトライ",
+        "https://t.example.com/browse/OPS-12?x=1",
+        "a I the an sev1 SEV1 sev-1",
+        "\u{130}stanbul \u{3a3}\u{39f}\u{3a3}",
+    ];
+    let queries = tricky
+        .iter()
+        .map(|q| q.to_string())
+        .chain(set["queries"].as_array().unwrap().iter().map(|c| c["q"].as_str().unwrap().to_string()));
+    let pairs: Vec<(String, Vec<String>)> = queries
+        .map(|q| {
+            let terms = retrobook::search::tokenize::query_terms(&q);
+            (q, terms)
+        })
+        .collect();
+    // The Rust evaluator's top 3 for each judged query, for the client to match.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let repo = retrobook::load::load_repo(root).unwrap();
+    let mut order: Vec<usize> = (0..repo.retros.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(repo.retros[i].started_at.as_ref().map(|s| s.value.date())));
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    let index = retrobook::search::SearchIndex::build(&repo.retros, &order, today, &repo.config);
+    let top: serde_json::Map<String, serde_json::Value> = set["queries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let q = c["q"].as_str().unwrap();
+            let ids: Vec<&str> = index
+                .query(q, &[], true)
+                .iter()
+                .take(3)
+                .map(|&d| repo.retros[order[d as usize]].id.value.as_str())
+                .collect();
+            (q.to_string(), serde_json::json!(ids))
+        })
+        .collect();
+    let path = dir.join("query-terms.json");
+    std::fs::write(&path, serde_json::json!({"terms": pairs, "top": top}).to_string()).unwrap();
+    path
+}
+
 fn node_suite(dir: &Path, file: &str, env: &[(&str, &Path)]) {
     let mut command = Command::new("node");
     command.args(["--test", file]).current_dir(dir);

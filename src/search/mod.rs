@@ -1,29 +1,27 @@
 //! The site's search index, built with the site and read by the browser
 //! without a server: every file is a `<script>` that hands its data to the
 //! client (`search.js`), because `fetch` and WebAssembly do not work from
-//! `file://`.
+//! `file://`. The files are written by `files.rs`.
 //!
-//! Files under `search/`:
-//! - `meta.js`: the number of documents, the shard keys, the facet values;
-//! - `s-<prefix>.js`: the shards of the inverted index, by term prefix (two
-//!   characters, split to longer prefixes where a shard would be large), each
-//!   term with its postings: document id deltas and a BM25 weight;
-//! - `d-<n>.js`: the document catalog in chunks of 25 (title, URL, date,
-//!   severity, status, services, open action items, summary);
-//! - `f-<facet>.js`: document lists per facet value, loaded when used.
-//!
-//! A posting's weight is its BM25F term weight (field boosts, saturation
-//! and length normalisation) quantized to one base-36 digit, so a query
-//! needs only the shards of its terms: the score is idf × weight.
+//! Ranking: every posting carries the best field its term appears in (its
+//! tier: title, then keys such as services, tags, ids and people, then the
+//! summary and details, then the body) and a BM25F weight. A query's score
+//! for a document adds, per query word, `tier × 1000 + idf × weight`: a
+//! title match outranks any number of body mentions, and BM25F orders
+//! documents within a tier. Severity and status words in a query are facets
+//! (`SEV1 dns` keeps SEV1 retros only); a service or tag word only matches
+//! documents where it is a key or in the title.
 
+mod files;
 pub mod tokenize;
 
 use crate::config::Config;
 use crate::model::Retro;
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
+
+pub use files::prefix;
 
 /// Terms are hashed millions of times per build; a fast non-DoS-resistant
 /// hash is right for text we index ourselves.
@@ -31,21 +29,48 @@ type FxMap<K, V> = foldhash::HashMap<K, V>;
 
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
-/// Documents per catalog chunk: small, since showing ten results may need
-/// ten chunks.
-pub const CHUNK: usize = 25;
-/// Encoded bytes above which a shard is split by a longer prefix.
-const SHARD_LIMIT: usize = 16 * 1024;
-/// Prefix length shards stop splitting at (ids like `2021-06-08-…` share
-/// long prefixes). The client reads it from `meta.js`.
-const MAX_PREFIX: usize = 8;
 
-/// Field boosts: where a word appears says how much it describes the retro.
-const TITLE: u32 = 6;
-const KEYS: u32 = 4;
-const SUMMARY: u32 = 3;
-const DETAIL: u32 = 2;
-const BODY: u32 = 1;
+/// Fields: their BM25F boost (where a word appears says how much it
+/// describes the retro) and their tier (a match in a higher tier always
+/// ranks first).
+const TITLE: Field = (6, 3);
+const KEYS: Field = (4, KEY_TIER);
+const SUMMARY: Field = (3, 1);
+const DETAIL: Field = (2, 1);
+const BODY: Field = (1, 0);
+type Field = (u32, u8);
+/// The tier of keys: services, tags, ids, people.
+const KEY_TIER: u8 = 2;
+/// A posting's weight is `tier × LEVELS + level`, the level being the
+/// quantized BM25F weight (1..LEVELS): one base-36 digit in the files.
+const LEVELS: u8 = 9;
+/// What a tier adds to a score: more than any BM25F part of a query.
+const TIER_SCORE: f64 = 1000.0;
+
+/// Facet kinds, their one-letter codes in facet terms (`=v:sev1`), and
+/// whether a query word naming one of their values is a filter (severity,
+/// status) or a word that must be a key of the document (service, tag).
+pub const FACETS: &[(&str, char, FacetWord)] = &[
+    ("severity", 'v', FacetWord::Filter),
+    ("status", 'u', FacetWord::Filter),
+    ("service", 's', FacetWord::Key),
+    ("tag", 't', FacetWord::Key),
+    ("year", 'y', FacetWord::Text),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FacetWord {
+    Filter,
+    Key,
+    Text,
+}
+
+/// The term under which a facet value's documents are stored: `=` cannot
+/// start a word of text, so facet terms never meet text terms.
+pub fn facet_term(kind: &str, value: &str) -> Option<String> {
+    let code = FACETS.iter().find(|(k, _, _)| *k == kind)?.1;
+    Some(format!("={code}:{}", value.to_lowercase()))
+}
 
 /// A search result as the catalog describes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,12 +85,24 @@ pub struct Doc {
     pub summary: String,
 }
 
+/// One posting: a document and its weight (`tier × LEVELS + level`).
+pub(crate) type Posting = (u32, u8);
+
 pub struct SearchIndex {
     pub docs: Vec<Doc>,
-    /// Term to (document, quantized weight), by document.
-    postings: BTreeMap<String, Vec<(u32, u8)>>,
+    /// Term to postings, by document.
+    postings: BTreeMap<String, Vec<Posting>>,
     /// Facet kind to value to documents.
     facets: BTreeMap<&'static str, BTreeMap<String, Vec<u32>>>,
+}
+
+/// A query word as the evaluator uses it.
+struct Word {
+    term: String,
+    /// The last word while typing: every term it starts also matches.
+    prefix: bool,
+    /// A service or tag name: it matches as a key or in a title only.
+    key_only: bool,
 }
 
 impl SearchIndex {
@@ -82,7 +119,7 @@ impl SearchIndex {
         // into the postings as they come, so the per-document term tables
         // of a large corpus never all exist at once. Weights are quantized
         // at the end, when the average document length is known.
-        let mut raw: FxMap<String, Vec<(u32, u32)>> = FxMap::default();
+        let mut raw: FxMap<String, Vec<(u32, u32, u8)>> = FxMap::default();
         let mut lens: Vec<u32> = Vec::with_capacity(order.len());
         let mut facets: BTreeMap<&'static str, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
         let mut docs = Vec::with_capacity(order.len());
@@ -91,11 +128,11 @@ impl SearchIndex {
                 slice.par_iter().map(|&i| index_retro(&retros[i], today, &names)).collect();
             for (doc, tf, len) in indexed {
                 let id = docs.len() as u32;
-                for (term, weighted) in tf.iter() {
+                for (term, weighted, tier) in tf.iter() {
                     match raw.get_mut(term) {
-                        Some(list) => list.push((id, weighted)),
+                        Some(list) => list.push((id, weighted, tier)),
                         None => {
-                            raw.insert(term.to_string(), vec![(id, weighted)]);
+                            raw.insert(term.to_string(), vec![(id, weighted, tier)]);
                         }
                     }
                 }
@@ -107,10 +144,13 @@ impl SearchIndex {
         let total: u64 = lens.iter().map(|&len| len as u64).sum();
         let avg = (total as f64 / lens.len().max(1) as f64).max(1.0);
         // Postings were pushed in document order: already sorted.
-        let postings: BTreeMap<String, Vec<(u32, u8)>> = raw
+        let postings: BTreeMap<String, Vec<Posting>> = raw
             .into_iter()
             .map(|(term, list)| {
-                let list = list.iter().map(|&(d, w)| (d, quantize(w as f64, lens[d as usize] as f64, avg))).collect();
+                let list = list
+                    .iter()
+                    .map(|&(d, w, tier)| (d, tier * LEVELS + quantize(w as f64, lens[d as usize] as f64, avg)))
+                    .collect();
                 (term, list)
             })
             .collect();
@@ -134,49 +174,93 @@ impl SearchIndex {
         r.tags.iter().for_each(|s| add("tag", &s.value));
     }
 
-    /// The ranked documents for a query, as the client ranks them: every
-    /// term required (the last one as a prefix, while typing), falling back
-    /// to any term; facets (kind, value) narrow the results.
-    pub fn query(&self, query: &str, facets: &[(&str, &str)], prefix_last: bool) -> Vec<u32> {
-        let terms = tokenize::query_terms(query);
-        let n = self.docs.len() as f64;
-        let idf = |df: usize| (1.0 + (n - df as f64 + 0.5) / (df as f64 + 0.5)).ln();
-        let mut per_term: Vec<HashMap<u32, f64>> = Vec::new();
-        for (i, term) in terms.iter().enumerate() {
-            let expand = prefix_last && i + 1 == terms.len() && term.chars().count() >= 2;
-            let mut scores: HashMap<u32, f64> = HashMap::new();
-            let matching: Vec<(&String, &Vec<(u32, u8)>)> = if expand {
-                self.postings.range(term.clone()..).take_while(|(t, _)| t.starts_with(term.as_str())).collect()
-            } else {
-                self.postings.get_key_value(term).into_iter().collect()
-            };
-            for (_, list) in matching {
-                let w_idf = idf(list.len());
-                for &(doc, w) in list {
-                    let score = w_idf * w as f64;
-                    let entry = scores.entry(doc).or_insert(0.0);
-                    *entry = entry.max(score);
+    /// The documents of a facet term (`=v:sev1`), by id; none if unknown.
+    fn facet_docs(&self, term: &str) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        for (kind, code, _) in FACETS {
+            let Some(value) = term.strip_prefix(&format!("={code}:")) else { continue };
+            for (v, docs) in self.facets.get(kind).into_iter().flatten() {
+                if v.to_lowercase() == value {
+                    out.extend(docs);
                 }
             }
-            per_term.push(scores);
         }
-        let allowed = |doc: u32| {
-            facets.iter().all(|(kind, value)| {
-                self.facets.get(kind).and_then(|v| v.get(*value)).is_some_and(|docs| docs.binary_search(&doc).is_ok())
-            })
-        };
-        let mut results: Vec<(u32, f64)> = if per_term.is_empty() {
-            (0..self.docs.len() as u32).filter(|&d| !facets.is_empty() && allowed(d)).map(|d| (d, 0.0)).collect()
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// How a query word that names a facet value acts, if it names one.
+    fn facet_word(&self, word: &str) -> Option<(&'static str, FacetWord)> {
+        FACETS.iter().filter(|(_, _, how)| *how != FacetWord::Text).find_map(|&(kind, _, how)| {
+            let values = self.facets.get(kind)?;
+            values.keys().any(|v| v.to_lowercase() == word).then_some((kind, how))
+        })
+    }
+
+    /// The query's words and its filters (facet terms).
+    fn plan(&self, query: &str, facets: &[(&str, &str)], prefix_last: bool) -> (Vec<Word>, Vec<String>) {
+        let terms = tokenize::query_terms(query);
+        let mut words = Vec::new();
+        let mut filters: Vec<String> = facets.iter().filter_map(|(k, v)| facet_term(k, v)).collect();
+        for (i, term) in terms.iter().enumerate() {
+            match self.facet_word(term) {
+                Some((kind, FacetWord::Filter)) => filters.extend(facet_term(kind, term)),
+                // A whole service or tag name is that key, not a prefix.
+                how => words.push(Word {
+                    prefix: prefix_last && i + 1 == terms.len() && term.chars().count() >= 2 && how.is_none(),
+                    key_only: how.is_some(),
+                    term: term.clone(),
+                }),
+            }
+        }
+        (words, filters)
+    }
+
+    /// A word's score per document: the best of the terms it matches.
+    fn word_scores(&self, word: &Word) -> HashMap<u32, f64> {
+        let n = self.docs.len() as f64;
+        let matching: Vec<(&String, &Vec<Posting>)> = if word.prefix {
+            let t = word.term.as_str();
+            self.postings.range(t.to_string()..).take_while(|(k, _)| k.starts_with(t)).collect()
         } else {
-            let all: Vec<(u32, f64)> = per_term[0]
+            self.postings.get_key_value(&word.term).into_iter().collect()
+        };
+        let mut scores: HashMap<u32, f64> = HashMap::new();
+        for (term, list) in matching {
+            let key_only = word.key_only && *term == word.term;
+            let idf = idf(n, list.len());
+            for &(doc, w) in list {
+                if key_only && w / LEVELS < KEY_TIER {
+                    continue;
+                }
+                let entry = scores.entry(doc).or_insert(0.0);
+                *entry = entry.max(score(w, idf));
+            }
+        }
+        scores
+    }
+
+    /// The ranked documents for a query, as the client ranks them: every
+    /// word required (the last one as a prefix, while typing), falling back
+    /// to any word; facets (kind, value) and facet words narrow the results.
+    pub fn query(&self, query: &str, facets: &[(&str, &str)], prefix_last: bool) -> Vec<u32> {
+        let (words, filters) = self.plan(query, facets, prefix_last);
+        let filter_docs: Vec<Vec<u32>> = filters.iter().map(|f| self.facet_docs(f)).collect();
+        let allowed = |doc: u32| filter_docs.iter().all(|docs| docs.binary_search(&doc).is_ok());
+        let per_word: Vec<HashMap<u32, f64>> = words.iter().map(|w| self.word_scores(w)).collect();
+        let mut results: Vec<(u32, f64)> = if per_word.is_empty() {
+            (0..self.docs.len() as u32).filter(|&d| !filters.is_empty() && allowed(d)).map(|d| (d, 0.0)).collect()
+        } else {
+            let all: Vec<(u32, f64)> = per_word[0]
                 .keys()
-                .filter(|d| per_term.iter().all(|t| t.contains_key(d)))
-                .map(|&d| (d, per_term.iter().map(|t| t[&d]).sum()))
+                .filter(|d| per_word.iter().all(|t| t.contains_key(d)))
+                .map(|&d| (d, per_word.iter().fold(0.0, |sum, t| sum + t[&d])))
                 .filter(|&(d, _)| allowed(d))
                 .collect();
             if all.is_empty() {
                 let mut any: HashMap<u32, f64> = HashMap::new();
-                for t in &per_term {
+                for t in &per_word {
                     for (&d, &s) in t {
                         *any.entry(d).or_insert(0.0) += s;
                     }
@@ -192,172 +276,58 @@ impl SearchIndex {
 
     /// The files of the index, by path under the site root.
     pub fn files(&self) -> Vec<(String, Vec<u8>)> {
-        let mut files = Vec::new();
-        let shards = self.shards();
-        for (key, terms) in &shards {
-            let body: serde_json::Map<String, serde_json::Value> =
-                terms.iter().map(|t| (t.to_string(), json!(encode_postings(&self.postings[*t])))).collect();
-            files.push((format!("search/s-{key}.js"), script("s", &json!(key), &serde_json::Value::Object(body))));
-        }
-        for (n, chunk) in self.docs.chunks(CHUNK).enumerate() {
-            let rows: Vec<serde_json::Value> = chunk
-                .iter()
-                .map(|d| json!([d.title, d.url, d.date, d.severity, d.status, d.services.join(" "), d.open, d.summary]))
-                .collect();
-            files.push((format!("search/d-{n}.js"), script("d", &json!(n), &json!(rows))));
-        }
-        for (kind, values) in &self.facets {
-            let body: serde_json::Map<String, serde_json::Value> =
-                values.iter().map(|(v, docs)| (v.clone(), json!(encode_docs(docs)))).collect();
-            files.push((format!("search/f-{kind}.js"), script("f", &json!(kind), &serde_json::Value::Object(body))));
-        }
-        let facet_values: serde_json::Map<String, serde_json::Value> =
-            self.facets.iter().map(|(k, v)| (k.to_string(), json!(v.keys().collect::<Vec<_>>()))).collect();
-        let meta = json!({
-            "n": self.docs.len(),
-            "chunk": CHUNK,
-            "prefix": MAX_PREFIX,
-            "shards": shards.keys().collect::<Vec<_>>(),
-            "facets": facet_values,
-        });
-        files.push(("search/meta.js".into(), format!("__rbs.m({meta});\n").into_bytes()));
-        files
-    }
-
-    /// Terms grouped into shards by prefix, split where large.
-    fn shards(&self) -> BTreeMap<String, Vec<&str>> {
-        let mut shards = BTreeMap::new();
-        let terms: Vec<&str> = self.postings.keys().map(String::as_str).collect();
-        split_shards(&terms, 2, &|t| self.postings[t].len() * 4 + t.len() + 6, &mut shards);
-        shards
+        files::write(self)
     }
 }
 
-/// Group `terms` (sorted) by their first `len` characters; a group whose
-/// size exceeds the limit is split by one more character, its terms of
-/// exactly `len` characters staying under the shorter key.
-fn split_shards<'t>(
-    terms: &[&'t str],
-    len: usize,
-    size: &dyn Fn(&str) -> usize,
-    out: &mut BTreeMap<String, Vec<&'t str>>,
-) {
-    let mut groups: BTreeMap<String, Vec<&'t str>> = BTreeMap::new();
-    for &t in terms {
-        groups.entry(prefix(t, len)).or_default().push(t);
-    }
-    for (key, group) in groups {
-        let total: usize = group.iter().map(|t| size(t)).sum();
-        if total <= SHARD_LIMIT || len >= MAX_PREFIX || group.len() == 1 {
-            out.insert(key, group);
-            continue;
-        }
-        let (short, long): (Vec<&str>, Vec<&str>) = group.iter().partition(|t| t.chars().count() <= len);
-        if !short.is_empty() {
-            out.insert(key, short);
-        }
-        split_shards(&long, len + 1, size, out);
-    }
+/// BM25's inverse document frequency, as the client computes it.
+fn idf(n: f64, df: usize) -> f64 {
+    (1.0 + (n - df as f64 + 0.5) / (df as f64 + 0.5)).ln()
 }
 
-/// A shard key: the term's first `len` characters, made safe for a file
-/// name (characters outside `[a-z0-9]` become `_`).
-pub fn prefix(term: &str, len: usize) -> String {
-    term.chars().take(len).map(|c| if c.is_ascii_lowercase() || c.is_ascii_digit() { c } else { '_' }).collect()
+/// A posting's score for one query word, as the client computes it.
+fn score(w: u8, idf: f64) -> f64 {
+    (w / LEVELS) as f64 * TIER_SCORE + idf * (w % LEVELS) as f64
 }
 
-fn script(kind: &str, key: &serde_json::Value, data: &serde_json::Value) -> Vec<u8> {
-    format!("__rbs.{kind}({key},{data});\n").into_bytes()
-}
-
-#[cfg(test)]
-fn base36(n: u32) -> String {
-    let mut out = String::new();
-    push_base36(&mut out, n);
-    out
-}
-
-/// Append `n` in base 36 (lowercase digits).
-fn push_base36(out: &mut String, mut n: u32) {
-    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut digits = [0u8; 8];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = DIGITS[(n % 36) as usize];
-        n /= 36;
-        if n == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
-}
-
-/// `delta weight` pairs: the document id gap in base 36, then the weight as
-/// one base-36 digit; comma-separated.
-fn encode_postings(list: &[(u32, u8)]) -> String {
-    let mut out = String::with_capacity(list.len() * 4);
-    let mut last = 0;
-    for (i, &(doc, w)) in list.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_base36(&mut out, doc - last);
-        push_base36(&mut out, w as u32);
-        last = doc;
-    }
-    out
-}
-
-fn encode_docs(list: &[u32]) -> String {
-    let mut out = String::with_capacity(list.len() * 3);
-    let mut last = 0;
-    for (i, &d) in list.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_base36(&mut out, d - last);
-        last = d;
-    }
-    out
-}
-
-/// BM25's saturated, length-normalised term weight, as 1..=35.
+/// BM25's saturated, length-normalised term weight, as 1..LEVELS-1.
 fn quantize(weighted_tf: f64, len: f64, avg: f64) -> u8 {
     let w = weighted_tf * (K1 + 1.0) / (weighted_tf + K1 * (1.0 - B + B * len / avg));
-    ((w / (K1 + 1.0) * 35.0).round() as u8).clamp(1, 35)
+    let top = (LEVELS - 1) as f64;
+    ((w / (K1 + 1.0) * top).round() as u8).clamp(1, LEVELS - 1)
 }
 
 /// One retro's weighted term frequencies. The terms are kept in one
-/// buffer and the table holds (start, length, weight): indexing a retro
-/// allocates a few times, not once per distinct term.
+/// buffer and the table holds (start, length, weight, best tier): indexing
+/// a retro allocates a few times, not once per distinct term.
 #[derive(Default)]
 struct TermCounts {
     text: String,
-    table: hashbrown::HashTable<(u32, u32, u32)>,
+    table: hashbrown::HashTable<(u32, u32, u32, u8)>,
     hasher: foldhash::fast::FixedState,
 }
 
 impl TermCounts {
-    fn add(&mut self, term: &str, weight: u32) {
+    fn add(&mut self, term: &str, (weight, tier): Field) {
         use std::hash::BuildHasher;
         let TermCounts { text, table, hasher } = self;
         let hash = hasher.hash_one(term);
         let at = |text: &str, (start, len): (u32, u32)| &text[start as usize..(start + len) as usize] == term;
-        if let Some(entry) = table.find_mut(hash, |&(s, l, _)| at(text, (s, l))) {
+        if let Some(entry) = table.find_mut(hash, |&(s, l, _, _)| at(text, (s, l))) {
             entry.2 += weight;
+            entry.3 = entry.3.max(tier);
             return;
         }
         let start = text.len() as u32;
         text.push_str(term);
         let text = &*text;
-        table.insert_unique(hash, (start, term.len() as u32, weight), |&(s, l, _)| {
+        table.insert_unique(hash, (start, term.len() as u32, weight, tier), |&(s, l, _, _)| {
             hasher.hash_one(&text[s as usize..(s + l) as usize])
         });
     }
 
-    fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.table.iter().map(|&(s, l, w)| (&self.text[s as usize..(s + l) as usize], w))
+    fn iter(&self) -> impl Iterator<Item = (&str, u32, u8)> {
+        self.table.iter().map(|&(s, l, w, t)| (&self.text[s as usize..(s + l) as usize], w, t))
     }
 }
 
@@ -365,10 +335,23 @@ impl TermCounts {
 fn index_retro(r: &Retro, today: NaiveDate, names: &HashMap<&str, &str>) -> (Doc, TermCounts, u32) {
     let mut tf = TermCounts::default();
     let mut len = 0u32;
-    let mut add = |text: &str, boost: u32| {
+    // In a key, the parts of a compound (`dns` of the tag `dns-caching`) are
+    // not the key: they rank as details, below a retro tagged `dns`.
+    let joiners = ['-', '_', '.'];
+    let mut compound = String::new();
+    let mut add = |text: &str, field: Field| {
+        compound.clear();
         tokenize::for_each_term(text, |t| {
-            tf.add(t, boost);
-            len += boost;
+            let whole = t.contains(joiners);
+            let part = !whole && field.1 == KEY_TIER && compound.split(joiners).any(|p| p == t);
+            if whole {
+                compound.clear();
+                compound.push_str(t);
+            } else if !part {
+                compound.clear();
+            }
+            tf.add(t, if part { (field.0, DETAIL.1) } else { field });
+            len += field.0;
         });
     };
     add(r.title_text(), TITLE);
@@ -450,7 +433,7 @@ fn for_each_text(markdown: &str, mut f: impl FnMut(&str)) {
     }
 }
 
-fn truncate(text: &str, max: usize) -> String {
+pub(crate) fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
@@ -466,31 +449,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn postings_encode_gaps_and_weights() {
-        assert_eq!(encode_postings(&[(0, 5), (3, 35), (40, 1)]), "05,3z,111");
-        assert_eq!(encode_docs(&[2, 3, 50]), "2,1,1b");
-        assert_eq!(base36(0), "0");
-        assert_eq!(base36(36), "10");
-    }
-
-    #[test]
-    fn big_groups_split_by_longer_prefixes() {
-        let terms = ["ca", "cab", "cac", "cache", "cat", "do"];
-        let size = |t: &str| if t.starts_with("ca") { SHARD_LIMIT / 3 } else { 10 };
-        let mut out = BTreeMap::new();
-        split_shards(&terms, 2, &size, &mut out);
-        let keys: Vec<&String> = out.keys().collect();
-        assert_eq!(keys, ["ca", "cab", "cac", "cat", "do"]);
-        assert_eq!(out["ca"], ["ca"]);
-        assert_eq!(out["cac"], ["cac", "cache"]);
-    }
-
-    #[test]
     fn quantized_weights_saturate_and_normalise_length() {
         assert!(quantize(1.0, 100.0, 100.0) < quantize(10.0, 100.0, 100.0));
-        assert!(quantize(5.0, 1000.0, 100.0) < quantize(5.0, 50.0, 100.0));
-        assert!(quantize(1000.0, 100.0, 100.0) <= 35);
+        assert!(quantize(5.0, 2000.0, 100.0) < quantize(5.0, 50.0, 100.0));
+        assert!(quantize(1000.0, 100.0, 100.0) < LEVELS);
         assert!(quantize(0.01, 1e6, 1.0) >= 1);
+    }
+
+    #[test]
+    fn a_tier_outranks_any_weight_below_it() {
+        let top_body = score(BODY.1 * LEVELS + LEVELS - 1, idf(1e6, 1));
+        let weak_detail = score(DETAIL.1 * LEVELS + 1, idf(1e6, 1e6 as usize));
+        assert!(weak_detail > top_body * 5.0, "{weak_detail} {top_body}");
+        assert!(score(TITLE.1 * LEVELS + 1, 0.1) > score(KEYS.1 * LEVELS + LEVELS - 1, 12.0));
     }
 
     #[test]

@@ -1,13 +1,17 @@
 // Browser tests of the site's search, from file:// and over HTTP.
 //
-//   RETROBOOK_SITE=/path/to/example/site RETROBOOK_XSS_SITE=/path/to/xss/site node --test search.test.mjs
+//   RETROBOOK_SITE=/path/to/example/site RETROBOOK_XSS_SITE=/path/to/xss/site \
+//   RETROBOOK_RELEVANCE=../fixtures/search/relevance.json RETROBOOK_TOKENS=query-terms.json \
+//   node --test search.test.mjs
 //
 // RETROBOOK_SITE is this repository's example retros built; RETROBOOK_XSS_SITE
-// the tests/fixtures/xss repo built (tests/browser.rs builds both).
+// the tests/fixtures/xss repo built (tests/browser.rs builds both, and
+// writes RETROBOOK_TOKENS: the Rust tokenizer's terms for some queries and
+// the Rust evaluator's top 3 for each judged query of RETROBOOK_RELEVANCE).
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -20,6 +24,9 @@ for (const dir of [SITE, XSS]) {
     throw new Error(`${dir} is not a built site with a search index (set RETROBOOK_SITE and RETROBOOK_XSS_SITE)`);
   }
 }
+
+const RELEVANCE = JSON.parse(readFileSync(process.env.RETROBOOK_RELEVANCE || '', 'utf8'));
+const RUST = JSON.parse(readFileSync(process.env.RETROBOOK_TOKENS || '', 'utf8'));
 
 async function typeAndWait(page, text) {
   await page.fill('#site-search', '');
@@ -113,6 +120,64 @@ for (const mode of ['file', 'http']) {
       await page.waitForFunction((b) => document.getElementById('search-count').textContent !== b, before, { timeout: 8000 });
       const dates = await page.$$eval('#search-results .meta', (els) => els.map((e) => e.textContent.slice(0, 4)));
       assert.ok(dates.length >= 1 && dates.every((d) => d === '2026'), dates.join(','));
+      await page.close();
+    });
+
+    it('ranks the judged relevance set as judged, and as the Rust evaluator does', { timeout: 60000 }, async () => {
+      const page = await open(base + 'search.html');
+      await page.waitForSelector('select[name=severity]');
+      let first = 0;
+      const misses = [];
+      for (const { q, best, only } of RELEVANCE.queries) {
+        await page.fill('#search-page-q', q);
+        await page.waitForFunction((query) => document.getElementById('search-results').shownQuery === query, q, { timeout: 8000 });
+        const results = await page.$$eval('#search-results .search-result', (items) => items.map((item) => ({
+          id: item.querySelector('a').getAttribute('href').replace(/^.*\/|\.html$/g, ''),
+          severity: item.querySelector('.badge').textContent,
+          meta: item.querySelector('.meta').textContent,
+        })));
+        const top = results.slice(0, 3).map((r) => r.id);
+        assert.deepEqual(top, RUST.top[q], `${q}: search.js ranks ${top}, the Rust evaluator ${RUST.top[q]}`);
+        if (only?.severity) { assert.ok(results.every((r) => r.severity === only.severity), `${q}: ${results.map((r) => r.severity)}`); }
+        if (only?.status) { assert.ok(results.every((r) => r.meta.includes(` · ${only.status}`)), `${q}: ${results.map((r) => r.meta)}`); }
+        const at = top.indexOf(best);
+        if (at === 0) { first += 1; } else if (at < 0) { misses.push(`${q}: ${best} not in ${top}`); }
+      }
+      assert.deepEqual(misses, []);
+      assert.ok(first / RELEVANCE.queries.length >= RELEVANCE.min_top1, `${first} of ${RELEVANCE.queries.length} at rank 1`);
+      await page.close();
+    });
+
+    it('tokenizes queries as the Rust tokenizer does', async () => {
+      const page = await open(base + 'index.html');
+      const got = await page.evaluate((pairs) => pairs.map(([q]) => window.__rbs.terms(q)), RUST.terms);
+      RUST.terms.forEach(([q, terms], i) => assert.deepEqual(got[i], terms, q));
+      await page.close();
+    });
+
+    it('says "No results" without a link, and SEV1 finds only SEV1 retros', { timeout: 30000 }, async () => {
+      const page = await open(base + 'index.html');
+      await typeAndWait(page, 'zzqxnothing');
+      assert.equal(await page.$eval('#site-search-results .search-all', (e) => e.tagName), 'P');
+      assert.equal(await page.$$eval('#site-search-results a', (e) => e.length), 0);
+      await typeAndWait(page, 'SEV1');
+      const sevs = await page.$$eval('#site-search-results .badge', (els) => els.map((e) => e.textContent));
+      assert.ok(sevs.length >= 2 && sevs.every((s) => s === 'SEV1'), sevs.join(','));
+      await page.close();
+    });
+
+    it('shows one screen of results and more when asked', { timeout: 30000 }, async () => {
+      const page = await open(base + 'search.html?q=incident');
+      await page.waitForFunction(() => document.getElementById('search-results').shownQuery === 'incident', null, { timeout: 8000 });
+      assert.equal(await page.$$eval('#search-results .search-result', (e) => e.length), 10);
+      assert.ok(await page.isVisible('#search-more'));
+      await page.click('#search-more');
+      await page.waitForFunction(() => document.querySelectorAll('#search-results .search-result').length > 10, null, { timeout: 8000 });
+      const count = await page.$$eval('#search-results .search-result', (e) => e.length);
+      assert.match(await page.textContent('#search-count'), new RegExp(`^${count} results`));
+      assert.ok(await page.isHidden('#search-more'), 'every result shown');
+      const focused = await page.evaluate(() => document.activeElement.closest('li') === document.querySelectorAll('#search-results li')[10]);
+      assert.ok(focused, 'focus moves to the first new result');
       await page.close();
     });
 

@@ -12,17 +12,37 @@
   var JOIN = /[-_.]/;
 
   var meta = null, shardSet = null;
-  var shards = {}, chunks = {}, facetData = {}, loading = {};
+  var shards = {}, tails = {}, rows = {}, loading = {}, dirKeys = {};
+  // Query words that name a facet value: value -> { kind, how }.
+  var facetWords = {};
 
   window.__rbs = {
-    m: function (m) { meta = m; shardSet = {}; m.shards.forEach(function (k) { shardSet[k] = true; }); },
-    s: function (key, terms) { shards[key] = terms; },
-    d: function (n, rows) { chunks[n] = rows; },
-    f: function (kind, values) {
-      var sets = {};
-      Object.keys(values).forEach(function (v) { sets[v] = decodeDocs(values[v]); });
-      facetData[kind] = sets;
-    }
+    m: function (m) {
+      meta = m;
+      meta.keys = decodeKeys(m.shards);
+      shardSet = {};
+      meta.keys.forEach(function (k) { shardSet[k] = true; });
+      m.codes.forEach(function (c) {
+        if (c[2] === "Text") { return; }
+        (m.facets[c[0]] || []).forEach(function (v) {
+          var word = v.toLowerCase();
+          if (!(word in facetWords)) { facetWords[word] = { kind: c[0], how: c[2] }; }
+        });
+      });
+    },
+    s: function (key, data) {
+      shards[key] = data.t;
+      Object.keys(data.r).forEach(function (id) { if (!rows[id]) { rows[id] = data.r[id]; } });
+    },
+    k: function (dir, text) {
+      dirKeys[dir] = decodeKeys(text);
+      dirKeys[dir].forEach(function (k) { shardSet[k] = true; });
+    },
+    t: function (name, text) { tails[name] = text; },
+    r: function (id, list) { Object.keys(list).forEach(function (d) { if (!rows[d]) { rows[d] = list[d]; } }); },
+    d: function (n, list) { list.forEach(function (row, i) { rows[n * meta.chunk + i] = row; }); },
+    // For the tests: the query tokenizer, to compare with the Rust one.
+    terms: function (q) { return queryTerms(q); }
   };
 
   function load(path) {
@@ -38,31 +58,46 @@
     return loading[path];
   }
 
-  function decodeDocs(text) {
-    var set = {}, doc = 0;
-    if (text) { text.split(",").forEach(function (gap) { doc += parseInt(gap, 36); set[doc] = true; }); }
-    return set;
-  }
-
-  function decodePostings(text) {
-    var out = [], doc = 0;
-    text.split(",").forEach(function (p) {
-      doc += parseInt(p.slice(0, -1), 36);
-      out.push([doc, parseInt(p.slice(-1), 36)]);
+  // Front-coded shard keys: each the length it shares with the previous
+  // one (a digit), then the rest.
+  function decodeKeys(text) {
+    var out = [], last = "";
+    text.split(" ").forEach(function (p) {
+      if (!p) { return; }
+      last = last.slice(0, +p[0]) + p.slice(1);
+      out.push(last);
     });
     return out;
   }
 
+  // Postings in impact order: `;`-separated groups of one weight (a base-36
+  // digit) followed by document ids as base-36 gaps.
+  function decodeImpact(text, out) {
+    if (!text) { return out; }
+    text.split(";").forEach(function (group) {
+      var w = parseInt(group[0], 36), doc = 0;
+      group.slice(1).split(",").forEach(function (gap) { doc += parseInt(gap, 36); out.push([doc, w]); });
+    });
+    return out;
+  }
+
+  // A facet term's documents: five a base-32 digit, lowest id lowest bit.
+  function inBitmap(bitmap, doc) {
+    var i = Math.floor(doc / 5);
+    return i < bitmap.length && ((parseInt(bitmap[i], 32) >> (doc % 5)) & 1) === 1;
+  }
+
   // --- tokenizing, as src/search/tokenize.rs does for queries -------------
+  // Word characters as Rust's char::is_alphanumeric: Alphabetic or Numeric.
   function keep(w) {
     var chars = Array.from(w);
-    var singleLetter = chars.length === 1 && /\p{L}/u.test(chars[0]);
+    var singleLetter = chars.length === 1 && /\p{Alphabetic}/u.test(chars[0]);
     return !singleLetter && STOP.indexOf(w) < 0;
   }
 
   function queryTerms(q) {
     var out = [];
-    q.toLowerCase().split(/[^\p{L}\p{N}\-_.]+/u).forEach(function (raw) {
+    q.toLowerCase().split(/[^\p{Alphabetic}\p{N}\-_.]+/u).forEach(function (raw) {
       var w = raw.replace(/^[-_.]+|[-_.]+$/g, "");
       if (w && keep(w) && out.indexOf(w) < 0) { out.push(w); }
     });
@@ -85,13 +120,13 @@
   // Shards to load for a term; for a prefix, also every shard under it,
   // unless that is many (a short prefix of a big index): then the term is
   // matched whole until more is typed.
-  var MAX_PREFIX_SHARDS = 4;
+  var MAX_PREFIX_SHARDS = 3;
   function shardsFor(term, prefix) {
     var keys = [], own = shardFor(term);
     if (own) { keys.push(own); }
     if (prefix) {
       var p = prefixKey(term, Math.min(Array.from(term).length, meta.prefix));
-      var under = meta.shards.filter(function (k) { return k.indexOf(p) === 0 && keys.indexOf(k) < 0; });
+      var under = meta.keys.concat(dirKeys[p.slice(0, 2)] || []).filter(function (k) { return k.indexOf(p) === 0 && keys.indexOf(k) < 0; });
       if (under.length <= MAX_PREFIX_SHARDS) { keys = keys.concat(under); }
     }
     return keys;
@@ -101,68 +136,153 @@
     return meta ? Promise.resolve() : load("search/meta.js");
   }
 
+  // The directories of longer shard keys that some terms need.
+  function directories(terms) {
+    var wanted = [];
+    terms.forEach(function (t) {
+      var dir = prefixKey(t, 2);
+      if (meta.dirs.indexOf(dir) >= 0) { wanted.push(load("search/k-" + dir + ".js")); }
+    });
+    return Promise.all(wanted);
+  }
+
   // --- ranking, as SearchIndex::query in src/search/mod.rs ----------------
-  function search(q, facets, prefixLast) {
+  function facetTerm(kind, value) {
+    var code = meta.codes.filter(function (c) { return c[0] === kind; })[0];
+    return code ? "=" + code[1] + ":" + value.toLowerCase() : null;
+  }
+
+  // The query's words and filters: severity and status words are filters,
+  // service and tag words match only where they are keys or in a title.
+  function plan(q, facets, prefixLast) {
+    var terms = queryTerms(q), words = [], filters = [];
+    Object.keys(facets).forEach(function (kind) {
+      var term = facets[kind] && facetTerm(kind, facets[kind]);
+      if (term) { filters.push(term); }
+    });
+    terms.forEach(function (t, i) {
+      var named = facetWords[t];
+      if (named && named.how === "Filter") { filters.push(facetTerm(named.kind, t)); return; }
+      // A whole service or tag name is that key, not a prefix.
+      var prefix = prefixLast && i === terms.length - 1 && Array.from(t).length >= 2 && !named;
+      words.push({ term: t, prefix: prefix, keyOnly: !!named });
+    });
+    return { terms: terms, words: words, filters: filters };
+  }
+
+  // A query's results, best first, reading the heads of long postings
+  // lists and as many tail files as it takes to give `need` results.
+  function search(q, facets, prefixLast, need) {
     return ready().then(function () {
-      var terms = queryTerms(q);
+      var p = plan(q, facets, prefixLast);
+      return directories(p.words.map(function (w) { return w.term; }).concat(p.filters)).then(function () { return p; });
+    }).then(function (p) {
       var wanted = [];
-      terms.forEach(function (t, i) {
-        var prefix = prefixLast && i === terms.length - 1 && Array.from(t).length >= 2;
-        shardsFor(t, prefix).forEach(function (k) { wanted.push(load("search/s-" + k + ".js")); });
+      p.words.forEach(function (w) {
+        shardsFor(w.term, w.prefix).forEach(function (k) { wanted.push(load("search/s-" + k + ".js")); });
       });
-      Object.keys(facets).forEach(function (kind) { if (facets[kind]) { wanted.push(load("search/f-" + kind + ".js")); } });
-      return Promise.all(wanted).then(function () { return rank(terms, facets, prefixLast); });
+      p.filters.forEach(function (f) { var k = shardFor(f); if (k) { wanted.push(load("search/s-" + k + ".js")); } });
+      function step() {
+        var r = rank(p);
+        if (r.complete || r.docs.length >= need) { return r; }
+        return Promise.all(r.pending.map(function (path) { return load(path); })).then(step);
+      }
+      // Results of several words from the heads are in every word's head:
+      // one whole word's row file shows them (the rarest word's, smallest).
+      return Promise.all(wanted).then(step).then(function (r) {
+        var missing = r.docs.slice(0, need).filter(function (d) { return !rows[d]; });
+        var file = missing.length > 1 && rowFile(p);
+        return file ? load(file).then(function () { return r; }) : r;
+      });
     });
   }
 
-  function rank(terms, facets, prefixLast) {
-    var n = meta.n;
-    var perTerm = terms.map(function (t, i) {
-      var prefix = prefixLast && i === terms.length - 1 && Array.from(t).length >= 2;
-      var scores = {};
-      shardsFor(t, prefix).forEach(function (k) {
-        var shard = shards[k] || {};
-        Object.keys(shard).forEach(function (term) {
-          if (prefix ? term.indexOf(t) !== 0 : term !== t) { return; }
-          var list = decodePostings(shard[term]);
-          var idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
-          list.forEach(function (p) {
-            var s = idf * p[1];
-            if (!(p[0] in scores) || scores[p[0]] < s) { scores[p[0]] = s; }
-          });
+  function rowFile(p) {
+    var best = null;
+    p.words.forEach(function (w) {
+      var k = !w.prefix && shardFor(w.term), entry = k && shards[k] && shards[k][w.term];
+      if (entry && entry[4] === 1 && (!best || entry[0] < best[0])) { best = entry; }
+    });
+    return best && "search/r-" + best[2] + ".js";
+  }
+
+  // A text term's postings loaded so far, and the next tail file if any.
+  function postings(entry) {
+    var list = decodeImpact(entry[1], []);
+    if (entry.length < 4) { return { list: list, next: null }; }
+    for (var piece = 0; piece < entry[3]; piece++) {
+      var text = tails[entry[2] + "-" + piece];
+      if (text === undefined) { return { list: list, next: "search/t-" + entry[2] + "-" + piece + ".js" }; }
+      decodeImpact(text, list);
+    }
+    return { list: list, next: null };
+  }
+
+  function wordScores(w, n, pending) {
+    var scores = {};
+    shardsFor(w.term, w.prefix).forEach(function (k) {
+      var shard = shards[k] || {};
+      Object.keys(shard).forEach(function (term) {
+        if (term[0] === "=" || (w.prefix ? term.indexOf(w.term) !== 0 : term !== w.term)) { return; }
+        var entry = shard[term], got = postings(entry);
+        if (got.next) { pending.push(got.next); }
+        var keyOnly = w.keyOnly && term === w.term;
+        var idf = Math.log(1 + (n - entry[0] + 0.5) / (entry[0] + 0.5));
+        got.list.forEach(function (p) {
+          var tier = Math.floor(p[1] / meta.levels);
+          if (keyOnly && tier < meta.keyTier) { return; }
+          var s = tier * meta.tierScore + idf * (p[1] % meta.levels);
+          if (!(p[0] in scores) || scores[p[0]] < s) { scores[p[0]] = s; }
         });
       });
-      return scores;
     });
-    var kinds = Object.keys(facets).filter(function (k) { return facets[k]; });
-    function allowed(doc) {
-      return kinds.every(function (k) { var set = (facetData[k] || {})[facets[k]]; return !!(set && set[doc]); });
-    }
+    return scores;
+  }
+
+  function rank(p) {
+    var n = meta.n, pending = [];
+    var perWord = p.words.map(function (w) { return wordScores(w, n, pending); });
+    var bitmaps = p.filters.map(function (f) {
+      var k = shardFor(f), entry = k && shards[k] && shards[k][f];
+      return entry ? entry[1] : "";
+    });
+    function allowed(doc) { return bitmaps.every(function (b) { return inBitmap(b, doc); }); }
     var results = [];
-    if (!perTerm.length) {
-      if (kinds.length) { for (var d = 0; d < n; d++) { if (allowed(d)) { results.push([d, 0]); } } }
+    if (!perWord.length) {
+      if (bitmaps.length) { for (var d = 0; d < n; d++) { if (allowed(d)) { results.push([d, 0]); } } }
     } else {
-      Object.keys(perTerm[0]).forEach(function (key) {
+      Object.keys(perWord[0]).forEach(function (key) {
         var doc = +key;
-        if (!perTerm.every(function (t) { return doc in t; }) || !allowed(doc)) { return; }
-        results.push([doc, perTerm.reduce(function (sum, t) { return sum + t[doc]; }, 0)]);
+        if (!perWord.every(function (t) { return doc in t; }) || !allowed(doc)) { return; }
+        results.push([doc, perWord.reduce(function (sum, t) { return sum + t[doc]; }, 0)]);
       });
-      if (!results.length) {
+      // Any word instead of all, once every list is known not to hold more.
+      if (!results.length && !pending.length) {
         var any = {};
-        perTerm.forEach(function (t) { Object.keys(t).forEach(function (k) { any[k] = (any[k] || 0) + t[k]; }); });
+        perWord.forEach(function (t) { Object.keys(t).forEach(function (k) { any[k] = (any[k] || 0) + t[k]; }); });
         Object.keys(any).forEach(function (k) { if (allowed(+k)) { results.push([+k, any[k]]); } });
       }
     }
     results.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
-    return { terms: terms, docs: results.map(function (r) { return r[0]; }) };
+    var docs = results.map(function (r) { return r[0]; });
+    // With tails unread the count is known for one whole word alone.
+    var total = pending.length ? null : docs.length;
+    if (total === null && p.words.length === 1 && !p.words[0].prefix && !p.words[0].keyOnly && !bitmaps.length) {
+      var k = shardFor(p.words[0].term), entry = k && shards[k][p.words[0].term];
+      total = entry ? entry[0] : null;
+    }
+    return { terms: p.words.map(function (w) { return w.term; }), docs: docs, total: total, complete: !pending.length, pending: pending };
   }
 
-  // The catalog entries of some documents, loading their chunks.
+  // The result rows of some documents: from the shards where they came
+  // with their terms, else from the catalog chunks.
   function describe(ids) {
-    return Promise.all(ids.map(function (id) { return load("search/d-" + Math.floor(id / meta.chunk) + ".js"); }))
+    var chunks = {};
+    ids.forEach(function (id) { if (!rows[id]) { chunks[Math.floor(id / meta.chunk)] = true; } });
+    return Promise.all(Object.keys(chunks).map(function (c) { return load("search/d-" + c + ".js"); }))
       .then(function () {
         return ids.map(function (id) {
-          var row = chunks[Math.floor(id / meta.chunk)][id % meta.chunk];
+          var row = rows[id];
           return { title: row[0], url: row[1], date: row[2], severity: row[3], status: row[4], services: row[5], open: row[6], summary: row[7] };
         });
       });
@@ -214,6 +334,15 @@
     return item;
   }
 
+  // Results in the header's dropdown, and per screen of the results page.
+  var DROPDOWN = 8, SCREEN = 10;
+
+  // "12 results", or "10+ results" while the tails of long lists are unread.
+  function countText(r) {
+    var n = r.total === null ? r.docs.length : r.total;
+    return n + (r.total === null ? "+" : "") + " result" + (n === 1 && r.total !== null ? "" : "s");
+  }
+
   // --- the header box: results as you type --------------------------------
   function headerBox() {
     var input = document.getElementById("site-search");
@@ -232,8 +361,8 @@
     input.addEventListener("input", function () {
       var q = input.value, mine = ++seq;
       if (!q.trim()) { close(); return; }
-      search(q, {}, true).then(function (r) {
-        return describe(r.docs.slice(0, 8)).then(function (docs) {
+      search(q, {}, true, DROPDOWN).then(function (r) {
+        return describe(r.docs.slice(0, DROPDOWN)).then(function (docs) {
           if (mine !== seq) { return; }
           list.textContent = "";
           docs.forEach(function (doc, i) {
@@ -243,8 +372,9 @@
             item.setAttribute("aria-selected", "false");
             list.appendChild(item);
           });
-          var all = el("a", "search-all", r.docs.length ? "All " + r.docs.length + " results" : "No results");
-          all.href = base + "search.html?q=" + encodeURIComponent(q);
+          // Nothing to open when nothing matched: a line, not a link.
+          var all = r.docs.length ? el("a", "search-all", "All " + countText(r)) : el("p", "search-all search-none", "No results");
+          if (r.docs.length) { all.href = base + "search.html?q=" + encodeURIComponent(q); }
           list.appendChild(all);
           list.hidden = false;
           input.setAttribute("aria-expanded", "true");
@@ -302,21 +432,40 @@
     });
     input.addEventListener("input", run);
     form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
+    // One screen of results, more when asked: the first screen reads only
+    // the shards of the query's words (their rows come with them).
+    var more = document.getElementById("search-more"), shown = SCREEN;
+    if (more) { more.addEventListener("click", function () { shown += SCREEN; show(seq, true); }); }
     function run() {
-      var mine = ++seq, facets = {}, query = new URLSearchParams();
+      var facets = {}, query = new URLSearchParams();
       if (input.value) { query.set("q", input.value); }
       FACETS.forEach(function (f) {
         var s = form.elements[f[0]];
         if (s && s.value) { facets[f[0]] = s.value; query.set(f[0], s.value); }
       });
       try { history.replaceState(null, "", "?" + query.toString()); } catch (e) { /* file:// in some browsers */ }
-      if (!input.value.trim() && !Object.keys(facets).length) { list.textContent = ""; count.textContent = ""; return; }
-      search(input.value, facets, true).then(function (r) {
-        return describe(r.docs.slice(0, 50)).then(function (docs) {
+      shown = SCREEN;
+      show(++seq, false);
+    }
+    function show(mine, moved) {
+      var facets = {};
+      FACETS.forEach(function (f) { var s = form.elements[f[0]]; if (s && s.value) { facets[f[0]] = s.value; } });
+      if (!input.value.trim() && !Object.keys(facets).length) {
+        list.textContent = ""; count.textContent = ""; if (more) { more.hidden = true; }
+        return;
+      }
+      var before = list.children.length;
+      search(input.value, facets, true, shown + 1).then(function (r) {
+        return describe(r.docs.slice(0, shown)).then(function (docs) {
           if (mine !== seq) { return; }
           list.textContent = "";
           docs.forEach(function (doc) { list.appendChild(resultItem(doc, r.terms, "li")); });
-          count.textContent = r.docs.length + " result" + (r.docs.length === 1 ? "" : "s") + (r.docs.length > 50 ? ", showing the first 50" : "");
+          count.textContent = r.docs.length ? countText(r) + (r.docs.length > shown ? ", showing the first " + shown : "") : "No results";
+          if (more) { more.hidden = r.docs.length <= shown; }
+          list.shownQuery = input.value;
+          // After "More results", keyboard users go on from the first new one.
+          var next = moved && list.children[before] && list.children[before].querySelector("a");
+          if (next) { next.focus(); }
         });
       }).catch(function (e) { count.textContent = "Search failed: " + e.message; });
     }
