@@ -104,6 +104,8 @@ pub fn hbars(id: &str, title: &str, bars: &[Bar], scale: Scale, ticks: &[(f64, &
 pub struct Column {
     pub label: String,
     pub counts: Vec<usize>,
+    /// The list of what the column counts.
+    pub url: Option<String>,
 }
 
 /// Vertical bars over time, stacked by series (`classes[k]` colors series
@@ -132,6 +134,11 @@ pub fn columns(id: &str, title: &str, cols: &[Column], classes: &[&str], names: 
     for (n, col) in cols.iter().enumerate() {
         let x = step * n as f64 + step * 0.15;
         let mut y = top + plot;
+        let total: usize = col.counts.iter().sum();
+        let link = col.url.as_ref().filter(|_| total > 0);
+        if let Some(url) = link {
+            let _ = write!(svg, "<a href=\"{}\">", xml(url));
+        }
         for (k, &c) in col.counts.iter().enumerate().filter(|(_, c)| **c > 0) {
             let h = plot * c as f64 / max as f64;
             y -= h;
@@ -144,6 +151,9 @@ pub fn columns(id: &str, title: &str, cols: &[Column], classes: &[&str], names: 
                 xml(&col.label),
                 xml(names.get(k).map(String::as_str).unwrap_or("")),
             );
+        }
+        if link.is_some() {
+            svg.push_str("</a>");
         }
         if n % every == 0 {
             // The outermost labels align with their bar's outer edge, so

@@ -250,6 +250,17 @@ describe('insights over seven years', () => {
       const h1 = (await page.locator('h1').first().textContent()).trim();
       if (href.startsWith('services/') || href.startsWith('categories/')) {
         assert.equal(h1, text, `${href} is not the page of ${text}`);
+      } else if (href.startsWith('search.html?')) {
+        // A year's or a severity's retros: the search page filtered by that facet.
+        assert.equal(h1, 'Search');
+        const want = new URLSearchParams(href.split('?')[1]);
+        await page.waitForFunction(() => /result|No results/.test(document.getElementById('search-count').textContent),
+          null, { timeout: 10000 });
+        const found = await page.evaluate(() => [...document.querySelectorAll('#search-results li')].map((li) => li.textContent));
+        assert.ok(found.length > 0, `${href} lists nothing`);
+        for (const [facet, value] of want) {
+          assert.ok(found.every((t) => t.includes(value)), `${href}: a result without ${facet} ${value}: ${found.join(' | ')}`);
+        }
       } else {
         assert.match(href, /^actions\.html\?status=/, href);
         assert.equal(h1, 'Action items');

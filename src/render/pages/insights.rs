@@ -124,6 +124,16 @@ impl Bucket {
         }
     }
 
+    /// The year a bucket falls in: the search page filters by year, so a
+    /// month's or a quarter's bar links to the retros of its year.
+    fn year(self, index: i32) -> i32 {
+        match self {
+            Bucket::Month => index.div_euclid(12),
+            Bucket::Quarter => index.div_euclid(4),
+            Bucket::Year => index,
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             Bucket::Month => "month",
@@ -157,7 +167,8 @@ fn over_time(retros: &[Retro], severities: &[String]) -> Chart {
     let mut caption = match dated.len() {
         0 => "No retrospective has a start date yet.".to_string(),
         n => format!(
-            "All {n} incidents with a start date, {} to {}, by {} of their start, stacked by severity.",
+            "All {n} incidents with a start date, {} to {}, by {} of their start, stacked by severity; \
+             each column links to the retros of its year.",
             bucket.label(from),
             bucket.label(to),
             bucket.name()
@@ -173,7 +184,10 @@ fn over_time(retros: &[Retro], severities: &[String]) -> Chart {
     let rows = (cols.iter())
         .map(|c| {
             let counts = c.counts[..shown].iter().map(text);
-            std::iter::once(text(&c.label)).chain(counts).chain([text(c.counts.iter().sum::<usize>())]).collect()
+            // Like its column, an empty period links nowhere.
+            let url = c.url.clone().filter(|_| c.counts.iter().sum::<usize>() > 0);
+            let label = Cell { text: c.label.clone(), url };
+            std::iter::once(label).chain(counts).chain([text(c.counts.iter().sum::<usize>())]).collect()
         })
         .collect();
     Chart {
@@ -188,7 +202,18 @@ fn over_time(retros: &[Retro], severities: &[String]) -> Chart {
 }
 
 fn col(bucket: Bucket, index: i32, series: usize) -> Column {
-    Column { label: bucket.label(index), counts: vec![0; series] }
+    let url = Some(search_url(&[("year", &bucket.year(index).to_string())]));
+    Column { label: bucket.label(index), counts: vec![0; series], url }
+}
+
+/// The search page listing the retros with these facet values (it reads
+/// them from the query string): the list a bar of a time or a severity
+/// counts, where the site has no page of its own for it.
+fn search_url(facets: &[(&str, &str)]) -> String {
+    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    let query: Vec<String> =
+        facets.iter().map(|(k, v)| format!("{k}={}", utf8_percent_encode(v, NON_ALPHANUMERIC))).collect();
+    format!("search.html?{}", query.join("&"))
 }
 
 fn capitalized(s: &str) -> String {
@@ -233,7 +258,8 @@ fn clock(retros: &[Retro], severities: &[String]) -> Chart {
     for (k, sev) in severities.iter().enumerate() {
         let of_sev: Vec<&Retro> = retros.iter().filter(|r| series(r, severities) == k).collect();
         before_impact += of_sev.iter().filter(|r| r.detected_before_impact()).count();
-        let mut row = vec![text(format!("{sev} ({})", of_sev.len()))];
+        let list = search_url(&[("severity", sev)]);
+        let mut row = vec![Cell { text: format!("{sev} ({})", of_sev.len()), url: Some(list.clone()) }];
         for (s, (class, what)) in SPANS.iter().enumerate() {
             let figures: Vec<(i64, bool)> = of_sev.iter().filter_map(|r| spans(r)[s]).collect();
             let guessed = figures.iter().any(|f| f.1);
@@ -248,7 +274,7 @@ fn clock(retros: &[Retro], severities: &[String]) -> Chart {
                 label: format!("{sev} {what} (n={})", minutes.len()),
                 segments: vec![(m, class)],
                 value: shown.clone(),
-                url: None,
+                url: Some(list.clone()),
             });
             row.push(text(format!("{shown} (n={})", minutes.len())));
         }
