@@ -7,13 +7,25 @@ use crate::error::Error;
 use crate::render::feeds::{actions_csv, api_actions, html_to_text};
 use crate::render::markdown::LinkContext;
 use crate::render::views::{ActionRow, action_order, action_row};
+use crate::history::History;
 use crate::tracker::{Tracker, ticket_key};
+use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::process::ExitCode;
 
 pub fn run(args: &ActionsArgs, global: &Global) -> Result<ExitCode, Error> {
     let root = super::root(global, None)?;
-    let checked = Checked::run(&root, args.today, &args.tracker)?;
+    let mut checked = Checked::run(&root, args.today, &args.tracker)?;
+    let wants_history = args.format == ActionsFormat::Json || args.stale.is_some() || args.slipped;
+    if wants_history {
+        checked.read_history(global);
+    }
+    let history = checked.history.as_ref().filter(|h| h.available);
+    if (args.stale.is_some() || args.slipped) && history.is_none() && !global.quiet {
+        eprintln!("note: --stale and --slipped need the items' git history; no item is listed without it");
+    }
+    let stale_days = args.stale.map(|d| d.0.unwrap_or(checked.repo.config.history.stale_days));
+    let of = |r: &ActionRow| history.and_then(|h| h.get(&r.retro_id, &r.id));
     let exists = crate::link::on_disk(&root);
     let retros = &checked.repo.retros;
     let mut rows: Vec<ActionRow> = Vec::new();
@@ -34,14 +46,34 @@ pub fn run(args: &ActionsArgs, global: &Global) -> Result<ExitCode, Error> {
             && args.service.as_ref().is_none_or(|s| r.services.contains(s))
             && (statuses.is_empty() || statuses.iter().any(|s| s == &r.status || (s == "pending" && r.pending)))
             && (!args.overdue || r.overdue)
+            && stale_days.is_none_or(|days| of(r).is_some_and(|h| h.is_stale(checked.today, days)))
+            && (!args.slipped || of(r).is_some_and(|h| h.slips() > 0))
     });
     rows.sort_by(action_order);
+    if args.slipped {
+        rows.sort_by_key(|r| std::cmp::Reverse(of(r).map(|h| h.slips())));
+    }
+    // The column that says why an item is listed.
+    let extra: Option<(&str, Vec<String>)> = if stale_days.is_some() {
+        let idle = |r: &ActionRow| of(r).and_then(|h| h.idle_days(checked.today)).unwrap_or_default();
+        Some(("UNCHANGED", rows.iter().map(|r| format!("{}d", idle(r))).collect()))
+    } else if args.slipped {
+        Some(("SLIPS", rows.iter().map(|r| of(r).map(|h| h.slips()).unwrap_or_default().to_string()).collect()))
+    } else {
+        None
+    };
     let text = match args.format {
-        ActionsFormat::Table => table(&rows, super::use_color(global.color)),
-        ActionsFormat::Json if !checked.repo.tracker.is_empty() => {
-            with_tickets(&api_actions(&rows), &rows, &keys, &checked.repo.tracker)
+        ActionsFormat::Table => table(&rows, extra, super::use_color(global.color)),
+        ActionsFormat::Json => {
+            let mut value: serde_json::Value = serde_json::from_str(&api_actions(&rows)).expect("api_actions writes JSON");
+            if !checked.repo.tracker.is_empty() {
+                with_tickets(&mut value, &rows, &keys, &checked.repo.tracker);
+            }
+            if let Some(h) = &checked.history {
+                with_history(&mut value, &rows, h, checked.today, checked.repo.config.history.stale_days);
+            }
+            serde_json::to_string_pretty(&value).expect("JSON into memory cannot fail") + "\n"
         }
-        ActionsFormat::Json => api_actions(&rows),
         ActionsFormat::Csv => actions_csv(&rows),
     };
     super::print_stdout(text.as_bytes())?;
@@ -51,8 +83,12 @@ pub fn run(args: &ActionsArgs, global: &Global) -> Result<ExitCode, Error> {
 /// The JSON list with each item's ticket, when the run was given tracker
 /// exports: its key, what the tracker says and since when (`null` for a
 /// ticket no export holds).
-fn with_tickets(json: &str, rows: &[ActionRow], keys: &HashMap<(String, String), String>, tracker: &Tracker) -> String {
-    let mut value: serde_json::Value = serde_json::from_str(json).expect("api_actions writes JSON");
+fn with_tickets(
+    value: &mut serde_json::Value,
+    rows: &[ActionRow],
+    keys: &HashMap<(String, String), String>,
+    tracker: &Tracker,
+) {
     let items = value["action_items"].as_array_mut().expect("api_actions writes a list");
     for (item, row) in items.iter_mut().zip(rows) {
         let Some(key) = keys.get(&(row.retro_id.clone(), row.id.clone())) else { continue };
@@ -66,41 +102,57 @@ fn with_tickets(json: &str, rows: &[ActionRow], keys: &HashMap<(String, String),
             "url": ticket.and_then(|t| t.url.as_ref()),
         });
     }
-    serde_json::to_string_pretty(&value).expect("JSON into memory cannot fail") + "\n"
+}
+
+/// The JSON list with each item's history from git (`null` for an item
+/// without one), and what the history covers at the top.
+fn with_history(value: &mut serde_json::Value, rows: &[ActionRow], history: &History, today: NaiveDate, days: u32) {
+    value["history"] = serde_json::to_value(history).expect("plain data");
+    if !history.available {
+        return;
+    }
+    let items = value["action_items"].as_array_mut().expect("api_actions writes a list");
+    for (item, row) in items.iter_mut().zip(rows) {
+        item["history"] = match history.get(&row.retro_id, &row.id) {
+            Some(h) => h.to_json(today, days),
+            None => serde_json::Value::Null,
+        };
+    }
 }
 
 /// Aligned columns; overdue rows say so in words (and in red on a terminal).
-fn table(rows: &[ActionRow], color: bool) -> String {
+/// `extra`: a column after STATUS that says why the rows are listed.
+fn table(rows: &[ActionRow], extra: Option<(&str, Vec<String>)>, color: bool) -> String {
     if rows.is_empty() {
         return "no action items match\n".into();
     }
-    let header = ["DUE", "STATUS", "OWNER", "PRIORITY", "RETRO", "ITEM", "TITLE"].map(String::from);
-    let cells: Vec<[String; 7]> = rows
+    let mut header: Vec<String> = ["DUE", "STATUS", "OWNER", "PRIORITY", "RETRO", "ITEM", "TITLE"].map(String::from).into();
+    let mut cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
             let status = if r.overdue { format!("{} OVERDUE", r.status) } else { r.status.clone() };
             let due = if r.due.is_empty() { "-".into() } else { r.due.clone() };
-            [
-                due,
-                status,
-                r.owner.clone(),
-                r.priority.clone(),
-                r.retro_id.clone(),
-                r.id.clone(),
-                html_to_text(&r.title_html),
-            ]
+            let title = html_to_text(&r.title_html);
+            vec![due, status, r.owner.clone(), r.priority.clone(), r.retro_id.clone(), r.id.clone(), title]
         })
         .collect();
-    let mut widths = header.clone().map(|h| h.chars().count());
+    if let Some((name, values)) = extra {
+        header.insert(2, name.to_string());
+        for (row, value) in cells.iter_mut().zip(values) {
+            row.insert(2, value);
+        }
+    }
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &cells {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let line = |row: &[String; 7]| {
+    // The title, last, is not padded.
+    let line = |row: &[String]| {
         let mut out = String::new();
-        for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
-            if i == 6 {
+        for (i, (cell, w)) in row.iter().zip(&widths).enumerate() {
+            if i + 1 == row.len() {
                 out.push_str(cell);
             } else {
                 out.push_str(&format!("{cell:<w$}  "));

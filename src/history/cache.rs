@@ -2,8 +2,7 @@
 //! the tree of the source folder, and its changed retro files, parsed. A
 //! commit never changes, so an entry is valid for as long as the commit is
 //! on HEAD's chain; entries of commits no longer on it are dropped when the
-//! cache is written. The file lives in `.retrobook-cache/` beside
-//! `book.toml` (a hidden folder: never read as retros).
+//! cache is written.
 
 use super::{Commit, FileSnap};
 use serde::{Deserialize, Serialize};
@@ -28,8 +27,12 @@ pub struct Cache {
     pub commits: HashMap<String, Entry>,
 }
 
-pub fn path(root: &Path) -> PathBuf {
-    root.join(".retrobook-cache").join("history.json")
+/// In the repository's git folder, so it is never committed and goes with
+/// the clone: `.git/retrobook/history-<source folder>.json`.
+pub fn path(git_dir: &Path, dir: &[String]) -> PathBuf {
+    let name = if dir.is_empty() { "root".to_string() } else { dir.join("-") };
+    let name: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    git_dir.join("retrobook").join(format!("history-{name}.json"))
 }
 
 impl Cache {

@@ -174,6 +174,20 @@ impl ItemHistory {
         Some((today - self.touched.as_ref()?.date).num_days())
     }
 
+    /// The item's history as `actions --format json` shows it.
+    pub fn to_json(&self, today: NaiveDate, stale_days: u32) -> serde_json::Value {
+        let mut value = serde_json::to_value(self).expect("plain data");
+        value["status"] = serde_json::json!(self.status);
+        value["slips"] = serde_json::json!(self.slips());
+        value["days_late_first_due"] = serde_json::json!(self.days_late_first());
+        value["days_late_last_due"] = serde_json::json!(self.days_late_last());
+        value["days_to_close"] = serde_json::json!(self.days_to_close());
+        value["days_unchanged"] = serde_json::json!(self.idle_days(today));
+        value["stale"] = serde_json::json!(self.is_stale(today, stale_days));
+        value["summary"] = serde_json::json!(self.summary());
+        value
+    }
+
     /// One line for the retro page: "added 4 Mar 2026, due moved twice, done
     /// 1 May 2026 — 12 days late".
     pub fn summary(&self) -> String {
@@ -298,13 +312,12 @@ impl History {
         self.items.get(&(retro.to_string(), item.to_string()))
     }
 
-    /// Print the notes on stderr (unless `quiet` and only informational).
+    /// Print the notes on stderr, unless `quiet`.
     pub fn print_notes(&self, quiet: bool) {
-        for note in &self.notes {
+        for note in self.notes.iter().filter(|_| !quiet) {
             match note.level {
                 NoteLevel::Warning => eprintln!("warning: {}", note.text),
-                NoteLevel::Info if !quiet => eprintln!("info: {}", note.text),
-                NoteLevel::Info => {}
+                NoteLevel::Info => eprintln!("note: {}", note.text),
             }
         }
     }
@@ -372,7 +385,7 @@ fn committed(root: &Path, config: &Config) -> Result<History, String> {
     let Some(chain) = walk::chain(&repo).map_err(failed)? else {
         return Ok(History::without(NoteLevel::Info, "the git repository has no commits yet".into()));
     };
-    let cache_path = config.history.cache.then(|| cache::path(root));
+    let cache_path = config.history.cache.then(|| cache::path(repo.git_dir(), &dir));
     let versions = versions(&repo, &chain, &dir, config, cache_path.as_deref()).map_err(failed)?;
     let mut history = fold(&versions, !chain.cut);
     history.head = chain.commits.first().map(|id| id.to_hex().to_string());

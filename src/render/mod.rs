@@ -45,6 +45,9 @@ pub struct Site<'a> {
     pub today: NaiveDate,
     /// Where the site is served from, ending in `/`.
     pub base_url: String,
+    /// The items' history from git, when it was read (the retro pages'
+    /// history lines and the follow-through page).
+    pub history: Option<&'a crate::history::History>,
     file_exists: &'a (dyn Fn(&str) -> bool + Sync),
     tera: &'a tera::Tera,
     /// What the list pages need, made when one first does: a single retro
@@ -76,6 +79,7 @@ impl<'a> Site<'a> {
             graph,
             today,
             base_url: normalize_base_url(base_url.unwrap_or(&config.build.base_url)),
+            history: None,
             file_exists,
             tera,
             indexes: OnceLock::new(),
