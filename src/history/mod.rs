@@ -53,6 +53,8 @@ pub struct ItemSnap {
     pub id: String,
     pub status: Option<String>,
     pub due: Option<String>,
+    /// `completed_at`: the close date of an item first committed closed.
+    pub completed: Option<NaiveDate>,
     pub fields: String,
 }
 
@@ -76,6 +78,7 @@ impl ItemSnap {
             id: item.id.value.clone(),
             status: item.status.as_ref().map(|s| s.value.to_string()),
             due: item.due.as_ref().map(|d| d.value.to_string()),
+            completed: item.completed_at.as_ref().map(|d| d.value),
             fields,
         }
     }
@@ -203,8 +206,12 @@ impl ItemHistory {
             2 => parts.push("due moved twice".into()),
             n => parts.push(format!("due moved {n} times")),
         }
+        let closed_word = if self.is_done() { "done" } else { "closed" };
+        if self.closed.is_none() && self.status.as_deref().and_then(ActionStatus::from_word).is_some_and(|s| !s.is_pending()) {
+            parts.push(format!("already {closed_word} when committed"));
+        }
         if let Some(closed) = &self.closed {
-            let word = if self.is_done() { "done" } else { "closed" };
+            let word = closed_word;
             let mut text = format!("{word} {}", day(closed.date));
             if let Some(late) = self.days_late_last() {
                 text.push_str(&format!(" — {}", lateness(late)));
@@ -224,8 +231,10 @@ impl ItemHistory {
         if first {
             self.added = known_start.then(|| at.clone());
             self.first_due = snap.due.clone();
+            // Committed already closed: when it was closed is what its
+            // `completed_at` says, if anything; the commit only shows it was by then.
             if snap.status.as_deref().and_then(ActionStatus::from_word).is_some_and(|s| !s.is_pending()) {
-                self.closed = known_start.then(|| at.clone());
+                self.closed = snap.completed.map(|date| Stamp { date, ..at.clone() });
             }
         } else {
             if self.status != snap.status {

@@ -342,3 +342,87 @@ fn clock(retros: &[Retro], config: &Config) -> Chart {
         table_rows: rows,
     }
 }
+
+/// Items opened and closed per month, side by side, over the last 36
+/// months with either: `months` is (label `YYYY-MM`, opened, closed).
+pub fn opened_closed(months: &[(String, usize, usize)]) -> Chart {
+    let shown = &months[months.len().saturating_sub(36)..];
+    let max = shown.iter().map(|m| m.1.max(m.2)).max().unwrap_or(0).max(1);
+    let (height, top, bottom, left) = (250.0, 30.0, 28.0, 36.0);
+    let plot_h = height - top - bottom;
+    let step = (WIDTH - left - 8.0) / shown.len().max(1) as f64;
+    let title = "Action items opened and closed per month";
+    let mut svg = svg_open("opened-closed", title, height);
+    for (k, (class, label)) in [("opened", "opened"), ("closed", "closed")].iter().enumerate() {
+        let x = left + 90.0 * k as f64;
+        let _ = write!(
+            svg,
+            "<rect class=\"{class}\" x=\"{x}\" y=\"8\" width=\"12\" height=\"12\"/><text class=\"axis\" x=\"{:.1}\" y=\"18\">{label}</text>",
+            x + 16.0
+        );
+    }
+    let mut ticks = vec![0, max / 2, max];
+    ticks.dedup();
+    for tick in ticks {
+        let y = top + plot_h - plot_h * tick as f64 / max as f64;
+        let _ = write!(
+            svg,
+            "<line class=\"grid\" x1=\"{left}\" x2=\"{WIDTH}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/><text class=\"axis\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{tick}</text>",
+            left - 6.0,
+            y + 4.0
+        );
+    }
+    let every = shown.len().div_ceil(12).max(1);
+    for (n, (month, opened, closed)) in shown.iter().enumerate() {
+        let x = left + step * n as f64 + step * 0.1;
+        for (k, (class, count)) in [("opened", opened), ("closed", closed)].into_iter().enumerate() {
+            let h = plot_h * *count as f64 / max as f64;
+            let _ = write!(
+                svg,
+                "<rect class=\"{class}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\"><title>{month}: {count} {class}</title></rect>",
+                x + step * 0.4 * k as f64,
+                top + plot_h - h,
+                step * 0.4
+            );
+        }
+        if n % every == 0 {
+            let _ = write!(
+                svg,
+                "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{month}</text>",
+                x + step * 0.4,
+                height - 8.0
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    Chart {
+        id: "opened-closed".into(),
+        title: title.into(),
+        caption: "Items by the month of the commit that added them and of the commit that closed them (done or \
+                  won't do)."
+            .into(),
+        svg,
+        table_head: vec!["Month".into(), "Opened".into(), "Closed".into()],
+        table_rows: shown.iter().map(|(m, o, c)| vec![m.clone(), o.to_string(), c.to_string()]).collect(),
+    }
+}
+
+/// A chart of horizontal bars with its data table: `rows` are (label,
+/// value, the table's cells after the label).
+pub fn bar_chart(id: &str, title: &str, caption: String, head: &[&str], rows: Vec<(String, f64, Vec<String>)>) -> Chart {
+    let percent = head.get(1).is_some_and(|h| h.contains('%'));
+    let data: Vec<(String, f64, String)> = rows.iter().map(|(l, v, _)| (l.clone(), *v, String::new())).collect();
+    Chart {
+        id: id.into(),
+        title: title.into(),
+        caption,
+        svg: bars(id, title, &data, if percent { Unit::Percent } else { Unit::Count }),
+        table_head: head.iter().map(|h| h.to_string()).collect(),
+        table_rows: rows.into_iter().map(|(l, _, cells)| std::iter::once(l).chain(cells).collect()).collect(),
+    }
+}
+
+/// The median of whole numbers (a half for an even count).
+pub fn median_of(values: &mut [i64]) -> Option<f64> {
+    median(values)
+}

@@ -128,6 +128,9 @@ impl<'a> Site<'a> {
         let size = self.page_size();
         let count = |len: usize| 1..=paging::page_count(len, size);
         let mut pages = vec![Page::Home, Page::Accountability, Page::Insights, Page::OwnerIndex];
+        if self.history.is_some() {
+            pages.push(Page::FollowThrough);
+        }
         pages.extend(count(ix.order.len()).map(Page::RetroIndex));
         pages.extend(count(ix.pending.len()).map(Page::Actions));
         for (year, items) in ix.closed.iter().rev() {
@@ -258,6 +261,7 @@ impl<'a> Site<'a> {
                 ctx.insert("charts", &charts::insights(self.retros, self.config, self.today));
                 self.html(page, "insights.html", "Insights", ctx)
             }
+            Page::FollowThrough => follow_through::render(self, page),
             Page::OwnerIndex => owners::render_index(self, page),
             Page::Owner(owner, n) => owners::render(self, page, owner, *n),
             Page::TermIndex(t) => terms::render_index(self, page, *t),
@@ -307,6 +311,7 @@ impl<'a> Site<'a> {
         }
         ctx.insert("today", &self.today.format("%Y-%m-%d").to_string());
         ctx.insert("section", page.section());
+        ctx.insert("follow_through", &self.history.is_some());
         ctx
     }
 
