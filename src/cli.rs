@@ -209,7 +209,11 @@ fn parse_age(text: &str) -> Result<Age, String> {
         "w" => 7,
         "m" => 30,
         "y" => 365,
-        _ => return Err(format!("`{text}` is not an age; write days as `90d`, or weeks, months, years: `12w`, `6m`, `1y`")),
+        _ => {
+            return Err(format!(
+                "`{text}` is not an age; write days as `90d`, or weeks, months, years: `12w`, `6m`, `1y`"
+            ));
+        }
     };
     let n: u32 = number.parse().map_err(|_| format!("`{text}` is not an age; write it as `90d`"))?;
     match n.checked_mul(factor) {

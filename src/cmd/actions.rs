@@ -4,10 +4,10 @@
 use super::Checked;
 use crate::cli::{ActionsArgs, ActionsFormat, Global};
 use crate::error::Error;
+use crate::history::History;
 use crate::render::feeds::{actions_csv, api_actions, html_to_text};
 use crate::render::markdown::LinkContext;
 use crate::render::views::{ActionRow, action_order, action_row};
-use crate::history::History;
 use crate::tracker::{Tracker, ticket_key};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -65,7 +65,8 @@ pub fn run(args: &ActionsArgs, global: &Global) -> Result<ExitCode, Error> {
     let text = match args.format {
         ActionsFormat::Table => table(&rows, extra, super::use_color(global.color)),
         ActionsFormat::Json => {
-            let mut value: serde_json::Value = serde_json::from_str(&api_actions(&rows)).expect("api_actions writes JSON");
+            let mut value: serde_json::Value =
+                serde_json::from_str(&api_actions(&rows)).expect("api_actions writes JSON");
             if !checked.repo.tracker.is_empty() {
                 with_tickets(&mut value, &rows, &keys, &checked.repo.tracker);
             }
@@ -126,7 +127,8 @@ fn table(rows: &[ActionRow], extra: Option<(&str, Vec<String>)>, color: bool) ->
     if rows.is_empty() {
         return "no action items match\n".into();
     }
-    let mut header: Vec<String> = ["DUE", "STATUS", "OWNER", "PRIORITY", "RETRO", "ITEM", "TITLE"].map(String::from).into();
+    let mut header: Vec<String> =
+        ["DUE", "STATUS", "OWNER", "PRIORITY", "RETRO", "ITEM", "TITLE"].map(String::from).into();
     let mut cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {

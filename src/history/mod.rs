@@ -207,7 +207,9 @@ impl ItemHistory {
             n => parts.push(format!("due moved {n} times")),
         }
         let closed_word = if self.is_done() { "done" } else { "closed" };
-        if self.closed.is_none() && self.status.as_deref().and_then(ActionStatus::from_word).is_some_and(|s| !s.is_pending()) {
+        if self.closed.is_none()
+            && self.status.as_deref().and_then(ActionStatus::from_word).is_some_and(|s| !s.is_pending())
+        {
             parts.push(format!("already {closed_word} when committed"));
         }
         if let Some(closed) = &self.closed {
@@ -468,7 +470,9 @@ fn versions(
     {
         for (n, tree) in trees {
             let (commit, files) = &out[n];
-            cache.commits.insert(commit.id.clone(), cache::Entry { commit: commit.clone(), tree, files: files.clone() });
+            cache
+                .commits
+                .insert(commit.id.clone(), cache::Entry { commit: commit.clone(), tree, files: files.clone() });
         }
         let chain: std::collections::HashSet<&str> = out.iter().map(|(c, _)| c.id.as_str()).collect();
         cache.commits.retain(|id, _| chain.contains(id.as_str()));
@@ -479,7 +483,11 @@ fn versions(
 
 /// Read and parse the changed blobs in parallel, each thread with its own
 /// handle on the repository.
-fn parse_blobs(repo: &gix::Repository, todo: &[(usize, FileChange)], config: &Config) -> gix::Result<Vec<Option<FileSnap>>> {
+fn parse_blobs(
+    repo: &gix::Repository,
+    todo: &[(usize, FileChange)],
+    config: &Config,
+) -> gix::Result<Vec<Option<FileSnap>>> {
     let shared = repo.clone().into_sync();
     todo.par_iter()
         .map_init(
@@ -502,7 +510,8 @@ fn fold(versions: &[Version], complete: bool) -> History {
     for (n, (commit, files)) in versions.iter().enumerate() {
         // In a shallow clone the oldest commit holds items added earlier.
         let known = complete || n > 0;
-        let at = Stamp { date: commit.date, author: commit.author.clone(), commit: commit.id.clone(), uncommitted: false };
+        let at =
+            Stamp { date: commit.date, author: commit.author.clone(), commit: commit.id.clone(), uncommitted: false };
         for snap in files.iter().filter_map(|(_, s)| s.as_ref()) {
             for item in &snap.items {
                 let h = items.entry((snap.retro.clone(), item.id.clone())).or_default();

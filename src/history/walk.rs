@@ -52,7 +52,12 @@ pub fn commit_info(repo: &gix::Repository, id: ObjectId, dir: &[String]) -> gix:
     let mut tree = commit.tree_id()?.detach();
     for name in dir {
         let data = repo.find_tree(tree)?;
-        let found = data.decode()?.entries.iter().find(|e| e.filename == name.as_bytes() && e.mode.is_tree()).map(|e| e.oid.to_owned());
+        let found = data
+            .decode()?
+            .entries
+            .iter()
+            .find(|e| e.filename == name.as_bytes() && e.mode.is_tree())
+            .map(|e| e.oid.to_owned());
         match found {
             Some(sub) => tree = sub,
             None => return Ok((info, None)),

@@ -409,7 +409,13 @@ pub fn opened_closed(months: &[(String, usize, usize)]) -> Chart {
 
 /// A chart of horizontal bars with its data table: `rows` are (label,
 /// value, the table's cells after the label).
-pub fn bar_chart(id: &str, title: &str, caption: String, head: &[&str], rows: Vec<(String, f64, Vec<String>)>) -> Chart {
+pub fn bar_chart(
+    id: &str,
+    title: &str,
+    caption: String,
+    head: &[&str],
+    rows: Vec<(String, f64, Vec<String>)>,
+) -> Chart {
     let percent = head.get(1).is_some_and(|h| h.contains('%'));
     let data: Vec<(String, f64, String)> = rows.iter().map(|(l, v, _)| (l.clone(), *v, String::new())).collect();
     Chart {

@@ -73,7 +73,9 @@ pub fn render(site: &Site, page: &Page) -> Result<Vec<u8>, Error> {
     };
     let mut slipped: Vec<_> = items.iter().filter(|(_, _, h)| h.slips() > 0).collect();
     // Most slips first; then the retro and item, so the order is stable.
-    slipped.sort_by(|a, b| b.2.slips().cmp(&a.2.slips()).then_with(|| (&a.0.id.value, &a.1.id.value).cmp(&(&b.0.id.value, &b.1.id.value))));
+    slipped.sort_by(|a, b| {
+        b.2.slips().cmp(&a.2.slips()).then_with(|| (&a.0.id.value, &a.1.id.value).cmp(&(&b.0.id.value, &b.1.id.value)))
+    });
     let days = site.config.history.stale_days;
     let mut stale: Vec<_> = items.iter().filter(|(_, _, h)| h.is_stale(site.today, days)).collect();
     stale.sort_by_key(|(r, a, h)| (std::cmp::Reverse(h.idle_days(site.today)), &r.id.value, &a.id.value));
