@@ -16,6 +16,9 @@ use chrono::Datelike;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// What groups items for a median (their priority, kind or team).
+type GroupKey<'k> = dyn Fn(&ActionItem) -> String + 'k;
+
 /// How many of the most slipped and of the stale items the page lists.
 const LISTED: usize = 50;
 
@@ -120,7 +123,7 @@ fn charts(site: &Site, items: &[(&Retro, &ActionItem, &ItemHistory)]) -> Vec<Cha
         let owner = a.owner_name().unwrap_or_default();
         site.teams_of(owner).into_iter().next().unwrap_or_else(|| "no team".into())
     };
-    let groups: [(&str, &str, &dyn Fn(&ActionItem) -> String); 3] = [
+    let groups: [(&str, &str, &GroupKey); 3] = [
         ("close-priority", "priority", &|a| a.priority.map(|p| p.to_string()).unwrap_or_else(|| "none".into())),
         ("close-kind", "kind", &|a| a.kind.map(|k| k.to_string()).unwrap_or_else(|| "none".into())),
         ("close-team", "team", &team),
@@ -162,7 +165,7 @@ fn days_to_close(
     id: &str,
     by: &str,
     items: &[(&Retro, &ActionItem, &ItemHistory)],
-    key: &dyn Fn(&ActionItem) -> String,
+    key: &GroupKey,
 ) -> Chart {
     let mut groups: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for (_, a, h) in items {
