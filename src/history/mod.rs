@@ -46,8 +46,8 @@ pub struct FileSnap {
     pub items: Vec<ItemSnap>,
 }
 
-/// One version of an action item: its status and due, and all its fields
-/// in one string, compared to tell whether the item's own lines changed.
+/// One version of an action item: its status and due, and a hash of all its
+/// fields, compared to tell whether the item's own lines changed.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ItemSnap {
     pub id: String,
@@ -55,7 +55,7 @@ pub struct ItemSnap {
     pub due: Option<String>,
     /// `completed_at`: the close date of an item first committed closed.
     pub completed: Option<NaiveDate>,
-    pub fields: String,
+    pub fields: u64,
 }
 
 impl ItemSnap {
@@ -74,6 +74,7 @@ impl ItemSnap {
             item.completed_at.as_ref().map(|d| d.value.to_string()).unwrap_or_default(),
         ]
         .join("\u{1f}");
+        let fields = fnv1a(fields.as_bytes());
         ItemSnap {
             id: item.id.value.clone(),
             status: item.status.as_ref().map(|s| s.value.to_string()),
@@ -82,6 +83,12 @@ impl ItemSnap {
             fields,
         }
     }
+}
+
+/// FNV-1a, 64 bits: a hash that is the same in every build and on every
+/// machine, as the cache needs (the standard library's is seeded per run).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// A file's snapshot: the retro id and the items, read as a build reads them.
@@ -128,7 +135,7 @@ pub struct ItemHistory {
     /// The working tree changed the item since the last commit.
     pub uncommitted: bool,
     #[serde(skip)]
-    fields: String,
+    fields: u64,
     #[serde(skip)]
     status: Option<String>,
 }
@@ -264,7 +271,7 @@ impl ItemHistory {
         self.uncommitted |= at.uncommitted;
         self.status = snap.status.clone();
         self.last_due = snap.due.clone();
-        self.fields = snap.fields.clone();
+        self.fields = snap.fields;
     }
 }
 
@@ -495,7 +502,8 @@ fn parse_blobs(
             |repo, (_, change)| -> gix::Result<Option<FileSnap>> {
                 let Some(blob) = change.blob else { return Ok(None) };
                 let data = repo.find_blob(blob)?.take_data();
-                let text = String::from_utf8_lossy(&data).into_owned();
+                let text =
+                    String::from_utf8(data).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
                 Ok(Some(snapshot(&change.path, text, config)))
             },
         )

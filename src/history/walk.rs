@@ -76,47 +76,56 @@ pub fn diff(
     prefix: &str,
     out: &mut Vec<FileChange>,
 ) -> gix::Result<()> {
-    let entries = |tree: Option<ObjectId>| -> gix::Result<Vec<(String, bool, ObjectId)>> {
-        let Some(tree) = tree else { return Ok(Vec::new()) };
-        let data = repo.find_tree(tree)?;
-        let decoded = data.decode()?;
-        Ok(decoded
-            .entries
-            .iter()
-            .filter(|e| e.mode.is_tree() || e.mode.is_blob())
-            .map(|e| (e.filename.to_str_lossy().into_owned(), e.mode.is_tree(), e.oid.to_owned()))
-            .filter(|(name, _, _)| !crate::load::is_hidden(std::ffi::OsStr::new(name)))
-            .collect())
+    let read = |id: Option<ObjectId>| id.map(|id| repo.find_tree(id)).transpose();
+    let (old_tree, new_tree) = (read(old)?, read(new)?);
+    let old_entries = match &old_tree {
+        Some(t) => t.decode()?.entries,
+        None => Vec::new(),
     };
-    let old = entries(old)?;
-    let new = entries(new)?;
+    let new_entries = match &new_tree {
+        Some(t) => t.decode()?.entries,
+        None => Vec::new(),
+    };
+    // Both lists are in git's tree order (a folder sorts as its name and a
+    // `/`): one merge walk pairs the names, without copying any entry.
     let (mut i, mut j) = (0, 0);
-    // Both lists are in git's tree order; a name is matched by a merge walk,
-    // and a name that is a file on one side and a folder on the other is
-    // both a deletion and an addition.
-    while i < old.len() || j < new.len() {
-        let o = old.get(i);
-        let n = new.get(j);
-        let same = matches!((o, n), (Some(a), Some(b)) if a.0 == b.0 && a.1 == b.1);
-        if same {
-            let (a, b) = (o.expect("matched"), n.expect("matched"));
-            if a.2 != b.2 {
-                change(repo, Some(a), Some(b), prefix, out)?;
+    while i < old_entries.len() || j < new_entries.len() {
+        let (o, n) = (old_entries.get(i), new_entries.get(j));
+        let order = match (o, n) {
+            (Some(a), Some(b)) => git_order(a, b),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Equal => {
+                let (a, b) = (o.expect("paired"), n.expect("paired"));
+                if a.oid != b.oid || a.mode != b.mode {
+                    change(repo, Some(a), Some(b), prefix, out)?;
+                }
+                i += 1;
+                j += 1;
             }
-            i += 1;
-            j += 1;
-        } else if n.is_none() || o.is_some_and(|a| !new[j..].iter().any(|b| b.0 == a.0 && b.1 == a.1)) {
-            change(repo, o, None, prefix, out)?;
-            i += 1;
-        } else {
-            change(repo, None, n, prefix, out)?;
-            j += 1;
+            std::cmp::Ordering::Less => {
+                change(repo, o, None, prefix, out)?;
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                change(repo, None, n, prefix, out)?;
+                j += 1;
+            }
         }
     }
     Ok(())
 }
 
-type Entry = (String, bool, ObjectId);
+type Entry<'a> = gix::objs::tree::EntryRef<'a>;
+
+/// Git's order of tree entries: by name, a folder's name followed by `/`.
+fn git_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+    let key = |e: &Entry| e.mode.is_tree().then_some(b'/');
+    let (an, bn): (&[u8], &[u8]) = (a.filename, b.filename);
+    an.iter().copied().map(Some).chain([key(a)]).cmp(bn.iter().copied().map(Some).chain([key(b)]))
+}
 
 fn change(
     repo: &gix::Repository,
@@ -125,13 +134,20 @@ fn change(
     prefix: &str,
     out: &mut Vec<FileChange>,
 ) -> gix::Result<()> {
-    let entry = new.or(old).expect("one side exists");
-    let path = format!("{prefix}{}", entry.0);
-    if entry.1 {
-        return diff(repo, old.map(|e| e.2), new.map(|e| e.2), &format!("{path}/"), out);
+    let name = new.or(old).expect("one side exists").filename.to_str_lossy();
+    if crate::load::is_hidden(std::ffi::OsStr::new(name.as_ref())) {
+        return Ok(());
     }
-    if entry.0.ends_with(".md") || entry.0.ends_with(".markdown") {
-        out.push(FileChange { path, blob: new.map(|e| e.2) });
+    let tree = |e: Option<&Entry>| e.filter(|e| e.mode.is_tree()).map(|e| e.oid.to_owned());
+    let blob = |e: Option<&Entry>| e.filter(|e| e.mode.is_blob()).map(|e| e.oid.to_owned());
+    let path = format!("{prefix}{name}");
+    // A name that is a folder on one side and a file on the other is both.
+    if tree(old).is_some() || tree(new).is_some() {
+        diff(repo, tree(old), tree(new), &format!("{path}/"), out)?;
+    }
+    let (old_blob, new_blob) = (blob(old), blob(new));
+    if (old_blob.is_some() || new_blob.is_some()) && (name.ends_with(".md") || name.ends_with(".markdown")) {
+        out.push(FileChange { path, blob: new_blob });
     }
     Ok(())
 }

@@ -161,12 +161,7 @@ fn on_time(items: &[(&Retro, &ActionItem, &ItemHistory)]) -> Chart {
 }
 
 /// The median days from added to closed per group of items.
-fn days_to_close(
-    id: &str,
-    by: &str,
-    items: &[(&Retro, &ActionItem, &ItemHistory)],
-    key: &GroupKey,
-) -> Chart {
+fn days_to_close(id: &str, by: &str, items: &[(&Retro, &ActionItem, &ItemHistory)], key: &GroupKey) -> Chart {
     let mut groups: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for (_, a, h) in items {
         if let Some(days) = h.days_to_close() {
