@@ -384,3 +384,14 @@ fn history_can_be_turned_off() {
     assert!(!site.join("follow-through.html").exists());
     assert!(!repo.path().join(".git/retrobook").exists(), "nothing read, nothing cached");
 }
+
+#[test]
+fn a_repository_that_never_held_the_retros_has_no_history() {
+    let repo = GitRepo::new("");
+    repo.commit("2026-01-06", "alice");
+    repo.write("retros/db.md", &retro("db-outage", "Untracked.", &[("AI-1", "open", "2026-02-01")]));
+    let (site, stderr) = build(repo.path(), &[]);
+    assert!(stderr.contains("note: no commit holds a retro under retros yet"), "{stderr}");
+    assert!(!site.join("follow-through.html").exists());
+    assert_eq!(actions_json(repo.path(), &[])["history"]["available"], false);
+}

@@ -408,6 +408,12 @@ fn committed(root: &Path, config: &Config) -> Result<History, String> {
     };
     let cache_path = config.history.cache.then(|| cache::path(repo.git_dir(), &dir));
     let versions = versions(&repo, &chain, &dir, config, cache_path.as_deref()).map_err(failed)?;
+    // A repository that never held a retro (a new book, or a parent
+    // repository that does not track it) has no history to tell.
+    if versions.iter().all(|(_, files)| files.is_empty()) {
+        let text = format!("no commit holds a retro under {} yet: action items have no history", rel.display());
+        return Ok(History::without(NoteLevel::Info, text));
+    }
     let mut history = fold(&versions, !chain.cut);
     history.head = chain.commits.first().map(|id| id.to_hex().to_string());
     if chain.cut {
