@@ -28,6 +28,9 @@ pub struct Global {
     /// When to color the output
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Do not read action items' history from git (as `[history] enabled = false`)
+    #[arg(long, global = true)]
+    pub no_history: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -122,6 +125,13 @@ pub struct ActionsArgs {
     /// Only items whose status disagrees with their ticket in the tracker exports
     #[arg(long)]
     pub disagree: bool,
+    /// Only open items whose own lines no commit changed for this long (`90d`, `12w`, `6m`;
+    /// default [history].stale_days)
+    #[arg(long, value_name = "AGE", num_args = 0..=1, default_missing_value = "", value_parser = parse_age)]
+    pub stale: Option<Age>,
+    /// Only items whose due date was moved at least once, most moved first
+    #[arg(long)]
+    pub slipped: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = ActionsFormat::Table)]
     pub format: ActionsFormat,
@@ -185,4 +195,56 @@ pub struct CheckArgs {
     /// Exit 1 on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+/// An age in days; `None` for `--stale` without a value (the configured one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Age(pub Option<u32>);
+
+/// An age as days: `90d`, `12w`, `6m` (30 days), `1y` (365 days), or bare
+/// days; empty means the configured default.
+fn parse_age(text: &str) -> Result<Age, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(Age(None));
+    }
+    let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => text.split_at(i),
+        None => (text, "d"),
+    };
+    let factor = match unit {
+        "d" => 1,
+        "w" => 7,
+        "m" => 30,
+        "y" => 365,
+        _ => {
+            return Err(format!(
+                "`{text}` is not an age; write days as `90d`, or weeks, months, years: `12w`, `6m`, `1y`"
+            ));
+        }
+    };
+    let n: u32 = number.parse().map_err(|_| format!("`{text}` is not an age; write it as `90d`"))?;
+    match n.checked_mul(factor) {
+        Some(0) => Err("the age must be at least one day".into()),
+        Some(days) => Ok(Age(Some(days))),
+        None => Err(format!("`{text}` is too long an age")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Age, parse_age};
+
+    #[test]
+    fn ages_read_as_days() {
+        assert_eq!(parse_age("90d"), Ok(Age(Some(90))));
+        assert_eq!(parse_age("12w"), Ok(Age(Some(84))));
+        assert_eq!(parse_age("6m"), Ok(Age(Some(180))));
+        assert_eq!(parse_age("1y"), Ok(Age(Some(365))));
+        assert_eq!(parse_age("45"), Ok(Age(Some(45))));
+        assert_eq!(parse_age(""), Ok(Age(None)));
+        assert!(parse_age("0d").is_err());
+        assert!(parse_age("3 days").is_err());
+        assert!(parse_age("d").is_err());
+    }
 }

@@ -21,6 +21,25 @@ pub struct Config {
     pub teams: BTreeMap<String, Team>,
     pub check: CheckConfig,
     pub tracker: TrackerConfig,
+    pub history: HistoryConfig,
+}
+
+/// `[history]`: the follow-through read from git (README, Follow-through).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HistoryConfig {
+    /// Read the git history at all (off for a repository too big to walk).
+    pub enabled: bool,
+    /// Keep what each commit changed in `.retrobook-cache/history.json`.
+    pub cache: bool,
+    /// An open item whose own lines are unchanged this many days is stale.
+    pub stale_days: u32,
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        HistoryConfig { enabled: true, cache: true, stale_days: 90 }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -238,6 +257,9 @@ impl Config {
         }
         if !(1..=1024).contains(&self.check.max_file_mb) {
             return Err((at("max_file_mb"), "[check].max_file_mb must be between 1 and 1024".into()));
+        }
+        if self.history.stale_days == 0 {
+            return Err((at("stale_days"), "[history].stale_days must be at least 1".into()));
         }
         if self.retro.severities.is_empty() {
             return Err((at("severities"), "[retro].severities must list at least one severity".into()));

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod error;
+pub mod history;
 pub mod link;
 pub mod load;
 pub mod model;

@@ -598,6 +598,9 @@ rules! {
         "list the factor's id in an action item's `factors:`, or mark the factor `actionable: false`";
     OverdueAction = "overdue-action", Warning, "an open or in-progress action item past its due date",
         "finish it, move `due` with a reason, or set `status: wont-do`";
+    StaleAction = "stale-action", Off,
+        "an open action item whose own lines no commit changed for [history].stale_days (off unless set)",
+        "update the item (status, due, owner) to where it stands, or close it with `status: wont-do`";
     UnsafeUrl = "unsafe-url", Warning, "a URL whose scheme is not http(s), mailto or relative",
         "links may use http(s), mailto or a relative path; images may also use data:image/";
     MissingSection = "missing-section", Warning, "a heading listed in [retro].required_sections is absent",

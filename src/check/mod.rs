@@ -8,6 +8,7 @@ pub mod blameless;
 pub mod links;
 pub mod report;
 pub mod retro_rules;
+pub mod stale;
 pub mod tracker;
 
 use crate::config::Config;
@@ -57,6 +58,13 @@ pub fn combine(repo: &Repo, graph: &LinkGraph, per_retro: Vec<Finding>) -> Vec<F
     links::check_duplicate_ids(&repo.retros, &mut findings);
     tracker::check_retros(&repo.retros, &repo.tracker, &repo.config, &mut findings);
     apply_levels(findings, &repo.config)
+}
+
+/// Add findings found after the others (`stale-action`, which needs the
+/// git history) at their configured levels, keeping the order.
+pub fn add_findings(findings: &mut Vec<Finding>, extra: Vec<Finding>, config: &Config) {
+    let all = std::mem::take(findings).into_iter().chain(extra).collect();
+    *findings = apply_levels(all, config);
 }
 
 fn apply_levels(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {

@@ -21,13 +21,17 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
     let started = std::time::Instant::now();
     let progress = Progress::on_stderr(!global.quiet);
     progress.phase("loading and checking retros", 0);
-    let checked = match Checked::run(&root, args.today, &args.tracker.exports) {
+    let mut checked = match Checked::run(&root, args.today, &args.tracker.exports) {
         Ok(checked) => checked,
         Err(e) => {
             progress.pause();
             return super::stopped(e, args.format, &root);
         }
     };
+    progress.phase("reading the items' history from git", 0);
+    let history_from = started.elapsed();
+    checked.read_history(global);
+    let history_time = started.elapsed() - history_from;
     progress.pause();
     let config = &checked.repo.config;
     let out = match &args.out {
@@ -55,7 +59,7 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
     progress.phase("preparing the site", 0);
     let exists = crate::link::on_disk(&root);
     let tera = templates::load(&root, config)?;
-    let site = Site::new(
+    let mut site = Site::new(
         config,
         &checked.repo.retros,
         &checked.graph,
@@ -65,6 +69,7 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
         &tera,
     )
     .with_tracker(&checked.repo.tracker);
+    site.history = checked.history.as_ref().filter(|h| h.available);
     if !site.has_full_base_url() && !global.quiet {
         eprintln!(
             "note: atom.xml and sitemap.xml left out: they need absolute URLs; \
@@ -103,8 +108,9 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
     if global.verbose {
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
         eprintln!(
-            "load and check {:.0} ms, render and write {:.0} ms (search index {:.0} ms of CPU beside it), swap in {:.0} ms",
+            "load and check {:.0} ms (the items' history from git {:.0} ms), render and write {:.0} ms (search index {:.0} ms of CPU beside it), swap in {:.0} ms",
             ms(checked_at),
+            ms(history_time),
             ms(rendered_at - checked_at),
             ms(search_time),
             ms(started.elapsed() - rendered_at)

@@ -14,6 +14,9 @@ pub fn run(args: &CheckArgs, global: &Global) -> Result<ExitCode, Error> {
         Ok(checked) => checked,
         Err(e) => return super::stopped(e, args.format, &root),
     };
+    if checked.wants_stale_rule() {
+        checked.read_history(global);
+    }
     if !args.paths.is_empty() {
         let wanted = wanted_paths(&root, &args.paths)?;
         checked.findings.retain(|f| wanted.iter().any(|w| is_within(&f.file, w)));

@@ -83,6 +83,8 @@ pub struct Checked {
     pub graph: crate::link::LinkGraph,
     pub findings: Vec<crate::model::Finding>,
     pub today: chrono::NaiveDate,
+    /// The items' history from git, once `read_history` ran (and was wanted).
+    pub history: Option<crate::history::History>,
     started: std::time::Instant,
 }
 
@@ -99,7 +101,32 @@ impl Checked {
         let graph = crate::link::LinkGraph::build(&repo.retros);
         let today = today(today_flag);
         let findings = crate::check::run(&repo, &graph, today);
-        Ok(Checked { repo, graph, findings, today, started })
+        Ok(Checked { repo, graph, findings, today, history: None, started })
+    }
+
+    /// Whether `stale-action` is on (it needs the history).
+    pub fn wants_stale_rule(&self) -> bool {
+        self.repo.config.level(crate::model::Rule::StaleAction) != crate::model::Level::Off
+    }
+
+    /// Read the items' history from git, unless `[history] enabled = false`
+    /// or `--no-history`; print its notes (why it is missing or partial)
+    /// unless `--quiet`; and add the `stale-action` findings when that rule
+    /// is on. Never fails: a repo without history builds and checks as before.
+    pub fn read_history(&mut self, global: &Global) {
+        let config = &self.repo.config;
+        if self.history.is_some() || !config.history.enabled || global.no_history {
+            return;
+        }
+        let history = crate::history::read(&self.repo.root, config, &self.repo.retros, self.today);
+        history.print_notes(global.quiet);
+        if self.wants_stale_rule() {
+            let mut stale = Vec::new();
+            let days = config.history.stale_days;
+            crate::check::stale::check_retros(&self.repo.retros, &history, self.today, days, &mut stale);
+            crate::check::add_findings(&mut self.findings, stale, config);
+        }
+        self.history = Some(history);
     }
 
     /// Print the findings in `format`, people seeing them at `detail` (with

@@ -148,6 +148,17 @@ pub fn load_file(root: &Path, canonical_root: &Path, path: &Path, config: &Confi
 
 /// Build a retro from a file's text. Public for the fuzz and unit tests.
 pub fn parse_retro(rel: String, text: String, config: &Config, findings: &mut Vec<Finding>) -> Retro {
+    parse(rel, text, config, findings, true)
+}
+
+/// The front matter of a file's text alone, its body not scanned: what the
+/// history reader needs of every past version of a retro (`history`), read
+/// by the same code as a build so ids and values are the same.
+pub fn parse_front_matter(rel: String, text: String, config: &Config) -> Retro {
+    parse(rel, text, config, &mut Vec::new(), false)
+}
+
+fn parse(rel: String, text: String, config: &Config, findings: &mut Vec<Finding>, body: bool) -> Retro {
     let lines = LineIndex::new(&text);
     let fence = Pos { line: 1, column: 1, offset: 0 };
     let stem = rel.rsplit('/').next().unwrap_or(&rel);
@@ -163,7 +174,9 @@ pub fn parse_retro(rel: String, text: String, config: &Config, findings: &mut Ve
             // wording are still checked.
             let body_offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
             let body_offset = if err == frontmatter::SplitError::Unclosed { text.len() } else { body_offset };
-            retro.body = markdown::scan(&text[body_offset..], body_offset, &lines);
+            if body {
+                retro.body = markdown::scan(&text[body_offset..], body_offset, &lines);
+            }
         }
         Ok(split) => {
             match yaml::parse(split.yaml) {
@@ -186,7 +199,9 @@ pub fn parse_retro(rel: String, text: String, config: &Config, findings: &mut Ve
                     );
                 }
             }
-            retro.body = markdown::scan(split.body, split.body_offset, &lines);
+            if body {
+                retro.body = markdown::scan(split.body, split.body_offset, &lines);
+            }
         }
     }
     if retro.id.pos == fence && !is_id(&retro.id.value) {

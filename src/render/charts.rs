@@ -111,8 +111,12 @@ pub struct Column {
 /// Vertical bars over time, stacked by series (`classes[k]` colors series
 /// `k`, `names[k]` names it in each segment's tooltip). At most about
 /// eight axis labels are drawn, so they never overlap on a phone.
-pub fn columns(id: &str, title: &str, cols: &[Column], classes: &[&str], names: &[String]) -> String {
-    let max = cols.iter().map(|c| c.counts.iter().sum::<usize>()).max().unwrap_or(0).max(1);
+/// `grouped` puts the series side by side instead (opened against closed).
+pub fn columns(id: &str, title: &str, cols: &[Column], classes: &[&str], names: &[String], grouped: bool) -> String {
+    let height_of =
+        |c: &Column| if grouped { c.counts.iter().copied().max().unwrap_or(0) } else { c.counts.iter().sum() };
+    let max = cols.iter().map(height_of).max().unwrap_or(0).max(1);
+    let series = cols.iter().map(|c| c.counts.len()).max().unwrap_or(1).max(1) as f64;
     let (height, top, bottom) = (240.0, 16.0, 26.0);
     let plot = height - top - bottom;
     let step = 100.0 / cols.len().max(1) as f64;
@@ -141,13 +145,18 @@ pub fn columns(id: &str, title: &str, cols: &[Column], classes: &[&str], names: 
         }
         for (k, &c) in col.counts.iter().enumerate().filter(|(_, c)| **c > 0) {
             let h = plot * c as f64 / max as f64;
-            y -= h;
+            let (x, width) = if grouped {
+                y = top + plot - h;
+                (x + step * 0.7 / series * k as f64, step * 0.7 / series)
+            } else {
+                y -= h;
+                (x, step * 0.7)
+            };
             let _ = write!(
                 svg,
-                "<rect class=\"{}\" x=\"{x:.2}%\" y=\"{y:.1}\" width=\"{:.2}%\" height=\"{h:.1}\">\
+                "<rect class=\"{}\" x=\"{x:.2}%\" y=\"{y:.1}\" width=\"{width:.2}%\" height=\"{h:.1}\">\
                  <title>{}: {c} {}</title></rect>",
                 classes.get(k).copied().unwrap_or("bar"),
-                step * 0.7,
                 xml(&col.label),
                 xml(names.get(k).map(String::as_str).unwrap_or("")),
             );

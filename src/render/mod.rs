@@ -46,6 +46,9 @@ pub struct Site<'a> {
     pub today: NaiveDate,
     /// Where the site is served from, ending in `/`.
     pub base_url: String,
+    /// The items' history from git, when it was read (the retro pages'
+    /// history lines and the follow-through page).
+    pub history: Option<&'a crate::history::History>,
     file_exists: &'a (dyn Fn(&str) -> bool + Sync),
     tera: &'a tera::Tera,
     /// The tickets of the tracker exports (`with_tracker`), shown beside
@@ -80,6 +83,7 @@ impl<'a> Site<'a> {
             graph,
             today,
             base_url: normalize_base_url(base_url.unwrap_or(&config.build.base_url)),
+            history: None,
             file_exists,
             tera,
             tracker: None,
@@ -146,6 +150,9 @@ impl<'a> Site<'a> {
         let size = self.page_size();
         let count = |len: usize| 1..=paging::page_count(len, size);
         let mut pages = vec![Page::Home, Page::Accountability, Page::Insights, Page::OwnerIndex];
+        if self.history.is_some() {
+            pages.push(Page::FollowThrough);
+        }
         pages.extend(count(ix.order.len()).map(Page::RetroIndex));
         pages.extend(count(ix.pending.len()).map(Page::Actions));
         for (year, items) in ix.closed.iter().rev() {
@@ -277,6 +284,7 @@ impl<'a> Site<'a> {
             Page::ActionData(stream, n) => Ok(actions::data(self, stream, *n)),
             Page::ActionManifest => Ok(actions::manifest(self)),
             Page::Insights => insights::render(self, page),
+            Page::FollowThrough => follow_through::render(self, page),
             Page::OwnerIndex => owners::render_index(self, page),
             Page::Owner(owner, n) => owners::render(self, page, owner, *n),
             Page::TermIndex(t) => terms::render_index(self, page, *t),
@@ -328,6 +336,7 @@ impl<'a> Site<'a> {
         }
         ctx.insert("today", &self.today.format("%Y-%m-%d").to_string());
         ctx.insert("section", page.section());
+        ctx.insert("follow_through", &self.history.is_some());
         ctx
     }
 

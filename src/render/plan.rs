@@ -113,6 +113,8 @@ pub enum Page {
     ActionData(Stream, u32),
     ActionManifest,
     Insights,
+    /// What happened to the items after their retro (only with git history).
+    FollowThrough,
     OwnerIndex,
     Owner(String, u32),
     TermIndex(Taxonomy),
@@ -157,6 +159,7 @@ impl Page {
             Page::ActionData(stream, n) => format!("actions/data/{}-{n}.js", stream.key()),
             Page::ActionManifest => "actions/data/manifest.js".into(),
             Page::Insights => "insights.html".into(),
+            Page::FollowThrough => "follow-through.html".into(),
             Page::OwnerIndex => "owners/index.html".into(),
             Page::Owner(o, n) => owner_url(o, *n),
             Page::TermIndex(t) => format!("{}/index.html", t.slug()),
@@ -191,6 +194,7 @@ impl Page {
             Page::Actions(_) | Page::ActionArchive(..) | Page::Accountability => "actions",
             Page::Owner(..) | Page::OwnerIndex => "owners",
             Page::Insights => "insights",
+            Page::FollowThrough => "follow-through",
             Page::Search => "search",
             Page::TermIndex(t) | Page::Term(t, ..) => t.slug(),
             _ => "",
@@ -208,6 +212,7 @@ impl Page {
                 | Page::Accountability
                 | Page::ActionManifest
                 | Page::Insights
+                | Page::FollowThrough
                 | Page::Feed
                 | Page::Sitemap(_)
                 | Page::ApiRetros

@@ -68,6 +68,9 @@ pub struct ActionRow {
     pub completed_at: String,
     pub services: Vec<String>,
     pub severity: String,
+    /// The item's history in one line ("added 4 Mar 2026, due moved
+    /// twice, done 1 May 2026 — 12 days late"), on its retro's page.
+    pub history: String,
 }
 
 /// A term (service, team, tag, category, owner) and where its page is.
@@ -309,6 +312,7 @@ pub fn action_row(retro: &Retro, item: &ActionItem, ctx: &LinkContext, today: Na
         completed_at: item.completed_at.as_ref().map(|d| d.value.to_string()).unwrap_or_default(),
         services: retro.services.iter().map(|s| s.value.clone()).collect(),
         severity: retro.severity.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
+        history: String::new(),
     }
 }
 

@@ -47,7 +47,7 @@ pub struct Cell {
     pub url: Option<String>,
 }
 
-fn text(t: impl ToString) -> Cell {
+pub(crate) fn text(t: impl ToString) -> Cell {
     Cell { text: t.to_string(), url: None }
 }
 
@@ -194,7 +194,7 @@ fn over_time(retros: &[Retro], severities: &[String]) -> Chart {
         id: "over-time",
         title: format!("Incidents per {}", bucket.name()),
         caption,
-        svg: charts::columns("over-time", "Incidents over time by severity", &cols, &classes, &names),
+        svg: charts::columns("over-time", "Incidents over time by severity", &cols, &classes, &names, false),
         legend: legend(&classes, &names),
         head,
         rows,
@@ -240,7 +240,7 @@ fn spans(r: &Retro) -> [Option<(i64, bool)>; 3] {
     })
 }
 
-fn median(values: &mut [i64]) -> Option<f64> {
+pub(crate) fn median(values: &mut [i64]) -> Option<f64> {
     if values.is_empty() {
         return None;
     }

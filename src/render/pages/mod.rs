@@ -3,6 +3,7 @@
 
 pub mod accountability;
 pub mod actions;
+pub mod follow_through;
 pub mod home;
 pub mod insights;
 pub mod owners;

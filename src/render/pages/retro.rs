@@ -34,6 +34,9 @@ fn retro_view(site: &Site, index: usize, root: &'static str) -> RetroView {
     let mut ids = std::collections::HashSet::new();
     for row in &mut actions {
         row.anchor = ids.insert(row.id.clone());
+        if let Some(h) = site.history.and_then(|h| h.get(&retro.id.value, &row.id)) {
+            row.history = h.summary();
+        }
     }
     let factors = retro
         .factors

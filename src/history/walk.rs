@@ -1,0 +1,153 @@
+//! Reading the commits with gix: the first-parent chain of HEAD, and for
+//! each commit the retro files under the source folder that it changed.
+//! Trees are compared entry by entry, descending only into subtrees whose
+//! id changed, so a commit that touched one file costs a few tree reads.
+
+use super::{Commit, FileChange};
+use gix::ObjectId;
+use gix::bstr::ByteSlice;
+
+/// The first-parent chain from HEAD, newest first, and whether it ended
+/// at a shallow boundary (a parent that the clone does not hold).
+pub struct Chain {
+    pub commits: Vec<ObjectId>,
+    pub cut: bool,
+}
+
+/// HEAD's first-parent chain. `None` when HEAD has no commit yet.
+pub fn chain(repo: &gix::Repository) -> gix::Result<Option<Chain>> {
+    let Ok(head) = repo.head_id() else { return Ok(None) };
+    let shallow: Vec<ObjectId> = repo.shallow_commits()?.map(|c| c.iter().copied().collect()).unwrap_or_default();
+    let mut commits = Vec::new();
+    let mut next = Some(head.detach());
+    let mut cut = false;
+    while let Some(id) = next {
+        commits.push(id);
+        if shallow.contains(&id) {
+            cut = true;
+            break;
+        }
+        let commit = repo.find_commit(id)?;
+        next = commit.parent_ids().next().map(|p| p.detach());
+        // A parent the object database lacks: a shallow boundary that the
+        // shallow file does not name (or a damaged clone). Stop there.
+        if let Some(parent) = next
+            && !repo.has_object(parent)
+        {
+            cut = true;
+            break;
+        }
+    }
+    Ok(Some(Chain { commits, cut }))
+}
+
+/// The date (in the author's own offset), the author's name and the tree of
+/// the `dir` folder (`None` when the commit has no such folder).
+pub fn commit_info(repo: &gix::Repository, id: ObjectId, dir: &[String]) -> gix::Result<(Commit, Option<ObjectId>)> {
+    let commit = repo.find_commit(id)?;
+    let author = commit.author()?;
+    let time = author.time()?;
+    let local = chrono::DateTime::from_timestamp(time.seconds + i64::from(time.offset), 0).unwrap_or_default();
+    let info = Commit { id: id.to_hex().to_string(), date: local.date_naive(), author: author.name.to_string() };
+    let mut tree = commit.tree_id()?.detach();
+    for name in dir {
+        let data = repo.find_tree(tree)?;
+        let found = data
+            .decode()?
+            .entries
+            .iter()
+            .find(|e| e.filename == name.as_bytes() && e.mode.is_tree())
+            .map(|e| e.oid.to_owned());
+        match found {
+            Some(sub) => tree = sub,
+            None => return Ok((info, None)),
+        }
+    }
+    Ok((info, Some(tree)))
+}
+
+/// The retro files (`.md`, `.markdown`; hidden ones skipped as the loader
+/// skips them) that differ between two trees of the source folder: their
+/// path under `prefix` and their new blob (`None`: deleted).
+pub fn diff(
+    repo: &gix::Repository,
+    old: Option<ObjectId>,
+    new: Option<ObjectId>,
+    prefix: &str,
+    out: &mut Vec<FileChange>,
+) -> gix::Result<()> {
+    let read = |id: Option<ObjectId>| id.map(|id| repo.find_tree(id)).transpose();
+    let (old_tree, new_tree) = (read(old)?, read(new)?);
+    let old_entries = match &old_tree {
+        Some(t) => t.decode()?.entries,
+        None => Vec::new(),
+    };
+    let new_entries = match &new_tree {
+        Some(t) => t.decode()?.entries,
+        None => Vec::new(),
+    };
+    // Both lists are in git's tree order (a folder sorts as its name and a
+    // `/`): one merge walk pairs the names, without copying any entry.
+    let (mut i, mut j) = (0, 0);
+    while i < old_entries.len() || j < new_entries.len() {
+        let (o, n) = (old_entries.get(i), new_entries.get(j));
+        let order = match (o, n) {
+            (Some(a), Some(b)) => git_order(a, b),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Equal => {
+                let (a, b) = (o.expect("paired"), n.expect("paired"));
+                if a.oid != b.oid || a.mode != b.mode {
+                    change(repo, Some(a), Some(b), prefix, out)?;
+                }
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => {
+                change(repo, o, None, prefix, out)?;
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                change(repo, None, n, prefix, out)?;
+                j += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+type Entry<'a> = gix::objs::tree::EntryRef<'a>;
+
+/// Git's order of tree entries: by name, a folder's name followed by `/`.
+fn git_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+    let key = |e: &Entry| e.mode.is_tree().then_some(b'/');
+    let (an, bn): (&[u8], &[u8]) = (a.filename, b.filename);
+    an.iter().copied().map(Some).chain([key(a)]).cmp(bn.iter().copied().map(Some).chain([key(b)]))
+}
+
+fn change(
+    repo: &gix::Repository,
+    old: Option<&Entry>,
+    new: Option<&Entry>,
+    prefix: &str,
+    out: &mut Vec<FileChange>,
+) -> gix::Result<()> {
+    let name = new.or(old).expect("one side exists").filename.to_str_lossy();
+    if crate::load::is_hidden(std::ffi::OsStr::new(name.as_ref())) {
+        return Ok(());
+    }
+    let tree = |e: Option<&Entry>| e.filter(|e| e.mode.is_tree()).map(|e| e.oid.to_owned());
+    let blob = |e: Option<&Entry>| e.filter(|e| e.mode.is_blob()).map(|e| e.oid.to_owned());
+    let path = format!("{prefix}{name}");
+    // A name that is a folder on one side and a file on the other is both.
+    if tree(old).is_some() || tree(new).is_some() {
+        diff(repo, tree(old), tree(new), &format!("{path}/"), out)?;
+    }
+    let (old_blob, new_blob) = (blob(old), blob(new));
+    if (old_blob.is_some() || new_blob.is_some()) && (name.ends_with(".md") || name.ends_with(".markdown")) {
+        out.push(FileChange { path, blob: new_blob });
+    }
+    Ok(())
+}
