@@ -31,10 +31,11 @@ const RUST = JSON.parse(readFileSync(process.env.RETROBOOK_TOKENS || '', 'utf8')
 async function typeAndWait(page, text) {
   await page.fill('#site-search', '');
   await page.type('#site-search', text, { delay: 10 });
-  await page.waitForFunction(() => {
+  // The list answers this query, not one typed on the way to it.
+  await page.waitForFunction((q) => {
     const list = document.getElementById('site-search-results');
-    return !list.hidden && list.querySelector('.search-all');
-  }, null, { timeout: 8000 });
+    return !list.hidden && list.shownQuery === q && list.querySelector('.search-all');
+  }, text, { timeout: 8000 });
 }
 
 const titles = (page, sel) => page.$$eval(sel, (els) => els.map((e) => e.textContent));

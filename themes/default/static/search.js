@@ -376,6 +376,7 @@
           var all = r.docs.length ? el("a", "search-all", "All " + countText(r)) : el("p", "search-all search-none", "No results");
           if (r.docs.length) { all.href = base + "search.html?q=" + encodeURIComponent(q); }
           list.appendChild(all);
+          list.shownQuery = q; // what the list answers (tests wait for it)
           list.hidden = false;
           input.setAttribute("aria-expanded", "true");
           active = -1;
