@@ -359,6 +359,24 @@ pub struct ActionItem {
 }
 
 impl ActionItem {
+    /// An item with only a position, its fields filled in as they are read.
+    pub fn blank(pos: Pos) -> ActionItem {
+        ActionItem {
+            id: At::new(String::new(), pos),
+            title: At::new(String::new(), pos),
+            owner: None,
+            status: None,
+            due: None,
+            kind: None,
+            priority: None,
+            factors: Vec::new(),
+            link: None,
+            link_url: None,
+            completed_at: None,
+            pos,
+        }
+    }
+
     /// An item still pending whose due period ended before `today`.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
         let pending = self.status.as_ref().is_some_and(|s| s.value.is_pending());
@@ -703,18 +721,9 @@ mod tests {
     #[test]
     fn an_item_due_in_a_quarter_is_overdue_after_it() {
         let mut item = ActionItem {
-            id: At::new("AI-1".into(), Pos::default()),
-            title: At::new("t".into(), Pos::default()),
-            owner: None,
             status: Some(At::new(ActionStatus::Open, Pos::default())),
             due: Some(At::new(Due::parse("2026-Q1").unwrap(), Pos::default())),
-            kind: None,
-            priority: None,
-            factors: Vec::new(),
-            link: None,
-            link_url: None,
-            completed_at: None,
-            pos: Pos::default(),
+            ..ActionItem::blank(Pos::default())
         };
         assert!(!item.is_overdue(day("2026-03-31")));
         assert!(item.is_overdue(day("2026-04-01")));

@@ -59,7 +59,7 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
     progress.phase("preparing the site", 0);
     let exists = crate::link::on_disk(&root);
     let tera = templates::load(&root, config)?;
-    let mut site = Site::new(
+    let site = Site::new(
         config,
         &checked.repo.retros,
         &checked.graph,
@@ -68,8 +68,8 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
         &exists,
         &tera,
     )
-    .with_tracker(&checked.repo.tracker);
-    site.history = checked.history.as_ref().filter(|h| h.available);
+    .with_tracker(&checked.repo.tracker)
+    .with_history(checked.history.as_ref());
     if !site.has_full_base_url() && !global.quiet {
         eprintln!(
             "note: atom.xml and sitemap.xml left out: they need absolute URLs; \

@@ -597,20 +597,7 @@ impl<'a> FieldReader<'a> {
         }
         let entries = self.entries(item, ACTION_KEYS, "action item");
         let pos = self.pos(item.pos);
-        let mut action = ActionItem {
-            id: At::new(String::new(), pos),
-            title: At::new(String::new(), pos),
-            owner: None,
-            status: None,
-            due: None,
-            kind: None,
-            priority: None,
-            factors: Vec::new(),
-            link: None,
-            link_url: None,
-            completed_at: None,
-            pos,
-        };
+        let mut action = ActionItem::blank(pos);
         for (key, _, value) in &entries {
             match *key {
                 "id" => {

@@ -46,9 +46,9 @@ pub struct Site<'a> {
     pub today: NaiveDate,
     /// Where the site is served from, ending in `/`.
     pub base_url: String,
-    /// The items' history from git, when it was read (the retro pages'
-    /// history lines and the follow-through page).
-    pub history: Option<&'a crate::history::History>,
+    /// The items' history from git, when it was read (`with_history`: the
+    /// retro pages' history lines and the follow-through page).
+    history: Option<&'a crate::history::History>,
     file_exists: &'a (dyn Fn(&str) -> bool + Sync),
     tera: &'a tera::Tera,
     /// The tickets of the tracker exports (`with_tracker`), shown beside
@@ -100,6 +100,12 @@ impl<'a> Site<'a> {
     /// Show each item's ticket from these exports (`Repo::tracker`).
     pub fn with_tracker(mut self, tracker: &'a Tracker) -> Site<'a> {
         self.tracker = Some(tracker).filter(|t| !t.is_empty());
+        self
+    }
+
+    /// Show each item's history from git, when it could be read.
+    pub fn with_history(mut self, history: Option<&'a crate::history::History>) -> Site<'a> {
+        self.history = history.filter(|h| h.available);
         self
     }
 
