@@ -567,7 +567,7 @@ fn raw_html_links_and_images_resolve_like_markdown() {
 /// the pages of unrelated retros.
 #[test]
 fn the_page_plan_knows_what_depends_on_a_retro() {
-    use retrobook::render::{Edit, Page, Site, Taxonomy};
+    use retrobook::render::{Edit, Owner, Page, Site, Taxonomy, Term};
     let root = fixture("clean");
     let repo = retrobook::load::load_repo(&root).unwrap();
     let exists = retrobook::link::on_disk(&root);
@@ -584,21 +584,21 @@ fn the_page_plan_knows_what_depends_on_a_retro() {
         Page::Retro(failover),
         Page::Home,
         Page::Actions(1),
-        Page::Owner("payments".into(), 1),
-        Page::Term(Taxonomy::Services, "redis-cache".into(), 1),
-        Page::Term(Taxonomy::Categories, "change-management".into(), 1),
+        Page::Owner(Owner::named("payments"), 1),
+        Page::Term(Term::new(Taxonomy::Services, "redis-cache"), 1),
+        Page::Term(Term::new(Taxonomy::Categories, "change-management"), 1),
     ] {
         assert!(affected.contains(&page), "{page:?} not re-rendered");
     }
     assert!(!affected.contains(&Page::Retro(draft)), "an unrelated retro is not re-rendered");
-    assert!(!affected.contains(&Page::Term(Taxonomy::Services, "checkout".into(), 1)));
+    assert!(!affected.contains(&Page::Term(Term::new(Taxonomy::Services, "checkout"), 1)));
     // A retro's edit that leaves a term re-renders that term's page too.
     let mut before = repo.retros[warmup].clone();
     let mut checkout = before.services[0].clone();
     checkout.value = "checkout".into();
     before.services.push(checkout);
     let left = site.pages_affected(&[Edit { index: warmup, before: &before }]);
-    assert!(left.contains(&Page::Term(Taxonomy::Services, "checkout".into(), 1)));
+    assert!(left.contains(&Page::Term(Term::new(Taxonomy::Services, "checkout"), 1)));
     let all: BTreeSet<Page> = site.pages().iter().cloned().collect();
     assert!(affected.is_subset(&all), "only pages that exist");
     // Rendering one page alone gives the bytes a full build writes.

@@ -2,7 +2,7 @@
 //! show, computed once per site from the retros alone (no HTML): pages
 //! then render only the slice they list.
 
-use super::plan::{Taxonomy, owner_url};
+use super::plan::{Owner, Taxonomy, Term};
 use crate::config::Config;
 use crate::model::{ActionItem, Retro};
 use chrono::{Datelike, NaiveDate};
@@ -12,16 +12,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// An action item: (retro index, item index within the retro).
 pub type ItemRef = (usize, usize);
 
-/// What a listing of items stands for when no owner is named.
-pub const NO_OWNER: &str = "(no owner)";
-
 pub struct Indexes {
     /// Retro indexes, newest first.
     pub order: Vec<usize>,
     /// Term name to retro indexes (newest first), per taxonomy.
     pub terms: BTreeMap<Taxonomy, BTreeMap<String, Vec<usize>>>,
     /// Owner to their items, in the action list's order.
-    pub owners: BTreeMap<String, Vec<ItemRef>>,
+    pub owners: BTreeMap<Owner, Vec<ItemRef>>,
     /// An owner page's URL to the items of every name sharing it (`Bob`,
     /// `bob`), in the action list's order.
     pub owner_pages: HashMap<String, Vec<ItemRef>>,
@@ -36,7 +33,7 @@ pub struct Indexes {
     /// The same items in one list, most recently closed first.
     pub closed_stream: Vec<ItemRef>,
     /// Team to its items: owned by the team itself or by its members.
-    pub teams: BTreeMap<String, Vec<ItemRef>>,
+    pub teams: BTreeMap<Term, Vec<ItemRef>>,
 }
 
 /// Where an item sorts in the action list.
@@ -69,6 +66,7 @@ impl Indexes {
         let mut authored: HashMap<String, Vec<usize>> = HashMap::new();
         // A handful of people write every retro: each name's URL is made once.
         let mut urls: HashMap<&str, String> = HashMap::new();
+        let url_of = |name: &str| Owner::named(name).url(1);
         let mut items: Vec<ItemRef> = Vec::new();
         for &i in &order {
             let r = &retros[i];
@@ -82,7 +80,7 @@ impl Indexes {
             }
             items.extend((0..r.actions().len()).map(|j| (i, j)));
             for author in &r.authors {
-                let url = urls.entry(author.value.as_str()).or_insert_with(|| owner_url(&author.value, 1));
+                let url = urls.entry(author.value.as_str()).or_insert_with(|| url_of(&author.value));
                 let list = authored.entry(url.clone()).or_default();
                 if list.last() != Some(&i) {
                     list.push(i);
@@ -92,19 +90,22 @@ impl Indexes {
         let item = |&(i, j): &ItemRef| (&retros[i], &retros[i].actions()[j]);
         // Stable: ties keep the newest retro first, items in their order.
         items.sort_by_cached_key(|x| item_key(item(x).1, today));
-        let mut owners: BTreeMap<String, Vec<ItemRef>> = BTreeMap::new();
-        let mut teams: BTreeMap<String, Vec<ItemRef>> = BTreeMap::new();
+        let mut owners: BTreeMap<Owner, Vec<ItemRef>> = BTreeMap::new();
+        let mut teams: BTreeMap<Term, Vec<ItemRef>> = BTreeMap::new();
         let (mut pending, mut closed_items) = (Vec::new(), Vec::new());
         let roster = Roster::of(config, retros);
         let mut owner_pages: HashMap<String, Vec<ItemRef>> = HashMap::new();
         for x in &items {
             let a = item(x).1;
-            let owner = a.owner_name().unwrap_or(NO_OWNER);
-            owners.entry(owner.to_string()).or_default().push(*x);
-            let url = urls.entry(owner).or_insert_with(|| owner_url(owner, 1));
+            let owner = a.owner_name().unwrap_or(Owner::NONE);
+            match owners.get_mut(owner) {
+                Some(list) => list.push(*x),
+                None => drop(owners.insert(Owner::named(owner), vec![*x])),
+            }
+            let url = urls.entry(owner).or_insert_with(|| url_of(owner));
             owner_pages.entry(url.clone()).or_default().push(*x);
             for team in roster.teams_of(owner) {
-                teams.entry(team.to_string()).or_default().push(*x);
+                teams.entry(Term::team(team)).or_default().push(*x);
             }
             if a.status.as_ref().is_some_and(|s| s.value.is_pending()) {
                 pending.push(*x);

@@ -22,10 +22,9 @@ use crate::link::{LinkGraph, Target};
 use crate::model::{Finding, Level, LinkKind, Retro};
 use crate::tracker::Tracker;
 use chrono::NaiveDate;
-pub use indexes::NO_OWNER;
 use indexes::{Account, Indexes, ItemRef, Roster};
 use markdown::LinkContext;
-pub use plan::{Edit, Page, Reads, Stream, Taxonomy};
+pub use plan::{Edit, Owner, Page, Reads, Stream, Taxonomy, Term};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -130,9 +129,9 @@ impl<'a> Site<'a> {
     }
 
     /// The teams whose items include `owner`'s.
-    pub fn teams_of(&self, owner: &str) -> Vec<String> {
+    pub fn teams_of(&self, owner: &Owner) -> Vec<Term> {
         let roster = self.roster.get_or_init(|| Roster::of(self.config, self.retros));
-        roster.teams_of(owner).map(String::from).collect()
+        roster.teams_of(owner.as_str()).map(Term::team).collect()
     }
 
     fn link_context(&self, from: usize, root: &'static str) -> LinkContext<'_> {
@@ -171,13 +170,13 @@ impl<'a> Site<'a> {
         for t in Taxonomy::ALL {
             pages.push(Page::TermIndex(t));
             for (name, retros) in ix.terms.get(&t).into_iter().flatten() {
-                pages.extend(count(retros.len()).map(|n| Page::Term(t, name.clone(), n)));
+                pages.extend(count(retros.len()).map(|n| Page::Term(Term::new(t, name), n)));
             }
         }
         // A team that owns items but that no retro lists still gets its page.
         let listed = ix.terms.get(&Taxonomy::Teams);
-        for team in ix.teams.keys().filter(|t| !listed.is_some_and(|m| m.contains_key(*t))) {
-            pages.push(Page::Term(Taxonomy::Teams, team.clone(), 1));
+        for team in ix.teams.keys().filter(|t| !listed.is_some_and(|m| m.contains_key(&t.name))) {
+            pages.push(Page::Term(team.clone(), 1));
         }
         pages.push(Page::ActionManifest);
         for stream in self.streams() {
@@ -294,7 +293,7 @@ impl<'a> Site<'a> {
             Page::OwnerIndex => owners::render_index(self, page),
             Page::Owner(owner, n) => owners::render(self, page, owner, *n),
             Page::TermIndex(t) => terms::render_index(self, page, *t),
-            Page::Term(t, name, n) => terms::render(self, page, *t, name, *n),
+            Page::Term(t, n) => terms::render(self, page, t, *n),
             Page::NotFound => self.html(page, "404.html", "Page not found", tera::Context::new()),
             Page::Search => self.html(page, "search.html", "Search", tera::Context::new()),
             Page::Feed => Ok(feeds::atom(self).into_bytes()),
@@ -404,17 +403,17 @@ impl<'a> Site<'a> {
         self.accounts.get_or_init(|| {
             let ix = self.indexes();
             let mut owners: Vec<Account> = (ix.owners.iter())
-                .filter(|(o, _)| o.as_str() != NO_OWNER)
+                .filter(|(o, _)| !o.is_none())
                 .map(|(o, items)| {
-                    Account::of(o, self.person_name(o), plan::owner_url(o, 1), items, self.retros, self.today)
+                    let name = self.person_name(o.as_str());
+                    Account::of(o.as_str(), name, o.url(1), items, self.retros, self.today)
                 })
                 .filter(|a| a.open > 0)
                 .collect();
             owners.sort_by(Account::urgency);
             let mut teams: Vec<Account> = (ix.teams.iter())
                 .map(|(t, items)| {
-                    let url = Taxonomy::Teams.url(t, 1);
-                    Account::of(t, self.person_name(t), url, items, self.retros, self.today)
+                    Account::of(&t.name, self.person_name(&t.name), t.url(1), items, self.retros, self.today)
                 })
                 .filter(|a| a.open > 0)
                 .collect();
@@ -451,7 +450,7 @@ impl<'a> Site<'a> {
         match stream {
             Stream::Pending => &ix.pending,
             Stream::Closed => &ix.closed_stream,
-            Stream::Owner(o) => self.owner_items(&plan::owner_url(o, 1)),
+            Stream::Owner(o) => self.owner_items(&o.url(1)),
             Stream::Team(t) => ix.teams.get(t).map(Vec::as_slice).unwrap_or_default(),
         }
     }

@@ -5,7 +5,7 @@
 use super::Site;
 use super::markdown::retro_url;
 use super::views::slug_for_url;
-use crate::model::Retro;
+use crate::model::{ActionItem, Retro};
 use std::collections::{BTreeSet, HashSet};
 
 /// A kind of term a retro is filed under; each term gets a page.
@@ -63,7 +63,74 @@ pub fn paged(stem: &str, number: u32) -> String {
     if number <= 1 { format!("{stem}.html") } else { format!("{stem}/{number}.html") }
 }
 
-pub fn owner_url(owner: &str, number: u32) -> String {
+/// A term a retro is filed under: a service, team, tag or factor
+/// category, by the name retros give it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Term {
+    pub taxonomy: Taxonomy,
+    pub name: String,
+}
+
+impl Term {
+    pub fn new(taxonomy: Taxonomy, name: impl Into<String>) -> Term {
+        Term { taxonomy, name: name.into() }
+    }
+
+    pub fn team(name: impl Into<String>) -> Term {
+        Term::new(Taxonomy::Teams, name)
+    }
+
+    /// The URL of the term's page `number` (1-based). Names that differ
+    /// only in case or punctuation share it.
+    pub fn url(&self, number: u32) -> String {
+        self.taxonomy.url(&self.name, number)
+    }
+}
+
+/// Whose action items a page lists: an item's owner as written (a handle,
+/// a person or a team), a retro's author, or nobody (`Owner::NONE`).
+/// Names that differ only in case or punctuation (`Bob`, `bob`) share a
+/// page: see `url`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct Owner(String);
+
+impl Owner {
+    /// What a listing of items stands for when no owner is named.
+    pub const NONE: &str = "(no owner)";
+
+    pub fn named(name: &str) -> Owner {
+        Owner(name.to_string())
+    }
+
+    /// The item's owner, or `Owner::NONE`.
+    pub fn of(item: &ActionItem) -> Owner {
+        Owner::named(item.owner_name().unwrap_or(Owner::NONE))
+    }
+
+    pub fn is_none(&self) -> bool {
+        self.0 == Owner::NONE
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL of the owner's page `number` (1-based).
+    pub fn url(&self, number: u32) -> String {
+        owner_url(&self.0, number)
+    }
+}
+
+/// Lookups by a name as written (`owners.get("bob")`): an `Owner` hashes
+/// and orders as its name.
+impl std::borrow::Borrow<str> for Owner {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+fn owner_url(owner: &str, number: u32) -> String {
     paged(&format!("owners/{}", slug_for_url(owner)), number)
 }
 
@@ -80,9 +147,9 @@ pub enum Stream {
     /// Done and won't-do items, most recently closed first.
     Closed,
     /// Every item of one owner, pending first.
-    Owner(String),
+    Owner(Owner),
     /// Every item of a team and its members, pending first.
-    Team(String),
+    Team(Term),
 }
 
 impl Stream {
@@ -90,8 +157,8 @@ impl Stream {
         match self {
             Stream::Pending => "pending".into(),
             Stream::Closed => "closed".into(),
-            Stream::Owner(o) => format!("owner-{}", slug_for_url(o)),
-            Stream::Team(t) => format!("team-{}", slug_for_url(t)),
+            Stream::Owner(o) => format!("owner-{}", slug_for_url(o.as_str())),
+            Stream::Team(t) => format!("team-{}", slug_for_url(&t.name)),
         }
     }
 }
@@ -116,9 +183,9 @@ pub enum Page {
     /// What happened to the items after their retro (only with git history).
     FollowThrough,
     OwnerIndex,
-    Owner(String, u32),
+    Owner(Owner, u32),
     TermIndex(Taxonomy),
-    Term(Taxonomy, String, u32),
+    Term(Term, u32),
     Feed,
     /// `sitemap.xml` (0), and the lists `sitemaps/N.xml` of a site too
     /// big for one (see `feeds::SITEMAP_URLS`).
@@ -141,8 +208,8 @@ pub enum Reads {
     Retro(usize),
     /// The retros carrying a term, or the items of an owner (and the
     /// retros they wrote), or of a team and its members.
-    Term(Taxonomy, String),
-    Owner(String),
+    Term(Term),
+    Owner(Owner),
 }
 
 impl Page {
@@ -161,9 +228,9 @@ impl Page {
             Page::Insights => "insights.html".into(),
             Page::FollowThrough => "follow-through.html".into(),
             Page::OwnerIndex => "owners/index.html".into(),
-            Page::Owner(o, n) => owner_url(o, *n),
+            Page::Owner(o, n) => o.url(*n),
             Page::TermIndex(t) => format!("{}/index.html", t.slug()),
-            Page::Term(t, name, n) => t.url(name, *n),
+            Page::Term(t, n) => t.url(*n),
             Page::Feed => "atom.xml".into(),
             Page::Sitemap(0) => "sitemap.xml".into(),
             Page::Sitemap(n) => format!("sitemaps/{n}.xml"),
@@ -179,8 +246,7 @@ impl Page {
         match self {
             Page::Retro(i) => Reads::Retro(*i),
             Page::Owner(o, _) | Page::ActionData(Stream::Owner(o), _) => Reads::Owner(o.clone()),
-            Page::Term(t, name, _) => Reads::Term(*t, name.clone()),
-            Page::ActionData(Stream::Team(t), _) => Reads::Term(Taxonomy::Teams, t.clone()),
+            Page::Term(t, _) | Page::ActionData(Stream::Team(t), _) => Reads::Term(t.clone()),
             Page::NotFound | Page::Search => Reads::Nothing,
             _ => Reads::Every,
         }
@@ -196,7 +262,8 @@ impl Page {
             Page::Insights => "insights",
             Page::FollowThrough => "follow-through",
             Page::Search => "search",
-            Page::TermIndex(t) | Page::Term(t, ..) => t.slug(),
+            Page::TermIndex(t) => t.slug(),
+            Page::Term(t, _) => t.taxonomy.slug(),
             _ => "",
         }
     }
@@ -231,12 +298,13 @@ pub struct Edit<'e> {
 
 /// What a set of edits touched, gathered once so that each page's test is
 /// a few lookups: the retros whose pages show an edited one, and the owner
-/// and term pages (by URL) the edited retros were or are listed on.
+/// and term pages (by URL, which differs between taxonomies) the edited
+/// retros were or are listed on.
 #[derive(Default)]
 pub struct Touched {
     retros: HashSet<usize>,
     owners: HashSet<String>,
-    terms: HashSet<(Taxonomy, String)>,
+    terms: HashSet<String>,
 }
 
 impl Site<'_> {
@@ -249,15 +317,13 @@ impl Site<'_> {
             for r in [edit.before, &self.retros[edit.index]] {
                 t.retros.extend(self.graph.outgoing(r));
                 for a in r.actions() {
-                    let owner = a.owner_name().unwrap_or(super::indexes::NO_OWNER);
-                    t.owners.insert(owner_url(owner, 1));
-                    for team in self.teams_of(owner) {
-                        t.terms.insert((Taxonomy::Teams, Taxonomy::Teams.url(&team, 1)));
-                    }
+                    let owner = Owner::of(a);
+                    t.owners.insert(owner.url(1));
+                    t.terms.extend(self.teams_of(&owner).iter().map(|team| team.url(1)));
                 }
                 t.owners.extend(r.authors.iter().map(|a| owner_url(&a.value, 1)));
                 for tax in Taxonomy::ALL {
-                    t.terms.extend(tax.terms_of(r).map(|n| (tax, tax.url(n, 1))));
+                    t.terms.extend(tax.terms_of(r).map(|n| tax.url(n, 1)));
                 }
             }
         }
@@ -270,8 +336,8 @@ impl Site<'_> {
             Reads::Nothing => false,
             Reads::Every => true,
             Reads::Retro(i) => touched.retros.contains(&i),
-            Reads::Term(t, name) => touched.terms.contains(&(t, t.url(&name, 1))),
-            Reads::Owner(o) => touched.owners.contains(&owner_url(&o, 1)),
+            Reads::Term(t) => touched.terms.contains(&t.url(1)),
+            Reads::Owner(o) => touched.owners.contains(&o.url(1)),
         }
     }
 

@@ -2,9 +2,8 @@
 //! items, with every display string computed once here (dates, durations,
 //! URLs, inline Markdown), so templates stay simple and values stay escaped.
 
-use super::indexes::NO_OWNER;
 use super::markdown::{LinkContext, inline_html, retro_url};
-use super::plan::{Taxonomy, owner_url};
+use super::plan::{Owner, Taxonomy};
 use crate::model::{ActionItem, At, Clock, Retro, When};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
@@ -281,7 +280,7 @@ pub fn timeline(retro: &Retro, ctx: &LinkContext) -> Vec<TimelineView> {
 }
 
 pub fn action_row(retro: &Retro, item: &ActionItem, ctx: &LinkContext, today: NaiveDate) -> ActionRow {
-    let owner = item.owner_name().unwrap_or(NO_OWNER).to_string();
+    let owner = Owner::of(item);
     let page = format!("{}{}", ctx.root, retro_url(&retro.id.value));
     ActionRow {
         retro_id: retro.id.value.clone(),
@@ -291,9 +290,9 @@ pub fn action_row(retro: &Retro, item: &ActionItem, ctx: &LinkContext, today: Na
         anchor: true,
         url: format!("{page}#{}", item.id.value),
         title_html: inline_html(&item.title.value, ctx),
-        owner_url: format!("{}{}", ctx.root, owner_url(&owner, 1)),
-        owner_name: owner.clone(),
-        owner,
+        owner_url: format!("{}{}", ctx.root, owner.url(1)),
+        owner_name: owner.as_str().to_string(),
+        owner: owner.as_str().to_string(),
         status: item.status.as_ref().map(|s| s.value.to_string()).unwrap_or_default(),
         pending: item.status.as_ref().is_some_and(|s| s.value.is_pending()),
         overdue: item.is_overdue(today),

@@ -9,7 +9,7 @@ use crate::model::{ActionKind, Priority};
 use crate::render::Site;
 use crate::render::indexes::ItemRef;
 use crate::render::paging::{self, Pager};
-use crate::render::plan::{Page, Stream, Taxonomy, owner_url};
+use crate::render::plan::{Page, Stream, Taxonomy};
 use crate::render::views::ActionRow;
 use serde::Serialize;
 use serde_json::json;
@@ -61,7 +61,7 @@ fn filters(site: &Site) -> Vec<Filter> {
     let plain = |words: &[&str]| -> Vec<Choice> {
         words.iter().map(|w| Choice { value: w.to_string(), label: w.to_string() }).collect()
     };
-    let named = |v: &String| Choice { value: v.clone(), label: site.person_name(v) };
+    let named = |v: &str| Choice { value: v.to_string(), label: site.person_name(v) };
     let status = [
         ("", "Open or in progress"),
         ("overdue", "Overdue"),
@@ -79,11 +79,11 @@ fn filters(site: &Site) -> Vec<Filter> {
     let services: Vec<&str> =
         ix.terms.get(&Taxonomy::Services).into_iter().flat_map(|m| m.keys()).map(String::as_str).collect();
     let severities: Vec<&str> = site.config.retro.severities.iter().map(String::as_str).collect();
-    let owners = ix.owners.keys().filter(|o| o.as_str() != crate::render::NO_OWNER).map(named).collect();
+    let owners = ix.owners.keys().filter(|o| !o.is_none()).map(|o| named(o.as_str())).collect();
     let mut filters = vec![
         Filter { name: "status", label: "Status", options: status },
         Filter { name: "owner", label: "Owner", options: any("Anyone", owners) },
-        Filter { name: "team", label: "Team", options: any("Any", ix.teams.keys().map(named).collect()) },
+        Filter { name: "team", label: "Team", options: any("Any", ix.teams.keys().map(|t| named(&t.name)).collect()) },
         Filter { name: "service", label: "Service", options: any("Any", plain(&services)) },
         Filter { name: "severity", label: "Severity", options: any("Any", plain(&severities)) },
         Filter { name: "priority", label: "Priority", options: any("Any", plain(Priority::WORDS)) },
@@ -198,17 +198,17 @@ pub fn manifest(site: &Site) -> Vec<u8> {
         .map(|o| {
             let s = Stream::Owner(o.clone());
             let mut v = stream(&s, site.stream_items(&s).len());
-            v["name"] = json!(site.person_name(o));
-            v["url"] = json!(owner_url(o, 1));
-            v["teams"] = json!(site.teams_of(o));
-            (o.clone(), v)
+            v["name"] = json!(site.person_name(o.as_str()));
+            v["url"] = json!(o.url(1));
+            v["teams"] = json!(site.teams_of(o).into_iter().map(|t| t.name).collect::<Vec<_>>());
+            (o.as_str().to_string(), v)
         })
         .collect();
     let teams: serde_json::Map<String, serde_json::Value> = (ix.teams.iter())
         .map(|(t, items)| {
             let mut v = stream(&Stream::Team(t.clone()), items.len());
-            v["name"] = json!(site.person_name(t));
-            (t.clone(), v)
+            v["name"] = json!(site.person_name(&t.name));
+            (t.name.clone(), v)
         })
         .collect();
     let mut pending = stream(&Stream::Pending, ix.pending.len());

@@ -12,7 +12,7 @@ use crate::model::{ActionItem, Retro};
 use crate::render::Site;
 use crate::render::charts::{self, Bar, Column, Scale};
 use crate::render::markdown::retro_url;
-use crate::render::plan::Page;
+use crate::render::plan::{Owner, Page};
 use chrono::Datelike;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -121,8 +121,8 @@ fn charts(site: &Site, items: &[(&Retro, &ActionItem, &ItemHistory)]) -> Vec<Cha
         months.into_iter().map(|((y, m), (o, c))| (format!("{y}-{m:02}"), o, c)).collect();
     let mut charts = vec![opened_closed(&months), on_time(items)];
     let team = |a: &ActionItem| {
-        let owner = a.owner_name().unwrap_or_default();
-        site.teams_of(owner).into_iter().next().unwrap_or_else(|| "no team".into())
+        let teams = site.teams_of(&Owner::named(a.owner_name().unwrap_or_default()));
+        teams.into_iter().next().map(|t| t.name).unwrap_or_else(|| "no team".into())
     };
     let groups: [(&'static str, &str, &GroupKey); 3] = [
         ("close-priority", "priority", &|a| a.priority.map(|p| p.to_string()).unwrap_or_else(|| "none".into())),

@@ -7,7 +7,7 @@ use crate::render::Site;
 use crate::render::indexes::Account;
 use crate::render::markdown::{inline_html, retro_url};
 use crate::render::paging::{self, Pager};
-use crate::render::plan::{Page, Taxonomy};
+use crate::render::plan::{Owner, Page, Taxonomy, Term};
 use crate::render::query_value;
 use crate::render::views::TermLink;
 use serde::Serialize;
@@ -29,8 +29,8 @@ pub fn render_index(site: &Site, page: &Page, t: Taxonomy) -> Result<Vec<u8>, Er
 
 /// The retros of every name with this term's URL (see `Site::pages`),
 /// newest first.
-fn retros_of(site: &Site, t: Taxonomy, name: &str) -> Vec<usize> {
-    let url = t.url(name, 1);
+fn retros_of(site: &Site, term: &Term) -> Vec<usize> {
+    let (t, url) = (term.taxonomy, term.url(1));
     let ix = site.indexes();
     let lists: Vec<&Vec<usize>> =
         (ix.terms.get(&t).into_iter().flatten()).filter(|(n, _)| t.url(n, 1) == url).map(|(_, l)| l).collect();
@@ -43,13 +43,14 @@ fn retros_of(site: &Site, t: Taxonomy, name: &str) -> Vec<usize> {
     list
 }
 
-pub fn render(site: &Site, page: &Page, t: Taxonomy, name: &str, number: u32) -> Result<Vec<u8>, Error> {
+pub fn render(site: &Site, page: &Page, term: &Term, number: u32) -> Result<Vec<u8>, Error> {
     let root = site.root_of(page);
-    let list = retros_of(site, t, name);
+    let (t, name) = (term.taxonomy, term.name.as_str());
+    let list = retros_of(site, term);
     let size = site.page_size();
     let from = site.path(page);
     let pager =
-        Pager::new(list.len(), size, number, |n| paging::relative(&from, &site.path(&Page::Term(t, name.into(), n))));
+        Pager::new(list.len(), size, number, |n| paging::relative(&from, &site.path(&Page::Term(term.clone(), n))));
     let shown = paging::slice(&list, size, number);
     let mut ctx = tera::Context::new();
     ctx.insert("kind", t.slug());
@@ -76,7 +77,7 @@ pub fn render(site: &Site, page: &Page, t: Taxonomy, name: &str, number: u32) ->
         ctx.insert("actions_url", &actions_url);
     }
     if t == Taxonomy::Teams && number == 1 {
-        team_context(site, &mut ctx, name, root);
+        team_context(site, &mut ctx, term, root);
     } else {
         ctx.insert("account", &None::<Account>);
     }
@@ -84,17 +85,17 @@ pub fn render(site: &Site, page: &Page, t: Taxonomy, name: &str, number: u32) ->
 }
 
 /// What a team owes: its account, its members, and its most urgent items.
-fn team_context(site: &Site, ctx: &mut tera::Context, team: &str, root: &'static str) {
-    let items = site.indexes().teams.get(team).map(Vec::as_slice).unwrap_or_default();
-    let url = Taxonomy::Teams.url(team, 1);
-    let account = Account::of(team, site.person_name(team), url, items, site.retros, site.today);
+fn team_context(site: &Site, ctx: &mut tera::Context, term: &Term, root: &'static str) {
+    let items = site.indexes().teams.get(term).map(Vec::as_slice).unwrap_or_default();
+    let team = term.name.as_str();
+    let account = Account::of(team, site.person_name(team), term.url(1), items, site.retros, site.today);
     let members: Vec<TermLink> = (site.config.people.iter())
         .filter(|(_, p)| p.team.as_deref() == Some(team))
         .map(|(h, _)| TermLink {
             name: site.person_name(h),
             // Only people who own items have a page.
-            url: if site.indexes().owners.contains_key(h) {
-                format!("{root}{}", crate::render::plan::owner_url(h, 1))
+            url: if site.indexes().owners.contains_key(h.as_str()) {
+                format!("{root}{}", Owner::named(h).url(1))
             } else {
                 String::new()
             },
