@@ -268,6 +268,14 @@ impl ItemHistory {
                 }
             }
         }
+        // The item's own `completed_at` says when the work was done better
+        // than the commit recording it (often days later); a date after
+        // that commit is a typo, not news.
+        if let (Some(closed), Some(date)) = (self.closed.as_mut(), snap.completed)
+            && date <= at.date
+        {
+            closed.date = date;
+        }
         if first || self.fields != snap.fields {
             self.touched = Some(at.clone());
         }
@@ -582,6 +590,24 @@ mod tests {
         h.apply(&done, &at("2026-03-01"), true);
         assert_eq!(h.days_late_last(), Some(-3));
         assert_eq!(h.summary(), "added 1 Mar 2026, done 29 Jan 2026 — 3 days early");
+    }
+
+    #[test]
+    fn a_later_commit_closing_an_item_takes_its_completed_at() {
+        let mut h = ItemHistory::default();
+        h.apply(&snap("open", "2026-02-01", 1), &at("2026-01-10"), true);
+        let mut done = snap("done", "2026-02-01", 2);
+        done.completed = Some(day("2026-02-04"));
+        h.apply(&done, &at("2026-02-09"), true);
+        let closed = h.closed.as_ref().unwrap();
+        assert_eq!((closed.date, closed.commit.as_str()), (day("2026-02-04"), "c"));
+        assert_eq!(h.days_late_last(), Some(3));
+        // Without it, or with a date after the commit, the commit's date.
+        let mut h = ItemHistory::default();
+        h.apply(&snap("open", "2026-02-01", 1), &at("2026-01-10"), true);
+        done.completed = Some(day("2026-03-01"));
+        h.apply(&done, &at("2026-02-09"), true);
+        assert_eq!(h.closed.as_ref().unwrap().date, day("2026-02-09"));
     }
 
     #[test]
