@@ -246,7 +246,8 @@ impl ItemHistory {
             // Committed already closed: when it was closed is what its
             // `completed_at` says, if anything; the commit only shows it was by then.
             if snap.status.as_deref().and_then(ActionStatus::from_word).is_some_and(|s| !s.is_pending()) {
-                self.closed = snap.completed.map(|date| Stamp { date, ..at.clone() });
+                let date = snap.completed.filter(|date| *date <= at.date);
+                self.closed = date.map(|date| Stamp { date, ..at.clone() });
             }
         } else {
             if self.status != snap.status {
@@ -590,6 +591,11 @@ mod tests {
         h.apply(&done, &at("2026-03-01"), true);
         assert_eq!(h.days_late_last(), Some(-3));
         assert_eq!(h.summary(), "added 1 Mar 2026, done 29 Jan 2026 — 3 days early");
+        // A close date after the commit is a typo: the commit is all we know.
+        done.completed = Some(day("2026-03-09"));
+        let mut h = ItemHistory::default();
+        h.apply(&done, &at("2026-03-01"), true);
+        assert_eq!(h.summary(), "added 1 Mar 2026, already done when committed");
     }
 
     #[test]
