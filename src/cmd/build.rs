@@ -56,6 +56,8 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
         return Ok(ExitCode::from(1));
     }
 
+    // Printed: a big repo's findings are tens of MB the pages do not need.
+    drop(std::mem::take(&mut checked.findings));
     progress.phase("preparing the site", 0);
     let exists = crate::link::on_disk(&root);
     let tera = templates::load(&root, config)?;

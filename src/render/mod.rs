@@ -60,7 +60,6 @@ pub struct Site<'a> {
     roster: OnceLock<Roster<'a>>,
     stats: OnceLock<Stats>,
     pages: OnceLock<Vec<Page>>,
-    all_rows: OnceLock<Vec<ActionRow>>,
     nested_rows: OnceLock<Vec<RetroCard>>,
 }
 
@@ -91,7 +90,6 @@ impl<'a> Site<'a> {
             roster: OnceLock::new(),
             stats: OnceLock::new(),
             pages: OnceLock::new(),
-            all_rows: OnceLock::new(),
             nested_rows: OnceLock::new(),
         }
     }
@@ -247,7 +245,19 @@ impl<'a> Site<'a> {
                     sink(path, bytes)?;
                 }
                 *search_time.lock().expect("no panics while holding the lock") = started.elapsed();
-                pages.iter().filter(|p| p.is_aggregate()).try_for_each(|p| sink(self.path(p), self.render(p)?))
+                // The JSON API and the CSV list every item: their rows are
+                // made once for both, and dropped once both are written.
+                let mut rows = None;
+                for p in pages.iter().filter(|p| p.is_aggregate()) {
+                    let bytes = match p {
+                        Page::ApiActions | Page::ActionsCsv => {
+                            Self::item_list(p, rows.get_or_insert_with(|| self.all_action_rows()))
+                        }
+                        _ => self.render(p)?,
+                    };
+                    sink(self.path(p), bytes)?;
+                }
+                Ok(())
             }
         })?;
         Ok(search_time.into_inner().expect("no panics while holding the lock"))
@@ -299,8 +309,7 @@ impl<'a> Site<'a> {
             Page::Feed => Ok(feeds::atom(self).into_bytes()),
             Page::Sitemap(n) => Ok(feeds::sitemap(self, *n).into_bytes()),
             Page::ApiRetros => Ok(feeds::api_retros(self).into_bytes()),
-            Page::ApiActions => Ok(feeds::api_actions(self.all_action_rows()).into_bytes()),
-            Page::ActionsCsv => Ok(feeds::actions_csv(self.all_action_rows()).into_bytes()),
+            Page::ApiActions | Page::ActionsCsv => Ok(Self::item_list(page, &self.all_action_rows())),
         }
     }
 
@@ -387,15 +396,21 @@ impl<'a> Site<'a> {
     }
 
     /// Every action item's row, for the machine-readable outputs (the JSON
-    /// API and the CSV): made once, only for them.
-    pub fn all_action_rows(&self) -> &[ActionRow] {
-        self.all_rows.get_or_init(|| {
-            let ix = self.indexes();
-            let items: Vec<ItemRef> = ix.pending.iter().chain(&ix.closed_stream).copied().collect();
-            let mut rows: Vec<ActionRow> = items.par_iter().map(|&(i, j)| self.action_row("", i, j)).collect();
-            rows.sort_by(action_order);
-            rows
-        })
+    /// API and the CSV); not kept, as a big site's rows are tens of MB.
+    fn all_action_rows(&self) -> Vec<ActionRow> {
+        let ix = self.indexes();
+        let items: Vec<ItemRef> = ix.pending.iter().chain(&ix.closed_stream).copied().collect();
+        let mut rows: Vec<ActionRow> = items.par_iter().map(|&(i, j)| self.action_row("", i, j)).collect();
+        rows.sort_by(action_order);
+        rows
+    }
+
+    /// `api/actions.json` or `actions.csv` from every item's row.
+    fn item_list(page: &Page, rows: &[ActionRow]) -> Vec<u8> {
+        match page {
+            Page::ActionsCsv => feeds::actions_csv(rows).into_bytes(),
+            _ => feeds::api_actions(rows).into_bytes(),
+        }
     }
 
     /// The accountability rows, by urgency: (owners, teams).
