@@ -229,16 +229,8 @@ impl Builder {
         // indexes, which take a large repo hundreds of milliseconds.
         let files = own.iter().map(|p| Ok((site.path(p), site.render(p)?))).collect::<Result<Vec<_>, Error>>()?;
         publish(Update { files, removed: Vec::new(), full: false, errors: None, findings: 0, millis: millis(started) });
+        let published = Instant::now();
         rest.extend(site.pages_affected(&edits));
-        // The open tab reloads now; the rest uses every core, so give the
-        // browser a head start (cut short by a newer change).
-        if !own.is_empty() {
-            let head_start = Instant::now();
-            while head_start.elapsed() < std::time::Duration::from_millis(200) && !interrupted() {
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            }
-        }
-
         for page in &own {
             rest.remove(page);
         }
@@ -256,6 +248,14 @@ impl Builder {
         let mut pages = queue.into_iter();
         let mut done = 0;
         while let Some(page) = pages.next() {
+            // The open tabs (the edited retro's, then the front pages)
+            // reload now; the rest may take every core, so give the browser
+            // a head start (cut short by a newer change).
+            if done == front_count && !own.is_empty() {
+                while published.elapsed() < std::time::Duration::from_millis(200) && !interrupted() {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+            }
             if interrupted() {
                 let left: BTreeSet<Page> = std::iter::once(page).chain(pages).collect();
                 drop(site);
