@@ -132,6 +132,35 @@ fn facets_narrow_the_results() {
     assert!(service.contains(&"2026-05-09-kafka-rolling-restart-isr-shrink"));
 }
 
+/// A file's data: the arguments of its `__rbs.<kind>(key,data);` call.
+fn script_data(files: &[(String, Vec<u8>)], path: &str) -> serde_json::Value {
+    let (_, bytes) = files.iter().find(|(p, _)| p == path).unwrap_or_else(|| panic!("no {path}"));
+    let text = std::str::from_utf8(bytes).unwrap();
+    let args = text.split_once('(').unwrap().1.trim_end().strip_suffix(");").unwrap();
+    serde_json::from_str(&format!("[{args}]")).unwrap()
+}
+
+/// Front-coded words as search.js decodes them: the shared length is a
+/// digit of files.rs's alphabet, counted in UTF-16 units.
+fn front_decoded(text: &str) -> Vec<String> {
+    const DIGITS: &str = "#$%&'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+    let mut out: Vec<String> = Vec::new();
+    for part in text.split(' ').filter(|p| !p.is_empty()) {
+        let shared = DIGITS.find(&part[..1]).unwrap();
+        let last = out.last().map(String::as_str).unwrap_or("");
+        let (mut units, mut word) = (0, String::new());
+        for c in last.chars().take_while(|c| {
+            units += c.len_utf16();
+            units <= shared
+        }) {
+            word.push(c);
+        }
+        word.push_str(&part[1..]);
+        out.push(word);
+    }
+    out
+}
+
 #[test]
 fn the_index_files_are_scripts_for_the_client() {
     let f = fixture();
@@ -143,15 +172,27 @@ fn the_index_files_are_scripts_for_the_client() {
         assert!(text.starts_with("__rbs."), "{path}");
         assert!(text.trim_end().ends_with(");"), "{path}");
     }
-    let shard = files.iter().find(|(p, _)| p == "search/s-et.js").expect("the shard of `etcd`");
-    let shard = std::str::from_utf8(&shard.1).unwrap();
-    assert!(shard.contains("\"etcd\":"));
+    // A term's shard is the number of shard keys up to it, as the client
+    // finds it; keys are sorted and every shard holds terms.
+    let meta = &script_data(&files, "search/meta.js")[0];
+    let keys = front_decoded(meta["shards"].as_str().unwrap());
+    assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
+    assert_eq!(names.iter().filter(|n| n.starts_with("search/s-")).count(), keys.len() + 1);
+    let shard = |term: &str| {
+        script_data(&files, &format!("search/s-{}.js", keys.iter().filter(|k| k.as_str() <= term).count()))[1].clone()
+    };
+    let etcd = shard("etcd");
+    assert!(front_decoded(etcd[0].as_str().unwrap()).contains(&"etcd".to_string()), "{etcd}");
     // The first screen's rows travel with the term: no catalog chunk needed.
-    let shard = files.iter().find(|(p, _)| p == "search/s-ka.js").expect("the shard of `kafka`");
-    let shard = std::str::from_utf8(&shard.1).unwrap();
-    assert!(shard.contains("Rolling Kafka restart shrank ISRs"), "{shard}");
-    let facet = files.iter().find(|(_, b)| b.windows(8).any(|w| w == b"\"=v:sev1")).expect("a severity facet term");
-    assert!(facet.0.starts_with("search/s-_"), "{}", facet.0);
+    let kafka = shard("kafka");
+    let rows = kafka[2].as_array().unwrap();
+    assert!(
+        rows.iter().any(|r| r[1] == "Rolling Kafka restart shrank ISRs and dropped order confirmation emails"),
+        "{kafka}"
+    );
+    let kafka_id = rows.iter().find(|r| r[1].as_str().unwrap().starts_with("Rolling Kafka")).unwrap()[2].clone();
+    assert_eq!(kafka_id, "2026-05-09-kafka-rolling-restart-isr-shrink");
+    assert!(shard("=v:sev1")[3]["=v:sev1"].is_string(), "a severity facet's bitmap");
 }
 
 #[test]

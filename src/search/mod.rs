@@ -21,8 +21,6 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
-pub use files::prefix;
-
 /// Terms are hashed millions of times per build; a fast non-DoS-resistant
 /// hash is right for text we index ourselves.
 type FxMap<K, V> = foldhash::HashMap<K, V>;
@@ -76,7 +74,9 @@ pub fn facet_term(kind: &str, value: &str) -> Option<String> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Doc {
     pub title: String,
-    pub url: String,
+    /// The retro's id, which names its page (`retro_url`; the client
+    /// makes the URL the same way).
+    pub id: String,
     pub date: String,
     pub severity: String,
     pub status: String,
@@ -393,7 +393,7 @@ fn index_retro(r: &Retro, today: NaiveDate, names: &HashMap<&str, &str>) -> (Doc
     let summary = r.summary.as_ref().map(|s| truncate(&plain_text(&s.value), 160)).unwrap_or_default();
     let doc = Doc {
         title: r.title_text().to_string(),
-        url: crate::render::markdown::retro_url(&r.id.value),
+        id: r.id.value.clone(),
         date: r.started_at.as_ref().map(|s| s.value.date().format("%Y-%m-%d").to_string()).unwrap_or_default(),
         severity: r.severity.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
         status: r.status.as_ref().map(|s| s.value.to_string()).unwrap_or_default(),
