@@ -118,8 +118,12 @@ impl SearchIndex {
         // Retros are tokenized in parallel a slice at a time and merged
         // into the postings as they come, so the per-document term tables
         // of a large corpus never all exist at once. Weights are quantized
-        // at the end, when the average document length is known.
-        let mut raw: FxMap<String, Vec<(u32, u32, u8)>> = FxMap::default();
+        // at the end, when the average document length is known. A raw
+        // posting's weighted frequency is kept in 16 bits (8 bytes a
+        // posting, not 12: the postings are most of the index's memory);
+        // BM25 has saturated long before the cap, unless a retro is
+        // thousands of times longer than the average.
+        let mut raw: FxMap<String, Vec<(u32, u16, u8)>> = FxMap::default();
         let mut lens: Vec<u32> = Vec::with_capacity(order.len());
         let mut facets: BTreeMap<&'static str, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
         let mut docs = Vec::with_capacity(order.len());
@@ -129,6 +133,7 @@ impl SearchIndex {
             for (doc, tf, len) in indexed {
                 let id = docs.len() as u32;
                 for (term, weighted, tier) in tf.iter() {
+                    let weighted = weighted.min(u16::MAX.into()) as u16;
                     match raw.get_mut(term) {
                         Some(list) => list.push((id, weighted, tier)),
                         None => {
