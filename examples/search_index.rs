@@ -57,4 +57,14 @@ fn main() {
     let files = stage("files", || index.files());
     let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
     println!("{} files, {:.2} MB; the loaded repo's peak was {base:.0} MB", files.len(), bytes as f64 / 1e6);
+    // By kind: the name's first letter (`s-3.js`, `meta.js`).
+    let mut kinds: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for (path, b) in &files {
+        let name = path.trim_start_matches("search/");
+        let kind = kinds.entry(name.split(['-', '.']).next().unwrap_or(name)).or_default();
+        *kind = (kind.0 + 1, kind.1 + b.len());
+    }
+    for (kind, (n, b)) in kinds {
+        println!("  {kind}: {n} files, {:.2} MB, {:.1} KB each", b as f64 / 1e6, b as f64 / n as f64 / 1024.0);
+    }
 }
