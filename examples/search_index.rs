@@ -2,7 +2,11 @@
 //! `SearchIndex::build` and of encoding its files, and the files' count and
 //! bytes, for a repo already loaded (README, Performance).
 //!
-//!     cargo run --release --example search_index -- /tmp/c10k [2026-11-27]
+//!     cargo run --release --example search_index -- /tmp/c10k [2026-11-27] [QUERY…]
+//!
+//! With queries, it also prints the Rust evaluator's first ten results for
+//! each (as the results page asks: the last word a prefix), one line of
+//! JSON each, for comparing with search.js on a built site.
 //!
 //! Linux only: it reads its CPU time and peak memory from /proc/self and
 //! resets the peak (`clear_refs`) once the repo is loaded.
@@ -46,10 +50,11 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let root = args.next().expect("usage: search_index REPO [TODAY]");
     let today = args.next().unwrap_or_else(|| "2026-11-27".into());
+    let queries: Vec<String> = args.collect();
     let today = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").expect("TODAY as YYYY-MM-DD");
     let repo = stage("load", || retrobook::load::load_repo(std::path::Path::new(&root)).expect("a repo"));
-    let mut order: Vec<usize> = (0..repo.retros.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(repo.retros[i].started_at.as_ref().map(|s| s.value.date())));
+    // The site's order (newest first), which numbers the documents.
+    let order = retrobook::render::indexes::Indexes::of(&repo.retros, &repo.config, today).order;
     // Peak memory from here on is the index's (over the loaded repo).
     let base = peak_mb();
     std::fs::write("/proc/self/clear_refs", "5").expect("resetting the peak");
@@ -66,5 +71,10 @@ fn main() {
     }
     for (kind, (n, b)) in kinds {
         println!("  {kind}: {n} files, {:.2} MB, {:.1} KB each", b as f64 / 1e6, b as f64 / n as f64 / 1024.0);
+    }
+    for q in &queries {
+        let top: Vec<&str> =
+            index.query(q, &[], true).iter().take(10).map(|&d| index.docs[d as usize].id.as_str()).collect();
+        println!("{}", serde_json::json!({ "q": q, "top": top }));
     }
 }
