@@ -7,25 +7,19 @@
 // search.js reads the heads of long postings lists first and stops when they
 // give a screen of results, so for words found together mostly beyond their
 // heads the two may differ after the first few (the README says where).
-import { createServer } from 'node:http';
-import { createReadStream, existsSync, statSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { extname, join, normalize } from 'node:path';
+import { resolve } from 'node:path';
+import { LAUNCH, serve } from '../tests/browser/static-server.mjs';
+
 const require = createRequire(new URL('../tests/browser/package.json', import.meta.url));
 const { chromium } = require('playwright-core');
 const [site, rustFile] = process.argv.slice(2);
 if (!site || !rustFile) { console.error('usage: node bench/search_parity.mjs SITE RUST_RESULTS'); process.exit(2); }
 const rust = readFileSync(rustFile, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
-const server = createServer((req, res) => {
-  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
-  const file = join(site, path || 'index.html');
-  if (!existsSync(file) || statSync(file).isDirectory()) { res.writeHead(404); res.end(); return; }
-  res.writeHead(200, { 'content-type': extname(file) === '.js' ? 'text/javascript' : 'text/html' });
-  createReadStream(file).pipe(res);
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const server = await serve(resolve(site));
 const base = `http://127.0.0.1:${server.address().port}/`;
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });
+const browser = await chromium.launch(LAUNCH);
 let same = 0;
 for (const { q, top } of rust) {
   const page = await (await browser.newContext()).newPage();
