@@ -21,16 +21,20 @@ const server = await serve(resolve(site));
 const base = `http://127.0.0.1:${server.address().port}/`;
 const browser = await chromium.launch(LAUNCH);
 let same = 0;
-for (const { q, top } of rust) {
+for (const { q, top, count } of rust) {
   const page = await (await browser.newContext()).newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(base + 'search.html?q=' + encodeURIComponent(q));
   await page.waitForFunction((query) => document.getElementById('search-results').shownQuery === query, q, { timeout: 60000 });
   const ids = await page.$$eval('#search-results .search-result-title', (a) => a.map((e) => e.getAttribute('href').replace(/^.*\/|\.html$/g, '')));
-  const ok = JSON.stringify(ids) === JSON.stringify(top);
+  // The count once every list was read ("N results"), else "N+ results".
+  const shown = await page.textContent('#search-count');
+  const complete = /^\d+ results?/.test(shown);
+  const ok = JSON.stringify(ids) === JSON.stringify(top) && (!complete || parseInt(shown, 10) === count);
   same += ok;
-  console.log(ok ? 'same' : 'DIFF', JSON.stringify(q), ok ? '' : `\n  js   ${ids.join(' ')}\n  rust ${top.join(' ')}`, errors.join(';'));
+  console.log(ok ? 'same' : 'DIFF', JSON.stringify(q), `(${shown}; Rust ${count})`,
+    ok ? '' : `\n  js   ${ids.join(' ')}\n  rust ${top.join(' ')}`, errors.join(';'));
   await page.close();
 }
 console.log(`${same} of ${rust.length} identical`);

@@ -5,8 +5,9 @@
 //!     cargo run --release --example search_index -- /tmp/c10k [2026-11-27] [QUERY…]
 //!
 //! With queries, it also prints the Rust evaluator's first ten results for
-//! each (as the results page asks: the last word a prefix), one line of
-//! JSON each, for comparing with search.js on a built site.
+//! each (as the results page asks: the last word a prefix) and their
+//! number, one line of JSON each, for comparing with search.js on a built
+//! site (`bench/search_parity.mjs`).
 //!
 //! Linux only: it reads its CPU time and peak memory from /proc/self and
 //! resets the peak (`clear_refs`) once the repo is loaded.
@@ -73,8 +74,8 @@ fn main() {
         println!("  {kind}: {n} files, {:.2} MB, {:.1} KB each", b as f64 / 1e6, b as f64 / n as f64 / 1024.0);
     }
     for q in &queries {
-        let top: Vec<&str> =
-            index.query(q, &[], true).iter().take(10).map(|&d| index.docs[d as usize].id.as_str()).collect();
-        println!("{}", serde_json::json!({ "q": q, "top": top }));
+        let docs = index.query(q, &[], true);
+        let top: Vec<&str> = docs.iter().take(10).map(|&d| index.docs[d as usize].id.as_str()).collect();
+        println!("{}", serde_json::json!({ "q": q, "top": top, "count": docs.len() }));
     }
 }
