@@ -2,6 +2,8 @@
 //! relevance set (tests/fixtures/search/relevance.json, which the browser
 //! test runs through search.js too), facets, and the files the browser loads.
 
+mod common;
+
 use retrobook::search::SearchIndex;
 use std::path::Path;
 
@@ -132,6 +134,37 @@ fn facets_narrow_the_results() {
     assert!(service.contains(&"2026-05-09-kafka-rolling-restart-isr-shrink"));
 }
 
+/// A file's data: the arguments of its `__rbs.<kind>(key,data);` call.
+fn script_data(files: &[(String, Vec<u8>)], path: &str) -> serde_json::Value {
+    let (_, bytes) = files.iter().find(|(p, _)| p == path).unwrap_or_else(|| panic!("no {path}"));
+    let text = std::str::from_utf8(bytes).unwrap();
+    let args = text.split_once('(').unwrap().1.trim_end().strip_suffix(");").unwrap();
+    serde_json::from_str(&format!("[{args}]")).unwrap()
+}
+
+/// The characters of numbers in the index's files (files.rs).
+const DIGITS: &str = "#$%&'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+
+/// Front-coded words as search.js decodes them: the shared length is a
+/// digit of files.rs's alphabet, counted in UTF-16 units.
+fn front_decoded(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for part in text.split(' ').filter(|p| !p.is_empty()) {
+        let shared = DIGITS.find(&part[..1]).unwrap();
+        let last = out.last().map(String::as_str).unwrap_or("");
+        let (mut units, mut word) = (0, String::new());
+        for c in last.chars().take_while(|c| {
+            units += c.len_utf16();
+            units <= shared
+        }) {
+            word.push(c);
+        }
+        word.push_str(&part[1..]);
+        out.push(word);
+    }
+    out
+}
+
 #[test]
 fn the_index_files_are_scripts_for_the_client() {
     let f = fixture();
@@ -143,15 +176,27 @@ fn the_index_files_are_scripts_for_the_client() {
         assert!(text.starts_with("__rbs."), "{path}");
         assert!(text.trim_end().ends_with(");"), "{path}");
     }
-    let shard = files.iter().find(|(p, _)| p == "search/s-et.js").expect("the shard of `etcd`");
-    let shard = std::str::from_utf8(&shard.1).unwrap();
-    assert!(shard.contains("\"etcd\":"));
+    // A term's shard is the number of shard keys up to it, as the client
+    // finds it; keys are sorted and every shard holds terms.
+    let meta = &script_data(&files, "search/meta.js")[0];
+    let keys = front_decoded(meta["shards"].as_str().unwrap());
+    assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
+    assert_eq!(names.iter().filter(|n| n.starts_with("search/s-")).count(), keys.len() + 1);
+    let shard = |term: &str| {
+        script_data(&files, &format!("search/s-{}.js", keys.iter().filter(|k| k.as_str() <= term).count()))[1].clone()
+    };
+    let etcd = shard("etcd");
+    assert!(front_decoded(etcd[0].as_str().unwrap()).contains(&"etcd".to_string()), "{etcd}");
     // The first screen's rows travel with the term: no catalog chunk needed.
-    let shard = files.iter().find(|(p, _)| p == "search/s-ka.js").expect("the shard of `kafka`");
-    let shard = std::str::from_utf8(&shard.1).unwrap();
-    assert!(shard.contains("Rolling Kafka restart shrank ISRs"), "{shard}");
-    let facet = files.iter().find(|(_, b)| b.windows(8).any(|w| w == b"\"=v:sev1")).expect("a severity facet term");
-    assert!(facet.0.starts_with("search/s-_"), "{}", facet.0);
+    let kafka = shard("kafka");
+    let rows = kafka[2].as_array().unwrap();
+    assert!(
+        rows.iter().any(|r| r[1] == "Rolling Kafka restart shrank ISRs and dropped order confirmation emails"),
+        "{kafka}"
+    );
+    let kafka_id = rows.iter().find(|r| r[1].as_str().unwrap().starts_with("Rolling Kafka")).unwrap()[2].clone();
+    assert_eq!(kafka_id, "2026-05-09-kafka-rolling-restart-isr-shrink");
+    assert!(shard("=v:sev1")[3]["=v:sev1"].is_string(), "a severity facet's bitmap");
 }
 
 #[test]
@@ -167,4 +212,81 @@ fn title_matches_outrank_body_mentions() {
     // A tag word matches where it is a key or in the title, not in passing.
     let dns = f.top("dns", &[], false);
     assert!(!dns.contains(&"2026-07-21-payments-pool-exhaustion") && !dns.is_empty(), "{dns:?}");
+}
+
+/// Postings in impact order as search.js decodes them: `;`-separated
+/// groups, each a weight and document gaps, numbers base 45 (a digit of the
+/// second half of DIGITS leads, one of the first half ends a number).
+fn impact_decoded(text: &str, out: &mut Vec<(u32, u32)>) {
+    for group in text.split(';').filter(|g| !g.is_empty()) {
+        let (mut n, mut weight, mut doc) = (0u32, None, 0u32);
+        for c in group.chars() {
+            let v = DIGITS.find(c).unwrap() as u32;
+            n = n * 45 + v % 45;
+            if v >= 45 {
+                continue;
+            }
+            match weight {
+                None => weight = Some(n),
+                Some(w) => {
+                    doc += n;
+                    out.push((doc, w));
+                }
+            }
+            n = 0;
+        }
+    }
+}
+
+/// On a repo large enough for long postings lists (a word in every one of
+/// 4,300 retros: a head and two tail pieces), every term is in the shard
+/// its key names, and its head and tail pieces, read from the files its
+/// entry names, are the documents the evaluator finds for it.
+#[test]
+fn long_lists_read_back_from_heads_and_packed_tails() {
+    let files: Vec<(String, String)> = (0..4300)
+        .map(|i| (format!("retros/r{i}.md"), common::valid_retro(&format!("Outage {i} in zone{}", i % 7))))
+        .collect();
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (p.as_str(), t.as_bytes())).collect();
+    let repo = common::temp_repo("", &refs);
+    let repo = retrobook::load::load_repo(repo.path()).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    let order = retrobook::render::indexes::Indexes::of(&repo.retros, &repo.config, today).order;
+    let index = SearchIndex::build(&repo.retros, &order, today, &repo.config);
+    let files = index.files();
+    let keys = front_decoded(script_data(&files, "search/meta.js")[0]["shards"].as_str().unwrap());
+    let mut pieces_seen = 0;
+    for term in ["happened", "condition", "zone3", "outage", "4299", "r17"] {
+        let n = keys.iter().filter(|k| k.as_str() <= term).count();
+        let shard = script_data(&files, &format!("search/s-{n}.js"))[1].clone();
+        let terms = front_decoded(shard[0].as_str().unwrap());
+        let at = terms.iter().position(|t| t == term).unwrap_or_else(|| panic!("{term} not in shard {n}"));
+        let entry = &shard[1][at];
+        let mut postings = Vec::new();
+        let df = match entry {
+            serde_json::Value::String(all) => {
+                impact_decoded(all, &mut postings);
+                postings.len()
+            }
+            _ => {
+                impact_decoded(entry[1].as_str().unwrap(), &mut postings);
+                for (piece, file) in entry.as_array().unwrap()[2..].iter().enumerate() {
+                    let tail = script_data(&files, &format!("search/t-{file}.js"))[1].clone();
+                    let items = tail.as_array().unwrap();
+                    let item =
+                        items.chunks(3).find(|it| it[0] == term && it[1] == piece).expect("the piece in its file");
+                    impact_decoded(item[2].as_str().unwrap(), &mut postings);
+                    pieces_seen += 1;
+                }
+                entry[0].as_u64().unwrap() as usize
+            }
+        };
+        let mut docs: Vec<u32> = postings.iter().map(|p| p.0).collect();
+        assert!(postings.windows(2).all(|w| w[0].1 >= w[1].1), "{term}: best weight first");
+        docs.sort_unstable();
+        let mut expected = index.query(term, &[], false);
+        expected.sort_unstable();
+        assert_eq!((df, &docs), (expected.len(), &expected), "{term}");
+    }
+    assert!(pieces_seen >= 4, "the common words have tails of two pieces ({pieces_seen})");
 }

@@ -1,123 +1,112 @@
 //! The search index's files, all under `search/`, each a script that hands
 //! its data to the client (`__rbs.<kind>(…)`):
-//! - `meta.js`: the number of documents, the shard keys of one or two
-//!   characters (front-coded), the facet values and the ranking constants;
-//! - `k-<prefix>.js`: the longer shard keys under a two-character prefix;
-//! - `s-<prefix>.js`: a shard of the inverted index, by term prefix (two
-//!   characters, split to longer prefixes where a shard would be large).
-//!   A text term holds its document frequency and the head of its
-//!   postings in impact order (best weight first), with the number of tail
-//!   files holding the rest; the shard also holds the result rows (title,
-//!   URL, date, severity, …) of each term's best documents, so a query's
-//!   first screen needs no other file. A facet term (`=v:sev1`) holds a
-//!   bitmap of its documents;
-//! - `t-<n>-<piece>.js`: the tail of a long postings list, loaded only when
-//!   the head does not give enough results;
-//! - `r-<n>.js`: the result rows of the rest of a term's head, for queries
-//!   of several words (their best results are in every word's head);
-//! - `d-<n>.js`: the document catalog in chunks, for further results.
+//! - `meta.js`: the number of documents, the shard keys, the facet values
+//!   and the ranking constants;
+//! - `s-<n>.js`: shard `n` of the inverted index: a run of consecutive terms
+//!   in sorted order, packed up to SHARD_LIMIT bytes, so shards are few and
+//!   of an even size. Shard `n` holds the terms from key `n` (in `meta.js`,
+//!   the shortest prefix of its first term that sorts after the shard
+//!   before) up to the next key. A text term holds the head of its postings
+//!   in impact order (best weight first) and, for a long list, its document
+//!   frequency and the tail files holding the rest; the shard also holds the
+//!   result rows (title, id, date, severity, …) of each term's best
+//!   documents, once per shard, so a word's first screen needs no other
+//!   file. A facet term (`=v:sev1`) holds a bitmap of its documents;
+//! - `t-<n>.js`: tails of long postings lists, in pieces, consecutive
+//!   pieces packed up to TAIL_PACK bytes; loaded only when the heads do not
+//!   give enough results;
+//! - `d-<n>.js`: the document catalog in chunks, for the rows of further
+//!   results and of results of several words.
+//!
+//! Numbers in postings are written in a variable-length code of printable
+//! characters that need no escaping in a string (`DIGITS`), without
+//! separators: a posting costs one or two characters.
 
 use super::{Doc, FACETS, Posting, SearchIndex, facet_term};
-use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write;
 
-/// Documents per catalog chunk: small, since further results may need one
-/// chunk each.
+/// Documents per catalog chunk. A screen of results for a query of several
+/// words reads one chunk per result not among its words' best rows, so a
+/// chunk stays small (10 rows with their summaries, about 3 KB: 30 KB for a
+/// screen); 10,000 retros make 1,000 chunks.
 pub const CHUNK: usize = 10;
-/// Postings in a term's head, in its shard; a query reads only heads
+/// Postings in a term's head, in its shard: a query reads only heads
 /// unless they do not give enough results.
 const HEAD: usize = 200;
-/// Postings per tail file.
+/// Postings per tail piece: a query that needs more than the head of a very
+/// common word (in every retro) reads a piece at a time.
 const TAIL: usize = 4000;
+/// Encoded bytes a tail file holds: most tails are short (a word in a few
+/// hundred retros) and share a file with their neighbours; a longer piece
+/// has a file of its own.
+const TAIL_PACK: usize = 8 * 1024;
 /// Result rows a shard holds per term: one screen of results.
 const ROWS: usize = 10;
 /// Terms found in fewer documents carry no rows: their few results come
 /// from the catalog, and rows for the many one-document terms (ids,
 /// numbers) would double the index.
 const ROWS_MIN_DF: usize = 3;
-/// The summary's length in a shard's rows: none, as rows are most of a
-/// shard (the catalog keeps 160 characters, shown on further results).
-const ROW_SUMMARY: usize = 0;
-/// Encoded bytes above which a shard is split by a longer prefix.
+/// Encoded bytes a shard holds before the next one starts. Each word of a
+/// query reads one shard (a prefix while typing up to four), so this bounds
+/// what a word costs; larger shards make fewer files and share more rows.
 const SHARD_LIMIT: usize = 12 * 1024;
-/// Prefix length shards stop splitting at (ids like `2021-06-08-…` share
-/// long prefixes). The client reads it from `meta.js`.
-const MAX_PREFIX: usize = 8;
+/// A prefix while typing matches the terms of at most this many shards
+/// beyond its own (else only the whole word, until more is typed); the
+/// client reads it from `meta.js`.
+const PREFIX_SHARDS: usize = 3;
 
-/// A term's data in its shard, encoded.
-struct Entry {
-    /// The JSON value.
-    json: String,
-    /// Documents whose rows go with the term.
-    rows: Vec<u32>,
-}
+/// The characters of numbers: 90 printable ASCII characters, without `"`,
+/// `\` (which a JSON string would escape) and `;` (which separates groups of
+/// postings). The first 45 end a number, the other 45 are its leading
+/// digits, base 45: 0–44 take one character, up to 2,024 two.
+const DIGITS: &[u8; 90] = b"#$%&'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+const BASE: u32 = 45;
 
 pub fn write(index: &SearchIndex) -> Vec<(String, Vec<u8>)> {
+    let codes = RowCodes::new(index);
+    let rows: Vec<String> = index.docs.iter().map(|d| codes.row(d)).collect();
     let mut files = Vec::new();
-    let rows: Vec<String> = index.docs.iter().map(|d| row(d, ROW_SUMMARY).to_string()).collect();
-    // Terms with tail files or a row file get an id, which names those files.
-    let mut ids = 0usize;
-    let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
+    let mut entries: BTreeMap<&str, Entry> = BTreeMap::new();
+    let mut tails = TailPacker::default();
     for (term, list) in &index.postings {
-        let (entry, tail, more_rows) = text_entry(list, ids);
-        for (p, piece) in tail.iter().enumerate() {
-            files.push((format!("search/t-{ids}-{p}.js"), script("t", &json!(format!("{ids}-{p}")), &json!(piece))));
-        }
-        if !more_rows.is_empty() {
-            let body: Vec<String> = more_rows.iter().map(|&d| format!("\"{d}\":{}", rows[d as usize])).collect();
-            files
-                .push((format!("search/r-{ids}.js"), format!("__rbs.r({ids},{{{}}});\n", body.join(",")).into_bytes()));
-        }
-        ids += usize::from(!tail.is_empty() || !more_rows.is_empty());
-        entries.insert(term.clone(), entry);
+        entries.insert(term, text_entry(term, list, &mut tails));
     }
+    files.extend(tails.finish());
+    let mut facet_terms: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for (kind, _, _) in FACETS {
-        let mut merged: BTreeMap<String, Vec<u32>> = BTreeMap::new();
         for (value, docs) in index.facets.get(kind).into_iter().flatten() {
             let term = facet_term(kind, value).expect("a known facet kind");
-            merged.entry(term).or_default().extend(docs);
-        }
-        for (term, mut docs) in merged {
-            docs.sort_unstable();
-            docs.dedup();
-            let json = json!([docs.len(), bitmap(&docs)]).to_string();
-            entries.insert(term, Entry { json, rows: Vec::new() });
+            facet_terms.entry(term).or_default().extend(docs);
         }
     }
-    let size = |t: &str| {
-        let e = &entries[t];
-        t.len() + e.json.len() + 6 + e.rows.iter().map(|&d| rows[d as usize].len() + 8).sum::<usize>()
-    };
-    let keys: Vec<&str> = entries.keys().map(String::as_str).collect();
-    let mut shards = BTreeMap::new();
-    split_shards(&keys, 2, &size, &mut shards);
-    for (key, terms) in &shards {
-        files.push((format!("search/s-{key}.js"), shard(key, terms, &entries, &rows)));
+    facet_terms.values_mut().for_each(|docs| {
+        docs.sort_unstable();
+        docs.dedup();
+    });
+    for (term, docs) in &facet_terms {
+        let data = format!("{}:\"{}\"", json(term), bitmap(docs));
+        entries.insert(term, Entry { data, facet: true, rows: Vec::new() });
+    }
+    let shards = pack_shards(&entries, &rows);
+    let mut keys = Vec::new();
+    for (n, (key, terms)) in shards.iter().enumerate() {
+        keys.extend(key.as_deref());
+        files.push((format!("search/s-{n}.js"), shard(n, terms, &entries, &rows)));
     }
     for (n, chunk) in index.docs.chunks(CHUNK).enumerate() {
-        let chunk: Vec<Value> = chunk.iter().map(|d| row(d, usize::MAX)).collect();
-        files.push((format!("search/d-{n}.js"), script("d", &json!(n), &json!(chunk))));
+        let list: Vec<String> = chunk.iter().map(|d| format!("[{},{}]", codes.row(d), json(&d.summary))).collect();
+        files.push((format!("search/d-{n}.js"), format!("__rbs.d({n},[{}]);\n", list.join(",")).into_bytes()));
     }
-    // Shard keys of one or two characters are listed in meta.js; longer
-    // ones in a directory per two-character prefix, `k-<prefix>.js`, read
-    // only by queries with a word under that prefix.
-    let mut dirs: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for key in shards.keys().filter(|k| k.len() > 2) {
-        dirs.entry(key[..2].to_string()).or_default().push(key);
-    }
-    for (dir, keys) in &dirs {
-        files.push((format!("search/k-{dir}.js"), script("k", &json!(dir), &json!(front_coded(keys.iter().copied())))));
-    }
-    let facet_values: serde_json::Map<String, Value> =
-        index.facets.iter().map(|(k, v)| (k.to_string(), json!(v.keys().collect::<Vec<_>>()))).collect();
-    let meta = json!({
+    let facet_values: serde_json::Map<String, serde_json::Value> =
+        index.facets.iter().map(|(k, v)| (k.to_string(), serde_json::json!(v.keys().collect::<Vec<_>>()))).collect();
+    let meta = serde_json::json!({
         "n": index.docs.len(),
         "chunk": CHUNK,
-        "prefix": MAX_PREFIX,
-        "shards": front_coded(shards.keys().map(String::as_str).filter(|k| k.len() <= 2)),
-        "dirs": dirs.keys().collect::<Vec<_>>(),
+        "shards": front_coded(keys.iter().copied()),
+        "prefixShards": PREFIX_SHARDS,
         "facets": facet_values,
-        "codes": FACETS.iter().map(|(k, c, how)| json!([k, c, format!("{how:?}")])).collect::<Vec<_>>(),
+        "codes": FACETS.iter().map(|(k, c, how)| serde_json::json!([k, c, format!("{how:?}")])).collect::<Vec<_>>(),
         "levels": super::LEVELS,
         "keyTier": super::KEY_TIER,
         "tierScore": super::TIER_SCORE,
@@ -126,158 +115,250 @@ pub fn write(index: &SearchIndex) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// A catalog row: title, URL, date, severity, status, services, open
-/// action items and the summary cut to `summary` characters.
-fn row(d: &Doc, summary: usize) -> Value {
-    let text = match summary {
-        0 => String::new(),
-        usize::MAX => d.summary.clone(),
-        max => super::truncate(&d.summary, max),
-    };
-    json!([d.title, d.url, d.date, d.severity, d.status, d.services.join(" "), d.open, text])
+fn json(s: &str) -> String {
+    serde_json::to_string(s).expect("a string encodes")
 }
 
-/// A text term's entry (`[df, head]`, or `[df, head, id, tail files, row
-/// file]`), its tail pieces and the documents of its row file. Postings go
-/// best first: by weight, then document. The shard holds the rows of the
-/// best ROWS documents; the row file those of the rest of the head, read
-/// when a query of several words ranks them first (its results from heads
-/// are in every word's head, so one word's row file shows them all).
-fn text_entry(list: &[Posting], id: usize) -> (Entry, Vec<String>, Vec<u32>) {
+/// A term's data in its shard, encoded.
+struct Entry {
+    /// For a text term its entry in the shard's list, for a facet term
+    /// `"term":"bitmap"`.
+    data: String,
+    facet: bool,
+    /// Documents whose rows go with the term.
+    rows: Vec<u32>,
+}
+
+/// Rows name severity, status and services by their place in `meta.js`'s
+/// facet values, which the client has already: a row is about a third
+/// shorter.
+struct RowCodes<'i> {
+    values: HashMap<(&'static str, &'i str), usize>,
+}
+
+impl<'i> RowCodes<'i> {
+    fn new(index: &'i SearchIndex) -> Self {
+        let mut values = HashMap::new();
+        for (kind, list) in &index.facets {
+            values.extend(list.keys().enumerate().map(|(i, v)| ((*kind, v.as_str()), i)));
+        }
+        RowCodes { values }
+    }
+
+    fn code(&self, kind: &'static str, value: &str) -> String {
+        self.values.get(&(kind, value)).map_or("-1".into(), |i| i.to_string())
+    }
+
+    /// A result row, without brackets: title, id (the URL is made from it,
+    /// as `retro_url` makes it), date (`0` when the id starts with it, as
+    /// generated ids do), severity, status, services (their codes,
+    /// space-separated) and open action items.
+    fn row(&self, d: &Doc) -> String {
+        let date = if d.date.len() == 10 && d.id.starts_with(&d.date) { "0".into() } else { json(&d.date) };
+        let services: Vec<String> = d.services.iter().map(|s| self.code("service", s)).collect();
+        format!(
+            "{},{},{date},{},{},\"{}\",{}",
+            json(&d.title),
+            json(&d.id),
+            self.code("severity", &d.severity),
+            self.code("status", &d.status),
+            services.join(" "),
+            d.open
+        )
+    }
+}
+
+/// A text term's entry: its postings, best first (by weight, then
+/// document), as one string when the head holds them all, else
+/// `[df,head,file of each tail piece…]`; the tail pieces go to `tails`.
+/// The shard holds the rows of the best ROWS documents.
+fn text_entry(term: &str, list: &[Posting], tails: &mut TailPacker) -> Entry {
     let mut ranked = list.to_vec();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let head = &ranked[..ranked.len().min(HEAD)];
-    let pieces: Vec<String> = ranked[head.len()..].chunks(TAIL).map(encode_impact).collect();
-    let with_rows = list.len() >= ROWS_MIN_DF;
-    let more_rows: Vec<u32> = if with_rows { head.iter().skip(ROWS).map(|p| p.0).collect() } else { Vec::new() };
-    let json = if pieces.is_empty() && more_rows.is_empty() {
-        json!([list.len(), encode_impact(head)])
+    let mut data = String::new();
+    if ranked.len() == head.len() {
+        data.push('"');
+        encode_impact(&mut data, head);
+        data.push('"');
     } else {
-        json!([list.len(), encode_impact(head), id, pieces.len(), usize::from(!more_rows.is_empty())])
-    };
-    let rows = if with_rows { head.iter().take(ROWS).map(|p| p.0).collect() } else { Vec::new() };
-    (Entry { json: json.to_string(), rows }, pieces, more_rows)
+        write!(data, "[{},\"", list.len()).expect("writing to a String");
+        encode_impact(&mut data, head);
+        data.push('"');
+        for (p, piece) in ranked[head.len()..].chunks(TAIL).enumerate() {
+            write!(data, ",{}", tails.add(term, p, piece)).expect("writing to a String");
+        }
+        data.push(']');
+    }
+    let rows = if list.len() >= ROWS_MIN_DF { head.iter().take(ROWS).map(|p| p.0).collect() } else { Vec::new() };
+    Entry { data, facet: false, rows }
 }
 
-/// One shard: `{"t": {term: entry}, "r": {doc: row}}`.
-fn shard(key: &str, terms: &[&str], entries: &BTreeMap<String, Entry>, rows: &[String]) -> Vec<u8> {
-    let mut out = format!("__rbs.s({},{{\"t\":{{", json!(key));
-    let mut docs: Vec<u32> = Vec::new();
-    for (i, t) in terms.iter().enumerate() {
+/// Tail pieces, in term order, packed into files.
+#[derive(Default)]
+struct TailPacker {
+    /// Finished files' contents.
+    done: Vec<String>,
+    /// The file being filled: `"term",piece,"postings"` items.
+    open: String,
+}
+
+impl TailPacker {
+    /// Add a piece; the number of the file it goes to.
+    fn add(&mut self, term: &str, piece: usize, postings: &[Posting]) -> usize {
+        let mut item = format!("{},{piece},\"", json(term));
+        encode_impact(&mut item, postings);
+        item.push('"');
+        if !self.open.is_empty() && self.open.len() + item.len() > TAIL_PACK {
+            self.done.push(std::mem::take(&mut self.open));
+        }
+        if !self.open.is_empty() {
+            self.open.push(',');
+        }
+        self.open.push_str(&item);
+        self.done.len()
+    }
+
+    fn finish(mut self) -> impl Iterator<Item = (String, Vec<u8>)> {
+        if !self.open.is_empty() {
+            self.done.push(self.open);
+        }
+        self.done
+            .into_iter()
+            .enumerate()
+            .map(|(n, items)| (format!("search/t-{n}.js"), format!("__rbs.t({n},[{items}]);\n").into_bytes()))
+    }
+}
+
+/// The terms, in order, as shards: runs of consecutive terms whose data
+/// and rows (each once per shard) fill up to SHARD_LIMIT bytes. Each shard
+/// but the first has a key: the shortest prefix of its first term that
+/// sorts after the last term before it (a key never has a space, which
+/// separates keys in `meta.js`: a facet value with one may make a shard
+/// longer).
+fn pack_shards<'t>(entries: &BTreeMap<&'t str, Entry>, rows: &[String]) -> Vec<(Option<String>, Vec<&'t str>)> {
+    let mut shards: Vec<(Option<String>, Vec<&'t str>)> = vec![(None, Vec::new())];
+    let mut size = 0;
+    let mut docs: HashSet<u32> = HashSet::new();
+    let mut last = "";
+    for (&term, entry) in entries {
+        let new_rows = |docs: &HashSet<u32>| {
+            entry.rows.iter().filter(|d| !docs.contains(d)).map(|&d| rows[d as usize].len() + 10).sum::<usize>()
+        };
+        let mut grows = term.len() + entry.data.len() + 4 + new_rows(&docs);
+        if size > 0 && size + grows > SHARD_LIMIT {
+            let key = separator(last, term);
+            if !key.contains(char::is_whitespace) {
+                shards.push((Some(key), Vec::new()));
+                docs.clear();
+                size = 0;
+                grows = term.len() + entry.data.len() + 4 + new_rows(&docs);
+            }
+        }
+        size += grows;
+        docs.extend(&entry.rows);
+        shards.last_mut().expect("a shard").1.push(term);
+        last = term;
+    }
+    shards
+}
+
+/// The shortest prefix of `next` that sorts after `last` (`last < next`).
+fn separator(last: &str, next: &str) -> String {
+    let end = next.char_indices().map(|(i, c)| i + c.len_utf8()).find(|&i| &next[..i] > last);
+    next[..end.unwrap_or(next.len())].to_string()
+}
+
+/// One shard: `[text terms, front-coded; their entries; rows
+/// [doc,…row]; {facet term: bitmap}]`.
+fn shard(n: usize, terms: &[&str], entries: &BTreeMap<&str, Entry>, rows: &[String]) -> Vec<u8> {
+    let text: Vec<&str> = terms.iter().copied().filter(|t| !entries[t].facet).collect();
+    let mut out = format!("__rbs.s({n},[{},[", json(&front_coded(text.iter().copied())));
+    for (i, t) in text.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        let e = &entries[*t];
-        out.push_str(&format!("{}:{}", json!(t), e.json));
-        docs.extend(&e.rows);
+        out.push_str(&entries[t].data);
     }
+    out.push_str("],[");
+    let mut docs: Vec<u32> = terms.iter().flat_map(|t| entries[t].rows.iter().copied()).collect();
     docs.sort_unstable();
     docs.dedup();
-    out.push_str("},\"r\":{");
     for (i, d) in docs.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&format!("\"{d}\":{}", rows[*d as usize]));
+        write!(out, "[{d},{}]", rows[*d as usize]).expect("writing to a String");
     }
-    out.push_str("}});\n");
+    out.push_str("],{");
+    for (i, t) in terms.iter().filter(|t| entries[*t].facet).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&entries[t].data);
+    }
+    out.push_str("}]);\n");
     out.into_bytes()
 }
 
-/// Group `terms` (sorted) by their first `len` characters; a group whose
-/// size exceeds the limit is split by one more character, its terms of
-/// exactly `len` characters staying under the shorter key.
-fn split_shards<'t>(
-    terms: &[&'t str],
-    len: usize,
-    size: &dyn Fn(&str) -> usize,
-    out: &mut BTreeMap<String, Vec<&'t str>>,
-) {
-    let mut groups: BTreeMap<String, Vec<&'t str>> = BTreeMap::new();
-    for &t in terms {
-        groups.entry(prefix(t, len)).or_default().push(t);
-    }
-    for (key, group) in groups {
-        let total: usize = group.iter().map(|t| size(t)).sum();
-        if total <= SHARD_LIMIT || len >= MAX_PREFIX || group.len() == 1 {
-            out.entry(key).or_default().extend(group);
-            continue;
-        }
-        let (short, long): (Vec<&str>, Vec<&str>) = group.iter().partition(|t| t.chars().count() <= len);
-        if !short.is_empty() {
-            out.insert(key, short);
-        }
-        split_shards(&long, len + 1, size, out);
-    }
-}
-
-/// A shard key: the term's first `len` characters, made safe for a file
-/// name (characters outside `[a-z0-9]` become `_`).
-pub fn prefix(term: &str, len: usize) -> String {
-    term.chars().take(len).map(|c| if c.is_ascii_lowercase() || c.is_ascii_digit() { c } else { '_' }).collect()
-}
-
-/// Sorted keys, each as the length it shares with the one before (one
-/// digit) and the rest: `ab abc abd` is `0ab 2c 2d`. Keys are short and
-/// many; this halves `meta.js`.
+/// Sorted words (without spaces), each as the length it shares with the
+/// one before, in UTF-16 units as the client counts (one of the first 45
+/// DIGITS, at most 44), then the rest, space-separated: `ab abc abd` is
+/// `#ab %c %d`.
 fn front_coded<'k>(keys: impl Iterator<Item = &'k str>) -> String {
     let mut out = String::new();
     let mut last = "";
     for key in keys {
-        let shared = last.bytes().zip(key.bytes()).take_while(|(a, b)| a == b).count().min(9);
+        let mut shared = (0, 0);
+        for ((i, a), b) in key.char_indices().zip(last.chars()) {
+            if a != b || shared.1 + a.len_utf16() > BASE as usize - 1 {
+                break;
+            }
+            shared = (i + a.len_utf8(), shared.1 + a.len_utf16());
+        }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&shared.to_string());
-        out.push_str(&key[shared..]);
+        out.push(DIGITS[shared.1] as char);
+        out.push_str(&key[shared.0..]);
         last = key;
     }
     out
 }
 
-fn script(kind: &str, key: &Value, data: &Value) -> Vec<u8> {
-    format!("__rbs.{kind}({key},{data});\n").into_bytes()
-}
-
-/// Append `n` in base 36 (lowercase digits).
-fn push_base36(out: &mut String, mut n: u32) {
-    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+/// Append `n` in the variable-length code of DIGITS: leading digits from
+/// the second half, the last from the first half.
+fn push_number(out: &mut String, mut n: u32) {
     let mut digits = [0u8; 8];
-    let mut at = digits.len();
-    loop {
+    let mut at = digits.len() - 1;
+    digits[at] = DIGITS[(n % BASE) as usize];
+    n /= BASE;
+    while n > 0 {
         at -= 1;
-        digits[at] = DIGITS[(n % 36) as usize];
-        n /= 36;
-        if n == 0 {
-            break;
-        }
+        digits[at] = DIGITS[(BASE + n % BASE) as usize];
+        n /= BASE;
     }
     out.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
 }
 
 /// Postings in impact order as groups of one weight, `;`-separated: the
-/// weight as one base-36 digit, then the group's document ids as gaps in
-/// base 36, comma-separated (`z0,3;k2` is doc 0 and 3 at z, doc 2 at k).
-fn encode_impact(list: &[Posting]) -> String {
-    let mut out = String::with_capacity(list.len() * 3);
+/// weight, then the group's document ids as gaps (the first from 0), each a
+/// number of DIGITS.
+fn encode_impact(out: &mut String, list: &[Posting]) {
     let mut last: Option<(u8, u32)> = None;
     for &(doc, w) in list {
         match last {
-            Some((lw, ld)) if lw == w => {
-                out.push(',');
-                push_base36(&mut out, doc - ld);
-            }
+            Some((lw, ld)) if lw == w => push_number(out, doc - ld),
             _ => {
                 if last.is_some() {
                     out.push(';');
                 }
-                push_base36(&mut out, w as u32);
-                push_base36(&mut out, doc);
+                push_number(out, w as u32);
+                push_number(out, doc);
             }
         }
         last = Some((w, doc));
     }
-    out
 }
 
 /// A set of documents as a bitmap, five documents a base-32 digit
@@ -296,10 +377,30 @@ fn bitmap(docs: &[u32]) -> String {
 mod tests {
     use super::*;
 
+    fn impact(list: &[Posting]) -> String {
+        let mut out = String::new();
+        encode_impact(&mut out, list);
+        out
+    }
+
+    #[test]
+    fn numbers_take_one_character_below_45() {
+        let enc = |n| {
+            let mut s = String::new();
+            push_number(&mut s, n);
+            s
+        };
+        assert_eq!([enc(0), enc(1), enc(44)], ["#", "$", "P"]);
+        assert_eq!([enc(45), enc(2024), enc(2025)], ["R#", "~P", "RQ#"]);
+        assert!(DIGITS.iter().all(|c| !b"\"\\; ".contains(c)) && DIGITS.len() == 2 * BASE as usize);
+    }
+
     #[test]
     fn postings_encode_by_impact_then_gaps() {
-        assert_eq!(encode_impact(&[(3, 35), (40, 35), (0, 5), (2, 5), (1, 1)]), "z3,11;50,2;11");
-        assert_eq!(encode_impact(&[]), "");
+        // Weight 35 ('G'): docs 3 ('&') and 40 (gap 37, 'I'); weight 5: docs 0
+        // and 2; weight 1: doc 1.
+        assert_eq!(impact(&[(3, 35), (40, 35), (0, 5), (2, 5), (1, 1)]), "G&I;(#%;$$");
+        assert_eq!(impact(&[]), "");
         assert_eq!(bitmap(&[0, 2, 5, 11]), "512");
         assert_eq!(bitmap(&[]), "");
     }
@@ -307,32 +408,44 @@ mod tests {
     #[test]
     fn heads_keep_the_best_postings_and_tails_the_rest() {
         let list: Vec<Posting> = (0..(HEAD + TAIL + 5) as u32).map(|d| (d, if d % 7 == 0 { 20 } else { 3 })).collect();
-        let (entry, tail, more) = text_entry(&list, 4);
-        assert_eq!(tail.len(), 2);
-        let value: Value = serde_json::from_str(&entry.json).unwrap();
+        let mut tails = TailPacker::default();
+        let entry = text_entry("word", &list, &mut tails);
+        let value: serde_json::Value = serde_json::from_str(&entry.data).unwrap();
         assert_eq!(value[0], list.len());
-        assert!(value[1].as_str().unwrap().starts_with("k0,7,7"), "the weight-20 group first");
-        assert_eq!(value.as_array().unwrap()[2..], [json!(4), json!(2), json!(1)]);
+        assert!(value[1].as_str().unwrap().starts_with("7#*"), "the weight-20 group first, gaps of 7");
+        assert_eq!(value.as_array().unwrap().len(), 4, "two tail pieces");
         assert_eq!(entry.rows, [0, 7, 14, 21, 28, 35, 42, 49, 56, 63]);
-        assert_eq!(more.len(), HEAD - ROWS);
-        let (short, none, no_rows) = text_entry(&list[..2], 0);
-        assert!(none.is_empty() && short.rows.is_empty() && no_rows.is_empty(), "a rare term's rows: the catalog");
+        let files: Vec<_> = tails.finish().collect();
+        assert!(files.iter().any(|(_, b)| b.starts_with(b"__rbs.t(") && b.windows(8).any(|w| w == b"\"word\",1")));
+        let mut none = TailPacker::default();
+        let short = text_entry("rare", &list[..2], &mut none);
+        assert!(short.data.starts_with('"') && short.rows.is_empty(), "a rare term: its postings, no rows");
+        assert_eq!(none.finish().count(), 0);
     }
 
     #[test]
-    fn big_groups_split_by_longer_prefixes() {
-        let terms = ["ca", "cab", "cac", "cache", "cat", "do"];
-        let size = |t: &str| if t.starts_with("ca") { SHARD_LIMIT / 3 } else { 10 };
-        let mut out = BTreeMap::new();
-        split_shards(&terms, 2, &size, &mut out);
-        let keys: Vec<&String> = out.keys().collect();
-        assert_eq!(keys, ["ca", "cab", "cac", "cat", "do"]);
-        assert_eq!(out["ca"], ["ca"]);
-        assert_eq!(out["cac"], ["cac", "cache"]);
+    fn shards_are_runs_of_terms_up_to_the_limit() {
+        let big = "x".repeat(SHARD_LIMIT / 3);
+        let entries: BTreeMap<&str, Entry> = ["ca", "cab", "cac", "cache", "cat", "do"]
+            .into_iter()
+            .map(|t| {
+                let data = if t.starts_with("ca") { big.clone() } else { "\"#\"".into() };
+                (t, Entry { data, facet: false, rows: Vec::new() })
+            })
+            .collect();
+        let shards = pack_shards(&entries, &[]);
+        let keys: Vec<Option<&str>> = shards.iter().map(|(k, _)| k.as_deref()).collect();
+        assert_eq!(keys, [None, Some("cac"), Some("cat")]);
+        assert_eq!(shards[1].1, ["cac", "cache"]);
+        assert_eq!(shards[2].1, ["cat", "do"]);
+        assert_eq!(separator("cab", "cache"), "cac");
+        assert_eq!(separator("kafka", "kafka-cluster"), "kafka-");
+        assert_eq!(separator("é", "éa"), "éa");
     }
 
     #[test]
-    fn shard_keys_are_front_coded() {
-        assert_eq!(front_coded(["ab", "abc", "abd", "b_1"].into_iter()), "0ab 2c 2d 0b_1");
+    fn keys_are_front_coded_in_utf16_units() {
+        assert_eq!(front_coded(["ab", "abc", "abd", "b_1"].into_iter()), "#ab %c %d #b_1");
+        assert_eq!(front_coded(["\u{1F600}a", "\u{1F600}b"].into_iter()), "#\u{1F600}a %b");
     }
 }

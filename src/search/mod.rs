@@ -21,8 +21,6 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
-pub use files::prefix;
-
 /// Terms are hashed millions of times per build; a fast non-DoS-resistant
 /// hash is right for text we index ourselves.
 type FxMap<K, V> = foldhash::HashMap<K, V>;
@@ -76,7 +74,9 @@ pub fn facet_term(kind: &str, value: &str) -> Option<String> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Doc {
     pub title: String,
-    pub url: String,
+    /// The retro's id, which names its page (`retro_url`; the client
+    /// makes the URL the same way).
+    pub id: String,
     pub date: String,
     pub severity: String,
     pub status: String,
@@ -118,8 +118,12 @@ impl SearchIndex {
         // Retros are tokenized in parallel a slice at a time and merged
         // into the postings as they come, so the per-document term tables
         // of a large corpus never all exist at once. Weights are quantized
-        // at the end, when the average document length is known.
-        let mut raw: FxMap<String, Vec<(u32, u32, u8)>> = FxMap::default();
+        // at the end, when the average document length is known. A raw
+        // posting's weighted frequency is kept in 16 bits (8 bytes a
+        // posting, not 12: the postings are most of the index's memory);
+        // BM25 has saturated long before the cap, unless a retro is
+        // thousands of times longer than the average.
+        let mut raw: FxMap<String, Vec<(u32, u16, u8)>> = FxMap::default();
         let mut lens: Vec<u32> = Vec::with_capacity(order.len());
         let mut facets: BTreeMap<&'static str, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
         let mut docs = Vec::with_capacity(order.len());
@@ -129,6 +133,7 @@ impl SearchIndex {
             for (doc, tf, len) in indexed {
                 let id = docs.len() as u32;
                 for (term, weighted, tier) in tf.iter() {
+                    let weighted = weighted.min(u16::MAX.into()) as u16;
                     match raw.get_mut(term) {
                         Some(list) => list.push((id, weighted, tier)),
                         None => {
@@ -393,7 +398,7 @@ fn index_retro(r: &Retro, today: NaiveDate, names: &HashMap<&str, &str>) -> (Doc
     let summary = r.summary.as_ref().map(|s| truncate(&plain_text(&s.value), 160)).unwrap_or_default();
     let doc = Doc {
         title: r.title_text().to_string(),
-        url: crate::render::markdown::retro_url(&r.id.value),
+        id: r.id.value.clone(),
         date: r.started_at.as_ref().map(|s| s.value.date().format("%Y-%m-%d").to_string()).unwrap_or_default(),
         severity: r.severity.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
         status: r.status.as_ref().map(|s| s.value.to_string()).unwrap_or_default(),

@@ -11,17 +11,18 @@
     "then there this to was were which while with").split(" ");
   var JOIN = /[-_.]/;
 
-  var meta = null, shardSet = null;
-  var shards = {}, tails = {}, rows = {}, loading = {}, dirKeys = {};
+  var meta = null;
+  // Loaded data: shard number -> { text: term -> entry, facets: term ->
+  // bitmap }; "term piece" -> postings; document -> row.
+  var shards = {}, tails = {}, rows = {}, loading = {};
   // Query words that name a facet value: value -> { kind, how }.
   var facetWords = {};
 
   window.__rbs = {
     m: function (m) {
       meta = m;
+      // The first term of shard n + 1 starts with keys[n]; shard 0 has none.
       meta.keys = decodeKeys(m.shards);
-      shardSet = {};
-      meta.keys.forEach(function (k) { shardSet[k] = true; });
       m.codes.forEach(function (c) {
         if (c[2] === "Text") { return; }
         (m.facets[c[0]] || []).forEach(function (v) {
@@ -30,16 +31,15 @@
         });
       });
     },
-    s: function (key, data) {
-      shards[key] = data.t;
-      Object.keys(data.r).forEach(function (id) { if (!rows[id]) { rows[id] = data.r[id]; } });
+    // A shard: [text terms front-coded, their entries, rows, facet terms].
+    s: function (n, data) {
+      var text = {};
+      decodeKeys(data[0]).forEach(function (term, i) { text[term] = data[1][i]; });
+      shards[n] = { text: text, facets: data[3] };
+      data[2].forEach(function (row) { if (!rows[row[0]]) { rows[row[0]] = row.slice(1); } });
     },
-    k: function (dir, text) {
-      dirKeys[dir] = decodeKeys(text);
-      dirKeys[dir].forEach(function (k) { shardSet[k] = true; });
-    },
-    t: function (name, text) { tails[name] = text; },
-    r: function (id, list) { Object.keys(list).forEach(function (d) { if (!rows[d]) { rows[d] = list[d]; } }); },
+    // Tail pieces: term, piece, postings, term, …
+    t: function (n, list) { for (var i = 0; i < list.length; i += 3) { tails[list[i] + " " + list[i + 1]] = list[i + 2]; } },
     d: function (n, list) { list.forEach(function (row, i) { rows[n * meta.chunk + i] = row; }); },
     // For the tests: the query tokenizer, to compare with the Rust one.
     terms: function (q) { return queryTerms(q); }
@@ -58,26 +58,37 @@
     return loading[path];
   }
 
-  // Front-coded shard keys: each the length it shares with the previous
-  // one (a digit), then the rest.
+  // Numbers as files.rs writes them: base 45 in printable characters, the
+  // leading digits from the second half of DIGITS, the last from the first.
+  var DIGITS = "#$%&'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+  var BASE = 45, VALUE = [];
+  for (var i = 0; i < DIGITS.length; i++) { VALUE[DIGITS.charCodeAt(i)] = i; }
+
+  // Front-coded words: each the length it shares with the previous one
+  // (a digit, in UTF-16 units), then the rest; space-separated.
   function decodeKeys(text) {
     var out = [], last = "";
     text.split(" ").forEach(function (p) {
       if (!p) { return; }
-      last = last.slice(0, +p[0]) + p.slice(1);
+      last = last.slice(0, VALUE[p.charCodeAt(0)]) + p.slice(1);
       out.push(last);
     });
     return out;
   }
 
-  // Postings in impact order: `;`-separated groups of one weight (a base-36
-  // digit) followed by document ids as base-36 gaps.
+  // Postings in impact order: `;`-separated groups of one weight followed
+  // by document ids as gaps, each a number.
   function decodeImpact(text, out) {
-    if (!text) { return out; }
-    text.split(";").forEach(function (group) {
-      var w = parseInt(group[0], 36), doc = 0;
-      group.slice(1).split(",").forEach(function (gap) { doc += parseInt(gap, 36); out.push([doc, w]); });
-    });
+    var w = -1, doc = 0, n = 0;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if (c === 59) { w = -1; continue; } // ";": a new group
+      var v = VALUE[c];
+      if (v >= BASE) { n = n * BASE + v - BASE; continue; }
+      n = n * BASE + v;
+      if (w < 0) { w = n; doc = 0; } else { doc += n; out.push([doc, w]); }
+      n = 0;
+    }
     return out;
   }
 
@@ -104,46 +115,43 @@
     return out;
   }
 
-  function prefixKey(term, len) {
-    return Array.from(term).slice(0, len).map(function (c) { return /[a-z0-9]/.test(c) ? c : "_"; }).join("");
+  // Strings in code point order, as Rust sorts the terms (JavaScript's `<`
+  // compares UTF-16 units, which differs beyond U+FFFF).
+  function compare(a, b) {
+    for (var i = 0; i < a.length && i < b.length;) {
+      var x = a.codePointAt(i), y = b.codePointAt(i);
+      if (x !== y) { return x < y ? -1 : 1; }
+      i += x > 0xffff ? 2 : 1;
+    }
+    return a.length - b.length;
   }
 
-  // The shard that holds `term`: the longest shard key it starts with.
+  // The shard that holds `term`: the number of keys up to it.
   function shardFor(term) {
-    for (var len = Math.min(Array.from(term).length, meta.prefix); len >= 1; len--) {
-      var key = prefixKey(term, len);
-      if (shardSet[key]) { return key; }
+    var lo = 0, hi = meta.keys.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (compare(meta.keys[mid], term) <= 0) { lo = mid + 1; } else { hi = mid; }
     }
-    return null;
+    return lo;
   }
 
-  // Shards to load for a term; for a prefix, also every shard under it,
-  // unless that is many (a short prefix of a big index): then the term is
-  // matched whole until more is typed.
-  var MAX_PREFIX_SHARDS = 3;
+  // Shards to load for a term; for a prefix, also the shards after its own
+  // whose keys start with it, unless that is many (a short prefix of a big
+  // index): then the term is matched whole until more is typed.
   function shardsFor(term, prefix) {
-    var keys = [], own = shardFor(term);
-    if (own) { keys.push(own); }
+    var own = shardFor(term), last = own;
     if (prefix) {
-      var p = prefixKey(term, Math.min(Array.from(term).length, meta.prefix));
-      var under = meta.keys.concat(dirKeys[p.slice(0, 2)] || []).filter(function (k) { return k.indexOf(p) === 0 && keys.indexOf(k) < 0; });
-      if (under.length <= MAX_PREFIX_SHARDS) { keys = keys.concat(under); }
+      while (last < meta.keys.length && meta.keys[last].indexOf(term) === 0) { last++; }
+      if (last - own > meta.prefixShards) { last = own; }
     }
-    return keys;
+    var out = [];
+    for (var n = own; n <= last; n++) { out.push(n); }
+    return out;
   }
 
   function ready() {
     return meta ? Promise.resolve() : load("search/meta.js");
-  }
-
-  // The directories of longer shard keys that some terms need.
-  function directories(terms) {
-    var wanted = [];
-    terms.forEach(function (t) {
-      var dir = prefixKey(t, 2);
-      if (meta.dirs.indexOf(dir) >= 0) { wanted.push(load("search/k-" + dir + ".js")); }
-    });
-    return Promise.all(wanted);
   }
 
   // --- ranking, as SearchIndex::query in src/search/mod.rs ----------------
@@ -174,60 +182,53 @@
   // lists and as many tail files as it takes to give `need` results.
   function search(q, facets, prefixLast, need) {
     return ready().then(function () {
-      var p = plan(q, facets, prefixLast);
-      return directories(p.words.map(function (w) { return w.term; }).concat(p.filters)).then(function () { return p; });
-    }).then(function (p) {
-      var wanted = [];
+      var p = plan(q, facets, prefixLast), wanted = [];
       p.words.forEach(function (w) {
         shardsFor(w.term, w.prefix).forEach(function (k) { wanted.push(load("search/s-" + k + ".js")); });
       });
-      p.filters.forEach(function (f) { var k = shardFor(f); if (k) { wanted.push(load("search/s-" + k + ".js")); } });
+      p.filters.forEach(function (f) { wanted.push(load("search/s-" + shardFor(f) + ".js")); });
       function step() {
         var r = rank(p);
         if (r.complete || r.docs.length >= need) { return r; }
         return Promise.all(r.pending.map(function (path) { return load(path); })).then(step);
       }
-      // Results of several words from the heads are in every word's head:
-      // one whole word's row file shows them (the rarest word's, smallest).
-      return Promise.all(wanted).then(step).then(function (r) {
-        var missing = r.docs.slice(0, need).filter(function (d) { return !rows[d]; });
-        var file = missing.length > 1 && rowFile(p);
-        return file ? load(file).then(function () { return r; }) : r;
-      });
+      return Promise.all(wanted).then(step);
     });
   }
 
-  function rowFile(p) {
-    var best = null;
-    p.words.forEach(function (w) {
-      var k = !w.prefix && shardFor(w.term), entry = k && shards[k] && shards[k][w.term];
-      if (entry && entry[4] === 1 && (!best || entry[0] < best[0])) { best = entry; }
-    });
-    return best && "search/r-" + best[2] + ".js";
+  // A text term's entry in its shard: its postings when the head holds
+  // them all, else [df, head, tail file of each piece…].
+  function textEntry(term) {
+    var shard = shards[shardFor(term)];
+    return shard ? shard.text[term] : undefined;
   }
 
-  // A text term's postings loaded so far, and the next tail file if any.
-  function postings(entry) {
+  // A text term's postings loaded so far, its document frequency, and the
+  // next tail file if any.
+  function postings(term, entry) {
+    if (typeof entry === "string") {
+      var all = decodeImpact(entry, []);
+      return { df: all.length, list: all, next: null };
+    }
     var list = decodeImpact(entry[1], []);
-    if (entry.length < 4) { return { list: list, next: null }; }
-    for (var piece = 0; piece < entry[3]; piece++) {
-      var text = tails[entry[2] + "-" + piece];
-      if (text === undefined) { return { list: list, next: "search/t-" + entry[2] + "-" + piece + ".js" }; }
+    for (var piece = 0; piece < entry.length - 2; piece++) {
+      var text = tails[term + " " + piece];
+      if (text === undefined) { return { df: entry[0], list: list, next: "search/t-" + entry[2 + piece] + ".js" }; }
       decodeImpact(text, list);
     }
-    return { list: list, next: null };
+    return { df: entry[0], list: list, next: null };
   }
 
   function wordScores(w, n, pending) {
     var scores = {};
     shardsFor(w.term, w.prefix).forEach(function (k) {
-      var shard = shards[k] || {};
+      var shard = shards[k] ? shards[k].text : {};
       Object.keys(shard).forEach(function (term) {
-        if (term[0] === "=" || (w.prefix ? term.indexOf(w.term) !== 0 : term !== w.term)) { return; }
-        var entry = shard[term], got = postings(entry);
-        if (got.next) { pending.push(got.next); }
+        if (w.prefix ? term.indexOf(w.term) !== 0 : term !== w.term) { return; }
+        var got = postings(term, shard[term]);
+        if (got.next && pending.indexOf(got.next) < 0) { pending.push(got.next); }
         var keyOnly = w.keyOnly && term === w.term;
-        var idf = Math.log(1 + (n - entry[0] + 0.5) / (entry[0] + 0.5));
+        var idf = Math.log(1 + (n - got.df + 0.5) / (got.df + 0.5));
         got.list.forEach(function (p) {
           var tier = Math.floor(p[1] / meta.levels);
           if (keyOnly && tier < meta.keyTier) { return; }
@@ -243,8 +244,8 @@
     var n = meta.n, pending = [];
     var perWord = p.words.map(function (w) { return wordScores(w, n, pending); });
     var bitmaps = p.filters.map(function (f) {
-      var k = shardFor(f), entry = k && shards[k] && shards[k][f];
-      return entry ? entry[1] : "";
+      var shard = shards[shardFor(f)];
+      return (shard && shard.facets[f]) || "";
     });
     function allowed(doc) { return bitmaps.every(function (b) { return inBitmap(b, doc); }); }
     var results = [];
@@ -268,8 +269,8 @@
     // With tails unread the count is known for one whole word alone.
     var total = pending.length ? null : docs.length;
     if (total === null && p.words.length === 1 && !p.words[0].prefix && !p.words[0].keyOnly && !bitmaps.length) {
-      var k = shardFor(p.words[0].term), entry = k && shards[k][p.words[0].term];
-      total = entry ? entry[0] : null;
+      var entry = textEntry(p.words[0].term);
+      total = entry === undefined ? null : postings(p.words[0].term, entry).df;
     }
     return { terms: p.words.map(function (w) { return w.term; }), docs: docs, total: total, complete: !pending.length, pending: pending };
   }
@@ -281,11 +282,20 @@
     ids.forEach(function (id) { if (!rows[id]) { chunks[Math.floor(id / meta.chunk)] = true; } });
     return Promise.all(Object.keys(chunks).map(function (c) { return load("search/d-" + c + ".js"); }))
       .then(function () {
-        return ids.map(function (id) {
-          var row = rows[id];
-          return { title: row[0], url: row[1], date: row[2], severity: row[3], status: row[4], services: row[5], open: row[6], summary: row[7] };
-        });
+        return ids.map(function (id) { return expand(rows[id]); });
       });
+  }
+
+  // A row as files.rs writes it: title, id, date (0: the id's first ten
+  // characters), severity, status and services by their place among the
+  // facet values, open action items, and in the catalog the summary.
+  function expand(row) {
+    var f = meta.facets, services = row[5] ? row[5].split(" ") : [];
+    return {
+      title: row[0], url: "retros/" + row[1] + ".html", date: row[2] === 0 ? row[1].slice(0, 10) : row[2],
+      severity: (f.severity || [])[row[3]] || "", status: (f.status || [])[row[4]] || "",
+      services: services.map(function (i) { return f.service[+i]; }).join(" "), open: row[6], summary: row[7] || ""
+    };
   }
 
   // --- rendering results, text only --------------------------------------
