@@ -241,9 +241,7 @@ impl<'a> Site<'a> {
             Job::Page(p) => sink(self.path(p), self.render(p)?),
             Job::SearchAndAggregates => {
                 let started = std::time::Instant::now();
-                for (path, bytes) in self.search_files() {
-                    sink(path, bytes)?;
-                }
+                self.search_index().write(&mut |path, bytes| sink(path, bytes))?;
                 *search_time.lock().expect("no panics while holding the lock") = started.elapsed();
                 // The JSON API and the CSV list every item: their rows are
                 // made once for both, and dropped once both are written.
@@ -265,7 +263,11 @@ impl<'a> Site<'a> {
 
     /// The files of the search index (`search/`), in the site's order.
     pub fn search_files(&self) -> SiteFiles {
-        crate::search::SearchIndex::build(self.retros, &self.indexes().order, self.today, self.config).files()
+        self.search_index().into_files()
+    }
+
+    fn search_index(&self) -> crate::search::SearchIndex {
+        crate::search::SearchIndex::build(self.retros, &self.indexes().order, self.today, self.config)
     }
 
     /// Repo files linked from retros, to copy into `attachments/`: the

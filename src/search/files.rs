@@ -63,19 +63,25 @@ const PREFIX_SHARDS: usize = 3;
 const DIGITS: &[u8; 90] = b"#$%&'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
 const BASE: u32 = 45;
 
-pub fn write(index: &SearchIndex) -> Vec<(String, Vec<u8>)> {
-    let codes = RowCodes::new(index);
-    let rows: Vec<String> = index.docs.iter().map(|d| codes.row(d)).collect();
-    let mut files = Vec::new();
-    let mut entries: BTreeMap<&str, Entry> = BTreeMap::new();
+/// Write the index's files, handing each to `sink` as it is made. The
+/// index is consumed: each term's postings are freed once encoded, and the
+/// files are not collected, so a big site's index never exists twice.
+pub fn write<E>(index: SearchIndex, sink: &mut dyn FnMut(String, Vec<u8>) -> Result<(), E>) -> Result<(), E> {
+    let SearchIndex { docs, postings, facets } = index;
+    let codes = RowCodes::new(&facets);
+    let rows: Vec<String> = docs.iter().map(|d| codes.row(d)).collect();
+    let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
     let mut tails = TailPacker::default();
-    for (term, list) in &index.postings {
-        entries.insert(term, text_entry(term, list, &mut tails));
+    for (term, list) in postings {
+        let entry = text_entry(&term, &list, &mut tails);
+        entries.insert(term, entry);
     }
-    files.extend(tails.finish());
+    for (path, bytes) in tails.finish() {
+        sink(path, bytes)?;
+    }
     let mut facet_terms: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for (kind, _, _) in FACETS {
-        for (value, docs) in index.facets.get(kind).into_iter().flatten() {
+        for (value, docs) in facets.get(kind).into_iter().flatten() {
             let term = facet_term(kind, value).expect("a known facet kind");
             facet_terms.entry(term).or_default().extend(docs);
         }
@@ -84,26 +90,27 @@ pub fn write(index: &SearchIndex) -> Vec<(String, Vec<u8>)> {
         docs.sort_unstable();
         docs.dedup();
     });
-    for (term, docs) in &facet_terms {
-        let data = format!("{}:\"{}\"", json(term), bitmap(docs));
+    for (term, docs) in facet_terms {
+        let data = format!("{}:\"{}\"", json(&term), bitmap(&docs));
         entries.insert(term, Entry { data, facet: true, rows: Vec::new() });
     }
     let shards = pack_shards(&entries, &rows);
     let mut keys = Vec::new();
-    for (n, (key, terms)) in shards.iter().enumerate() {
-        keys.extend(key.as_deref());
-        files.push((format!("search/s-{n}.js"), shard(n, terms, &entries, &rows)));
+    for (n, (key, terms)) in shards.into_iter().enumerate() {
+        sink(format!("search/s-{n}.js"), shard(n, &terms, &entries, &rows))?;
+        keys.extend(key);
     }
-    for (n, chunk) in index.docs.chunks(CHUNK).enumerate() {
+    drop((entries, rows));
+    for (n, chunk) in docs.chunks(CHUNK).enumerate() {
         let list: Vec<String> = chunk.iter().map(|d| format!("[{},{}]", codes.row(d), json(&d.summary))).collect();
-        files.push((format!("search/d-{n}.js"), format!("__rbs.d({n},[{}]);\n", list.join(",")).into_bytes()));
+        sink(format!("search/d-{n}.js"), format!("__rbs.d({n},[{}]);\n", list.join(",")).into_bytes())?;
     }
     let facet_values: serde_json::Map<String, serde_json::Value> =
-        index.facets.iter().map(|(k, v)| (k.to_string(), serde_json::json!(v.keys().collect::<Vec<_>>()))).collect();
+        facets.iter().map(|(k, v)| (k.to_string(), serde_json::json!(v.keys().collect::<Vec<_>>()))).collect();
     let meta = serde_json::json!({
-        "n": index.docs.len(),
+        "n": docs.len(),
         "chunk": CHUNK,
-        "shards": front_coded(keys.iter().copied()),
+        "shards": front_coded(keys.iter().map(String::as_str)),
         "prefixShards": PREFIX_SHARDS,
         "facets": facet_values,
         "codes": FACETS.iter().map(|(k, c, how)| serde_json::json!([k, c, format!("{how:?}")])).collect::<Vec<_>>(),
@@ -111,8 +118,7 @@ pub fn write(index: &SearchIndex) -> Vec<(String, Vec<u8>)> {
         "keyTier": super::KEY_TIER,
         "tierScore": super::TIER_SCORE,
     });
-    files.push(("search/meta.js".into(), format!("__rbs.m({meta});\n").into_bytes()));
-    files
+    sink("search/meta.js".into(), format!("__rbs.m({meta});\n").into_bytes())
 }
 
 fn json(s: &str) -> String {
@@ -137,9 +143,9 @@ struct RowCodes<'i> {
 }
 
 impl<'i> RowCodes<'i> {
-    fn new(index: &'i SearchIndex) -> Self {
+    fn new(facets: &'i BTreeMap<&'static str, BTreeMap<String, Vec<u32>>>) -> Self {
         let mut values = HashMap::new();
-        for (kind, list) in &index.facets {
+        for (kind, list) in facets {
             values.extend(list.keys().enumerate().map(|(i, v)| ((*kind, v.as_str()), i)));
         }
         RowCodes { values }
@@ -236,12 +242,13 @@ impl TailPacker {
 /// sorts after the last term before it (a key never has a space, which
 /// separates keys in `meta.js`: a facet value with one may make a shard
 /// longer).
-fn pack_shards<'t>(entries: &BTreeMap<&'t str, Entry>, rows: &[String]) -> Vec<(Option<String>, Vec<&'t str>)> {
+fn pack_shards<'t>(entries: &'t BTreeMap<String, Entry>, rows: &[String]) -> Vec<(Option<String>, Vec<&'t str>)> {
     let mut shards: Vec<(Option<String>, Vec<&'t str>)> = vec![(None, Vec::new())];
     let mut size = 0;
     let mut docs: HashSet<u32> = HashSet::new();
     let mut last = "";
-    for (&term, entry) in entries {
+    for (term, entry) in entries {
+        let term = term.as_str();
         let new_rows = |docs: &HashSet<u32>| {
             entry.rows.iter().filter(|d| !docs.contains(d)).map(|&d| rows[d as usize].len() + 10).sum::<usize>()
         };
@@ -271,17 +278,17 @@ fn separator(last: &str, next: &str) -> String {
 
 /// One shard: `[text terms, front-coded; their entries; rows
 /// [doc,…row]; {facet term: bitmap}]`.
-fn shard(n: usize, terms: &[&str], entries: &BTreeMap<&str, Entry>, rows: &[String]) -> Vec<u8> {
-    let text: Vec<&str> = terms.iter().copied().filter(|t| !entries[t].facet).collect();
+fn shard(n: usize, terms: &[&str], entries: &BTreeMap<String, Entry>, rows: &[String]) -> Vec<u8> {
+    let text: Vec<&str> = terms.iter().copied().filter(|t| !entries[*t].facet).collect();
     let mut out = format!("__rbs.s({n},[{},[", json(&front_coded(text.iter().copied())));
     for (i, t) in text.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&entries[t].data);
+        out.push_str(&entries[*t].data);
     }
     out.push_str("],[");
-    let mut docs: Vec<u32> = terms.iter().flat_map(|t| entries[t].rows.iter().copied()).collect();
+    let mut docs: Vec<u32> = terms.iter().flat_map(|t| entries[*t].rows.iter().copied()).collect();
     docs.sort_unstable();
     docs.dedup();
     for (i, d) in docs.iter().enumerate() {
@@ -291,11 +298,11 @@ fn shard(n: usize, terms: &[&str], entries: &BTreeMap<&str, Entry>, rows: &[Stri
         write!(out, "[{d},{}]", rows[*d as usize]).expect("writing to a String");
     }
     out.push_str("],{");
-    for (i, t) in terms.iter().filter(|t| entries[*t].facet).enumerate() {
+    for (i, t) in terms.iter().filter(|t| entries[**t].facet).enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&entries[t].data);
+        out.push_str(&entries[*t].data);
     }
     out.push_str("}]);\n");
     out.into_bytes()
@@ -426,11 +433,11 @@ mod tests {
     #[test]
     fn shards_are_runs_of_terms_up_to_the_limit() {
         let big = "x".repeat(SHARD_LIMIT / 3);
-        let entries: BTreeMap<&str, Entry> = ["ca", "cab", "cac", "cache", "cat", "do"]
+        let entries: BTreeMap<String, Entry> = ["ca", "cab", "cac", "cache", "cat", "do"]
             .into_iter()
             .map(|t| {
                 let data = if t.starts_with("ca") { big.clone() } else { "\"#\"".into() };
-                (t, Entry { data, facet: false, rows: Vec::new() })
+                (t.to_string(), Entry { data, facet: false, rows: Vec::new() })
             })
             .collect();
         let shards = pack_shards(&entries, &[]);

@@ -88,6 +88,7 @@ pub struct Doc {
 /// One posting: a document and its weight (`tier × LEVELS + level`).
 pub(crate) type Posting = (u32, u8);
 
+#[derive(Clone)]
 pub struct SearchIndex {
     pub docs: Vec<Doc>,
     /// Term to postings, by document.
@@ -279,9 +280,26 @@ impl SearchIndex {
         results.into_iter().map(|(d, _)| d).collect()
     }
 
-    /// The files of the index, by path under the site root.
+    /// The files of the index, by path under the site root, handed to
+    /// `sink` one at a time (see `files::write`).
+    pub fn write<E>(self, sink: &mut dyn FnMut(String, Vec<u8>) -> Result<(), E>) -> Result<(), E> {
+        files::write(self, sink)
+    }
+
+    /// The files of the index, collected (a copy of the index is consumed).
     pub fn files(&self) -> Vec<(String, Vec<u8>)> {
-        files::write(self)
+        self.clone().into_files()
+    }
+
+    /// The files of the index, collected.
+    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+        let mut files = Vec::new();
+        let collected: Result<(), std::convert::Infallible> = self.write(&mut |path, bytes| {
+            files.push((path, bytes));
+            Ok(())
+        });
+        let Ok(()) = collected;
+        files
     }
 }
 
