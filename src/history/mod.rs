@@ -14,6 +14,7 @@
 //! reading fails, `read` returns what it could with a note, never an error.
 
 mod cache;
+pub mod snap;
 mod walk;
 
 use crate::config::Config;
@@ -89,15 +90,6 @@ impl ItemSnap {
 /// machine, as the cache needs (the standard library's is seeded per run).
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
-}
-
-/// A file's snapshot: the retro id and the items, read as a build reads them.
-pub fn snapshot(path: &str, text: String, config: &Config) -> FileSnap {
-    let retro = crate::load::parse_front_matter(path.to_string(), text, config);
-    // A duplicated item id (a `duplicate-id` error) is followed as its first item.
-    let mut seen = std::collections::HashSet::new();
-    let items = retro.actions().iter().filter(|a| seen.insert(a.id.value.clone())).map(ItemSnap::of).collect();
-    FileSnap { retro: retro.id.value.clone(), items }
 }
 
 /// When something happened to an item: the commit's date and author
@@ -498,25 +490,52 @@ fn versions(
 }
 
 /// Read and parse the changed blobs in parallel, each thread with its own
-/// handle on the repository.
+/// handle on the repository. The versions of one path are read together,
+/// oldest first: each is usually a delta of the one before, which the
+/// handle's pack cache still holds, and their front matters share most of
+/// their parts, which the path's `snap::Reader` parses once.
 fn parse_blobs(
     repo: &gix::Repository,
     todo: &[(usize, FileChange)],
     config: &Config,
 ) -> gix::Result<Vec<Option<FileSnap>>> {
+    let mut paths: HashMap<&str, usize> = HashMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (n, (_, change)) in todo.iter().enumerate() {
+        let group = *paths.entry(change.path.as_str()).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[group].push(n);
+    }
     let shared = repo.clone().into_sync();
-    todo.par_iter()
+    let parsed: Vec<Vec<(usize, Option<FileSnap>)>> = groups
+        .par_iter()
         .map_init(
             || shared.to_thread_local(),
-            |repo, (_, change)| -> gix::Result<Option<FileSnap>> {
-                let Some(blob) = change.blob else { return Ok(None) };
-                let data = repo.find_blob(blob)?.take_data();
-                let text =
-                    String::from_utf8(data).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-                Ok(Some(snapshot(&change.path, text, config)))
+            |repo, group| -> gix::Result<Vec<(usize, Option<FileSnap>)>> {
+                let mut reader = snap::Reader::default();
+                let mut out = Vec::with_capacity(group.len());
+                for &n in group {
+                    let change = &todo[n].1;
+                    let Some(blob) = change.blob else {
+                        out.push((n, None));
+                        continue;
+                    };
+                    let data = repo.find_blob(blob)?.take_data();
+                    let text =
+                        String::from_utf8(data).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                    out.push((n, Some(reader.snapshot(&change.path, text, config))));
+                }
+                Ok(out)
             },
         )
-        .collect()
+        .collect::<gix::Result<_>>()?;
+    let mut snaps: Vec<Option<FileSnap>> = (0..todo.len()).map(|_| None).collect();
+    for (n, snap) in parsed.into_iter().flatten() {
+        snaps[n] = snap;
+    }
+    Ok(snaps)
 }
 
 /// Fold the versions, oldest first, into each item's history. A file's

@@ -65,7 +65,7 @@ pub struct YamlError {
 
 /// Values a document may hold, counting what aliases expand to: a retro has
 /// a few hundred, and a "billion laughs" file must stop early.
-const MAX_NODES: usize = 200_000;
+pub const MAX_NODES: usize = 200_000;
 /// Nesting a retro never needs; deeper documents are refused before they
 /// can exhaust the stack.
 const MAX_DEPTH: usize = 64;
@@ -140,6 +140,13 @@ impl MapBuilder {
 
 /// Parse one YAML document.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
+    parse_counted(text).map(|(root, _)| root)
+}
+
+/// Parse one YAML document, and count its values as the limit counts them
+/// (aliases counted as what they expand to): a document made of parts
+/// parsed one by one must stay within the limit as a whole.
+pub fn parse_counted(text: &str) -> Result<(Node, usize), YamlError> {
     let mut stack: Vec<Open> = Vec::new();
     // Anchored nodes by anchor id, with their size in nodes.
     let mut anchors: Vec<(usize, Node, usize)> = Vec::new();
@@ -225,7 +232,8 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
             },
         }
     }
-    Ok(root.unwrap_or(Node { value: Value::Null, pos: YamlPos { line: 1, column: 1, offset: 0 } }))
+    let root = root.unwrap_or(Node { value: Value::Null, pos: YamlPos { line: 1, column: 1, offset: 0 } });
+    Ok((root, nodes))
 }
 
 const DEEP: &str = "the front matter is nested too deeply";
