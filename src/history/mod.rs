@@ -24,6 +24,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 /// A commit of the chain, as the history shows it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -490,50 +491,43 @@ fn versions(
 }
 
 /// Read and parse the changed blobs in parallel, each thread with its own
-/// handle on the repository. The versions of one path are read together,
-/// oldest first: each is usually a delta of the one before, which the
-/// handle's pack cache still holds, and their front matters share most of
-/// their parts, which the path's `snap::Reader` parses once.
+/// handle on the repository. The blobs are read in the order the packs
+/// hold them, where a delta comes soon after its base (git writes a delta
+/// family together, fast-import writes in commit order): the base is then
+/// still in the thread's pack cache. Each path's front matter parts are
+/// remembered from its version read last (`snap::Reader`).
 fn parse_blobs(
     repo: &gix::Repository,
     todo: &[(usize, FileChange)],
     config: &Config,
 ) -> gix::Result<Vec<Option<FileSnap>>> {
-    let mut paths: HashMap<&str, usize> = HashMap::new();
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    for (n, (_, change)) in todo.iter().enumerate() {
-        let group = *paths.entry(change.path.as_str()).or_insert_with(|| {
-            groups.push(Vec::new());
-            groups.len() - 1
-        });
-        groups[group].push(n);
-    }
+    let places = walk::pack_places(repo, todo.iter().filter_map(|(_, c)| c.blob));
+    let mut order: Vec<(usize, gix::ObjectId)> =
+        todo.iter().enumerate().filter_map(|(n, (_, c))| c.blob.map(|b| (n, b))).collect();
+    // Stable: objects in no pack (loose) come last, in commit order.
+    order.sort_by_key(|(_, blob)| places.get(blob).copied().unwrap_or((usize::MAX, 0)));
+    let readers: Mutex<HashMap<&str, snap::Reader>> = Mutex::new(HashMap::new());
+    let reader_of = |path| readers.lock().unwrap_or_else(PoisonError::into_inner).remove(path).unwrap_or_default();
     let shared = repo.clone().into_sync();
-    let parsed: Vec<Vec<(usize, Option<FileSnap>)>> = groups
+    let parsed: Vec<(usize, FileSnap)> = order
         .par_iter()
         .map_init(
             || shared.to_thread_local(),
-            |repo, group| -> gix::Result<Vec<(usize, Option<FileSnap>)>> {
-                let mut reader = snap::Reader::default();
-                let mut out = Vec::with_capacity(group.len());
-                for &n in group {
-                    let change = &todo[n].1;
-                    let Some(blob) = change.blob else {
-                        out.push((n, None));
-                        continue;
-                    };
-                    let data = repo.find_blob(blob)?.take_data();
-                    let text =
-                        String::from_utf8(data).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-                    out.push((n, Some(reader.snapshot(&change.path, text, config))));
-                }
-                Ok(out)
+            |repo, &(n, blob)| -> gix::Result<(usize, FileSnap)> {
+                let path = todo[n].1.path.as_str();
+                let data = repo.find_blob(blob)?.take_data();
+                let text =
+                    String::from_utf8(data).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                let mut reader = reader_of(path);
+                let snap = reader.snapshot(path, text, config);
+                readers.lock().unwrap_or_else(PoisonError::into_inner).insert(path, reader);
+                Ok((n, snap))
             },
         )
         .collect::<gix::Result<_>>()?;
     let mut snaps: Vec<Option<FileSnap>> = (0..todo.len()).map(|_| None).collect();
-    for (n, snap) in parsed.into_iter().flatten() {
-        snaps[n] = snap;
+    for (n, snap) in parsed {
+        snaps[n] = Some(snap);
     }
     Ok(snaps)
 }

@@ -151,3 +151,28 @@ fn change(
     }
     Ok(())
 }
+
+/// Where each of `ids` lies in the repository's packs: the pack (by its
+/// file name's order) and the offset in it. Objects in no pack (loose, or
+/// in an alternate's pack) are left out. Only an order of reading: an index
+/// that cannot be read is skipped.
+pub fn pack_places(
+    repo: &gix::Repository,
+    ids: impl Iterator<Item = ObjectId>,
+) -> std::collections::HashMap<ObjectId, (usize, u64)> {
+    let dir = repo.objects.store_ref().path().join("pack");
+    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    paths.retain(|p| p.extension().is_some_and(|ext| ext == "idx"));
+    paths.sort();
+    let indices: Vec<gix::odb::pack::index::File> =
+        paths.iter().filter_map(|p| gix::odb::pack::index::File::at(p, repo.object_hash()).ok()).collect();
+    ids.filter_map(|id| {
+        indices
+            .iter()
+            .enumerate()
+            .find_map(|(k, index)| index.lookup(id).map(|e| (id, (k, index.pack_offset_at_index(e)))))
+    })
+    .collect()
+}
