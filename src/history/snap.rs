@@ -19,7 +19,7 @@
 use super::{FileSnap, ItemSnap};
 use crate::config::Config;
 use crate::load::{frontmatter, yaml};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// The keys a snapshot reads; the other parts are parsed only to know the
 /// whole front matter is valid.
@@ -34,12 +34,24 @@ struct Part {
     entry: Option<(yaml::Node, yaml::Node)>,
 }
 
-/// Reads the versions of one file, remembering the parts of the last
-/// version besides the kept ones (those change in nearly every version).
+/// An entry of the `action_items` list, parsed alone (as a list of one).
+struct Item {
+    node: yaml::Node,
+    values: usize,
+    depth: usize,
+}
+
+type Memo<T> = foldhash::HashMap<Box<str>, Option<T>>;
+
+/// Reads the versions of one file, remembering what it parsed of the last
+/// one: the parts besides the kept ones, and the action items one by one
+/// (a new version changes one or two of them).
 #[derive(Default)]
 pub struct Reader {
     /// A part's key and values, or `None`: not a one-key mapping alone.
-    seen: HashMap<Box<str>, Option<(String, usize)>>,
+    seen: Memo<(String, usize)>,
+    /// An action item, or `None`: not a list of one alone.
+    items: Memo<Item>,
 }
 
 impl Reader {
@@ -62,7 +74,7 @@ impl Reader {
             if self.seen.contains_key(part) {
                 continue;
             }
-            match parse_part(part) {
+            match self.list(part).or_else(|| parse_part(part)) {
                 Some(p) if p.entry.is_some() => kept.push(p),
                 other => drop(self.seen.insert(part.into(), other.map(|p| (p.key, p.values)))),
             }
@@ -91,8 +103,76 @@ impl Reader {
         // Only this version's parts are kept for the next one.
         let current: HashSet<&str> = parts.into_iter().collect();
         self.seen.retain(|part, _| current.contains(&**part));
-        Some(yaml::Node { value: yaml::Value::Map(entries), pos: yaml::YamlPos { line: 1, column: 1, offset: 0 } })
+        Some(node(yaml::Value::Map(entries)))
     }
+
+    /// An `action_items:` part read item by item, or `None` when it is not
+    /// a plain block list whose items each parse alone. Each item is a list
+    /// of one on its own, a level less deep than in the file.
+    fn list(&mut self, part: &str) -> Option<Part> {
+        let (header, rest) = part.split_once('\n')?;
+        if header.trim_end_matches([' ', '\r']) != "action_items:" {
+            return None;
+        }
+        let items = items(rest)?;
+        for &item in &items {
+            if !self.items.contains_key(item) {
+                let parsed = yaml::parse_counted(item).ok().and_then(|p| match p.root.value {
+                    yaml::Value::Seq(mut one) if one.len() == 1 => {
+                        Some(Item { node: one.pop()?, values: p.values, depth: p.depth })
+                    }
+                    _ => None,
+                });
+                self.items.insert(item.into(), parsed);
+            }
+        }
+        // The root mapping, the key and the list, then each item's values.
+        let mut values = 3;
+        let mut list = Vec::with_capacity(items.len());
+        for &item in &items {
+            let item = self.items.get(item)?.as_ref()?;
+            if item.depth + 1 > yaml::MAX_DEPTH {
+                return None;
+            }
+            values += item.values - 1;
+            list.push(item.node.clone());
+        }
+        let current: HashSet<&str> = items.into_iter().collect();
+        self.items.retain(|item, _| current.contains(&**item));
+        let key = node(yaml::Value::Str("action_items".into()));
+        Some(Part { key: "action_items".into(), values, entry: Some((key, node(yaml::Value::Seq(list)))) })
+    }
+}
+
+fn node(value: yaml::Value) -> yaml::Node {
+    yaml::Node { value, pos: yaml::YamlPos { line: 1, column: 1, offset: 0 } }
+}
+
+/// A block list cut before each entry: every line blank, a comment, an
+/// entry (`- ` at the list's indent) or indented deeper.
+fn items(list: &str) -> Option<Vec<&str>> {
+    let mut starts = Vec::new();
+    let mut indent = None;
+    let mut at = 0;
+    for line in list.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let text = content.trim_start_matches(' ');
+        let n = content.len() - text.len();
+        let entry = text.starts_with('-') && matches!(text.as_bytes().get(1), None | Some(b' '));
+        if !(text.is_empty() || text.starts_with('#')) {
+            match indent {
+                None if entry => indent = Some(n),
+                Some(i) if n > i || (n == i && entry) => {}
+                _ => return None,
+            }
+            if indent == Some(n) {
+                starts.push(at);
+            }
+        }
+        at += line.len();
+    }
+    starts.push(list.len());
+    (starts.len() > 1).then(|| starts.windows(2).map(|w| &list[w[0]..w[1]]).collect())
 }
 
 /// The front matter cut before each line that starts a top-level key, or
@@ -126,7 +206,7 @@ fn parts(yaml: &str) -> Option<Vec<&str>> {
 
 /// A part parsed alone: `None` unless it is a mapping of one named key.
 fn parse_part(text: &str) -> Option<Part> {
-    let (root, values) = yaml::parse_counted(text).ok()?;
+    let yaml::Counted { root, values, .. } = yaml::parse_counted(text).ok()?;
     let yaml::Value::Map(mut entries) = root.value else { return None };
     if entries.len() != 1 {
         return None;
@@ -165,10 +245,14 @@ mod tests {
         let mut reader = Reader::default();
         assert!(reader.root(RETRO).is_some(), "a retro as the build writes it is read in parts");
         let seen: Vec<Box<str>> = reader.seen.keys().cloned().collect();
+        let items: Vec<Box<str>> = reader.items.keys().cloned().collect();
         let next = RETRO.replacen("status: in-progress", "status: done", 1);
         let snap = reader.snapshot("retros/x.md", next.clone(), &config());
         assert_eq!(reader.seen.len(), seen.len(), "the same parts, and action_items not kept");
         assert!(seen.iter().all(|part| reader.seen.contains_key(part)));
+        // The items: the same number, all but the changed one parsed before.
+        assert_eq!((reader.items.len(), items.len()), (2, 2));
+        assert_eq!(items.iter().filter(|item| reader.items.contains_key(*item)).count(), 1);
         assert_eq!(snap, snapshot("retros/x.md", next, &config()));
         assert_eq!(snap.retro, "inc-101-cache-failover");
         assert_eq!(snap.items[0].status.as_deref(), Some("done"));

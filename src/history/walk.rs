@@ -121,10 +121,15 @@ pub fn diff(
 type Entry<'a> = gix::objs::tree::EntryRef<'a>;
 
 /// Git's order of tree entries: by name, a folder's name followed by `/`.
+/// Called for every entry of the source folder's tree in every commit, so
+/// the common prefix is compared as bytes; a name never holds a `/`.
 fn git_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
-    let key = |e: &Entry| e.mode.is_tree().then_some(b'/');
     let (an, bn): (&[u8], &[u8]) = (a.filename, b.filename);
-    an.iter().copied().map(Some).chain([key(a)]).cmp(bn.iter().copied().map(Some).chain([key(b)]))
+    let common = an.len().min(bn.len());
+    an[..common].cmp(&bn[..common]).then_with(|| {
+        let next = |name: &[u8], e: &Entry| name.get(common).copied().or(e.mode.is_tree().then_some(b'/'));
+        next(an, a).cmp(&next(bn, b))
+    })
 }
 
 fn change(
@@ -175,4 +180,34 @@ pub fn pack_places(
             .find_map(|(k, index)| index.lookup(id).map(|e| (id, (k, index.pack_offset_at_index(e)))))
     })
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gix::objs::tree::EntryKind;
+
+    #[test]
+    fn entries_sort_as_git_sorts_them() {
+        // Git's order, spelled out: the names' bytes, a folder's followed by `/`.
+        let spelled = |a: &Entry, b: &Entry| {
+            let key = |e: &Entry| e.mode.is_tree().then_some(b'/');
+            let (an, bn): (&[u8], &[u8]) = (a.filename, b.filename);
+            an.iter().copied().map(Some).chain([key(a)]).cmp(bn.iter().copied().map(Some).chain([key(b)]))
+        };
+        let oid = gix::ObjectId::null(gix::hash::Kind::Sha1);
+        let names = ["a", "a.md", "a-b", "a0", "a/", "ab", "b", "", "a.", "a.mdx"];
+        let names = names.iter().filter(|n| !n.contains('/'));
+        let mut entries = Vec::new();
+        for name in names {
+            for kind in [EntryKind::Tree, EntryKind::Blob] {
+                entries.push(Entry { mode: kind.into(), filename: (*name).into(), oid: &oid });
+            }
+        }
+        for a in &entries {
+            for b in &entries {
+                assert_eq!(git_order(a, b), spelled(a, b), "{:?} {:?}", a.filename, b.filename);
+            }
+        }
+    }
 }
