@@ -328,7 +328,7 @@ fn versions() -> impl Strategy<Value = Vec<String>> {
 fn retro_versions() -> impl Strategy<Value = Vec<String>> {
     const RETRO: &str = include_str!("fixtures/clean/retros/2026/2026-03-01-cache-failover.md");
     let fragment = proptest::sample::select(YAML).prop_map(str::to_string);
-    let change = (any::<prop::sample::Index>(), fragment, any::<prop::sample::Index>(), 0..3u8);
+    let change = (any::<prop::sample::Index>(), fragment, any::<prop::sample::Index>(), 0..4u8);
     proptest::collection::vec(change, 0..6).prop_map(|changes| {
         let mut text = RETRO.to_string();
         let mut out = vec![text.clone()];
@@ -345,6 +345,8 @@ fn retro_versions() -> impl Strategy<Value = Vec<String>> {
                     let i = starts[at.index(starts.len())];
                     format!("{}{fragment}{}", &text[..i], &text[i..])
                 }
+                // The body alone.
+                2 => format!("{text}\nMore of the body.\n"),
                 _ => {
                     let mut i = at2.index(text.len() + 1);
                     while !text.is_char_boundary(i) {

@@ -441,6 +441,7 @@ fn versions(
     let mut infos: Vec<Commit> = Vec::new();
     let mut parent_tree: Option<Option<gix::ObjectId>> = None;
     let mut trees: Vec<(usize, Option<String>)> = Vec::new();
+    let mut read_trees = walk::Trees::new(repo);
     for (n, &id) in chain.commits.iter().rev().enumerate() {
         let hex = id.to_hex().to_string();
         if let Some(entry) = cache.commits.get(&hex) {
@@ -455,7 +456,7 @@ fn versions(
         let old = parent_tree.flatten();
         let mut changes = Vec::new();
         if old != tree {
-            walk::diff(repo, old, tree, &prefix, &mut changes)?;
+            walk::diff(&mut read_trees, old, tree, &prefix, &mut changes)?;
         }
         todo.extend(changes.into_iter().map(|c| (n, c)));
         infos.push(info);
@@ -506,7 +507,7 @@ fn parse_blobs(
         todo.iter().enumerate().filter_map(|(n, (_, c))| c.blob.map(|b| (n, b))).collect();
     // Stable: objects in no pack (loose) come last, in commit order.
     order.sort_by_key(|(_, blob)| places.get(blob).copied().unwrap_or((usize::MAX, 0)));
-    let readers: Mutex<HashMap<&str, snap::Reader>> = Mutex::new(HashMap::new());
+    let readers: Mutex<foldhash::HashMap<&str, snap::Reader>> = Mutex::default();
     let reader_of = |path| readers.lock().unwrap_or_else(PoisonError::into_inner).remove(path).unwrap_or_default();
     let shared = repo.clone().into_sync();
     let parsed: Vec<(usize, FileSnap)> = order

@@ -66,55 +66,86 @@ pub fn commit_info(repo: &gix::Repository, id: ObjectId, dir: &[String]) -> gix:
     Ok((info, Some(tree)))
 }
 
+/// The trees of the source folder read last: each commit's tree is the
+/// next commit's old tree, so it is read (and undeltified) once.
+pub struct Trees<'r> {
+    repo: &'r gix::Repository,
+    kept: Vec<gix::Tree<'r>>,
+}
+
+impl<'r> Trees<'r> {
+    pub fn new(repo: &'r gix::Repository) -> Self {
+        Trees { repo, kept: Vec::new() }
+    }
+
+    fn take(&mut self, id: Option<ObjectId>) -> gix::Result<Option<gix::Tree<'r>>> {
+        let Some(id) = id else { return Ok(None) };
+        match self.kept.iter().position(|t| t.id == id) {
+            Some(at) => Ok(Some(self.kept.swap_remove(at))),
+            None => Ok(Some(self.repo.find_tree(id)?)),
+        }
+    }
+
+    /// Keep a tree for the next commit; a few, the folders read last.
+    fn keep(&mut self, tree: Option<gix::Tree<'r>>) {
+        if self.kept.len() >= 8 {
+            self.kept.remove(0);
+        }
+        self.kept.extend(tree);
+    }
+}
+
 /// The retro files (`.md`, `.markdown`; hidden ones skipped as the loader
 /// skips them) that differ between two trees of the source folder: their
 /// path under `prefix` and their new blob (`None`: deleted).
 pub fn diff(
-    repo: &gix::Repository,
+    trees: &mut Trees,
     old: Option<ObjectId>,
     new: Option<ObjectId>,
     prefix: &str,
     out: &mut Vec<FileChange>,
 ) -> gix::Result<()> {
-    let read = |id: Option<ObjectId>| id.map(|id| repo.find_tree(id)).transpose();
-    let (old_tree, new_tree) = (read(old)?, read(new)?);
-    let old_entries = match &old_tree {
-        Some(t) => t.decode()?.entries,
-        None => Vec::new(),
-    };
-    let new_entries = match &new_tree {
-        Some(t) => t.decode()?.entries,
-        None => Vec::new(),
-    };
-    // Both lists are in git's tree order (a folder sorts as its name and a
-    // `/`): one merge walk pairs the names, without copying any entry.
-    let (mut i, mut j) = (0, 0);
-    while i < old_entries.len() || j < new_entries.len() {
-        let (o, n) = (old_entries.get(i), new_entries.get(j));
-        let order = match (o, n) {
-            (Some(a), Some(b)) => git_order(a, b),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            _ => std::cmp::Ordering::Greater,
+    let (old_tree, new_tree) = (trees.take(old)?, trees.take(new)?);
+    {
+        let old_entries = match &old_tree {
+            Some(t) => t.decode()?.entries,
+            None => Vec::new(),
         };
-        match order {
-            std::cmp::Ordering::Equal => {
-                let (a, b) = (o.expect("paired"), n.expect("paired"));
-                if a.oid != b.oid || a.mode != b.mode {
-                    change(repo, Some(a), Some(b), prefix, out)?;
+        let new_entries = match &new_tree {
+            Some(t) => t.decode()?.entries,
+            None => Vec::new(),
+        };
+        // Both lists are in git's tree order (a folder sorts as its name and
+        // a `/`): one merge walk pairs the names, without copying any entry.
+        let (mut i, mut j) = (0, 0);
+        while i < old_entries.len() || j < new_entries.len() {
+            let (o, n) = (old_entries.get(i), new_entries.get(j));
+            let order = match (o, n) {
+                (Some(a), Some(b)) => git_order(a, b),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Greater,
+            };
+            match order {
+                std::cmp::Ordering::Equal => {
+                    let (a, b) = (o.expect("paired"), n.expect("paired"));
+                    if a.oid != b.oid || a.mode != b.mode {
+                        change(trees, Some(a), Some(b), prefix, out)?;
+                    }
+                    i += 1;
+                    j += 1;
                 }
-                i += 1;
-                j += 1;
-            }
-            std::cmp::Ordering::Less => {
-                change(repo, o, None, prefix, out)?;
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                change(repo, None, n, prefix, out)?;
-                j += 1;
+                std::cmp::Ordering::Less => {
+                    change(trees, o, None, prefix, out)?;
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    change(trees, None, n, prefix, out)?;
+                    j += 1;
+                }
             }
         }
     }
+    trees.keep(new_tree);
     Ok(())
 }
 
@@ -133,7 +164,7 @@ fn git_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
 }
 
 fn change(
-    repo: &gix::Repository,
+    trees: &mut Trees,
     old: Option<&Entry>,
     new: Option<&Entry>,
     prefix: &str,
@@ -148,7 +179,7 @@ fn change(
     let path = format!("{prefix}{name}");
     // A name that is a folder on one side and a file on the other is both.
     if tree(old).is_some() || tree(new).is_some() {
-        diff(repo, tree(old), tree(new), &format!("{path}/"), out)?;
+        diff(trees, tree(old), tree(new), &format!("{path}/"), out)?;
     }
     let (old_blob, new_blob) = (blob(old), blob(new));
     if (old_blob.is_some() || new_blob.is_some()) && (name.ends_with(".md") || name.ends_with(".markdown")) {
