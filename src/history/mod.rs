@@ -507,8 +507,14 @@ fn parse_blobs(
         todo.iter().enumerate().filter_map(|(n, (_, c))| c.blob.map(|b| (n, b))).collect();
     // Stable: objects in no pack (loose) come last, in commit order.
     order.sort_by_key(|(_, blob)| places.get(blob).copied().unwrap_or((usize::MAX, 0)));
-    let readers: Mutex<foldhash::HashMap<&str, snap::Reader>> = Mutex::default();
-    let reader_of = |path| readers.lock().unwrap_or_else(PoisonError::into_inner).remove(path).unwrap_or_default();
+    // Each path's reader, and how many of its versions are still to read:
+    // a reader is dropped after its path's last version.
+    let mut left: foldhash::HashMap<&str, (usize, snap::Reader)> = foldhash::HashMap::default();
+    for &(n, _) in &order {
+        left.entry(todo[n].1.path.as_str()).or_default().0 += 1;
+    }
+    let readers = Mutex::new(left);
+    let lock = || readers.lock().unwrap_or_else(PoisonError::into_inner);
     let shared = repo.clone().into_sync();
     let parsed: Vec<(usize, FileSnap)> = order
         .par_iter()
@@ -519,9 +525,12 @@ fn parse_blobs(
                 let data = repo.find_blob(blob)?.take_data();
                 let text =
                     String::from_utf8(data).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-                let mut reader = reader_of(path);
+                let mut reader = lock().get_mut(path).map(|(_, r)| std::mem::take(r)).unwrap_or_default();
                 let snap = reader.snapshot(path, text, config);
-                readers.lock().unwrap_or_else(PoisonError::into_inner).insert(path, reader);
+                if let Some((left, slot)) = lock().get_mut(path) {
+                    *left -= 1;
+                    *slot = if *left == 0 { snap::Reader::default() } else { reader };
+                }
                 Ok((n, snap))
             },
         )
