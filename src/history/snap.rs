@@ -32,11 +32,15 @@ struct Part {
     values: usize,
     /// The entry itself, for the keys the snapshot reads.
     entry: Option<(yaml::Node, yaml::Node)>,
+    /// The `action_items` list read item by item (`Reader::list`), instead
+    /// of `entry`: each item as the loader reads it (`None`: dropped).
+    items: Option<Vec<Option<ItemSnap>>>,
 }
 
-/// An entry of the `action_items` list, parsed alone (as a list of one).
+/// An entry of the `action_items` list, parsed alone (as a list of one),
+/// and read as the loader reads a list's item.
 struct Item {
-    node: yaml::Node,
+    snap: Option<ItemSnap>,
     values: usize,
     depth: usize,
 }
@@ -68,8 +72,12 @@ impl Reader {
             return snap.clone();
         }
         let yaml: Box<str> = split.yaml.into();
-        let snap = match self.root(&yaml) {
-            Some(root) => snap_of(&crate::load::read_front_matter(path.to_string(), &root, config)),
+        let snap = match self.root(&yaml, path, config) {
+            Some((root, None)) => snap_of(&crate::load::read_front_matter(path.to_string(), &root, config)),
+            Some((root, Some(items))) => {
+                let retro = crate::load::read_front_matter(path.to_string(), &root, config);
+                FileSnap { retro: retro.id.value, items: first_of_each(items.into_iter().flatten()) }
+            }
             None => snapshot(path, text, config),
         };
         self.last = Some((yaml, snap.clone()));
@@ -77,16 +85,18 @@ impl Reader {
     }
 
     /// The kept entries of a front matter (the YAML between the fences) as
-    /// one mapping, or `None` when the file must be read whole.
-    fn root(&mut self, yaml: &str) -> Option<yaml::Node> {
+    /// one mapping, with the action items when the list was read item by
+    /// item (and left out of the mapping); `None` when the file must be
+    /// read whole.
+    fn root(&mut self, yaml: &str, path: &str, config: &Config) -> Option<(yaml::Node, Option<Vec<Option<ItemSnap>>>)> {
         let parts = parts(yaml)?;
         let mut kept = Vec::new();
         for &part in &parts {
             if self.seen.contains_key(part) {
                 continue;
             }
-            match self.list(part).or_else(|| parse_part(part)) {
-                Some(p) if p.entry.is_some() => kept.push(p),
+            match self.list(part, path, config).or_else(|| parse_part(part)) {
+                Some(p) if p.entry.is_some() || p.items.is_some() => kept.push(p),
                 other => drop(self.seen.insert(part.into(), other.map(|p| (p.key, p.values)))),
             }
         }
@@ -110,17 +120,22 @@ impl Reader {
         if keys.is_empty() || values > yaml::MAX_NODES {
             return None;
         }
-        let entries = kept.into_iter().filter_map(|p| p.entry).collect();
+        let mut items = None;
+        let mut entries = Vec::new();
+        for part in kept {
+            items = items.or(part.items);
+            entries.extend(part.entry);
+        }
         // Only this version's parts are kept for the next one.
         let current: HashSet<&str> = parts.into_iter().collect();
         self.seen.retain(|part, _| current.contains(&**part));
-        Some(node(yaml::Value::Map(entries)))
+        Some((node(yaml::Value::Map(entries)), items))
     }
 
     /// An `action_items:` part read item by item, or `None` when it is not
     /// a plain block list whose items each parse alone. Each item is a list
     /// of one on its own, a level less deep than in the file.
-    fn list(&mut self, part: &str) -> Option<Part> {
+    fn list(&mut self, part: &str, path: &str, config: &Config) -> Option<Part> {
         let (header, rest) = part.split_once('\n')?;
         if header.trim_end_matches([' ', '\r']) != "action_items:" {
             return None;
@@ -129,8 +144,9 @@ impl Reader {
         for &item in &items {
             if !self.items.contains_key(item) {
                 let parsed = yaml::parse_counted(item).ok().and_then(|p| match p.root.value {
-                    yaml::Value::Seq(mut one) if one.len() == 1 => {
-                        Some(Item { node: one.pop()?, values: p.values, depth: p.depth })
+                    yaml::Value::Seq(one) if one.len() == 1 => {
+                        let snap = crate::load::read_action_item(path, &one[0], config).as_ref().map(ItemSnap::of);
+                        Some(Item { snap, values: p.values, depth: p.depth })
                     }
                     _ => None,
                 });
@@ -146,12 +162,11 @@ impl Reader {
                 return None;
             }
             values += item.values - 1;
-            list.push(item.node.clone());
+            list.push(item.snap.clone());
         }
         let current: HashSet<&str> = items.into_iter().collect();
         self.items.retain(|item, _| current.contains(&**item));
-        let key = node(yaml::Value::Str("action_items".into()));
-        Some(Part { key: "action_items".into(), values, entry: Some((key, node(yaml::Value::Seq(list)))) })
+        Some(Part { key: "action_items".into(), values, entry: None, items: Some(list) })
     }
 }
 
@@ -226,7 +241,7 @@ fn parse_part(text: &str) -> Option<Part> {
     let yaml::Value::Str(name) = &key.value else { return None };
     let name = name.clone();
     let entry = KEPT.contains(&name.as_str()).then_some((key, value));
-    Some(Part { key: name, values, entry })
+    Some(Part { key: name, values, entry, items: None })
 }
 
 /// A file's snapshot, read as a build reads the file: the loader's path.
@@ -235,10 +250,13 @@ pub fn snapshot(path: &str, text: String, config: &Config) -> FileSnap {
 }
 
 fn snap_of(retro: &crate::model::Retro) -> FileSnap {
-    // A duplicated item id (a `duplicate-id` error) is followed as its first item.
+    FileSnap { retro: retro.id.value.clone(), items: first_of_each(retro.actions().iter().map(ItemSnap::of)) }
+}
+
+/// A duplicated item id (a `duplicate-id` error) is followed as its first item.
+fn first_of_each(items: impl Iterator<Item = ItemSnap>) -> Vec<ItemSnap> {
     let mut seen = HashSet::new();
-    let items = retro.actions().iter().filter(|a| seen.insert(a.id.value.clone())).map(ItemSnap::of).collect();
-    FileSnap { retro: retro.id.value.clone(), items }
+    items.filter(|item| seen.insert(item.id.clone())).collect()
 }
 
 #[cfg(test)]
@@ -287,7 +305,7 @@ mod tests {
             // Nothing but comments.
             "# nothing\n",
         ] {
-            assert!(Reader::default().root(yaml).is_none(), "{yaml:?}");
+            assert!(Reader::default().root(yaml, "retros/x.md", &config()).is_none(), "{yaml:?}");
         }
     }
 }

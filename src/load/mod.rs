@@ -168,6 +168,13 @@ pub fn read_front_matter(rel: String, root: &yaml::Node, config: &Config) -> Ret
     retro
 }
 
+/// One entry of a front matter's `action_items` list, read as `read_retro`
+/// reads each (its findings dropped); `None` when it is not a mapping.
+pub fn read_action_item(rel: &str, item: &yaml::Node, config: &Config) -> Option<crate::model::ActionItem> {
+    let mut reader = fields::FieldReader { file: rel, config, yaml_offset: 0, yaml_line: 1, findings: Vec::new() };
+    reader.action_item(item)
+}
+
 /// A retro with nothing read yet: its id is the file name's stem.
 fn unread(rel: String) -> Retro {
     let stem = rel.rsplit('/').next().unwrap_or(&rel);
