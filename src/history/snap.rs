@@ -5,16 +5,20 @@
 //! first history read. So a file's versions are read through a `Reader`
 //! that parses the front matter in parts, one part per top-level key, and
 //! remembers the parts it has seen: a new version costs the parse of the
-//! parts that changed (usually `action_items` alone).
+//! parts that changed (usually `action_items` alone). The `action_items`
+//! list is cut the same way into its entries, each remembered with what the
+//! loader reads it as, so a version that changed one item parses that one.
 //!
 //! The parts are parsed on their own only where that gives the same values
 //! as parsing the whole: every line of the front matter is blank, a comment,
 //! indented, a `- ` entry or a `key:` at the start of the line, and each
 //! part is a mapping of one key, the keys distinct and the values within
-//! the YAML limit. Anything else (flow collections or quoted text spanning
-//! the parts, anchors used across keys, duplicate keys, YAML errors, other
-//! document markers) is read by the loader itself. `tests/properties.rs`
-//! holds the two paths to the same result.
+//! the YAML limits (the items one level less deep alone than in the file).
+//! Anything else (flow collections or quoted text spanning the parts,
+//! anchors used across keys or items, duplicate keys, YAML errors, other
+//! document markers) is read by the loader itself. The line rules are a
+//! quick way out: a part that broke them would also fail to parse as one
+//! key alone. `tests/properties.rs` holds the two paths to the same result.
 
 use super::{FileSnap, ItemSnap};
 use crate::config::Config;
@@ -304,6 +308,10 @@ mod tests {
             "title: \"two\nid: x\"\n",
             // Nothing but comments.
             "# nothing\n",
+            // A carriage return alone ends a line for YAML: two keys in a part.
+            "id: a\rb: c\naction_items: []\n",
+            // An item using an anchor of another key.
+            "base: &b {status: open}\naction_items:\n  - id: AI-1\n    <<: *b\n",
         ] {
             assert!(Reader::default().root(yaml, "retros/x.md", &config()).is_none(), "{yaml:?}");
         }
