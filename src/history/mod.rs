@@ -14,6 +14,7 @@
 //! reading fails, `read` returns what it could with a note, never an error.
 
 mod cache;
+pub mod snap;
 mod walk;
 
 use crate::config::Config;
@@ -23,6 +24,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 /// A commit of the chain, as the history shows it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -89,15 +91,6 @@ impl ItemSnap {
 /// machine, as the cache needs (the standard library's is seeded per run).
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
-}
-
-/// A file's snapshot: the retro id and the items, read as a build reads them.
-pub fn snapshot(path: &str, text: String, config: &Config) -> FileSnap {
-    let retro = crate::load::parse_front_matter(path.to_string(), text, config);
-    // A duplicated item id (a `duplicate-id` error) is followed as its first item.
-    let mut seen = std::collections::HashSet::new();
-    let items = retro.actions().iter().filter(|a| seen.insert(a.id.value.clone())).map(ItemSnap::of).collect();
-    FileSnap { retro: retro.id.value.clone(), items }
 }
 
 /// When something happened to an item: the commit's date and author
@@ -457,6 +450,7 @@ fn versions(
     let mut infos: Vec<Commit> = Vec::new();
     let mut parent_tree: Option<Option<gix::ObjectId>> = None;
     let mut trees: Vec<(usize, Option<String>)> = Vec::new();
+    let mut read_trees = walk::Trees::new(repo);
     for (n, &id) in chain.commits.iter().rev().enumerate() {
         let hex = id.to_hex().to_string();
         if let Some(entry) = cache.commits.get(&hex) {
@@ -471,7 +465,7 @@ fn versions(
         let old = parent_tree.flatten();
         let mut changes = Vec::new();
         if old != tree {
-            walk::diff(repo, old, tree, &prefix, &mut changes)?;
+            walk::diff(&mut read_trees, old, tree, &prefix, &mut changes)?;
         }
         todo.extend(changes.into_iter().map(|c| (n, c)));
         infos.push(info);
@@ -507,25 +501,54 @@ fn versions(
 }
 
 /// Read and parse the changed blobs in parallel, each thread with its own
-/// handle on the repository.
+/// handle on the repository. The blobs are read in the order the packs
+/// hold them, where a delta comes soon after its base (git writes a delta
+/// family together, fast-import writes in commit order): the base is then
+/// still in the thread's pack cache. Each path's front matter parts are
+/// remembered from its version read last (`snap::Reader`).
 fn parse_blobs(
     repo: &gix::Repository,
     todo: &[(usize, FileChange)],
     config: &Config,
 ) -> gix::Result<Vec<Option<FileSnap>>> {
+    let places = walk::pack_places(repo, todo.iter().filter_map(|(_, c)| c.blob));
+    let mut order: Vec<(usize, gix::ObjectId)> =
+        todo.iter().enumerate().filter_map(|(n, (_, c))| c.blob.map(|b| (n, b))).collect();
+    // Stable: objects in no pack (loose) come last, in commit order.
+    order.sort_by_key(|(_, blob)| places.get(blob).copied().unwrap_or((usize::MAX, 0)));
+    // Each path's reader, and how many of its versions are still to read:
+    // a reader is dropped after its path's last version.
+    let mut left: foldhash::HashMap<&str, (usize, snap::Reader)> = foldhash::HashMap::default();
+    for &(n, _) in &order {
+        left.entry(todo[n].1.path.as_str()).or_default().0 += 1;
+    }
+    let readers = Mutex::new(left);
+    let lock = || readers.lock().unwrap_or_else(PoisonError::into_inner);
     let shared = repo.clone().into_sync();
-    todo.par_iter()
+    let parsed: Vec<(usize, FileSnap)> = order
+        .par_iter()
         .map_init(
             || shared.to_thread_local(),
-            |repo, (_, change)| -> gix::Result<Option<FileSnap>> {
-                let Some(blob) = change.blob else { return Ok(None) };
+            |repo, &(n, blob)| -> gix::Result<(usize, FileSnap)> {
+                let path = todo[n].1.path.as_str();
                 let data = repo.find_blob(blob)?.take_data();
                 let text =
                     String::from_utf8(data).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-                Ok(Some(snapshot(&change.path, text, config)))
+                let mut reader = lock().get_mut(path).map(|(_, r)| std::mem::take(r)).unwrap_or_default();
+                let snap = reader.snapshot(path, text, config);
+                if let Some((left, slot)) = lock().get_mut(path) {
+                    *left -= 1;
+                    *slot = if *left == 0 { snap::Reader::default() } else { reader };
+                }
+                Ok((n, snap))
             },
         )
-        .collect()
+        .collect::<gix::Result<_>>()?;
+    let mut snaps: Vec<Option<FileSnap>> = (0..todo.len()).map(|_| None).collect();
+    for (n, snap) in parsed {
+        snaps[n] = Some(snap);
+    }
+    Ok(snaps)
 }
 
 /// Fold the versions, oldest first, into each item's history. A file's

@@ -591,7 +591,7 @@ impl<'a> FieldReader<'a> {
         Some(TimelineEntry { at, until, event: event?, kind, approximate, pos: self.pos(item.pos) })
     }
 
-    fn action_item(&mut self, item: &Node) -> Option<ActionItem> {
+    pub fn action_item(&mut self, item: &Node) -> Option<ActionItem> {
         if !self.mapping_item(item, "action item") {
             return None;
         }

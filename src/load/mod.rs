@@ -158,12 +158,37 @@ pub fn parse_front_matter(rel: String, text: String, config: &Config) -> Retro {
     parse(rel, text, config, &mut Vec::new(), false)
 }
 
-fn parse(rel: String, text: String, config: &Config, findings: &mut Vec<Finding>, body: bool) -> Retro {
-    let lines = LineIndex::new(&text);
-    let fence = Pos { line: 1, column: 1, offset: 0 };
+/// The values of a front matter already parsed (`root`), its findings
+/// dropped: the history's fast path, which parses a file's front matter in
+/// parts (`history::snap`) and reads only the entries it needs.
+pub fn read_front_matter(rel: String, root: &yaml::Node, config: &Config) -> Retro {
+    let mut retro = unread(rel.clone());
+    let mut reader = fields::FieldReader { file: &rel, config, yaml_offset: 0, yaml_line: 1, findings: Vec::new() };
+    reader.read_retro(root, &mut retro);
+    retro
+}
+
+/// One entry of a front matter's `action_items` list, read as `read_retro`
+/// reads each (its findings dropped); `None` when it is not a mapping.
+pub fn read_action_item(rel: &str, item: &yaml::Node, config: &Config) -> Option<crate::model::ActionItem> {
+    let mut reader = fields::FieldReader { file: rel, config, yaml_offset: 0, yaml_line: 1, findings: Vec::new() };
+    reader.action_item(item)
+}
+
+/// A retro with nothing read yet: its id is the file name's stem.
+fn unread(rel: String) -> Retro {
     let stem = rel.rsplit('/').next().unwrap_or(&rel);
     let stem = stem.strip_suffix(".markdown").or_else(|| stem.strip_suffix(".md")).unwrap_or(stem).to_string();
-    let mut retro = Retro::empty(rel.clone(), String::new(), At::new(stem, fence));
+    Retro::empty(rel, String::new(), At::new(stem, FENCE))
+}
+
+/// The opening fence: where findings about the whole file point.
+const FENCE: Pos = Pos { line: 1, column: 1, offset: 0 };
+
+fn parse(rel: String, text: String, config: &Config, findings: &mut Vec<Finding>, body: bool) -> Retro {
+    let lines = LineIndex::new(&text);
+    let fence = FENCE;
+    let mut retro = unread(rel.clone());
 
     match frontmatter::split(&text) {
         Err(err) => {

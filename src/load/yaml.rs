@@ -65,10 +65,10 @@ pub struct YamlError {
 
 /// Values a document may hold, counting what aliases expand to: a retro has
 /// a few hundred, and a "billion laughs" file must stop early.
-const MAX_NODES: usize = 200_000;
+pub const MAX_NODES: usize = 200_000;
 /// Nesting a retro never needs; deeper documents are refused before they
 /// can exhaust the stack.
-const MAX_DEPTH: usize = 64;
+pub const MAX_DEPTH: usize = 64;
 
 /// A collection being read: its start, and what it holds so far.
 struct Open {
@@ -140,10 +140,26 @@ impl MapBuilder {
 
 /// Parse one YAML document.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
+    parse_counted(text).map(|parsed| parsed.root)
+}
+
+/// A document, with its size as the limits measure it.
+pub struct Counted {
+    pub root: Node,
+    /// Values, aliases counted as what they expand to.
+    pub values: usize,
+    /// The deepest nesting of collections.
+    pub depth: usize,
+}
+
+/// Parse one YAML document, and measure it as the limits do: a document
+/// made of parts parsed one by one must stay within them as a whole.
+pub fn parse_counted(text: &str) -> Result<Counted, YamlError> {
     let mut stack: Vec<Open> = Vec::new();
     // Anchored nodes by anchor id, with their size in nodes.
     let mut anchors: Vec<(usize, Node, usize)> = Vec::new();
     let mut nodes = 0usize;
+    let mut depth = 0;
     let mut root: Option<Node> = None;
     let mut documents = 0;
     for event in Parser::new_from_str(text) {
@@ -186,6 +202,7 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
                     _ => OpenKind::Map(MapBuilder::default()),
                 };
                 stack.push(Open { pos, anchor, kind });
+                depth = depth.max(stack.len());
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => {
@@ -225,7 +242,8 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
             },
         }
     }
-    Ok(root.unwrap_or(Node { value: Value::Null, pos: YamlPos { line: 1, column: 1, offset: 0 } }))
+    let root = root.unwrap_or(Node { value: Value::Null, pos: YamlPos { line: 1, column: 1, offset: 0 } });
+    Ok(Counted { root, values: nodes, depth })
 }
 
 const DEEP: &str = "the front matter is nested too deeply";
