@@ -375,7 +375,13 @@ fn template_and_config_changes_rebuild_everything() {
 
     let status = server.edit("book.toml", |t| t.replace("title = \"Clean fixture\"", "title = \"Renamed book\""));
     assert!(files(&status).contains(&"retros/draft.html".to_string()));
-    assert!(server.get("/retros/draft.html").2.contains("Renamed book"));
+    // The template's write may reach the watcher as two events, and the
+    // rebuild `edit` waited for may be the second one's: wait for the page.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !server.get("/retros/draft.html").2.contains("Renamed book") {
+        assert!(Instant::now() < deadline, "the book's new title never reached the page");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// Absurd requests get an error, not a crash, and the server keeps serving;
