@@ -98,9 +98,11 @@ impl Indexes {
         for x in &items {
             let a = item(x).1;
             let owner = a.owner_name().unwrap_or(Owner::NONE);
-            match owners.get_mut(owner) {
-                Some(list) => list.push(*x),
-                None => drop(owners.insert(Owner::named(owner), vec![*x])),
+            // Looked up by name: an `Owner` is made once per owner, not per item.
+            if let Some(list) = owners.get_mut(owner) {
+                list.push(*x);
+            } else {
+                owners.insert(Owner::named(owner), vec![*x]);
             }
             let url = urls.entry(owner).or_insert_with(|| url_of(owner));
             owner_pages.entry(url.clone()).or_default().push(*x);
