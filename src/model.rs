@@ -351,9 +351,14 @@ pub struct ActionItem {
     pub priority: Option<Priority>,
     pub factors: Vec<At<String>>,
     pub link: Option<At<String>>,
-    /// `link` as a URL for the site: itself when it has a scheme, a bare
-    /// ticket key through `[tracker.base_url]`, else `None`.
+    /// `link` as a URL for the site, ready for an `href` (`link::href`):
+    /// itself when it has a scheme, a bare ticket key through
+    /// `[tracker.base_url]`, else (or when unsafe) `None`.
     pub link_url: Option<String>,
+    /// What the link shows (`tracker::link_text`): the ticket key, else the
+    /// URL's host; empty when the link is neither a safe URL nor a key.
+    /// Worked out once here: every list an item is on shows it.
+    pub link_text: String,
     pub completed_at: Option<At<NaiveDate>>,
     pub pos: Pos,
 }
@@ -372,6 +377,7 @@ impl ActionItem {
             factors: Vec::new(),
             link: None,
             link_url: None,
+            link_text: String::new(),
             completed_at: None,
             pos,
         }

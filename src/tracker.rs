@@ -149,11 +149,22 @@ pub fn shown_key(link: &str) -> Option<String> {
 /// The text of an item's tracker link: the ticket key, else the host of
 /// the URL (`wiki.example.com`), else the link as written.
 pub fn link_text(link: &str) -> String {
-    if let Some(key) = shown_key(link) {
-        return key;
-    }
+    shown_key(link).unwrap_or_else(|| host_or_text(link))
+}
+
+fn host_or_text(link: &str) -> String {
     let host = url::Url::parse(link.trim()).ok().and_then(|u| u.host_str().map(String::from));
     host.unwrap_or_else(|| link.trim().to_string())
+}
+
+/// What an item's link shows on the site: `link_text`, or nothing when the
+/// link has no safe URL (`has_url`) and names no ticket either.
+pub fn shown_text(link: &str, has_url: bool) -> String {
+    match shown_key(link) {
+        Some(key) => key,
+        None if has_url => host_or_text(link),
+        None => String::new(),
+    }
 }
 
 /// Whether an item's status and its ticket's tell different stories: the

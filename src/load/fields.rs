@@ -624,7 +624,11 @@ impl<'a> FieldReader<'a> {
                 "link" => {
                     action.link = self.text(key, value);
                     let urls = &self.config.tracker.base_url;
-                    action.link_url = action.link.as_ref().and_then(|l| crate::tracker::link_url(&l.value, urls));
+                    let link = action.link.as_ref().map(|l| l.value.as_str());
+                    action.link_url =
+                        link.and_then(|l| crate::tracker::link_url(l, urls)).and_then(|u| crate::link::href(&u));
+                    action.link_text =
+                        link.map(|l| crate::tracker::shown_text(l, action.link_url.is_some())).unwrap_or_default();
                 }
                 _ => action.completed_at = self.date(key, value),
             }

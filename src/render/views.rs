@@ -305,25 +305,13 @@ pub fn action_row(retro: &Retro, item: &ActionItem, ctx: &LinkContext, today: Na
         priority: item.priority.map(|p| p.to_string()).unwrap_or_default(),
         factors: item.factors.iter().map(|f| f.value.clone()).collect(),
         // A bare ticket key (`OPS-123`) has a URL only through [tracker.base_url].
-        link: item.link_url.as_deref().and_then(crate::link::href),
-        link_text: link_text(item),
+        link: item.link_url.clone(),
+        link_text: item.link_text.clone(),
         ticket: None,
         completed_at: item.completed_at.as_ref().map(|d| d.value.to_string()).unwrap_or_default(),
         services: retro.services.iter().map(|s| s.value.clone()).collect(),
         severity: retro.severity.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
         history: String::new(),
-    }
-}
-
-/// The text of an item's tracker link; empty when it has no link, or one
-/// that is neither a safe URL nor a ticket key.
-fn link_text(item: &ActionItem) -> String {
-    let Some(link) = &item.link else { return String::new() };
-    let url = item.link_url.as_deref().and_then(crate::link::href);
-    if url.is_some() || crate::tracker::shown_key(&link.value).is_some() {
-        crate::tracker::link_text(&link.value)
-    } else {
-        String::new()
     }
 }
 

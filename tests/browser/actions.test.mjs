@@ -87,7 +87,7 @@ async function open(site, path, options = {}) {
 
 /** `retro#id` of the item rows inside `selector`, as shown. */
 function rowKeys(page, selector) {
-  return page.$$eval(`${selector} tr.action-row`, (rows) =>
+  return page.$$eval(`${selector} .actions-table tbody tr`, (rows) =>
     rows
       .filter((r) => r.checkVisibility())
       .map((r) => {
@@ -106,7 +106,7 @@ async function filtered(page) {
     if (!(await more.count())) break;
     const before = (await rowKeys(page, '#filter-results')).length;
     await more.click();
-    await page.waitForFunction((n) => document.querySelectorAll('#filter-results tr.action-row').length > n ||
+    await page.waitForFunction((n) => document.querySelectorAll('#filter-results tbody tr').length > n ||
       !document.querySelector('#filter-results button.more'), before, { timeout: WAIT });
   }
   return (await rowKeys(page, '#filter-results')).sort();
@@ -287,7 +287,7 @@ describe('items that disagree with the tracker (PAGED is built with a Jira expor
         assert.deepEqual(shown, disagree(filter));
         assert.ok(shown.length > 0, 'the fixture has a match');
         // Every row shows its ticket key, what the tracker says and the marker.
-        const cells = await page.locator('#filter-results tr.action-row td.col-item .ticket').allTextContents();
+        const cells = await page.locator('#filter-results tbody tr td.col-item .ticket').allTextContents();
         assert.equal(cells.length, shown.length);
         for (const text of cells) assert.match(text, /^[A-Z]+-\d+ (done|wont-do|open)( \d{4}-\d\d-\d\d)? disagrees$/);
         assert.deepEqual(errors, []);
@@ -330,7 +330,7 @@ describe('items that disagree with the tracker (PAGED is built with a Jira expor
     try {
       const ticket = page.locator(`tr[id="${item.id}"] .ticket`);
       assert.match(await ticket.textContent(), new RegExp(`^${item.ticket.key} ${item.ticket.status}.* disagrees$`));
-      const link = ticket.locator('a.tracker');
+      const link = ticket.locator('a');
       const after = () => link.evaluate((a) => getComputedStyle(a, '::after').content);
       assert.equal(await after(), 'none', 'on screen, the key alone');
       await page.emulateMedia({ media: 'print' });

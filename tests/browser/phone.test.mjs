@@ -44,7 +44,7 @@ function overflow() {
 /** The item rows' fields that must be on screen: each visible, inside the viewport, with its label. */
 function rowFields(scope = '') {
   const problems = [];
-  const rows = [...document.querySelectorAll(`${scope} tr.action-row`)];
+  const rows = [...document.querySelectorAll(`${scope} .actions-table tbody tr`)];
   for (const [n, row] of rows.entries()) {
     for (const cls of ['col-status', 'col-due', 'col-owner', 'col-retro']) {
       const cell = row.querySelector(`td.${cls}`);
@@ -101,7 +101,7 @@ describe('phone layout (390×844)', () => {
     }
     // Rows the filters draw (retrobook.js) are cards with the same labels.
     await page.goto(base + 'actions.html?status=any');
-    await page.waitForFunction(() => document.querySelectorAll('#filter-results tr.action-row').length > 0,
+    await page.waitForFunction(() => document.querySelectorAll('#filter-results tbody tr').length > 0,
       null, { timeout: 10000 });
     const filtered = await page.evaluate(rowFields, '#filter-results');
     assert.ok(filtered.count > 0, 'no filtered rows');

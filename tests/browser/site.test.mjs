@@ -402,7 +402,7 @@ function siteSuite(label, setup, pages = PAGES) {
           assert.ok(await link.count(), 'index.html has no link named "… open action items"');
           const landed = await follow(page, link);
           assert.equal(landed, url('actions.html'));
-          assert.ok(await page.locator('tr.action-row').count(), 'landed on actions.html without action rows');
+          assert.ok(await page.locator('.actions-table tbody tr').count(), 'landed on actions.html without action rows');
           assert.deepEqual(errors, []);
         });
       });

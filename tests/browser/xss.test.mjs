@@ -96,7 +96,7 @@ for (const mode of ['file', 'http']) {
 
     it('runs no payload in rows the action filters render', async () => {
       await visit('actions.html?status=any', async (page) => {
-        await page.waitForFunction(() => document.querySelectorAll('#filter-results tr.action-row').length > 0);
+        await page.waitForFunction(() => document.querySelectorAll('#filter-results tbody tr').length > 0);
       });
     });
 

@@ -150,8 +150,7 @@
   function ticketHtml(row) {
     if (!row[LINK_TEXT]) return "";
     var text = escapeHtml(row[LINK_TEXT]);
-    var html = row[LINK] ? '<a class="tracker" href="' + escapeHtml(row[LINK]) + '" rel="noopener noreferrer">' + text + "</a>"
-      : '<span class="tracker">' + text + "</span>";
+    var html = row[LINK] ? '<a href="' + escapeHtml(row[LINK]) + '" rel="noreferrer">' + text + "</a>" : text;
     var ticket = row[TICKET];
     if (ticket && ticket[0]) {
       html += ' <span class="ticket-status ticket-' + escapeHtml(ticket[0]) + '">' + escapeHtml(ticket[0]) +
@@ -171,21 +170,22 @@
     var link = ticketHtml(row);
     var sev = row[SEVERITY] ? '<span class="badge sev sev-' + escapeHtml(row[SEVERITY].toLowerCase()) + '">' + escapeHtml(row[SEVERITY]) + "</span>" : "\u2014";
     // The same cells as the server-rendered rows (templates/components.html):
-    // labelled for the phone layout's cards, "—" where a field is empty.
-    function cell(name, label, html) {
-      return '<td class="col-' + name + '" data-label="' + label + '">' + html + "</td>";
+    // the column's class (which labels the phone layout's cards), "—" where
+    // a field is empty.
+    function cell(name, html) {
+      return '<td class="col-' + name + '">' + html + "</td>";
     }
     function text(value) { return value ? escapeHtml(value) : "\u2014"; }
-    return '<tr class="action-row' + (overdue ? " is-overdue" : "") + '">' +
+    return (overdue ? '<tr class="is-overdue">' : "<tr>") +
       '<td class="col-item"><a href="' + retro + "#" + escapeHtml(row[ID]) + '">' + escapeHtml(row[ID]) + "</a> " + row[TITLE] + link + "</td>" +
-      cell("owner", "Owner", ownerCell) +
-      cell("retro", "Retro", '<a href="' + retro + '">' + escapeHtml(row[RETRO_TITLE]) + "</a>") +
-      cell("sev", "Severity", sev) +
-      cell("status", "Status", '<span class="status status-' + escapeHtml(row[STATUS]) + '">' + escapeHtml(row[STATUS]) + "</span>" +
+      cell("owner", ownerCell) +
+      cell("retro", '<a href="' + retro + '">' + escapeHtml(row[RETRO_TITLE]) + "</a>") +
+      cell("sev", sev) +
+      cell("status", '<span class="status status-' + escapeHtml(row[STATUS]) + '">' + escapeHtml(row[STATUS]) + "</span>" +
         (overdue ? ' <strong class="overdue">' + row[DAYS_OVERDUE] + " d overdue</strong>" : "")) +
-      cell("due", "Due", row[DUE] ? '<time datetime="' + escapeHtml(row[DUE]) + '">' + escapeHtml(row[DUE]) + "</time>" : "\u2014") +
-      cell("priority", "Priority", text(row[PRIORITY])) +
-      cell("kind", "Kind", text(row[KIND])) + "</tr>";
+      cell("due", row[DUE] ? "<time>" + escapeHtml(row[DUE]) + "</time>" : "\u2014") +
+      cell("priority", text(row[PRIORITY])) +
+      cell("kind", text(row[KIND])) + "</tr>";
   }
 
   // One filtered scan: reads the streams' chunks in order until it has
