@@ -132,40 +132,52 @@ pub fn render_archive(site: &Site, page: &Page, year: i32, number: u32) -> Resul
 /// One file of a stream of filter data: a call with the rows, each a
 /// compact array the client reads by position (see `retrobook.js`).
 pub fn data(site: &Site, stream: &Stream, number: u32) -> Vec<u8> {
-    let items = site.stream_items(stream);
-    let rows: Vec<serde_json::Value> = paging::slice(items, CHUNK, number)
-        .iter()
-        .map(|&(i, j)| {
-            let r = site.action_row("", i, j);
-            let mut row = json!([
-                r.id,
-                r.title_html,
-                r.retro_id,
-                r.retro_title,
-                r.severity,
-                r.owner,
-                r.status,
-                r.due,
-                r.days_overdue,
-                r.priority,
-                r.kind,
-                r.services,
-                r.link
-            ]);
-            // Only items with a link carry its text, and only sites with
-            // tracker exports the ticket: [status, since, disagrees, missing].
-            if !r.link_text.is_empty() {
-                let list = row.as_array_mut().expect("a row is an array");
-                list.push(json!(r.link_text));
-                if let Some(t) = &r.ticket {
-                    list.push(json!([t.status, t.since, t.disagrees, t.missing]));
-                }
+    let items = paging::slice(site.stream_items(stream), CHUNK, number);
+    // Written straight from each row, not through `serde_json::Value`:
+    // every item is in two or three streams, so this is a large site's
+    // biggest JSON.
+    let mut out = format!("retrobookActions({},{number},[", json!(stream.key())).into_bytes();
+    for (n, &(i, j)) in items.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, &StreamRow(&site.action_row("", i, j))).expect("a row serializes");
+    }
+    out.extend_from_slice(b"]);\n");
+    out
+}
+
+/// An item as a stream's compact array, read by position in `retrobook.js`.
+struct StreamRow<'a>(&'a ActionRow);
+
+impl serde::Serialize for StreamRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let r = self.0;
+        let mut seq = serializer.serialize_seq(None)?;
+        seq.serialize_element(&r.id)?;
+        seq.serialize_element(&r.title_html)?;
+        seq.serialize_element(&r.retro_id)?;
+        seq.serialize_element(&r.retro_title)?;
+        seq.serialize_element(&r.severity)?;
+        seq.serialize_element(&r.owner)?;
+        seq.serialize_element(&r.status)?;
+        seq.serialize_element(&r.due)?;
+        seq.serialize_element(&r.days_overdue)?;
+        seq.serialize_element(&r.priority)?;
+        seq.serialize_element(&r.kind)?;
+        seq.serialize_element(&r.services)?;
+        seq.serialize_element(&r.link)?;
+        // Only items with a link carry its text, and only sites with
+        // tracker exports the ticket: [status, since, disagrees, missing].
+        if !r.link_text.is_empty() {
+            seq.serialize_element(&r.link_text)?;
+            if let Some(t) = &r.ticket {
+                seq.serialize_element(&(&t.status, &t.since, t.disagrees, t.missing))?;
             }
-            row
-        })
-        .collect();
-    let call = format!("retrobookActions({},{number},{});\n", json!(stream.key()), json!(rows));
-    call.into_bytes()
+        }
+        seq.end()
+    }
 }
 
 /// How many items of a stream have each severity, priority, kind and
