@@ -158,19 +158,39 @@ fn approximate_clock(r: &crate::model::Retro) -> Vec<&'static str> {
 }
 
 /// `{"<key>": [items]}` with one compact item per line: about 30% smaller
-/// than pretty-printing, and still a line per item for `grep` and diffs. Each item is made and dropped in turn: the lists of a big
-/// site never exist as one JSON tree.
+/// than pretty-printing, and still a line per item for `grep` and diffs.
+/// Each item is made and dropped in turn: the lists of a big site never
+/// exist as one JSON tree.
 fn json_list<I: Iterator<Item = serde_json::Value>>(key: &str, items: impl Fn() -> I) -> String {
-    let mut out = Vec::new();
-    out.extend_from_slice(b"{");
-    serde_json::to_writer(&mut out, key).expect("JSON into memory cannot fail");
-    out.extend_from_slice(b":[");
-    for (n, item) in items().enumerate() {
-        out.extend_from_slice(if n == 0 { b"\n" } else { b",\n" });
-        serde_json::to_writer(&mut out, &item).expect("JSON into memory cannot fail");
+    let mut list = JsonList::new(key);
+    items().for_each(|item| list.push(&item));
+    String::from_utf8(list.finish()).expect("serde_json writes UTF-8")
+}
+
+/// A `json_list` written an item at a time.
+struct JsonList {
+    out: Vec<u8>,
+    empty: bool,
+}
+
+impl JsonList {
+    fn new(key: &str) -> JsonList {
+        let mut out = b"{".to_vec();
+        serde_json::to_writer(&mut out, key).expect("JSON into memory cannot fail");
+        out.extend_from_slice(b":[");
+        JsonList { out, empty: true }
     }
-    out.extend_from_slice(b"\n]}\n");
-    String::from_utf8(out).expect("serde_json writes UTF-8")
+
+    fn push(&mut self, item: &serde_json::Value) {
+        self.out.extend_from_slice(if self.empty { b"\n" } else { b",\n" });
+        self.empty = false;
+        serde_json::to_writer(&mut self.out, item).expect("JSON into memory cannot fail");
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        self.out.extend_from_slice(b"\n]}\n");
+        self.out
+    }
 }
 
 fn action_json(a: &ActionRow) -> serde_json::Value {
@@ -202,36 +222,50 @@ pub fn api_actions(rows: &[ActionRow]) -> String {
     json_list("action_items", || rows.iter().map(action_json))
 }
 
+/// `api/actions.json` and `actions.csv` in one pass: each row is written
+/// to both and dropped, so a big site's rows never all exist at once.
+pub fn item_lists(rows: impl Iterator<Item = ActionRow>) -> (Vec<u8>, Vec<u8>) {
+    let (mut api, mut csv) = (JsonList::new("action_items"), String::from(CSV_HEADER));
+    for row in rows {
+        api.push(&action_json(&row));
+        csv_line(&mut csv, &row);
+    }
+    (api.finish(), csv.into_bytes())
+}
+
+const CSV_HEADER: &str = "retro,id,title,owner,status,overdue,due,kind,priority,factors,link,completed_at,due_end\r\n";
+
 /// RFC 4180 CSV. Cells that a spreadsheet would run as a formula get a
 /// leading apostrophe (CSV injection).
 pub fn actions_csv(rows: &[ActionRow]) -> String {
+    let mut out = String::from(CSV_HEADER);
+    rows.iter().for_each(|a| csv_line(&mut out, a));
+    out
+}
+
+fn csv_line(out: &mut String, a: &ActionRow) {
     fn cell(value: &str) -> String {
         let value =
             if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
         if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
     }
-    let mut out =
-        String::from("retro,id,title,owner,status,overdue,due,kind,priority,factors,link,completed_at,due_end\r\n");
-    for a in rows {
-        let fields = [
-            a.retro_id.clone(),
-            a.id.clone(),
-            html_to_text(&a.title_html),
-            a.owner.clone(),
-            a.status.clone(),
-            if a.overdue { "yes".into() } else { "no".into() },
-            a.due.clone(),
-            a.kind.clone(),
-            a.priority.clone(),
-            a.factors.join(" "),
-            a.link.clone().unwrap_or_default(),
-            a.completed_at.clone(),
-            a.due_end.clone(),
-        ];
-        out.push_str(&fields.iter().map(|f| cell(f)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
-    }
-    out
+    let fields = [
+        a.retro_id.clone(),
+        a.id.clone(),
+        html_to_text(&a.title_html),
+        a.owner.clone(),
+        a.status.clone(),
+        if a.overdue { "yes".into() } else { "no".into() },
+        a.due.clone(),
+        a.kind.clone(),
+        a.priority.clone(),
+        a.factors.join(" "),
+        a.link.clone().unwrap_or_default(),
+        a.completed_at.clone(),
+        a.due_end.clone(),
+    ];
+    out.push_str(&fields.iter().map(|f| cell(f)).collect::<Vec<_>>().join(","));
+    out.push_str("\r\n");
 }
 
 /// The text of a small sanitized HTML fragment (tags dropped, entities

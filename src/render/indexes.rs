@@ -37,7 +37,7 @@ pub struct Indexes {
 }
 
 /// Where an item sorts in the action list.
-fn item_key(item: &ActionItem, today: NaiveDate) -> (u8, bool, Option<NaiveDate>) {
+pub(crate) fn item_key(item: &ActionItem, today: NaiveDate) -> (u8, bool, Option<NaiveDate>) {
     let rank = if item.is_overdue(today) {
         0
     } else if item.status.as_ref().is_some_and(|s| s.value.is_pending()) {

@@ -243,14 +243,13 @@ impl<'a> Site<'a> {
                 let started = std::time::Instant::now();
                 self.search_index().write(&mut |path, bytes| sink(path, bytes))?;
                 *search_time.lock().expect("no panics while holding the lock") = started.elapsed();
-                // The JSON API and the CSV list every item: their rows are
-                // made once for both, and dropped once both are written.
-                let mut rows = None;
+                // The JSON API and the CSV list every item: written in one
+                // pass, each item's row made once for both.
+                let mut lists = None;
                 for p in pages.iter().filter(|p| p.is_aggregate()) {
                     let bytes = match p {
-                        Page::ApiActions | Page::ActionsCsv => {
-                            Self::item_list(p, rows.get_or_insert_with(|| self.all_action_rows()))
-                        }
+                        Page::ApiActions => std::mem::take(&mut lists.get_or_insert_with(|| self.item_lists()).0),
+                        Page::ActionsCsv => std::mem::take(&mut lists.get_or_insert_with(|| self.item_lists()).1),
                         _ => self.render(p)?,
                     };
                     sink(self.path(p), bytes)?;
@@ -311,7 +310,8 @@ impl<'a> Site<'a> {
             Page::Feed => Ok(feeds::atom(self).into_bytes()),
             Page::Sitemap(n) => Ok(feeds::sitemap(self, *n).into_bytes()),
             Page::ApiRetros => Ok(feeds::api_retros(self).into_bytes()),
-            Page::ApiActions | Page::ActionsCsv => Ok(Self::item_list(page, &self.all_action_rows())),
+            Page::ApiActions => Ok(self.item_lists().0),
+            Page::ActionsCsv => Ok(self.item_lists().1),
         }
     }
 
@@ -397,22 +397,16 @@ impl<'a> Site<'a> {
         row
     }
 
-    /// Every action item's row, for the machine-readable outputs (the JSON
-    /// API and the CSV); not kept, as a big site's rows are tens of MB.
-    fn all_action_rows(&self) -> Vec<ActionRow> {
+    /// `api/actions.json` and `actions.csv`: every item, in the action
+    /// list's order (`views::action_order`) with ties by retro and id.
+    fn item_lists(&self) -> (Vec<u8>, Vec<u8>) {
         let ix = self.indexes();
-        let items: Vec<ItemRef> = ix.pending.iter().chain(&ix.closed_stream).copied().collect();
-        let mut rows: Vec<ActionRow> = items.par_iter().map(|&(i, j)| self.action_row("", i, j)).collect();
-        rows.sort_by(action_order);
-        rows
-    }
-
-    /// `api/actions.json` or `actions.csv` from every item's row.
-    fn item_list(page: &Page, rows: &[ActionRow]) -> Vec<u8> {
-        match page {
-            Page::ActionsCsv => feeds::actions_csv(rows).into_bytes(),
-            _ => feeds::api_actions(rows).into_bytes(),
-        }
+        let mut items: Vec<ItemRef> = ix.pending.iter().chain(&ix.closed_stream).copied().collect();
+        items.sort_by_cached_key(|&(i, j)| {
+            let (retro, item) = (&self.retros[i], &self.retros[i].actions()[j]);
+            (indexes::item_key(item, self.today), retro.id.value.as_str(), item.id.value.as_str())
+        });
+        feeds::item_lists(items.iter().map(|&(i, j)| self.action_row("", i, j)))
     }
 
     /// The accountability rows, by urgency: (owners, teams).
