@@ -100,50 +100,109 @@ fn sitemap_file(urls: &[String], base_url: &str, number: u32, limit: usize) -> S
 }
 
 pub fn api_retros(site: &Site) -> String {
-    let retros = || {
-        (site.indexes().order.iter().copied()).map(|i| {
-            let r = &site.retros[i];
-            let s = |v: &Vec<crate::model::At<String>>| v.iter().map(|x| x.value.clone()).collect::<Vec<_>>();
-            json!({
-                "id": r.id.value,
-                "title": r.title_text(),
-                "url": retro_url(&r.id.value),
-                "source": r.path,
-                "status": r.status.as_ref().map(|x| x.value.as_str()),
-                "severity": r.severity.as_ref().map(|x| &x.value),
-                "started_at": r.started_at.as_ref().map(|x| x.value.when.to_string()),
-                "detected_at": r.detected_at.as_ref().map(|x| x.value.when.to_string()),
-                "mitigated_at": r.mitigated_at.as_ref().map(|x| x.value.when.to_string()),
-                "resolved_at": r.resolved_at.as_ref().map(|x| x.value.when.to_string()),
-                "approximate": approximate_clock(r),
-                "detected_before_impact": r.detected_before_impact(),
-                "authors": s(&r.authors),
-                "services": s(&r.services),
-                "teams": s(&r.teams),
-                "tags": s(&r.tags),
-                "related": s(&r.related),
-                "recurrence_of": r.recurrence_of.as_ref().map(|x| &x.value),
-                "near_miss": r.near_miss,
-                "summary": r.summary.as_ref().map(|x| &x.value),
-                "impact": r.impact.as_ref().map(|x| &x.value),
-                "contributing_factors": r.factors.iter().map(|f| json!({
-                    "id": f.id.value,
-                    "category": f.category.as_ref().map(|c| &c.value),
-                    "description": f.description.value,
-                    "actionable": f.actionable,
-                })).collect::<Vec<_>>(),
-                "timeline": r.timeline.iter().map(|t| json!({
-                    "at": t.at.as_ref().map(|a| a.value.to_string()),
-                    "until": t.until.as_ref().map(|u| u.value.to_string()),
-                    "kind": t.kind.map(|k| k.as_str()),
-                    "approximate": t.approximate,
-                    "event": t.event.value,
-                })).collect::<Vec<_>>(),
-                "action_items": r.actions().iter().map(|a| a.id.value.clone()).collect::<Vec<_>>(),
-            })
-        })
-    };
-    json_list("retros", retros)
+    let mut list = JsonList::new("retros");
+    for &i in &site.indexes().order {
+        list.push(&ApiRetro::of(&site.retros[i]));
+    }
+    String::from_utf8(list.finish()).expect("serde_json writes UTF-8")
+}
+
+/// A retro in `api/retros.json`. Serialized straight from the retro (a
+/// big repo's largest file); the fields in alphabetical order, as the
+/// JSON objects of the other outputs are.
+#[derive(serde::Serialize)]
+struct ApiRetro<'a> {
+    action_items: Vec<&'a str>,
+    approximate: Vec<&'static str>,
+    authors: Vec<&'a str>,
+    contributing_factors: Vec<ApiFactor<'a>>,
+    detected_at: Option<String>,
+    detected_before_impact: bool,
+    id: &'a str,
+    impact: Option<&'a str>,
+    mitigated_at: Option<String>,
+    near_miss: bool,
+    recurrence_of: Option<&'a str>,
+    related: Vec<&'a str>,
+    resolved_at: Option<String>,
+    services: Vec<&'a str>,
+    severity: Option<&'a str>,
+    source: &'a str,
+    started_at: Option<String>,
+    status: Option<&'static str>,
+    summary: Option<&'a str>,
+    tags: Vec<&'a str>,
+    teams: Vec<&'a str>,
+    timeline: Vec<ApiTimelineEntry<'a>>,
+    title: &'a str,
+    url: String,
+}
+
+#[derive(serde::Serialize)]
+struct ApiFactor<'a> {
+    actionable: bool,
+    category: Option<&'a str>,
+    description: &'a str,
+    id: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct ApiTimelineEntry<'a> {
+    approximate: bool,
+    at: Option<String>,
+    event: &'a str,
+    kind: Option<&'static str>,
+    until: Option<String>,
+}
+
+impl<'a> ApiRetro<'a> {
+    fn of(r: &'a crate::model::Retro) -> ApiRetro<'a> {
+        use crate::model::{At, Clock};
+        let s = |v: &'a [At<String>]| v.iter().map(|x| x.value.as_str()).collect::<Vec<_>>();
+        let text = |v: &'a Option<At<String>>| v.as_ref().map(|x| x.value.as_str());
+        let clock = |c: &Option<At<Clock>>| c.as_ref().map(|x| x.value.when.to_string());
+        ApiRetro {
+            action_items: r.actions().iter().map(|a| a.id.value.as_str()).collect(),
+            approximate: approximate_clock(r),
+            authors: s(&r.authors),
+            contributing_factors: (r.factors.iter())
+                .map(|f| ApiFactor {
+                    actionable: f.actionable,
+                    category: f.category.as_ref().map(|c| c.value.as_str()),
+                    description: &f.description.value,
+                    id: &f.id.value,
+                })
+                .collect(),
+            detected_at: clock(&r.detected_at),
+            detected_before_impact: r.detected_before_impact(),
+            id: &r.id.value,
+            impact: text(&r.impact),
+            mitigated_at: clock(&r.mitigated_at),
+            near_miss: r.near_miss,
+            recurrence_of: text(&r.recurrence_of),
+            related: s(&r.related),
+            resolved_at: clock(&r.resolved_at),
+            services: s(&r.services),
+            severity: text(&r.severity),
+            source: &r.path,
+            started_at: clock(&r.started_at),
+            status: r.status.as_ref().map(|x| x.value.as_str()),
+            summary: text(&r.summary),
+            tags: s(&r.tags),
+            teams: s(&r.teams),
+            timeline: (r.timeline.iter())
+                .map(|t| ApiTimelineEntry {
+                    approximate: t.approximate,
+                    at: t.at.as_ref().map(|a| a.value.to_string()),
+                    event: &t.event.value,
+                    kind: t.kind.map(|k| k.as_str()),
+                    until: t.until.as_ref().map(|u| u.value.to_string()),
+                })
+                .collect(),
+            title: r.title_text(),
+            url: retro_url(&r.id.value),
+        }
+    }
 }
 
 /// The clock fields of a retro that are guesses, by key.
@@ -181,7 +240,7 @@ impl JsonList {
         JsonList { out, empty: true }
     }
 
-    fn push(&mut self, item: &serde_json::Value) {
+    fn push(&mut self, item: &impl serde::Serialize) {
         self.out.extend_from_slice(if self.empty { b"\n" } else { b",\n" });
         self.empty = false;
         serde_json::to_writer(&mut self.out, item).expect("JSON into memory cannot fail");
