@@ -124,7 +124,7 @@ impl SearchIndex {
         // posting, not 12: the postings are most of the index's memory);
         // BM25 has saturated long before the cap, unless a retro is
         // thousands of times longer than the average.
-        let mut raw: FxMap<String, Vec<(u32, u16, u8)>> = FxMap::default();
+        let mut raw: FxMap<String, RawPostings> = FxMap::default();
         let mut lens: Vec<u32> = Vec::with_capacity(order.len());
         let mut facets: BTreeMap<&'static str, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
         let mut docs = Vec::with_capacity(order.len());
@@ -136,9 +136,11 @@ impl SearchIndex {
                 for (term, weighted, tier) in tf.iter() {
                     let weighted = weighted.min(u16::MAX.into()) as u16;
                     match raw.get_mut(term) {
-                        Some(list) => list.push((id, weighted, tier)),
+                        Some(list) => list.push(id, weighted, tier),
                         None => {
-                            raw.insert(term.to_string(), vec![(id, weighted, tier)]);
+                            let mut list = RawPostings::default();
+                            list.push(id, weighted, tier);
+                            raw.insert(term.to_string(), list);
                         }
                     }
                 }
@@ -155,7 +157,7 @@ impl SearchIndex {
             .map(|(term, list)| {
                 let list = list
                     .iter()
-                    .map(|&(d, w, tier)| (d, tier * LEVELS + quantize(w as f64, lens[d as usize] as f64, avg)))
+                    .map(|(d, w, tier)| (d, tier * LEVELS + quantize(w as f64, lens[d as usize] as f64, avg)))
                     .collect();
                 (term, list)
             })
@@ -320,6 +322,55 @@ fn quantize(weighted_tf: f64, len: f64, avg: f64) -> u8 {
     ((w / (K1 + 1.0) * top).round() as u8).clamp(1, LEVELS - 1)
 }
 
+/// A term's postings while the index is built, in document order: each
+/// the gap from the previous document, then the weighted frequency, as
+/// LEB128 varints, then the tier byte. Three to four bytes a posting
+/// rather than eight: the postings are most of the build's memory.
+#[derive(Default)]
+struct RawPostings {
+    last: u32,
+    bytes: Vec<u8>,
+}
+
+impl RawPostings {
+    fn push(&mut self, doc: u32, weighted: u16, tier: u8) {
+        fn varint(bytes: &mut Vec<u8>, mut n: u32) {
+            while n >= 0x80 {
+                bytes.push((n as u8) | 0x80);
+                n >>= 7;
+            }
+            bytes.push(n as u8);
+        }
+        debug_assert!(self.bytes.is_empty() || doc > self.last, "postings come in document order");
+        varint(&mut self.bytes, doc - self.last);
+        varint(&mut self.bytes, weighted.into());
+        self.bytes.push(tier);
+        self.last = doc;
+    }
+
+    /// (document, weighted frequency, tier), in document order.
+    fn iter(&self) -> impl Iterator<Item = (u32, u16, u8)> + '_ {
+        let mut bytes = self.bytes.iter().copied();
+        let mut doc = 0u32;
+        std::iter::from_fn(move || {
+            let mut varint = || {
+                let (mut n, mut shift) = (0u32, 0);
+                loop {
+                    let b = bytes.next()?;
+                    n |= u32::from(b & 0x7f) << shift;
+                    if b < 0x80 {
+                        return Some(n);
+                    }
+                    shift += 7;
+                }
+            };
+            doc += varint()?;
+            let weighted = varint()? as u16;
+            Some((doc, weighted, bytes.next()?))
+        })
+    }
+}
+
 /// One retro's weighted term frequencies. The terms are kept in one
 /// buffer and the table holds (start, length, weight, best tier): indexing
 /// a retro allocates a few times, not once per distinct term.
@@ -470,6 +521,16 @@ pub(crate) fn truncate(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_postings_read_back_as_pushed() {
+        // Gaps and weights across the varints' byte boundaries.
+        let pushed = [(0, 1, 0), (1, 127, 3), (129, 128, 1), (16_513, 16_384, 7), (u32::MAX, u16::MAX, 255)];
+        let mut raw = RawPostings::default();
+        pushed.iter().for_each(|&(d, w, t)| raw.push(d, w, t));
+        assert_eq!(raw.iter().collect::<Vec<_>>(), pushed);
+        assert_eq!(RawPostings::default().iter().count(), 0);
+    }
 
     #[test]
     fn quantized_weights_saturate_and_normalise_length() {
