@@ -240,6 +240,25 @@ describe('action filters over every item (file://)', () => {
     }
   });
 
+  it('filtered rows show a due day as a <time> and a month or quarter as written', TEST, async () => {
+    const { page, errors, close } = await open(PAGED, 'actions.html');
+    try {
+      await page.locator('form#action-filters').waitFor({ state: 'visible', timeout: WAIT });
+      await choose(page, { status: 'any' });
+      await filtered(page);
+      const cells = await page.$$eval('#filter-results td.col-due', (tds) =>
+        tds.map((td) => ({ text: td.textContent, times: [...td.querySelectorAll('time')].map((t) => t.textContent) })));
+      const periods = items.filter((a) => a.due && a.due !== a.due_end).map((a) => a.due);
+      assert.ok(periods.length > 0, 'the example retros have items due in a month or a quarter');
+      for (const due of periods) assert.ok(cells.some((c) => c.text === due && c.times.length === 0), due);
+      // A <time> without `datetime` must hold a valid date (HTML).
+      for (const c of cells) for (const t of c.times) assert.match(t, /^\d{4}-\d{2}-\d{2}$/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
   it('the state lives in the URL: a link or a reload restores it', TEST, async () => {
     const owner = items.find((a) => a.overdue).owner;
     const { page, errors, close } = await open(PAGED, 'actions.html', { query: `?status=overdue&owner=${owner}` });

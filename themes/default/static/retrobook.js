@@ -162,6 +162,13 @@
     return ' <span class="ticket">' + html + "</span>";
   }
 
+  // A due day as a <time>; a month or a quarter (`2026-Q4`) as written,
+  // which a <time> may not hold.
+  function dueHtml(due) {
+    if (!due) return "\u2014";
+    return /^\d{4}-\d{2}-\d{2}$/.test(due) ? "<time>" + escapeHtml(due) + "</time>" : '<span class="due-period">' + escapeHtml(due) + "</span>";
+  }
+
   function rowHtml(row) {
     var retro = root + "retros/" + encodeURIComponent(row[RETRO]) + ".html";
     var owner = manifest.owners[row[OWNER]];
@@ -183,7 +190,7 @@
       cell("sev", sev) +
       cell("status", '<span class="status status-' + escapeHtml(row[STATUS]) + '">' + escapeHtml(row[STATUS]) + "</span>" +
         (overdue ? ' <strong class="overdue">' + row[DAYS_OVERDUE] + " d overdue</strong>" : "")) +
-      cell("due", row[DUE] ? "<time>" + escapeHtml(row[DUE]) + "</time>" : "\u2014") +
+      cell("due", dueHtml(row[DUE])) +
       cell("priority", text(row[PRIORITY])) +
       cell("kind", text(row[KIND])) + "</tr>";
   }
