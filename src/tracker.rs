@@ -146,25 +146,19 @@ pub fn shown_key(link: &str) -> Option<String> {
     }
 }
 
-/// The text of an item's tracker link: the ticket key, else the host of
-/// the URL (`wiki.example.com`), else the link as written.
-pub fn link_text(link: &str) -> String {
-    shown_key(link).unwrap_or_else(|| host_or_text(link))
-}
-
-fn host_or_text(link: &str) -> String {
+/// The text of an item's tracker link (`link`, with a safe URL for the
+/// site or not: `has_url`): the ticket key, else the host of the URL
+/// (`wiki.example.com`), else the link as written; nothing when the link
+/// has no safe URL and names no ticket either.
+pub fn link_text(link: &str, has_url: bool) -> String {
+    if let Some(key) = shown_key(link) {
+        return key;
+    }
+    if !has_url {
+        return String::new();
+    }
     let host = url::Url::parse(link.trim()).ok().and_then(|u| u.host_str().map(String::from));
     host.unwrap_or_else(|| link.trim().to_string())
-}
-
-/// What an item's link shows on the site: `link_text`, or nothing when the
-/// link has no safe URL (`has_url`) and names no ticket either.
-pub fn shown_text(link: &str, has_url: bool) -> String {
-    match shown_key(link) {
-        Some(key) => key,
-        None if has_url => host_or_text(link),
-        None => String::new(),
-    }
 }
 
 /// Whether an item's status and its ticket's tell different stories: the
@@ -577,8 +571,11 @@ mod tests {
             ("https://wiki.example.com/runbooks/pool", "wiki.example.com"),
         ];
         for (link, text) in cases {
-            assert_eq!(link_text(link), text, "{link}");
+            assert_eq!(link_text(link, true), text, "{link}");
         }
+        // Without a safe URL, only a ticket key is shown.
+        assert_eq!(link_text("Acme/api#7", false), "Acme/api#7");
+        assert_eq!(link_text("the ops board", false), "");
     }
 
     #[test]

@@ -5,9 +5,11 @@ use super::Checked;
 use crate::cli::{ActionsArgs, ActionsFormat, Global};
 use crate::error::Error;
 use crate::history::History;
+use crate::model::ActionItem;
 use crate::render::feeds::{actions_csv, api_actions, html_to_text};
+use crate::render::indexes::list_key;
 use crate::render::markdown::LinkContext;
-use crate::render::views::{ActionRow, action_order, action_row};
+use crate::render::views::{ActionRow, action_row};
 use chrono::NaiveDate;
 use std::process::ExitCode;
 
@@ -33,15 +35,17 @@ pub fn run(args: &ActionsArgs, global: &Global) -> Result<ExitCode, Error> {
     let of = |r: &ActionRow| history.and_then(|h| h.get(&r.retro_id, &r.id));
     let exists = crate::link::on_disk(&root);
     let retros = &checked.repo.retros;
-    let mut rows: Vec<ActionRow> = Vec::new();
-    for (i, retro) in retros.iter().enumerate() {
-        let ctx = LinkContext { retros, graph: &checked.graph, file_exists: &exists, from: i, root: "" };
-        rows.extend(retro.actions().iter().map(|a| {
-            let mut row = action_row(retro, a, &ctx, checked.today);
+    let mut items: Vec<(usize, &ActionItem)> =
+        retros.iter().enumerate().flat_map(|(i, r)| r.actions().iter().map(move |a| (i, a))).collect();
+    items.sort_by_cached_key(|&(i, a)| list_key(&retros[i], a, checked.today));
+    let mut rows: Vec<ActionRow> = (items.into_iter())
+        .map(|(i, a)| {
+            let ctx = LinkContext { retros, graph: &checked.graph, file_exists: &exists, from: i, root: "" };
+            let mut row = action_row(&retros[i], a, &ctx, checked.today);
             row.ticket = tracker.and_then(|t| t.view(a));
             row
-        }));
-    }
+        })
+        .collect();
     let statuses: Vec<String> = args.status.iter().flat_map(|s| s.split(',')).map(|s| s.trim().to_string()).collect();
     rows.retain(|r| {
         args.owner.as_ref().is_none_or(|o| &r.owner == o)
@@ -52,7 +56,6 @@ pub fn run(args: &ActionsArgs, global: &Global) -> Result<ExitCode, Error> {
             && stale_days.is_none_or(|days| of(r).is_some_and(|h| h.is_stale(checked.today, days)))
             && (!args.slipped || of(r).is_some_and(|h| h.slips() > 0))
     });
-    rows.sort_by(action_order);
     if args.slipped {
         rows.sort_by_key(|r| std::cmp::Reverse(of(r).map(|h| h.slips())));
     }

@@ -628,7 +628,7 @@ impl<'a> FieldReader<'a> {
                     action.link_url =
                         link.and_then(|l| crate::tracker::link_url(l, urls)).and_then(|u| crate::link::href(&u));
                     action.link_text =
-                        link.map(|l| crate::tracker::shown_text(l, action.link_url.is_some())).unwrap_or_default();
+                        link.map(|l| crate::tracker::link_text(l, action.link_url.is_some())).unwrap_or_default();
                 }
                 _ => action.completed_at = self.date(key, value),
             }

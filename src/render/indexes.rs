@@ -37,7 +37,7 @@ pub struct Indexes {
 }
 
 /// Where an item sorts in the action list.
-pub(crate) fn item_key(item: &ActionItem, today: NaiveDate) -> (u8, bool, Option<NaiveDate>) {
+fn item_key(item: &ActionItem, today: NaiveDate) -> (u8, bool, Option<NaiveDate>) {
     let rank = if item.is_overdue(today) {
         0
     } else if item.status.as_ref().is_some_and(|s| s.value.is_pending()) {
@@ -47,6 +47,17 @@ pub(crate) fn item_key(item: &ActionItem, today: NaiveDate) -> (u8, bool, Option
     };
     let due = item.due.as_ref().map(|d| d.value.end());
     (rank, due.is_none(), due)
+}
+
+/// Where an item sorts in a list of every item (`api/actions.json`,
+/// `actions.csv`, `retrobook actions`): as in the action list, ties by
+/// retro id and item id.
+pub fn list_key<'r>(
+    retro: &'r Retro,
+    item: &'r ActionItem,
+    today: NaiveDate,
+) -> ((u8, bool, Option<NaiveDate>), &'r str, &'r str) {
+    (item_key(item, today), &retro.id.value, &item.id.value)
 }
 
 /// The day an item closed, as well as the repo says: its `completed_at`,

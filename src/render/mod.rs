@@ -397,15 +397,13 @@ impl<'a> Site<'a> {
         row
     }
 
-    /// `api/actions.json` and `actions.csv`: every item, in the action
-    /// list's order (`views::action_order`) with ties by retro and id.
+    /// `api/actions.json` and `actions.csv`: every item, in the order of
+    /// `indexes::list_key`.
     fn item_lists(&self) -> (Vec<u8>, Vec<u8>) {
         let ix = self.indexes();
         let mut items: Vec<ItemRef> = ix.pending.iter().chain(&ix.closed_stream).copied().collect();
-        items.sort_by_cached_key(|&(i, j)| {
-            let (retro, item) = (&self.retros[i], &self.retros[i].actions()[j]);
-            (indexes::item_key(item, self.today), retro.id.value.as_str(), item.id.value.as_str())
-        });
+        items
+            .sort_by_cached_key(|&(i, j)| indexes::list_key(&self.retros[i], &self.retros[i].actions()[j], self.today));
         feeds::item_lists(items.iter().map(|&(i, j)| self.action_row("", i, j)))
     }
 

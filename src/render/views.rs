@@ -314,25 +314,3 @@ pub fn action_row(retro: &Retro, item: &ActionItem, ctx: &LinkContext, today: Na
         history: String::new(),
     }
 }
-
-/// The order action items are listed in: overdue first (oldest due
-/// first), then the rest still pending, then closed; ties by retro and id.
-pub fn action_order(a: &ActionRow, b: &ActionRow) -> std::cmp::Ordering {
-    let rank = |r: &ActionRow| {
-        if r.overdue {
-            0
-        } else if r.pending {
-            1
-        } else {
-            2
-        }
-    };
-    // Undated items last; a month or a quarter sorts by its last day.
-    (rank(a), a.due.is_empty(), &a.due_end, &a.retro_id, &a.id).cmp(&(
-        rank(b),
-        b.due.is_empty(),
-        &b.due_end,
-        &b.retro_id,
-        &b.id,
-    ))
-}
