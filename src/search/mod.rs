@@ -120,10 +120,9 @@ impl SearchIndex {
         // into the postings as they come, so the per-document term tables
         // of a large corpus never all exist at once. Weights are quantized
         // at the end, when the average document length is known. A raw
-        // posting's weighted frequency is kept in 16 bits (8 bytes a
-        // posting, not 12: the postings are most of the index's memory);
-        // BM25 has saturated long before the cap, unless a retro is
-        // thousands of times longer than the average.
+        // posting's weighted frequency is capped at 16 bits (`RawPostings`
+        // keeps it as a varint): BM25 has saturated long before the cap,
+        // unless a retro is thousands of times longer than the average.
         let mut raw: FxMap<String, RawPostings> = FxMap::default();
         let mut lens: Vec<u32> = Vec::with_capacity(order.len());
         let mut facets: BTreeMap<&'static str, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
