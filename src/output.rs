@@ -209,7 +209,27 @@ impl Staging {
     }
 
     /// Write one file of the site; `path` is relative, with `/` separators.
+    /// A file the previous site has with the same bytes is linked, not written.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+        let target = self.target(path)?;
+        if let Some(previous) = &self.previous {
+            let old = previous.join(path);
+            if same_bytes(&old, bytes) && std::fs::hard_link(&old, &target).is_ok() {
+                return Ok(());
+            }
+        }
+        let mut file = create_new(&target)?;
+        file.write_all(bytes).map_err(|e| Error::io(&target, e))
+    }
+
+    /// Open one file of the site to write as it is made, for files too big
+    /// to hold in memory; always written, never linked to the previous site.
+    pub fn create(&self, path: &str) -> Result<std::io::BufWriter<std::fs::File>, Error> {
+        Ok(std::io::BufWriter::with_capacity(1 << 16, create_new(&self.target(path)?)?))
+    }
+
+    /// Where `path` goes in the staging folder, its folder made.
+    fn target(&self, path: &str) -> Result<PathBuf, Error> {
         if path.split('/').any(|p| p == ".." || p == "." || p.is_empty()) || path.contains(['\\', '\0']) {
             return Err(Error::new(format!("refusing to write outside the site: {path}")));
         }
@@ -223,16 +243,7 @@ impl Staging {
                 made.insert(dir.to_path_buf());
             }
         }
-        if let Some(previous) = &self.previous {
-            let old = previous.join(path);
-            if same_bytes(&old, bytes) && std::fs::hard_link(&old, &target).is_ok() {
-                return Ok(());
-            }
-        }
-        // A new file, never one opened through a link to the previous site.
-        let mut file =
-            std::fs::File::options().write(true).create_new(true).open(&target).map_err(|e| Error::io(&target, e))?;
-        file.write_all(bytes).map_err(|e| Error::io(&target, e))
+        Ok(target)
     }
 
     /// Swap the new site into place and remove the previous one.
@@ -382,4 +393,9 @@ fn remove_marked(dir: &Path) -> Result<(), Error> {
     }
     std::fs::remove_file(dir.join(MARKER)).map_err(|e| Error::io(dir, e))?;
     std::fs::remove_dir(dir).map_err(|e| Error::io(dir, e))
+}
+
+/// A new file, never one opened through a link to the previous site.
+fn create_new(target: &Path) -> Result<std::fs::File, Error> {
+    std::fs::File::options().write(true).create_new(true).open(target).map_err(|e| Error::io(target, e))
 }

@@ -606,6 +606,30 @@ fn the_page_plan_knows_what_depends_on_a_retro() {
     assert_eq!(site.render(&Page::Retro(warmup)).unwrap(), full[&site.path(&Page::Retro(warmup))]);
 }
 
+/// `build` writes the JSON API and the CSV as they are made, straight to
+/// their files; every file must still be the bytes rendering the site in
+/// memory gives (what `serve` serves).
+#[test]
+fn the_built_site_is_the_site_rendered_in_memory() {
+    use retrobook::render::Site;
+    let root = fixture("clean");
+    let dir = built(&root, &["--no-history"]);
+    let repo = retrobook::load::load_repo(&root).unwrap();
+    let exists = retrobook::link::on_disk(&root);
+    let graph = retrobook::link::LinkGraph::build(&repo.retros);
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    let tera = retrobook::render::templates::load(&root, &repo.config).unwrap();
+    let site = Site::new(&repo.config, &repo.retros, &graph, today, None, &exists, &tera);
+    let files = site.render_all().unwrap();
+    for path in ["api/retros.json", "api/actions.json", "actions.csv"] {
+        assert!(files.iter().any(|(p, bytes)| p == path && bytes.len() > 100), "{path} rendered");
+    }
+    for (path, bytes) in files {
+        let written = std::fs::read(dir.path().join("site").join(&path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(written == bytes, "{path} differs from the page rendered in memory");
+    }
+}
+
 /// Approximate clock times, detection before impact, spans and partial
 /// dates as the clean fixture's draft gives them; coarse due periods as
 /// written, overdue only once they end.

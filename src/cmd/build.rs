@@ -8,9 +8,11 @@ use crate::check::report::Detail;
 use crate::cli::{BuildArgs, Global};
 use crate::error::Error;
 use crate::output;
-use crate::render::{Site, templates};
+use crate::render::{Sink, Site, templates};
 use crate::text::plural;
+use std::io::Write;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Warnings of each rule shown in full by `build` (all with `-v`; `check`
 /// shows every one).
@@ -87,23 +89,16 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
     })?;
     let staging = output::Staging::begin(lock)?;
     progress.phase("writing pages", if progress.is_drawn() { site.pages().len() } else { 0 });
-    let count = std::sync::atomic::AtomicUsize::new(0);
-    let write = |path: String, bytes: Vec<u8>| {
-        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        // The search index's files are not pages.
-        if !path.starts_with("search/") {
-            progress.tick();
-        }
-        staging.write(&path, &bytes)
-    };
-    let search_time = site.render_into(&write)?;
+    let sink = Staged { staging: &staging, progress: &progress, count: AtomicUsize::new(0) };
+    let search_time = site.render_into(&sink)?;
     for (name, bytes) in templates::static_files(&root, config)? {
-        write(format!("static/{name}"), bytes)?;
+        sink.file(format!("static/{name}"), bytes)?;
     }
     for path in site.attachments() {
-        write(crate::render::markdown::attachment_url(&path), read_attachment(&root, &path)?)?;
+        sink.file(crate::render::markdown::attachment_url(&path), read_attachment(&root, &path)?)?;
     }
     let rendered_at = started.elapsed();
+    let files = sink.count.into_inner();
     progress.phase("swapping the new site in", 0);
     staging.commit()?;
     drop(progress);
@@ -125,7 +120,7 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
         eprintln!(
             "built {} ({} files) into {} in {:.2}s",
             plural(checked.repo.retros.len(), "retro"),
-            count.into_inner(),
+            files,
             out.display(),
             started.elapsed().as_secs_f64()
         );
@@ -133,6 +128,47 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
     super::exit_without_freeing(site);
     super::exit_without_freeing(checked);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The staged output folder as the renderer's sink, counting the files
+/// and the pages (for the progress line).
+struct Staged<'a> {
+    staging: &'a output::Staging,
+    progress: &'a Progress,
+    count: AtomicUsize,
+}
+
+impl Staged<'_> {
+    fn counted(&self, path: &str) {
+        self.count.fetch_add(1, Ordering::Relaxed);
+        // The search index's files are not pages.
+        if !path.starts_with("search/") {
+            self.progress.tick();
+        }
+    }
+}
+
+impl Sink for Staged<'_> {
+    fn file(&self, path: String, bytes: Vec<u8>) -> Result<(), Error> {
+        self.counted(&path);
+        self.staging.write(&path, &bytes)
+    }
+
+    fn streamed(
+        &self,
+        paths: &[String],
+        fill: &mut dyn FnMut(&mut [&mut dyn Write]) -> std::io::Result<()>,
+    ) -> Result<(), Error> {
+        let mut files = paths.iter().map(|p| self.staging.create(p)).collect::<Result<Vec<_>, _>>()?;
+        let mut writers: Vec<&mut dyn Write> = files.iter_mut().map(|f| f as &mut dyn Write).collect();
+        let failed = |e| Error::io(std::path::Path::new(&paths.join(", ")), e);
+        fill(&mut writers).map_err(failed)?;
+        for (path, mut file) in paths.iter().zip(files) {
+            self.counted(path);
+            file.flush().map_err(|e| Error::io(std::path::Path::new(path), e))?;
+        }
+        Ok(())
+    }
 }
 
 /// An attachment linked from a retro; never a file outside the repo.

@@ -6,6 +6,7 @@ use super::Site;
 use super::markdown::retro_url;
 use super::views::ActionRow;
 use serde_json::json;
+use std::io::{self, Write};
 
 pub fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -99,12 +100,14 @@ fn sitemap_file(urls: &[String], base_url: &str, number: u32, limit: usize) -> S
     out
 }
 
-pub fn api_retros(site: &Site) -> String {
-    let mut list = JsonList::new("retros");
+/// `api/retros.json`, written to `out` retro by retro: on a big repo it is
+/// the site's largest file, tens of MB.
+pub fn api_retros(site: &Site, out: &mut dyn Write) -> io::Result<()> {
+    let mut list = JsonList::new(out, "retros")?;
     for &i in &site.indexes().order {
-        list.push(&ApiRetro::of(&site.retros[i]));
+        list.push(&ApiRetro::of(&site.retros[i]))?;
     }
-    String::from_utf8(list.finish()).expect("serde_json writes UTF-8")
+    list.finish()
 }
 
 /// A retro in `api/retros.json`. Serialized straight from the retro (a
@@ -220,28 +223,27 @@ fn approximate_clock(r: &crate::model::Retro) -> Vec<&'static str> {
 /// than pretty-printing, and still a line per item for `grep` and diffs.
 /// Items are written as they are made: the lists of a big site never
 /// exist as one JSON tree.
-struct JsonList {
-    out: Vec<u8>,
+struct JsonList<W: Write> {
+    out: W,
     empty: bool,
 }
 
-impl JsonList {
-    fn new(key: &str) -> JsonList {
-        let mut out = b"{".to_vec();
-        serde_json::to_writer(&mut out, key).expect("JSON into memory cannot fail");
-        out.extend_from_slice(b":[");
-        JsonList { out, empty: true }
+impl<W: Write> JsonList<W> {
+    fn new(mut out: W, key: &str) -> io::Result<JsonList<W>> {
+        out.write_all(b"{")?;
+        serde_json::to_writer(&mut out, key)?;
+        out.write_all(b":[")?;
+        Ok(JsonList { out, empty: true })
     }
 
-    fn push(&mut self, item: &impl serde::Serialize) {
-        self.out.extend_from_slice(if self.empty { b"\n" } else { b",\n" });
+    fn push(&mut self, item: &impl serde::Serialize) -> io::Result<()> {
+        self.out.write_all(if self.empty { b"\n" } else { b",\n" })?;
         self.empty = false;
-        serde_json::to_writer(&mut self.out, item).expect("JSON into memory cannot fail");
+        Ok(serde_json::to_writer(&mut self.out, item)?)
     }
 
-    fn finish(mut self) -> Vec<u8> {
-        self.out.extend_from_slice(b"\n]}\n");
-        self.out
+    fn finish(mut self) -> io::Result<()> {
+        self.out.write_all(b"\n]}\n")
     }
 }
 
@@ -271,20 +273,26 @@ fn action_json(a: &ActionRow) -> serde_json::Value {
 }
 
 pub fn api_actions(rows: &[ActionRow]) -> String {
-    let mut list = JsonList::new("action_items");
-    rows.iter().for_each(|row| list.push(&action_json(row)));
-    String::from_utf8(list.finish()).expect("serde_json writes UTF-8")
+    let mut out = Vec::new();
+    let mut list = JsonList::new(&mut out, "action_items").expect("JSON into memory cannot fail");
+    rows.iter().for_each(|row| list.push(&action_json(row)).expect("JSON into memory cannot fail"));
+    list.finish().expect("JSON into memory cannot fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 /// `api/actions.json` and `actions.csv` in one pass: each row is written
 /// to both and dropped, so a big site's rows never all exist at once.
-pub fn item_lists(rows: impl Iterator<Item = ActionRow>) -> (Vec<u8>, Vec<u8>) {
-    let (mut api, mut csv) = (JsonList::new("action_items"), String::from(CSV_HEADER));
+pub fn item_lists(rows: impl Iterator<Item = ActionRow>, api: &mut dyn Write, csv: &mut dyn Write) -> io::Result<()> {
+    let mut api = JsonList::new(api, "action_items")?;
+    csv.write_all(CSV_HEADER.as_bytes())?;
+    let mut line = String::new();
     for row in rows {
-        api.push(&action_json(&row));
-        csv_line(&mut csv, &row);
+        api.push(&action_json(&row))?;
+        line.clear();
+        csv_line(&mut line, &row);
+        csv.write_all(line.as_bytes())?;
     }
-    (api.finish(), csv.into_bytes())
+    api.finish()
 }
 
 const CSV_HEADER: &str = "retro,id,title,owner,status,overdue,due,kind,priority,factors,link,completed_at,due_end\r\n";

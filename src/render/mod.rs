@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod pages;
 pub mod paging;
 pub mod plan;
+mod sink;
 pub mod templates;
 pub mod views;
 
@@ -27,6 +28,7 @@ use markdown::LinkContext;
 pub use plan::{Edit, Owner, Page, Reads, Stream, Taxonomy, Term};
 use rayon::prelude::*;
 use serde::Serialize;
+pub use sink::Sink;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 use views::*;
@@ -219,10 +221,7 @@ impl<'a> Site<'a> {
     /// to `sink` as soon as it is made, so a big site never sits in memory
     /// whole. Returns how long the search index took on its own (the pages
     /// render beside it), for `build -v`.
-    pub fn render_into(
-        &self,
-        sink: &(dyn Fn(String, Vec<u8>) -> Result<(), Error> + Sync),
-    ) -> Result<std::time::Duration, Error> {
+    pub fn render_into(&self, sink: &dyn Sink) -> Result<std::time::Duration, Error> {
         // One queue, taken in order by every thread. The search index and
         // the pages listing the whole repo are one job, done one after
         // another while the other threads render retro pages: that bounds
@@ -238,26 +237,38 @@ impl<'a> Site<'a> {
             std::iter::once(Job::SearchAndAggregates).chain(pages.iter().filter(|p| !p.is_aggregate()).map(Job::Page));
         let search_time = std::sync::Mutex::new(std::time::Duration::ZERO);
         jobs.par_bridge().try_for_each(|job| match job {
-            Job::Page(p) => sink(self.path(p), self.render(p)?),
+            Job::Page(p) => sink.file(self.path(p), self.render(p)?),
             Job::SearchAndAggregates => {
                 let started = std::time::Instant::now();
-                self.search_index().write(&mut |path, bytes| sink(path, bytes))?;
+                self.search_index().write(&mut |path, bytes| sink.file(path, bytes))?;
                 *search_time.lock().expect("no panics while holding the lock") = started.elapsed();
-                // The JSON API and the CSV list every item: written in one
-                // pass, each item's row made once for both.
-                let mut lists = None;
-                for p in pages.iter().filter(|p| p.is_aggregate()) {
-                    let bytes = match p {
-                        Page::ApiActions => std::mem::take(&mut lists.get_or_insert_with(|| self.item_lists()).0),
-                        Page::ActionsCsv => std::mem::take(&mut lists.get_or_insert_with(|| self.item_lists()).1),
-                        _ => self.render(p)?,
-                    };
-                    sink(self.path(p), bytes)?;
-                }
-                Ok(())
+                self.write_aggregates(pages, sink)
             }
         })?;
         Ok(search_time.into_inner().expect("no panics while holding the lock"))
+    }
+
+    /// The pages listing the whole repo. The machine-readable lists are
+    /// streamed to the sink; the JSON API and the CSV of the items are
+    /// written in one pass, each item's row made once for both.
+    fn write_aggregates(&self, pages: &[Page], sink: &dyn Sink) -> Result<(), Error> {
+        let mut lists_written = false;
+        for p in pages.iter().filter(|p| p.is_aggregate()) {
+            match p {
+                Page::ApiRetros => sink.streamed(&[self.path(p)], &mut |out| feeds::api_retros(self, &mut *out[0]))?,
+                Page::ApiActions | Page::ActionsCsv if !lists_written => {
+                    lists_written = true;
+                    let paths = [self.path(&Page::ApiActions), self.path(&Page::ActionsCsv)];
+                    sink.streamed(&paths, &mut |out| match out {
+                        [api, csv] => self.item_lists(&mut **api, &mut **csv),
+                        _ => unreachable!("two paths, two writers"),
+                    })?
+                }
+                Page::ApiActions | Page::ActionsCsv => {}
+                _ => sink.file(self.path(p), self.render(p)?)?,
+            }
+        }
+        Ok(())
     }
 
     /// The files of the search index (`search/`), in the site's order.
@@ -309,9 +320,13 @@ impl<'a> Site<'a> {
             Page::Search => self.html(page, "search.html", "Search", tera::Context::new()),
             Page::Feed => Ok(feeds::atom(self).into_bytes()),
             Page::Sitemap(n) => Ok(feeds::sitemap(self, *n).into_bytes()),
-            Page::ApiRetros => Ok(feeds::api_retros(self).into_bytes()),
-            Page::ApiActions => Ok(self.item_lists().0),
-            Page::ActionsCsv => Ok(self.item_lists().1),
+            Page::ApiRetros => {
+                let mut out = Vec::new();
+                feeds::api_retros(self, &mut out).expect("JSON into memory cannot fail");
+                Ok(out)
+            }
+            Page::ApiActions => Ok(self.item_lists_in_memory().0),
+            Page::ActionsCsv => Ok(self.item_lists_in_memory().1),
         }
     }
 
@@ -399,12 +414,18 @@ impl<'a> Site<'a> {
 
     /// `api/actions.json` and `actions.csv`: every item, in the order of
     /// `indexes::list_key`.
-    fn item_lists(&self) -> (Vec<u8>, Vec<u8>) {
+    fn item_lists(&self, api: &mut dyn std::io::Write, csv: &mut dyn std::io::Write) -> std::io::Result<()> {
         let ix = self.indexes();
         let mut items: Vec<ItemRef> = ix.pending.iter().chain(&ix.closed_stream).copied().collect();
         items
             .sort_by_cached_key(|&(i, j)| indexes::list_key(&self.retros[i], &self.retros[i].actions()[j], self.today));
-        feeds::item_lists(items.iter().map(|&(i, j)| self.action_row("", i, j)))
+        feeds::item_lists(items.iter().map(|&(i, j)| self.action_row("", i, j)), api, csv)
+    }
+
+    fn item_lists_in_memory(&self) -> (Vec<u8>, Vec<u8>) {
+        let (mut api, mut csv) = (Vec::new(), Vec::new());
+        self.item_lists(&mut api, &mut csv).expect("writing into memory cannot fail");
+        (api, csv)
     }
 
     /// The accountability rows, by urgency: (owners, teams).
