@@ -32,7 +32,7 @@ pub fn run(args: &ActionsArgs, global: &Global) -> Result<ExitCode, Error> {
         eprintln!("note: --stale and --slipped need the items' git history; no item is listed without it");
     }
     let stale_days = args.stale.map(|d| d.0.unwrap_or(checked.repo.config.history.stale_days));
-    let of = |r: &ActionRow| history.and_then(|h| h.get(&r.retro_id, &r.id));
+    let of = |r: &ActionRow| history.and_then(|h| h.get(r.retro_id, r.id));
     let exists = crate::link::on_disk(&root);
     let retros = &checked.repo.retros;
     let mut items: Vec<(usize, &ActionItem)> =
@@ -48,9 +48,9 @@ pub fn run(args: &ActionsArgs, global: &Global) -> Result<ExitCode, Error> {
         .collect();
     let statuses: Vec<String> = args.status.iter().flat_map(|s| s.split(',')).map(|s| s.trim().to_string()).collect();
     rows.retain(|r| {
-        args.owner.as_ref().is_none_or(|o| &r.owner == o)
-            && args.service.as_ref().is_none_or(|s| r.services.contains(s))
-            && (statuses.is_empty() || statuses.iter().any(|s| s == &r.status || (s == "pending" && r.pending)))
+        args.owner.as_ref().is_none_or(|o| r.owner == o)
+            && args.service.as_ref().is_none_or(|s| r.services.contains(&s.as_str()))
+            && (statuses.is_empty() || statuses.iter().any(|s| s == r.status || (s == "pending" && r.pending)))
             && (!args.overdue || r.overdue)
             && (!args.disagree || r.ticket.as_ref().is_some_and(|t| t.disagrees))
             && stale_days.is_none_or(|days| of(r).is_some_and(|h| h.is_stale(checked.today, days)))
@@ -107,7 +107,7 @@ fn with_history(value: &mut serde_json::Value, rows: &[ActionRow], history: &His
     }
     let items = value["action_items"].as_array_mut().expect("api_actions writes a list");
     for (item, row) in items.iter_mut().zip(rows) {
-        item["history"] = match history.get(&row.retro_id, &row.id) {
+        item["history"] = match history.get(row.retro_id, row.id) {
             Some(h) => h.to_json(today, days),
             None => serde_json::Value::Null,
         };
@@ -130,11 +130,11 @@ fn table(rows: &[ActionRow], tracker: bool, extra: Option<(&str, Vec<String>)>, 
     let mut cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            let status = if r.overdue { format!("{} OVERDUE", r.status) } else { r.status.clone() };
+            let status = if r.overdue { format!("{} OVERDUE", r.status) } else { r.status.to_string() };
             let due = if r.due.is_empty() { "-".into() } else { r.due.clone() };
-            let mut cells = vec![due, status, r.owner.clone(), r.priority.clone(), r.retro_id.clone(), r.id.clone()];
+            let mut cells = vec![due, status, r.owner.into(), r.priority.into(), r.retro_id.into(), r.id.into()];
             if tracker {
-                let key = if r.link_text.is_empty() { "-".into() } else { r.link_text.clone() };
+                let key = if r.link_text.is_empty() { "-".into() } else { r.link_text.to_string() };
                 cells.extend([key, tracker_cell(r)]);
             }
             cells.push(html_to_text(&r.title_html));

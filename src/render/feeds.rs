@@ -282,7 +282,7 @@ pub fn api_actions(rows: &[ActionRow]) -> String {
 
 /// `api/actions.json` and `actions.csv` in one pass: each row is written
 /// to both and dropped, so a big site's rows never all exist at once.
-pub fn item_lists(rows: impl Iterator<Item = ActionRow>, api: &mut dyn Write, csv: &mut dyn Write) -> io::Result<()> {
+pub fn item_lists<'a>(rows: impl Iterator<Item = ActionRow<'a>>, api: &mut dyn Write, csv: &mut dyn Write) -> io::Result<()> {
     let mut api = JsonList::new(api, "action_items")?;
     csv.write_all(CSV_HEADER.as_bytes())?;
     let mut line = String::new();
@@ -312,19 +312,19 @@ fn csv_line(out: &mut String, a: &ActionRow) {
         if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
     }
     let fields = [
-        a.retro_id.clone(),
-        a.id.clone(),
-        html_to_text(&a.title_html),
-        a.owner.clone(),
-        a.status.clone(),
-        if a.overdue { "yes".into() } else { "no".into() },
-        a.due.clone(),
-        a.kind.clone(),
-        a.priority.clone(),
-        a.factors.join(" "),
-        a.link.clone().unwrap_or_default(),
-        a.completed_at.clone(),
-        a.due_end.clone(),
+        a.retro_id,
+        a.id,
+        &html_to_text(&a.title_html),
+        a.owner,
+        a.status,
+        if a.overdue { "yes" } else { "no" },
+        &a.due,
+        a.kind,
+        a.priority,
+        &a.factors.join(" "),
+        a.link.unwrap_or_default(),
+        &a.completed_at,
+        &a.due_end,
     ];
     out.push_str(&fields.iter().map(|f| cell(f)).collect::<Vec<_>>().join(","));
     out.push_str("\r\n");

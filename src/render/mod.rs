@@ -399,15 +399,15 @@ impl<'a> Site<'a> {
     }
 
     /// Rows for the given items, in that order.
-    pub fn action_rows(&self, root: &'static str, items: &[ItemRef]) -> Vec<ActionRow> {
+    pub fn action_rows(&self, root: &'static str, items: &[ItemRef]) -> Vec<ActionRow<'a>> {
         items.iter().map(|&(i, j)| self.action_row(root, i, j)).collect()
     }
 
-    fn action_row(&self, root: &'static str, i: usize, j: usize) -> ActionRow {
+    fn action_row(&self, root: &'static str, i: usize, j: usize) -> ActionRow<'a> {
         let retro = &self.retros[i];
         let item = &retro.actions()[j];
         let mut row = action_row(retro, item, &self.link_context(i, root), self.today);
-        row.owner_name = self.person_name(&row.owner);
+        row.owner_name = self.person_name(row.owner);
         row.ticket = self.tracker.and_then(|t| t.view(item));
         row
     }

@@ -30,22 +30,22 @@ pub struct RetroCard {
 
 /// An action item with its retro, as listed anywhere.
 #[derive(Debug, Clone, Serialize)]
-pub struct ActionRow {
-    pub retro_id: String,
-    pub retro_title: String,
+pub struct ActionRow<'a> {
+    pub retro_id: &'a str,
+    pub retro_title: &'a str,
     pub retro_url: String,
-    pub id: String,
+    pub id: &'a str,
     /// Whether the row carries `id` as its HTML id on the retro's page:
     /// only the first of items sharing an id (a `duplicate-id` error, built
     /// with --allow-errors) does, so ids stay unique.
     pub anchor: bool,
     pub url: String,
     pub title_html: String,
-    pub owner: String,
+    pub owner: &'a str,
     /// The roster's name with the handle (`Site::person_name`).
     pub owner_name: String,
     pub owner_url: String,
-    pub status: String,
+    pub status: &'a str,
     pub pending: bool,
     pub overdue: bool,
     /// Days past the due date, for an overdue item.
@@ -55,18 +55,18 @@ pub struct ActionRow {
     /// The last day of the due period (`2026-03-31`), what overdue is
     /// judged on and rows sort by; empty when there is no `due`.
     pub due_end: String,
-    pub kind: String,
-    pub priority: String,
-    pub factors: Vec<String>,
-    pub link: Option<String>,
+    pub kind: &'a str,
+    pub priority: &'a str,
+    pub factors: Vec<&'a str>,
+    pub link: Option<&'a str>,
     /// What the link shows: the ticket key (`STOR-612`, `acme/api#12`) or
     /// the URL's host; a bare key without a base URL is text alone.
-    pub link_text: String,
+    pub link_text: &'a str,
     /// The item's ticket in the tracker exports, when a run has some.
     pub ticket: Option<crate::tracker::TicketView>,
     pub completed_at: String,
-    pub services: Vec<String>,
-    pub severity: String,
+    pub services: Vec<&'a str>,
+    pub severity: &'a str,
     /// The item's history in one line ("added 4 Mar 2026, due moved
     /// twice, done 1 May 2026 — 12 days late"), on its retro's page.
     pub history: String,
@@ -279,21 +279,22 @@ pub fn timeline(retro: &Retro, ctx: &LinkContext) -> Vec<TimelineView> {
         .collect()
 }
 
-pub fn action_row(retro: &Retro, item: &ActionItem, ctx: &LinkContext, today: NaiveDate) -> ActionRow {
+pub fn action_row<'a>(retro: &'a Retro, item: &'a ActionItem, ctx: &LinkContext, today: NaiveDate) -> ActionRow<'a> {
     let owner = Owner::of(item);
+    let owner_name = item.owner_name().unwrap_or(Owner::NONE);
     let page = format!("{}{}", ctx.root, retro_url(&retro.id.value));
     ActionRow {
-        retro_id: retro.id.value.clone(),
-        retro_title: retro.title_text().to_string(),
+        retro_id: &retro.id.value,
+        retro_title: retro.title_text(),
         retro_url: page.clone(),
-        id: item.id.value.clone(),
+        id: &item.id.value,
         anchor: true,
         url: format!("{page}#{}", item.id.value),
         title_html: inline_html(&item.title.value, ctx),
         owner_url: format!("{}{}", ctx.root, owner.url(1)),
-        owner_name: owner.as_str().to_string(),
-        owner: owner.as_str().to_string(),
-        status: item.status.as_ref().map(|s| s.value.to_string()).unwrap_or_default(),
+        owner_name: owner_name.to_string(),
+        owner: owner_name,
+        status: item.status.as_ref().map(|s| s.value.as_str()).unwrap_or_default(),
         pending: item.status.as_ref().is_some_and(|s| s.value.is_pending()),
         overdue: item.is_overdue(today),
         days_overdue: (item.is_overdue(today))
@@ -301,16 +302,16 @@ pub fn action_row(retro: &Retro, item: &ActionItem, ctx: &LinkContext, today: Na
             .flatten(),
         due: item.due.as_ref().map(|d| d.value.to_string()).unwrap_or_default(),
         due_end: item.due.as_ref().map(|d| d.value.end().to_string()).unwrap_or_default(),
-        kind: item.kind.map(|k| k.to_string()).unwrap_or_default(),
-        priority: item.priority.map(|p| p.to_string()).unwrap_or_default(),
-        factors: item.factors.iter().map(|f| f.value.clone()).collect(),
+        kind: item.kind.map(|k| k.as_str()).unwrap_or_default(),
+        priority: item.priority.map(|p| p.as_str()).unwrap_or_default(),
+        factors: item.factors.iter().map(|f| f.value.as_str()).collect(),
         // A bare ticket key (`OPS-123`) has a URL only through [tracker.base_url].
-        link: item.link_url.clone(),
-        link_text: item.link_text.clone(),
+        link: item.link_url.as_deref(),
+        link_text: &item.link_text,
         ticket: None,
         completed_at: item.completed_at.as_ref().map(|d| d.value.to_string()).unwrap_or_default(),
-        services: retro.services.iter().map(|s| s.value.clone()).collect(),
-        severity: retro.severity.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
+        services: retro.services.iter().map(|s| s.value.as_str()).collect(),
+        severity: retro.severity.as_ref().map(|s| s.value.as_str()).unwrap_or_default(),
         history: String::new(),
     }
 }

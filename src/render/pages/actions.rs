@@ -148,7 +148,7 @@ pub fn data(site: &Site, stream: &Stream, number: u32) -> Vec<u8> {
 }
 
 /// An item as a stream's compact array, read by position in `retrobook.js`.
-struct StreamRow<'a>(&'a ActionRow);
+struct StreamRow<'a>(&'a ActionRow<'a>);
 
 impl serde::Serialize for StreamRow<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

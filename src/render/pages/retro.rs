@@ -25,7 +25,7 @@ fn recurrences(site: &Site, index: usize) -> Vec<usize> {
     found
 }
 
-fn retro_view(site: &Site, index: usize, root: &'static str) -> RetroView {
+fn retro_view<'a>(site: &'a Site, index: usize, root: &'static str) -> RetroView<'a> {
     let retro = &site.retros[index];
     let recurrences = recurrences(site, index);
     let ctx = site.link_context(index, root);
@@ -33,8 +33,8 @@ fn retro_view(site: &Site, index: usize, root: &'static str) -> RetroView {
     // A duplicated item id (a finding of its own) is an HTML id only once.
     let mut ids = std::collections::HashSet::new();
     for row in &mut actions {
-        row.anchor = ids.insert(row.id.clone());
-        if let Some(h) = site.history.and_then(|h| h.get(&retro.id.value, &row.id)) {
+        row.anchor = ids.insert(row.id);
+        if let Some(h) = site.history.and_then(|h| h.get(&retro.id.value, row.id)) {
             row.history = h.summary();
         }
     }
@@ -53,8 +53,8 @@ fn retro_view(site: &Site, index: usize, root: &'static str) -> RetroView {
             actionable: f.actionable,
             actions: actions
                 .iter()
-                .filter(|a| a.factors.contains(&f.id.value))
-                .map(|a| FactorAction { id: a.id.clone(), status: a.status.clone(), overdue: a.overdue })
+                .filter(|a| a.factors.contains(&f.id.value.as_str()))
+                .map(|a| FactorAction { id: a.id, status: a.status, overdue: a.overdue })
                 .collect(),
         })
         .collect();
@@ -128,21 +128,21 @@ struct Labeled {
 }
 
 #[derive(Serialize)]
-struct FactorView {
+struct FactorView<'a> {
     id: String,
     category: String,
     category_url: String,
     description_html: String,
     actionable: bool,
-    actions: Vec<FactorAction>,
+    actions: Vec<FactorAction<'a>>,
 }
 
 /// An action item as its factor lists it: the full row is in the table
 /// below, and need not be copied into the page's data for every factor.
 #[derive(Serialize)]
-struct FactorAction {
-    id: String,
-    status: String,
+struct FactorAction<'a> {
+    id: &'a str,
+    status: &'a str,
     overdue: bool,
 }
 
@@ -156,7 +156,7 @@ struct RetroLink {
 }
 
 #[derive(Serialize)]
-struct RetroView {
+struct RetroView<'a> {
     card: RetroCard,
     path: String,
     edit_url: Option<String>,
@@ -173,9 +173,9 @@ struct RetroView {
     teams: Vec<TermLink>,
     tags: Vec<TermLink>,
     links: Vec<Labeled>,
-    factors: Vec<FactorView>,
+    factors: Vec<FactorView<'a>>,
     timeline: Vec<TimelineView>,
-    actions: Vec<ActionRow>,
+    actions: Vec<ActionRow<'a>>,
     related: Vec<RetroLink>,
     recurrence_of: Option<RetroLink>,
     recurrences: Vec<RetroLink>,
