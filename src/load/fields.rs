@@ -324,7 +324,11 @@ impl<'a> FieldReader<'a> {
 
     fn list<T>(&mut self, key: &str, node: &Node, mut read: impl FnMut(&mut Self, &Node) -> Option<T>) -> Vec<T> {
         let items = self.items(key, node);
-        items.into_iter().filter_map(|item| read(self, item)).collect()
+        // Sized for every entry (an invalid one is rare): a big repo keeps
+        // hundreds of thousands of these lists, and doubling leaves slack.
+        let mut out = Vec::with_capacity(items.len());
+        out.extend(items.into_iter().filter_map(|item| read(self, item)));
+        out
     }
 
     fn boolean(&mut self, key: &str, node: &Node) -> Option<bool> {

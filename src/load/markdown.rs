@@ -82,6 +82,10 @@ pub fn scan(markdown: &str, offset: usize, lines: &LineIndex) -> Body {
             _ => {}
         }
     }
+    // Kept for the whole run, for every retro: no growth slack.
+    body.headings.shrink_to_fit();
+    body.links.shrink_to_fit();
+    body.prose.shrink_to_fit();
     body
 }
 

@@ -282,7 +282,11 @@ pub fn api_actions(rows: &[ActionRow]) -> String {
 
 /// `api/actions.json` and `actions.csv` in one pass: each row is written
 /// to both and dropped, so a big site's rows never all exist at once.
-pub fn item_lists<'a>(rows: impl Iterator<Item = ActionRow<'a>>, api: &mut dyn Write, csv: &mut dyn Write) -> io::Result<()> {
+pub fn item_lists<'a>(
+    rows: impl Iterator<Item = ActionRow<'a>>,
+    api: &mut dyn Write,
+    csv: &mut dyn Write,
+) -> io::Result<()> {
     let mut api = JsonList::new(api, "action_items")?;
     csv.write_all(CSV_HEADER.as_bytes())?;
     let mut line = String::new();
