@@ -67,12 +67,14 @@ const BASE: u32 = 45;
 /// index is consumed: each term's postings are freed once encoded, and the
 /// files are not collected, so a big site's index never exists twice.
 pub fn write<E>(index: SearchIndex, sink: &mut dyn FnMut(String, Vec<u8>) -> Result<(), E>) -> Result<(), E> {
-    let SearchIndex { docs, postings, facets } = index;
+    let SearchIndex { docs, terms, lens, avg, facets } = index;
     let codes = RowCodes::new(&facets);
     let rows: Vec<String> = docs.iter().map(|d| codes.row(d)).collect();
     let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
     let mut tails = TailPacker::default();
-    for (term, list) in postings {
+    for (term, raw) in terms {
+        let list = super::quantized(&raw, &lens, avg);
+        drop(raw);
         let entry = text_entry(&term, &list, &mut tails);
         entries.insert(term, entry);
     }

@@ -91,8 +91,13 @@ pub(crate) type Posting = (u32, u8);
 #[derive(Clone)]
 pub struct SearchIndex {
     pub docs: Vec<Doc>,
-    /// Term to postings, by document.
-    postings: BTreeMap<String, Vec<Posting>>,
+    /// Every term, in order, with its postings as gathered (a few bytes
+    /// each: on a big repo they are most of the index's memory); their
+    /// weights are quantized as they are read (`quantized`).
+    terms: Vec<(String, RawPostings)>,
+    /// Each document's length and the average, which the weights need.
+    lens: Vec<u32>,
+    avg: f64,
     /// Facet kind to value to documents.
     facets: BTreeMap<&'static str, BTreeMap<String, Vec<u32>>>,
 }
@@ -150,21 +155,12 @@ impl SearchIndex {
         }
         let total: u64 = lens.iter().map(|&len| len as u64).sum();
         let avg = (total as f64 / lens.len().max(1) as f64).max(1.0);
-        // Postings were pushed in document order: already sorted.
-        let postings: BTreeMap<String, Vec<Posting>> = raw
-            .into_iter()
-            .map(|(term, list)| {
-                let list = list
-                    .iter()
-                    .map(|(d, w, tier)| (d, tier * LEVELS + quantize(w as f64, lens[d as usize] as f64, avg)))
-                    .collect();
-                (term, list)
-            })
-            .collect();
+        let mut terms: Vec<(String, RawPostings)> = raw.into_iter().collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         for values in facets.values_mut() {
             values.remove("");
         }
-        SearchIndex { docs, postings, facets }
+        SearchIndex { docs, terms, lens, avg, facets }
     }
 
     fn add_facets(facets: &mut BTreeMap<&'static str, BTreeMap<String, Vec<u32>>>, r: &Retro, doc: &Doc, id: u32) {
@@ -227,17 +223,16 @@ impl SearchIndex {
     /// A word's score per document: the best of the terms it matches.
     fn word_scores(&self, word: &Word) -> HashMap<u32, f64> {
         let n = self.docs.len() as f64;
-        let matching: Vec<(&String, &Vec<Posting>)> = if word.prefix {
-            let t = word.term.as_str();
-            self.postings.range(t.to_string()..).take_while(|(k, _)| k.starts_with(t)).collect()
-        } else {
-            self.postings.get_key_value(&word.term).into_iter().collect()
-        };
+        let t = word.term.as_str();
+        let start = self.terms.partition_point(|(k, _)| k.as_str() < t);
+        let matching =
+            self.terms[start..].iter().take_while(|(k, _)| if word.prefix { k.starts_with(t) } else { k == t });
         let mut scores: HashMap<u32, f64> = HashMap::new();
-        for (term, list) in matching {
+        for (term, raw) in matching {
+            let list = quantized(raw, &self.lens, self.avg);
             let key_only = word.key_only && *term == word.term;
             let idf = idf(n, list.len());
-            for &(doc, w) in list {
+            for &(doc, w) in &list {
                 if key_only && w / LEVELS < KEY_TIER {
                     continue;
                 }
@@ -321,11 +316,17 @@ fn quantize(weighted_tf: f64, len: f64, avg: f64) -> u8 {
     ((w / (K1 + 1.0) * top).round() as u8).clamp(1, LEVELS - 1)
 }
 
-/// A term's postings while the index is built, in document order: each
+/// A term's postings with their final weights, in document order.
+fn quantized(raw: &RawPostings, lens: &[u32], avg: f64) -> Vec<Posting> {
+    let weight = |d: u32, w: u16, tier: u8| tier * LEVELS + quantize(w as f64, lens[d as usize] as f64, avg);
+    raw.iter().map(|(d, w, tier)| (d, weight(d, w, tier))).collect()
+}
+
+/// A term's postings as the index is built, in document order: each
 /// the gap from the previous document, then the weighted frequency, as
 /// LEB128 varints, then the tier byte. Three to four bytes a posting
 /// rather than eight: the postings are most of the build's memory.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct RawPostings {
     last: u32,
     bytes: Vec<u8>,
