@@ -124,7 +124,8 @@ impl SearchIndex {
         // Retros are tokenized in parallel a slice at a time and merged
         // into the postings as they come, so the per-document term tables
         // of a large corpus never all exist at once. Weights are quantized
-        // at the end, when the average document length is known. A raw
+        // as each term is read (written or queried), once the average
+        // document length is known. A raw
         // posting's weighted frequency is capped at 16 bits (`RawPostings`
         // keeps it as a varint): BM25 has saturated long before the cap,
         // unless a retro is thousands of times longer than the average.
