@@ -562,48 +562,57 @@ fn raw_html_links_and_images_resolve_like_markdown() {
     assert_eq!(broken, [(img_line, 11), (runbook_line, 14)], "{findings:#?}");
 }
 
-/// One edited retro re-renders its own page, the pages that link to it or
-/// that it links to, its owners' and terms' pages and the aggregates; not
-/// the pages of unrelated retros.
-#[test]
-fn the_page_plan_knows_what_depends_on_a_retro() {
-    use retrobook::render::{Edit, Owner, Page, Site, Taxonomy, Term};
+/// The clean fixture rendered in-process as on 2026-11-27 (the `--today`
+/// of `build` here): `f` gets the site and its retros.
+fn with_clean_site<T>(f: impl FnOnce(&retrobook::render::Site, &[retrobook::model::Retro]) -> T) -> T {
     let root = fixture("clean");
     let repo = retrobook::load::load_repo(&root).unwrap();
     let exists = retrobook::link::on_disk(&root);
     let graph = retrobook::link::LinkGraph::build(&repo.retros);
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
     let tera = retrobook::render::templates::load(&root, &repo.config).unwrap();
-    let site = Site::new(&repo.config, &repo.retros, &graph, today, None, &exists, &tera);
-    let index = |id: &str| repo.retros.iter().position(|r| r.id.value == id).unwrap();
-    let (failover, warmup, draft) = (index("inc-101-cache-failover"), index("2025-11-02-cache-warmup"), index("draft"));
+    let site = retrobook::render::Site::new(&repo.config, &repo.retros, &graph, today, None, &exists, &tera);
+    f(&site, &repo.retros)
+}
 
-    let affected = site.pages_affected(&[Edit { index: warmup, before: &repo.retros[warmup] }]);
-    for page in [
-        Page::Retro(warmup),
-        Page::Retro(failover),
-        Page::Home,
-        Page::Actions(1),
-        Page::Owner(Owner::named("payments"), 1),
-        Page::Term(Term::new(Taxonomy::Services, "redis-cache"), 1),
-        Page::Term(Term::new(Taxonomy::Categories, "change-management"), 1),
-    ] {
-        assert!(affected.contains(&page), "{page:?} not re-rendered");
-    }
-    assert!(!affected.contains(&Page::Retro(draft)), "an unrelated retro is not re-rendered");
-    assert!(!affected.contains(&Page::Term(Term::new(Taxonomy::Services, "checkout"), 1)));
-    // A retro's edit that leaves a term re-renders that term's page too.
-    let mut before = repo.retros[warmup].clone();
-    let mut checkout = before.services[0].clone();
-    checkout.value = "checkout".into();
-    before.services.push(checkout);
-    let left = site.pages_affected(&[Edit { index: warmup, before: &before }]);
-    assert!(left.contains(&Page::Term(Term::new(Taxonomy::Services, "checkout"), 1)));
-    let all: BTreeSet<Page> = site.pages().iter().cloned().collect();
-    assert!(affected.is_subset(&all), "only pages that exist");
-    // Rendering one page alone gives the bytes a full build writes.
-    let full: BTreeMap<String, Vec<u8>> = site.render_all().unwrap().into_iter().collect();
-    assert_eq!(site.render(&Page::Retro(warmup)).unwrap(), full[&site.path(&Page::Retro(warmup))]);
+/// One edited retro re-renders its own page, the pages that link to it or
+/// that it links to, its owners' and terms' pages and the aggregates; not
+/// the pages of unrelated retros.
+#[test]
+fn the_page_plan_knows_what_depends_on_a_retro() {
+    use retrobook::render::{Edit, Owner, Page, Taxonomy, Term};
+    with_clean_site(|site, retros| {
+        let index = |id: &str| retros.iter().position(|r| r.id.value == id).unwrap();
+        let (failover, warmup, draft) =
+            (index("inc-101-cache-failover"), index("2025-11-02-cache-warmup"), index("draft"));
+
+        let affected = site.pages_affected(&[Edit { index: warmup, before: &retros[warmup] }]);
+        for page in [
+            Page::Retro(warmup),
+            Page::Retro(failover),
+            Page::Home,
+            Page::Actions(1),
+            Page::Owner(Owner::named("payments"), 1),
+            Page::Term(Term::new(Taxonomy::Services, "redis-cache"), 1),
+            Page::Term(Term::new(Taxonomy::Categories, "change-management"), 1),
+        ] {
+            assert!(affected.contains(&page), "{page:?} not re-rendered");
+        }
+        assert!(!affected.contains(&Page::Retro(draft)), "an unrelated retro is not re-rendered");
+        assert!(!affected.contains(&Page::Term(Term::new(Taxonomy::Services, "checkout"), 1)));
+        // A retro's edit that leaves a term re-renders that term's page too.
+        let mut before = retros[warmup].clone();
+        let mut checkout = before.services[0].clone();
+        checkout.value = "checkout".into();
+        before.services.push(checkout);
+        let left = site.pages_affected(&[Edit { index: warmup, before: &before }]);
+        assert!(left.contains(&Page::Term(Term::new(Taxonomy::Services, "checkout"), 1)));
+        let all: BTreeSet<Page> = site.pages().iter().cloned().collect();
+        assert!(affected.is_subset(&all), "only pages that exist");
+        // Rendering one page alone gives the bytes a full build writes.
+        let full: BTreeMap<String, Vec<u8>> = site.render_all().unwrap().into_iter().collect();
+        assert_eq!(site.render(&Page::Retro(warmup)).unwrap(), full[&site.path(&Page::Retro(warmup))]);
+    });
 }
 
 /// `build` writes the JSON API and the CSV as they are made, straight to
@@ -611,16 +620,8 @@ fn the_page_plan_knows_what_depends_on_a_retro() {
 /// memory gives (what `serve` serves).
 #[test]
 fn the_built_site_is_the_site_rendered_in_memory() {
-    use retrobook::render::Site;
-    let root = fixture("clean");
-    let dir = built(&root, &["--no-history"]);
-    let repo = retrobook::load::load_repo(&root).unwrap();
-    let exists = retrobook::link::on_disk(&root);
-    let graph = retrobook::link::LinkGraph::build(&repo.retros);
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-    let tera = retrobook::render::templates::load(&root, &repo.config).unwrap();
-    let site = Site::new(&repo.config, &repo.retros, &graph, today, None, &exists, &tera);
-    let files = site.render_all().unwrap();
+    let dir = built(&fixture("clean"), &["--no-history"]);
+    let files = with_clean_site(|site, _| site.render_all().unwrap());
     for path in ["api/retros.json", "api/actions.json", "actions.csv"] {
         assert!(files.iter().any(|(p, bytes)| p == path && bytes.len() > 100), "{path} rendered");
     }
