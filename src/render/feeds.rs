@@ -6,6 +6,7 @@ use super::Site;
 use super::markdown::retro_url;
 use super::views::ActionRow;
 use serde_json::json;
+use std::borrow::Borrow;
 use std::io::{self, Write};
 
 pub fn xml(text: &str) -> String {
@@ -274,29 +275,34 @@ fn action_json(a: &ActionRow) -> serde_json::Value {
 
 pub fn api_actions(rows: &[ActionRow]) -> String {
     let mut out = Vec::new();
-    let mut list = JsonList::new(&mut out, "action_items").expect("JSON into memory cannot fail");
-    rows.iter().for_each(|row| list.push(&action_json(row)).expect("JSON into memory cannot fail"));
-    list.finish().expect("JSON into memory cannot fail");
+    item_lists(rows.iter(), Some(&mut out), None).expect("writing into memory cannot fail");
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-/// `api/actions.json` and `actions.csv` in one pass: each row is written
-/// to both and dropped, so a big site's rows never all exist at once.
-pub fn item_lists<'a>(
-    rows: impl Iterator<Item = ActionRow<'a>>,
-    api: &mut dyn Write,
-    csv: &mut dyn Write,
+/// `api/actions.json` (into `api`) and `actions.csv` (into `csv`), either
+/// or both in one pass: each row is written and can then be dropped, so a
+/// big site's rows never all exist at once.
+pub fn item_lists<'a, R: Borrow<ActionRow<'a>>>(
+    rows: impl Iterator<Item = R>,
+    api: Option<&mut dyn Write>,
+    mut csv: Option<&mut dyn Write>,
 ) -> io::Result<()> {
-    let mut api = JsonList::new(api, "action_items")?;
-    csv.write_all(CSV_HEADER.as_bytes())?;
+    let mut api = api.map(|out| JsonList::new(out, "action_items")).transpose()?;
+    if let Some(csv) = csv.as_mut() {
+        csv.write_all(CSV_HEADER.as_bytes())?;
+    }
     let mut line = String::new();
     for row in rows {
-        api.push(&action_json(&row))?;
-        line.clear();
-        csv_line(&mut line, &row);
-        csv.write_all(line.as_bytes())?;
+        if let Some(api) = api.as_mut() {
+            api.push(&action_json(row.borrow()))?;
+        }
+        if let Some(csv) = csv.as_mut() {
+            line.clear();
+            csv_line(&mut line, row.borrow());
+            csv.write_all(line.as_bytes())?;
+        }
     }
-    api.finish()
+    api.map_or(Ok(()), JsonList::finish)
 }
 
 const CSV_HEADER: &str = "retro,id,title,owner,status,overdue,due,kind,priority,factors,link,completed_at,due_end\r\n";
@@ -304,9 +310,9 @@ const CSV_HEADER: &str = "retro,id,title,owner,status,overdue,due,kind,priority,
 /// RFC 4180 CSV. Cells that a spreadsheet would run as a formula get a
 /// leading apostrophe (CSV injection).
 pub fn actions_csv(rows: &[ActionRow]) -> String {
-    let mut out = String::from(CSV_HEADER);
-    rows.iter().for_each(|a| csv_line(&mut out, a));
-    out
+    let mut out = Vec::new();
+    item_lists(rows.iter(), None, Some(&mut out)).expect("writing into memory cannot fail");
+    String::from_utf8(out).expect("the CSV is made of strings")
 }
 
 fn csv_line(out: &mut String, a: &ActionRow) {

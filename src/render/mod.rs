@@ -260,7 +260,7 @@ impl<'a> Site<'a> {
                     lists_written = true;
                     let paths = [self.path(&Page::ApiActions), self.path(&Page::ActionsCsv)];
                     sink.streamed(&paths, &mut |out| match out {
-                        [api, csv] => self.item_lists(&mut **api, &mut **csv),
+                        [api, csv] => self.item_lists(Some(&mut **api), Some(&mut **csv)),
                         _ => unreachable!("two paths, two writers"),
                     })?
                 }
@@ -325,8 +325,16 @@ impl<'a> Site<'a> {
                 feeds::api_retros(self, &mut out).expect("JSON into memory cannot fail");
                 Ok(out)
             }
-            Page::ApiActions => Ok(self.item_lists_in_memory().0),
-            Page::ActionsCsv => Ok(self.item_lists_in_memory().1),
+            Page::ApiActions | Page::ActionsCsv => {
+                let mut out = Vec::new();
+                let list = if *page == Page::ApiActions {
+                    self.item_lists(Some(&mut out), None)
+                } else {
+                    self.item_lists(None, Some(&mut out))
+                };
+                list.expect("writing into memory cannot fail");
+                Ok(out)
+            }
         }
     }
 
@@ -414,18 +422,16 @@ impl<'a> Site<'a> {
 
     /// `api/actions.json` and `actions.csv`: every item, in the order of
     /// `indexes::list_key`.
-    fn item_lists(&self, api: &mut dyn std::io::Write, csv: &mut dyn std::io::Write) -> std::io::Result<()> {
+    fn item_lists(
+        &self,
+        api: Option<&mut dyn std::io::Write>,
+        csv: Option<&mut dyn std::io::Write>,
+    ) -> std::io::Result<()> {
         let ix = self.indexes();
         let mut items: Vec<ItemRef> = ix.pending.iter().chain(&ix.closed_stream).copied().collect();
         items
             .sort_by_cached_key(|&(i, j)| indexes::list_key(&self.retros[i], &self.retros[i].actions()[j], self.today));
         feeds::item_lists(items.iter().map(|&(i, j)| self.action_row("", i, j)), api, csv)
-    }
-
-    fn item_lists_in_memory(&self) -> (Vec<u8>, Vec<u8>) {
-        let (mut api, mut csv) = (Vec::new(), Vec::new());
-        self.item_lists(&mut api, &mut csv).expect("writing into memory cannot fail");
-        (api, csv)
     }
 
     /// The accountability rows, by urgency: (owners, teams).

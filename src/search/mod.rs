@@ -125,10 +125,10 @@ impl SearchIndex {
         // into the postings as they come, so the per-document term tables
         // of a large corpus never all exist at once. Weights are quantized
         // as each term is read (written or queried), once the average
-        // document length is known. A raw
-        // posting's weighted frequency is capped at 16 bits (`RawPostings`
-        // keeps it as a varint): BM25 has saturated long before the cap,
-        // unless a retro is thousands of times longer than the average.
+        // document length is known. A raw posting's weighted frequency is
+        // capped at 16 bits (`RawPostings` keeps it as a varint): BM25 has
+        // saturated long before the cap, unless a retro is thousands of
+        // times longer than the average.
         let mut raw: FxMap<String, RawPostings> = FxMap::default();
         let mut lens: Vec<u32> = Vec::with_capacity(order.len());
         let mut facets: BTreeMap<&'static str, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
