@@ -50,9 +50,33 @@ pub fn load(root: &Path, config: &Config) -> Result<tera::Tera, Error> {
     }
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
     tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .map_err(|e| Error::new(format!("templates: {}", describe(&e))))?;
     Ok(tera)
+}
+
+/// Tera's own escaping, byte for byte (`&`, `<`, `>`, `"` and `'`), but
+/// written a run at a time: Tera's writes every byte on its own through a
+/// `dyn Write`, and every value a page shows goes through here (about 5%
+/// of a build's time before).
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(entity)?;
+        start = i + 1;
+    }
+    out.write_all(&bytes[start..])
 }
 
 /// A built-in template without the layout that makes its source readable:
@@ -134,6 +158,16 @@ pub fn describe(err: &tera::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn escaping_is_teras(text in "[a-z&<>\"' é\u{1F600}]{0,40}") {
+            let (mut ours, mut teras) = (Vec::new(), Vec::new());
+            escape_html(&text, &mut ours).unwrap();
+            tera::escape_html(&text, &mut teras).unwrap();
+            proptest::prop_assert_eq!(ours, teras);
+        }
+    }
 
     #[test]
     fn compact_drops_layout_but_keeps_words_apart() {
