@@ -128,7 +128,9 @@ impl fmt::Display for When {
         match self {
             When::Year(y) => write!(f, "{y:04}"),
             When::Month(d) => write!(f, "{}", d.format("%Y-%m")),
-            When::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            // `NaiveDate`'s own Display is `%Y-%m-%d` without parsing a
+            // format string each time (pinned by a test).
+            When::Date(d) => write!(f, "{d}"),
             When::Time(t) => write!(f, "{}", t.to_rfc3339()),
         }
     }
@@ -236,7 +238,7 @@ impl fmt::Display for Due {
     /// As the retro writes it.
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
-            Due::Day(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            Due::Day(d) => write!(f, "{d}"),
             Due::Month(d) => write!(f, "{}", d.format("%Y-%m")),
             Due::Quarter { year, quarter } => write!(f, "{year:04}-Q{quarter}"),
         }
@@ -698,6 +700,16 @@ mod tests {
 
     fn day(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    proptest::proptest! {
+        /// Dates are shown with `NaiveDate`'s Display, which must be the
+        /// `%Y-%m-%d` the site has always used, signed years included.
+        #[test]
+        fn a_dates_display_is_year_month_day(days in 0u64..190_000_000) {
+            let d = NaiveDate::MIN + chrono::Days::new(days);
+            proptest::prop_assert_eq!(d.to_string(), d.format("%Y-%m-%d").to_string());
+        }
     }
 
     #[test]

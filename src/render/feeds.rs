@@ -227,6 +227,9 @@ fn approximate_clock(r: &crate::model::Retro) -> Vec<&'static str> {
 struct JsonList<W: Write> {
     out: W,
     empty: bool,
+    /// Each item is serialized here and written at once: serde_json's many
+    /// small writes are each a call through `out`, often a `dyn Write`.
+    buf: Vec<u8>,
 }
 
 impl<W: Write> JsonList<W> {
@@ -234,13 +237,15 @@ impl<W: Write> JsonList<W> {
         out.write_all(b"{")?;
         serde_json::to_writer(&mut out, key)?;
         out.write_all(b":[")?;
-        Ok(JsonList { out, empty: true })
+        Ok(JsonList { out, empty: true, buf: Vec::new() })
     }
 
     fn push(&mut self, item: &impl serde::Serialize) -> io::Result<()> {
-        self.out.write_all(if self.empty { b"\n" } else { b",\n" })?;
+        self.buf.clear();
+        self.buf.extend_from_slice(if self.empty { b"\n" } else { b",\n" });
         self.empty = false;
-        Ok(serde_json::to_writer(&mut self.out, item)?)
+        serde_json::to_writer(&mut self.buf, item)?;
+        self.out.write_all(&self.buf)
     }
 
     fn finish(mut self) -> io::Result<()> {

@@ -373,7 +373,7 @@ impl<'a> Site<'a> {
         } else {
             ctx.insert("page_url", "");
         }
-        ctx.insert("today", &self.today.format("%Y-%m-%d").to_string());
+        ctx.insert("today", &self.today.to_string());
         ctx.insert("section", page.section());
         ctx.insert("follow_through", &self.history.is_some());
         ctx

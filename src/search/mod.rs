@@ -469,7 +469,7 @@ fn index_retro(r: &Retro, today: NaiveDate, names: &HashMap<&str, &str>) -> (Doc
     let doc = Doc {
         title: r.title_text().to_string(),
         id: r.id.value.clone(),
-        date: r.started_at.as_ref().map(|s| s.value.date().format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        date: r.started_at.as_ref().map(|s| s.value.date().to_string()).unwrap_or_default(),
         severity: r.severity.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
         status: r.status.as_ref().map(|s| s.value.to_string()).unwrap_or_default(),
         services: r.services.iter().map(|s| s.value.clone()).collect(),
