@@ -417,7 +417,8 @@ fn index_retro(r: &Retro, today: NaiveDate, names: &HashMap<&str, &str>) -> (Doc
     let mut add = |text: &str, field: Field| {
         compound.clear();
         tokenize::for_each_term(text, |t| {
-            let whole = t.contains(joiners);
+            // Joiners are ASCII: a byte test, not a char search per term.
+            let whole = t.bytes().any(|b| matches!(b, b'-' | b'_' | b'.'));
             let part = !whole && field.1 == KEY_TIER && compound.split(joiners).any(|p| p == t);
             if whole {
                 compound.clear();
