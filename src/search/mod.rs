@@ -412,14 +412,14 @@ fn index_retro(r: &Retro, today: NaiveDate, names: &HashMap<&str, &str>) -> (Doc
     let mut len = 0u32;
     // In a key, the parts of a compound (`dns` of the tag `dns-caching`) are
     // not the key: they rank as details, below a retro tagged `dns`.
-    let joiners = ['-', '_', '.'];
     let mut compound = String::new();
     let mut add = |text: &str, field: Field| {
         compound.clear();
         tokenize::for_each_term(text, |t| {
-            // Joiners are ASCII: a byte test, not a char search per term.
-            let whole = t.bytes().any(|b| matches!(b, b'-' | b'_' | b'.'));
-            let part = !whole && field.1 == KEY_TIER && compound.split(joiners).any(|p| p == t);
+            // The tokenizer's joiners are ASCII: a byte test per term, not
+            // a char search.
+            let whole = t.bytes().any(|b| tokenize::is_joiner(b as char));
+            let part = !whole && field.1 == KEY_TIER && compound.split(tokenize::is_joiner).any(|p| p == t);
             if whole {
                 compound.clear();
                 compound.push_str(t);

@@ -16,7 +16,7 @@ pub const STOPWORDS: &[&str] = &[
 /// Characters that join the parts of a compound term (`us-east-1`, `p99.9`,
 /// `pg_wal`). Slashes and colons separate: a URL's path segments such as
 /// `OPS-1234` are terms of their own.
-fn is_joiner(c: char) -> bool {
+pub(crate) fn is_joiner(c: char) -> bool {
     matches!(c, '-' | '_' | '.')
 }
 
