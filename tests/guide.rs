@@ -10,7 +10,7 @@ mod common;
 use common::{retrobook, temp_repo};
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -37,7 +37,8 @@ fn pages() -> Vec<(String, String)> {
 }
 
 fn read_doc(name: &str) -> String {
-    std::fs::read_to_string(repo_root().join("docs").join(name)).unwrap_or_else(|e| panic!("docs/{name}: {e}"))
+    let path = repo_root().join("docs").join(name);
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("docs/{name}: {e}"))
 }
 
 fn parser(text: &str) -> pulldown_cmark::OffsetIter<'_> {
@@ -68,7 +69,9 @@ fn headings(text: &str) -> Vec<(HeadingLevel, String, usize)> {
     let mut current: Option<(HeadingLevel, String, usize)> = None;
     for (event, range) in parser(text) {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => current = Some((level, String::new(), range.start)),
+            Event::Start(Tag::Heading { level, .. }) => {
+                current = Some((level, String::new(), range.start));
+            }
             Event::End(TagEnd::Heading(_)) => out.extend(current.take()),
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, heading, _)) = current.as_mut() {
@@ -100,7 +103,8 @@ fn section<'a>(text: &'a str, anchor: &str) -> Option<&'a str> {
     let all = headings(text);
     let at = all.iter().position(|(_, h, _)| slug(h) == anchor)?;
     let (level, _, start) = all[at];
-    let end = all[at + 1..].iter().find(|(l, _, _)| *l <= level).map(|(_, _, o)| *o).unwrap_or(text.len());
+    let next = all[at + 1..].iter().find(|(l, _, _)| *l <= level);
+    let end = next.map_or(text.len(), |(_, _, offset)| *offset);
     Some(&text[start..end])
 }
 
@@ -109,7 +113,8 @@ fn every_rule_has_a_section_named_by_its_id() {
     let repo = temp_repo("", &[]);
     let out = retrobook(repo.path(), &["check", "--format", "sarif"]).output().unwrap();
     let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).expect("SARIF on stdout");
-    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().expect("the driver lists its rules");
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array();
+    let rules = rules.expect("the SARIF driver lists its rules");
     assert!(rules.len() >= 20, "the SARIF driver lists only {} rules", rules.len());
     let doc = read_doc("rules.md");
     let ids = anchors(&doc);
@@ -117,7 +122,7 @@ fn every_rule_has_a_section_named_by_its_id() {
     for rule in rules {
         let id = rule["id"].as_str().unwrap();
         if !ids.contains(id) {
-            problems.push(format!("`{id}`: no heading in docs/rules.md whose anchor is #{id} (write `### {id}`)"));
+            problems.push(format!("`{id}`: no heading whose anchor is #{id} (write `### {id}`)"));
             continue;
         }
         let text = section(&doc, id).unwrap();
@@ -127,7 +132,8 @@ fn every_rule_has_a_section_named_by_its_id() {
             _ => &["warning", "off"],
         };
         if !levels.iter().any(|l| text.contains(&format!("**Default level:** `{l}`"))) {
-            problems.push(format!("`{id}`: its section does not say **Default level:** `{}`", levels.join("` or `")));
+            let levels = levels.join("` or `");
+            problems.push(format!("`{id}`: its section does not say **Default level:** `{levels}`"));
         }
         for part in ["**Finds**", "**Fix:**"] {
             if !text.contains(part) {
@@ -156,12 +162,14 @@ fn config_fields(path: &str) -> Option<(Vec<String>, bool)> {
     let probes: Vec<(String, bool)> = if path.is_empty() {
         vec![(String::new(), false)]
     } else {
-        PROBES.iter().map(|p| (format!("{}\n", p.replace("{}", path)), p.contains("probe_entry"))).collect()
+        let probe = |p: &&str| (format!("{}\n", p.replace("{}", path)), p.contains("probe_entry"));
+        PROBES.iter().map(probe).collect()
     };
     for (probe, map) in probes {
         let repo = temp_repo(&format!("{probe}zzz_probe = 1\n"), &[]);
         let out = retrobook(repo.path(), &["check"]).output().unwrap();
-        let text = String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+        let text = [out.stderr, out.stdout].concat();
+        let text = String::from_utf8_lossy(&text);
         let Some(at) = text.find("unknown field `zzz_probe`, expected") else { continue };
         let line = text[at..].lines().next().unwrap();
         let rest = &line["unknown field `zzz_probe`, expected".len()..];
@@ -186,7 +194,8 @@ fn config_keys(path: &str, table: &str, out: &mut Vec<(String, String, bool)>) -
 #[test]
 fn every_book_toml_key_has_a_row_in_the_configuration_page() {
     let mut keys = Vec::new();
-    assert!(config_keys("", "", &mut keys), "the binary no longer names the expected keys of an unknown book.toml key");
+    let found = config_keys("", "", &mut keys);
+    assert!(found, "the binary no longer lists the keys it expects when book.toml has an unknown one");
     assert!(keys.iter().any(|(t, k, nested)| t.is_empty() && k == "build" && *nested), "{keys:?}");
     assert!(keys.len() >= 30, "only {} book.toml keys found: {keys:?}", keys.len());
     let doc = read_doc("configuration.md");
@@ -198,7 +207,7 @@ fn every_book_toml_key_has_a_row_in_the_configuration_page() {
         all.iter()
             .enumerate()
             .filter(|(_, (_, h, _))| h.contains(&name))
-            .map(|(i, (_, _, start))| &doc[*start..all.get(i + 1).map(|h| h.2).unwrap_or(doc.len())])
+            .map(|(i, (_, _, start))| &doc[*start..all.get(i + 1).map_or(doc.len(), |h| h.2)])
             .collect()
     };
     let mut problems = Vec::new();
@@ -215,7 +224,8 @@ fn every_book_toml_key_has_a_row_in_the_configuration_page() {
             problems.push(format!("`{path}`: no row `{row}` under the heading of `[{table}]`"));
         }
     }
-    assert!(problems.is_empty(), "docs/configuration.md is behind book.toml:\n{}", problems.join("\n"));
+    let problems = problems.join("\n");
+    assert!(problems.is_empty(), "docs/configuration.md is behind book.toml:\n{problems}");
 }
 
 #[test]
@@ -232,7 +242,8 @@ fn every_front_matter_key_has_a_row_in_the_format_page() {
     }
     assert!(keys.contains("action_items") && keys.contains("owner"), "{keys:?}");
     let doc = read_doc("format.md");
-    let missing: Vec<_> = keys.iter().filter(|k| !doc.lines().any(|l| l.starts_with(&format!("| `{k}` |")))).collect();
+    let has_row = |key: &&String| doc.lines().any(|l| l.starts_with(&format!("| `{key}` |")));
+    let missing: Vec<_> = keys.iter().filter(|k| !has_row(k)).collect();
     assert!(missing.is_empty(), "docs/format.md has no row `| `KEY` |` for {missing:?}");
 }
 
@@ -275,7 +286,7 @@ fn shell_words(line: &str) -> Vec<String> {
 fn retrobook_args(line: &str, yaml: bool) -> Option<Vec<String>> {
     let mut line = line.trim().trim_start_matches("$ ");
     if yaml {
-        line = line.trim_start_matches("- ").trim_start_matches("run: ").trim_start_matches("script: ");
+        line = line.trim_start_matches("- ").trim_start_matches("run: ");
     }
     let words = shell_words(line);
     let args = match words.first().map(String::as_str) {
@@ -286,7 +297,7 @@ fn retrobook_args(line: &str, yaml: bool) -> Option<Vec<String>> {
         _ => return None,
     };
     // Placeholders (`[--flag]`, `<FILE>`, `…`) are not arguments.
-    let placeholder = |w: &&String| w.starts_with('[') || w.starts_with('<') || w.contains('…') || w.contains("...");
+    let placeholder = |w: &&String| w.starts_with(['[', '<']) || w.contains('…') || w.contains("...");
     Some(args.iter().filter(|w| !placeholder(w)).cloned().collect())
 }
 
@@ -300,7 +311,8 @@ fn commands(text: &str) -> Vec<(usize, Vec<String>)> {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) => {
                 let lang = lang.split_whitespace().next().unwrap_or("").to_string();
                 if ["sh", "bash", "console", "shell", "yaml", "yml"].contains(&lang.as_str()) {
-                    block = Some((lang.starts_with('y'), line_of(text, range.start) + 1, String::new()));
+                    let first = line_of(text, range.start) + 1;
+                    block = Some((lang.starts_with('y'), first, String::new()));
                 }
             }
             Event::Text(t) => {
@@ -362,11 +374,12 @@ fn every_command_in_the_readme_and_the_guide_parses() {
             }
             // clap checks every flag and value before it honours `--help`,
             // so nothing runs but the parse.
-            let out = std::process::Command::new(&bin).args(&args).arg("--help").current_dir(dir.path()).output();
-            let out = out.unwrap();
+            let mut parse = std::process::Command::new(&bin);
+            let out = parse.args(&args).arg("--help").current_dir(dir.path()).output().unwrap();
             if !out.status.success() {
                 let err = String::from_utf8_lossy(&out.stderr);
-                problems.push(format!("{path}:{line}: `retrobook {}`: {}", args.join(" "), err.trim()));
+                let command = args.join(" ");
+                problems.push(format!("{path}:{line}: `retrobook {command}`: {}", err.trim()));
             }
         }
     }
@@ -375,7 +388,8 @@ fn every_command_in_the_readme_and_the_guide_parses() {
     // Every subcommand has at least one example that is checked.
     let help = std::process::Command::new(&bin).arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&help.stdout).into_owned();
-    let subcommands = help.split("Commands:").nth(1).expect("a Commands: section").split("\n\n").next().unwrap();
+    let commands = help.split("Commands:").nth(1).expect("a Commands: section");
+    let subcommands = commands.split("\n\n").next().unwrap();
     let missing: Vec<&str> = subcommands
         .lines()
         .filter_map(|l| l.split_whitespace().next())
@@ -388,7 +402,6 @@ fn every_command_in_the_readme_and_the_guide_parses() {
 fn every_relative_link_leads_to_a_file_and_a_heading() {
     let root = repo_root();
     let pages = pages();
-    let texts: HashMap<PathBuf, &str> = pages.iter().map(|(p, t)| (root.join(p), t.as_str())).collect();
     let mut problems = Vec::new();
     let mut checked = 0;
     for (path, text) in &pages {
@@ -404,29 +417,20 @@ fn every_relative_link_leads_to_a_file_and_a_heading() {
             checked += 1;
             let at = format!("{path}:{}: `{url}`", line_of(text, range.start));
             let (file, anchor) = url.split_once('#').map_or((&*url, None), |(f, a)| (f, Some(a)));
-            let target = if file.is_empty() { here.clone() } else { here.parent().unwrap().join(file) };
+            let target = if file.is_empty() { here.clone() } else { here.with_file_name(file) };
             if !target.exists() {
                 problems.push(format!("{at}: no such file"));
                 continue;
             }
             let Some(anchor) = anchor else { continue };
-            let Some(target_text) = markdown_text(&target, &texts) else { continue };
-            if !anchors(&target_text).contains(anchor) {
+            if target.extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            if !anchors(&std::fs::read_to_string(&target).unwrap()).contains(anchor) {
                 problems.push(format!("{at}: no heading with the anchor #{anchor}"));
             }
         }
     }
     assert!(problems.is_empty(), "broken links:\n{}", problems.join("\n"));
     assert!(checked >= 50, "only {checked} relative links found");
-}
-
-/// The text of a Markdown file a link points at (read once for pages of the
-/// guide), or `None` for any other kind of file.
-fn markdown_text(target: &Path, pages: &HashMap<PathBuf, &str>) -> Option<String> {
-    let target = target.canonicalize().ok()?;
-    if target.extension().is_none_or(|e| e != "md") {
-        return None;
-    }
-    let known = pages.iter().find(|(p, _)| p.canonicalize().ok().as_ref() == Some(&target));
-    Some(known.map(|(_, t)| t.to_string()).unwrap_or_else(|| std::fs::read_to_string(&target).unwrap()))
 }
