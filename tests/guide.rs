@@ -228,6 +228,47 @@ fn every_book_toml_key_has_a_row_in_the_configuration_page() {
     assert!(problems.is_empty(), "docs/configuration.md is behind book.toml:\n{problems}");
 }
 
+/// The text of every fenced code block of a page in `lang`, with its first line.
+fn code_blocks(text: &str, lang: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut block: Option<(usize, String)> = None;
+    for (event, range) in parser(text) {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(l))) if &*l == lang => {
+                block = Some((line_of(text, range.start) + 1, String::new()));
+            }
+            Event::Text(t) => {
+                if let Some((_, code)) = block.as_mut() {
+                    code.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => out.extend(block.take()),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn every_book_toml_example_of_the_configuration_page_is_accepted() {
+    let doc = read_doc("configuration.md");
+    let blocks = code_blocks(&doc, "toml");
+    assert!(!blocks.is_empty(), "docs/configuration.md has no toml example");
+    for (line, toml) in blocks {
+        // The export files of the example do not exist here; their list is
+        // still read as a list of paths.
+        let toml: String = toml
+            .lines()
+            .map(|l| if l.starts_with("exports = ") { "exports = []" } else { l })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let repo = temp_repo(&toml, &[]);
+        let out = retrobook(repo.path(), &["check"]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "docs/configuration.md:{line}: the example is refused: {err}");
+    }
+}
+
 #[test]
 fn every_front_matter_key_has_a_row_in_the_format_page() {
     let repo = temp_repo("", &[]);
@@ -305,39 +346,23 @@ fn retrobook_args(line: &str, yaml: bool) -> Option<Vec<String>> {
 /// of a page, as (line, arguments).
 fn commands(text: &str) -> Vec<(usize, Vec<String>)> {
     let mut out = Vec::new();
-    let mut block: Option<(bool, usize, String)> = None;
-    for (event, range) in parser(text) {
-        match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) => {
-                let lang = lang.split_whitespace().next().unwrap_or("").to_string();
-                if ["sh", "bash", "console", "shell", "yaml", "yml"].contains(&lang.as_str()) {
-                    let first = line_of(text, range.start) + 1;
-                    block = Some((lang.starts_with('y'), first, String::new()));
+    for lang in ["sh", "bash", "console", "shell", "yaml", "yml"] {
+        for (first, code) in code_blocks(text, lang) {
+            let mut lines = code.lines().enumerate();
+            while let Some((i, line)) = lines.next() {
+                let mut joined = line.to_string();
+                while joined.ends_with('\\') {
+                    joined.pop();
+                    let Some((_, next)) = lines.next() else { break };
+                    joined.push_str(next);
+                }
+                if let Some(args) = retrobook_args(&joined, lang.starts_with('y')) {
+                    out.push((first + i, args));
                 }
             }
-            Event::Text(t) => {
-                if let Some((_, _, code)) = block.as_mut() {
-                    code.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                let Some((yaml, first, code)) = block.take() else { continue };
-                let mut lines = code.lines().enumerate();
-                while let Some((i, line)) = lines.next() {
-                    let mut joined = line.to_string();
-                    while joined.ends_with('\\') {
-                        joined.pop();
-                        let Some((_, next)) = lines.next() else { break };
-                        joined.push_str(next);
-                    }
-                    if let Some(args) = retrobook_args(&joined, yaml) {
-                        out.push((first + i, args));
-                    }
-                }
-            }
-            _ => {}
         }
     }
+    out.sort();
     out
 }
 
