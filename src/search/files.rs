@@ -418,7 +418,7 @@ mod tests {
 
     #[test]
     fn heads_keep_the_best_postings_and_tails_the_rest() {
-        let weight = |doc: u32| if doc % 7 == 0 { 20 } else { 3 };
+        let weight = |doc: u32| if doc.is_multiple_of(7) { 20 } else { 3 };
         let list: Vec<Posting> =
             (0..(HEAD + TAIL + 5) as u32).map(|doc| Posting { doc, weight: weight(doc) }).collect();
         let mut tails = TailPacker::default();
