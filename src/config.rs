@@ -6,6 +6,8 @@ use crate::text::{LineIndex, did_you_mean};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use toml::Spanned;
+use toml::de::{DeString, DeTable, DeValue};
 
 pub const CONFIG_FILE: &str = "book.toml";
 
@@ -30,7 +32,8 @@ pub struct Config {
 pub struct HistoryConfig {
     /// Read the git history at all (off for a repository too big to walk).
     pub enabled: bool,
-    /// Keep what each commit changed in `.retrobook-cache/history.json`.
+    /// Keep what each commit changed in the git folder, in
+    /// `.git/retrobook/history-<source folder>.json`.
     pub cache: bool,
     /// An open item whose own lines are unchanged this many days is stale.
     pub stale_days: u32,
@@ -246,36 +249,40 @@ impl Config {
         Ok(config)
     }
 
+    /// The checks serde cannot make, each error at the key or value it is
+    /// about (`locate`).
     fn validate(&self, text: &str) -> Result<(), (usize, String)> {
-        let at = |needle: &str| text.find(needle).unwrap_or(0);
+        let value = |path: &[&str]| locate(text, path, Spot::Value);
         for id in self.check.rules.keys() {
             if Rule::from_id(id).is_none() {
                 let ids = Rule::ALL.iter().map(|r| r.id());
                 let hint = did_you_mean(id, ids).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
-                return Err((at(id), format!("unknown rule `{id}` in [check.rules]{hint}")));
+                let at = locate(text, &["check", "rules", id], Spot::Key);
+                return Err((at, format!("unknown rule `{id}` in [check.rules]{hint}")));
             }
         }
         if !(1..=1024).contains(&self.check.max_file_mb) {
-            return Err((at("max_file_mb"), "[check].max_file_mb must be between 1 and 1024".into()));
+            let message = "[check].max_file_mb must be between 1 and 1024";
+            return Err((value(&["check", "max_file_mb"]), message.into()));
         }
         if self.history.stale_days == 0 {
-            return Err((at("stale_days"), "[history].stale_days must be at least 1".into()));
+            return Err((value(&["history", "stale_days"]), "[history].stale_days must be at least 1".into()));
         }
         if self.retro.severities.is_empty() {
-            return Err((at("severities"), "[retro].severities must list at least one severity".into()));
+            let message = "[retro].severities must list at least one severity";
+            return Err((value(&["retro", "severities"]), message.into()));
         }
         let urls = &self.tracker.base_url;
         for (kind, url) in [("jira", &urls.jira), ("linear", &urls.linear), ("github", &urls.github)] {
             let Some(url) = url else { continue };
             if !matches!(crate::link::scheme(url).as_deref(), Some("http" | "https")) {
-                return Err((at(url), format!("[tracker.base_url].{kind} `{url}` must be an http(s) URL")));
+                let at = value(&["tracker", "base_url", kind]);
+                return Err((at, format!("[tracker.base_url].{kind} `{url}` must be an http(s) URL")));
             }
         }
         if self.build.theme.contains(['/', '\\']) || self.build.theme.starts_with('.') {
-            return Err((
-                at("theme"),
-                format!("[build].theme `{}` must be a folder name under themes/", self.build.theme),
-            ));
+            let message = format!("[build].theme `{}` must be a folder name under themes/", self.build.theme);
+            return Err((value(&["build", "theme"]), message));
         }
         Ok(())
     }
@@ -288,6 +295,40 @@ impl Config {
     /// Whether a people roster exists (then unknown names are errors).
     pub fn has_roster(&self) -> bool {
         !self.people.is_empty() || !self.teams.is_empty()
+    }
+}
+
+/// Which part of an entry an error points at.
+#[derive(Clone, Copy)]
+enum Spot {
+    Key,
+    Value,
+}
+
+/// The byte offset of the entry at `path` (its keys from the top of the
+/// document) in `text`: of its key or of its value. Found through the TOML
+/// parser's spans, so a comment or another table that holds the same word
+/// is never taken for it. The start of the file if the entry is not there.
+fn locate(text: &str, path: &[&str], spot: Spot) -> usize {
+    let Ok(root) = DeTable::parse(text) else { return 0 };
+    let span = entry(root.get_ref(), path).map(|(key, value)| match spot {
+        Spot::Key => key.span(),
+        Spot::Value => value.span(),
+    });
+    span.map_or(0, |span| span.start)
+}
+
+type Entry<'t, 'i> = (&'t Spanned<DeString<'i>>, &'t Spanned<DeValue<'i>>);
+
+/// The key and value at `path` under `table`, through tables, whether
+/// written as `[a.b]` headers, dotted keys or inline tables.
+fn entry<'t, 'i>(table: &'t DeTable<'i>, path: &[&str]) -> Option<Entry<'t, 'i>> {
+    let (first, rest) = path.split_first()?;
+    let (key, value) = table.iter().find(|(key, _)| key.get_ref() == first)?;
+    match (rest, value.get_ref()) {
+        ([], _) => Some((key, value)),
+        (_, DeValue::Table(inner)) => entry(inner, rest),
+        _ => None,
     }
 }
 
@@ -326,6 +367,19 @@ mod tests {
         let (offset, message) = Config::parse(text).unwrap_err();
         assert_eq!(LineIndex::new(text).pos(offset).line, 3);
         assert!(message.contains("titel"), "{message}");
+    }
+
+    #[test]
+    fn errors_are_placed_by_the_parser_not_by_a_search() {
+        // The word appears first in a comment, then in a value.
+        let text = "# stale_days\n[book]\ntitle = \"stale_days\"\n[history]\nstale_days = 0\n";
+        let (offset, message) = Config::parse(text).unwrap_err();
+        let pos = LineIndex::new(text).pos(offset);
+        assert_eq!((pos.line, pos.column), (5, 14), "{message}");
+        let text = "[check.rules]\n# no-such-rule\n\"no-such-rule\" = \"off\"\n";
+        let pos = LineIndex::new(text).pos(Config::parse(text).unwrap_err().0);
+        assert_eq!((pos.line, pos.column), (3, 1));
+        assert_eq!(locate("[a]\nb = 1\n", &["a", "c"], Spot::Value), 0, "not written: the start");
     }
 
     #[test]

@@ -129,6 +129,34 @@ pub fn one_of(words: &[&str]) -> String {
     }
 }
 
+/// FNV-1a, 64 bits, over bytes given in one or more pieces: a hash that
+/// is the same in every build, on every machine and in every Rust release
+/// (the standard library's is seeded per run). Hashes written by earlier
+/// runs are compared with new ones: the history cache's fields hashes and
+/// the SARIF report's fingerprints.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fnv1a(u64);
+
+impl Fnv1a {
+    pub(crate) const fn new() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+
+    /// The hash of the bytes given so far and then `bytes`.
+    pub(crate) fn write(self, bytes: &[u8]) -> Self {
+        Fnv1a(bytes.iter().fold(self.0, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)))
+    }
+
+    pub(crate) fn finish(self) -> u64 {
+        self.0
+    }
+}
+
+/// FNV-1a of `bytes` in one piece.
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
+    Fnv1a::new().write(bytes).finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -490,6 +490,36 @@ fn sarif_fingerprints_survive_moved_lines() {
     assert_eq!(after[0].1, before[0].1 + 2, "the lines did move");
 }
 
+/// A config error points at the entry it is about, as the TOML parser
+/// places it: never at a comment (or another value) holding the same word.
+#[test]
+fn config_errors_point_at_the_entry_not_at_a_comment() {
+    let cases = [
+        (
+            "# blameless-langauge: misspelt on purpose below\n[check.rules]\nblameless-langauge = \"off\"\n",
+            "3:1: unknown rule `blameless-langauge`",
+        ),
+        ("# max_file_mb: 8 by default\n[check]\nmax_file_mb = 0\n", "3:15: [check].max_file_mb must be between"),
+        ("[book]\ntitle = \"stale_days\"\n[history]\nstale_days = 0\n", "4:14: [history].stale_days must be"),
+        ("[retro]\n# severities = [\"SEV1\"] was the old list\nseverities = []\n", "3:14: [retro].severities must"),
+        (
+            "# ftp://jira.test is the old tracker\n[tracker.base_url]\njira = \"ftp://jira.test\"\n",
+            "3:8: [tracker.base_url].jira `ftp://jira.test` must be",
+        ),
+        ("[build]\n# theme: ../ours\ntheme = \"../ours\"\n", "3:9: [build].theme `../ours` must be"),
+        // Dotted keys and inline tables are the same entries.
+        ("# check.max_file_mb\ncheck.max_file_mb = 2000\n", "2:21: [check].max_file_mb"),
+        ("# stale_days\nhistory = { stale_days = 0 }\n", "2:26: [history].stale_days"),
+    ];
+    for (book, expected) in cases {
+        let dir = temp_repo(book, &[]);
+        let out = retrobook(dir.path(), &["check"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{book}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("book.toml:{expected}")), "{book}\n{err}");
+    }
+}
+
 /// A bad book.toml stops the run with exit 2, and every machine format
 /// still says why on stdout.
 #[test]

@@ -280,6 +280,39 @@ fn a_commit_after_the_cache_is_read_incrementally() {
     assert_eq!((&h["touched"]["date"], &h["stale"]), (&"2026-05-30".into(), &false.into()));
 }
 
+/// A cache written by another reading of the retros (another release, or
+/// a loader that read the files otherwise) is dropped whole: its snapshots
+/// would make every item look edited today, hiding `stale-action`.
+#[test]
+fn a_cache_of_another_version_is_read_again() {
+    let repo = story();
+    let fresh = actions_json(repo.path(), &[]);
+    assert_eq!(item(&fresh, "db-outage", "AI-2")["history"]["stale"], true);
+    let path = repo.path().join(".git/retrobook/history-retros.json");
+    let written: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let version = written["version"].as_str().expect("the cache names its version").to_string();
+    assert!(version.contains(env!("CARGO_PKG_VERSION")), "{version}");
+    // Every item's fields hash as another reading would have made it.
+    let mut other = written.clone();
+    for entry in other["commits"].as_object_mut().unwrap().values_mut() {
+        // A deleted file's snapshot is `null`, left as it is.
+        let snaps = entry["files"].as_array_mut().unwrap().iter_mut().filter(|f| !f[1].is_null());
+        for file in snaps {
+            file[1]["items"].as_array_mut().unwrap().iter_mut().for_each(|item| item["fields"] = 1.into());
+        }
+    }
+    // Under this version, the cache is trusted: every item changed today.
+    std::fs::write(&path, other.to_string()).unwrap();
+    let trusted = actions_json(repo.path(), &[]);
+    assert_eq!(item(&trusted, "db-outage", "AI-2")["history"]["stale"], false, "the tampered cache was read");
+    // Under another version, it is dropped and the history read again.
+    other["version"] = "retrobook 0.0.1 snapshot 1".into();
+    std::fs::write(&path, other.to_string()).unwrap();
+    assert_eq!(actions_json(repo.path(), &[]), fresh);
+    let rewritten: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(rewritten, written, "the cache is written again under this version");
+}
+
 #[test]
 fn the_working_tree_wins_and_is_marked() {
     let repo = story();

@@ -19,6 +19,7 @@ mod walk;
 
 use crate::config::Config;
 use crate::model::{ActionItem, ActionStatus, Due, Retro};
+use crate::text::fnv1a;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -53,7 +54,9 @@ pub struct FileSnap {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ItemSnap {
     pub id: String,
-    pub status: Option<String>,
+    /// Kept in the cache as the word the retro uses.
+    #[serde(with = "status_word")]
+    pub status: Option<ActionStatus>,
     pub due: Option<String>,
     /// `completed_at`: the close date of an item first committed closed.
     pub completed: Option<NaiveDate>,
@@ -79,7 +82,7 @@ impl ItemSnap {
         let fields = fnv1a(fields.as_bytes());
         ItemSnap {
             id: item.id.value.clone(),
-            status: item.status.as_ref().map(|s| s.value.to_string()),
+            status: item.status.as_ref().map(|s| s.value),
             due: item.due.as_ref().map(|d| d.value.to_string()),
             completed: item.completed_at.as_ref().map(|d| d.value),
             fields,
@@ -87,10 +90,27 @@ impl ItemSnap {
     }
 }
 
-/// FNV-1a, 64 bits: a hash that is the same in every build and on every
-/// machine, as the cache needs (the standard library's is seeded per run).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+/// An action item's status in the cache: its word, parsed once as the
+/// cache is read (an unknown word makes the cache unreadable: it is
+/// discarded and the history read again).
+mod status_word {
+    use crate::model::ActionStatus;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(status: &Option<ActionStatus>, to: S) -> Result<S::Ok, S::Error> {
+        status.map(|s| s.as_str()).serialize(to)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(from: D) -> Result<Option<ActionStatus>, D::Error> {
+        let Some(word) = Option::<String>::deserialize(from)? else { return Ok(None) };
+        let status = ActionStatus::from_word(&word);
+        status.map(Some).ok_or_else(|| D::Error::custom(format!("unknown action status `{word}`")))
+    }
+}
+
+/// Done or won't-do: no work left.
+fn is_closed(status: Option<ActionStatus>) -> bool {
+    status.is_some_and(|s| !s.is_pending())
 }
 
 /// When something happened to an item: the commit's date and author
@@ -133,7 +153,7 @@ pub struct ItemHistory {
     #[serde(skip)]
     fields: u64,
     #[serde(skip)]
-    status: Option<String>,
+    status: Option<ActionStatus>,
 }
 
 impl ItemHistory {
@@ -143,7 +163,7 @@ impl ItemHistory {
     }
 
     pub fn is_done(&self) -> bool {
-        self.status.as_deref() == Some(ActionStatus::Done.as_str())
+        self.status == Some(ActionStatus::Done)
     }
 
     /// Days from the end of `due` to the day it was done: positive late,
@@ -171,7 +191,7 @@ impl ItemHistory {
 
     /// Open, and its own lines unchanged for at least `days` before `today`.
     pub fn is_stale(&self, today: NaiveDate, days: u32) -> bool {
-        let pending = self.status.as_deref().and_then(ActionStatus::from_word).is_some_and(|s| s.is_pending());
+        let pending = self.status.is_some_and(|s| s.is_pending());
         pending && self.touched.as_ref().is_some_and(|t| (today - t.date).num_days() >= i64::from(days))
     }
 
@@ -183,7 +203,7 @@ impl ItemHistory {
     /// The item's history as `actions --format json` shows it.
     pub fn to_json(&self, today: NaiveDate, stale_days: u32) -> serde_json::Value {
         let mut value = serde_json::to_value(self).expect("plain data");
-        value["status"] = serde_json::json!(self.status);
+        value["status"] = serde_json::json!(self.status.map(|s| s.as_str()));
         value["slips"] = serde_json::json!(self.slips());
         value["days_late_first_due"] = serde_json::json!(self.days_late_first());
         value["days_late_last_due"] = serde_json::json!(self.days_late_last());
@@ -210,9 +230,7 @@ impl ItemHistory {
             n => parts.push(format!("due moved {n} times")),
         }
         let closed_word = if self.is_done() { "done" } else { "closed" };
-        if self.closed.is_none()
-            && self.status.as_deref().and_then(ActionStatus::from_word).is_some_and(|s| !s.is_pending())
-        {
+        if self.closed.is_none() && is_closed(self.status) {
             parts.push(format!("already {closed_word} when committed"));
         }
         if let Some(closed) = &self.closed {
@@ -238,20 +256,18 @@ impl ItemHistory {
             self.first_due = snap.due.clone();
             // Committed already closed: when it was closed is what its
             // `completed_at` says, if anything; the commit only shows it was by then.
-            if snap.status.as_deref().and_then(ActionStatus::from_word).is_some_and(|s| !s.is_pending()) {
+            if is_closed(snap.status) {
                 let date = snap.completed.filter(|date| *date <= at.date);
                 self.closed = date.map(|date| Stamp { date, ..at.clone() });
             }
         } else {
             if self.status != snap.status {
-                let change = Change { at: at.clone(), from: self.status.clone(), to: snap.status.clone() };
+                let word = |s: Option<ActionStatus>| s.map(|s| s.as_str().to_string());
+                let change = Change { at: at.clone(), from: word(self.status), to: word(snap.status) };
                 self.status_changes.push(change);
-                let closes = |s: &Option<String>| {
-                    s.as_deref().and_then(ActionStatus::from_word).is_some_and(|s| !s.is_pending())
-                };
-                if closes(&snap.status) && !(closes(&self.status) && self.closed.is_some()) {
+                if is_closed(snap.status) && !(is_closed(self.status) && self.closed.is_some()) {
                     self.closed = Some(at.clone());
-                } else if !closes(&snap.status) {
+                } else if !is_closed(snap.status) {
                     self.closed = None;
                 }
             }
@@ -274,7 +290,7 @@ impl ItemHistory {
             self.touched = Some(at.clone());
         }
         self.uncommitted |= at.uncommitted;
-        self.status = snap.status.clone();
+        self.status = snap.status;
         self.last_due = snap.due.clone();
         self.fields = snap.fields;
     }
@@ -580,7 +596,8 @@ mod tests {
     }
 
     fn snap(status: &str, due: &str, fields: u64) -> ItemSnap {
-        ItemSnap { id: "AI-1".into(), status: Some(status.into()), due: Some(due.into()), completed: None, fields }
+        let status = ActionStatus::from_word(status);
+        ItemSnap { id: "AI-1".into(), status, due: Some(due.into()), completed: None, fields }
     }
 
     fn at(date: &str) -> Stamp {
@@ -651,5 +668,32 @@ mod tests {
     fn the_fields_hash_is_fixed() {
         // The cache compares hashes written by earlier runs: FNV-1a's known value.
         assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        let pieces = crate::text::Fnv1a::new().write(b"ab").write(b"").write(b"c").finish();
+        assert_eq!(pieces, fnv1a(b"abc"));
+    }
+
+    /// Every action item key, set, unset and wrong, as one file's snapshot.
+    const EVERY_KEY: &str = "---\nid: inc-1\ntitle: Outage\nstatus: published\nseverity: SEV2\n\
+        started_at: 2026-01-05T10:00:00Z\nauthors: [alice]\nfactors:\n  - id: F1\n    description: x\n\
+        action_items:\n\
+        - {id: AI-1, title: Fix, owner: bob, status: done, due: 2026-02, kind: prevent, priority: P1,\n\
+           factors: [F1], link: ENG-42, completed_at: 2026-02-03}\n\
+        - {id: AI-2, title: Watch, owner: '', status: in-progress, due: 2026-Q3}\n\
+        - {id: AI-3, title: Drop, status: wont-do, due: ~, completed_at: ~, link: 'https://x.test/1'}\n\
+        - {id: AI-4, title: Bad, status: later, due: soon, kind: odd, priority: P9}\n\
+        - {id: AI-5, title: Plain}\n\
+        - {id: AI-1, title: Twice, status: open}\n\
+        ---\nBody.\n";
+
+    #[test]
+    fn snapshots_are_pinned() {
+        // A cached snapshot must read as a new one would. When this fails,
+        // the reading of a retro changed: bump `cache::SNAPSHOT_VERSION` (old
+        // caches are then dropped) and pin the new hash.
+        let config = Config::parse("").unwrap();
+        let snap = snap::snapshot("retros/x.md", EVERY_KEY.to_string(), &config);
+        assert_eq!(snap.items.len(), 5, "{snap:?}");
+        let json = serde_json::to_string(&snap).unwrap();
+        assert_eq!((cache::SNAPSHOT_VERSION, fnv1a(json.as_bytes())), (3, 0xb595_9900_847a_fdb5), "{json}");
     }
 }

@@ -290,7 +290,7 @@ mod tests {
         assert_eq!(items.iter().filter(|item| reader.items.contains_key(*item)).count(), 1);
         assert_eq!(snap, snapshot("retros/x.md", next.clone(), &config()));
         assert_eq!(snap.retro, "inc-101-cache-failover");
-        assert_eq!(snap.items[0].status.as_deref(), Some("done"));
+        assert_eq!(snap.items[0].status, Some(crate::model::ActionStatus::Done));
         // A new body alone is not parsed again.
         reader.items.clear();
         let body = reader.snapshot("retros/x.md", format!("{next}\nMore.\n"), &config());

@@ -182,7 +182,7 @@ impl<'i> RowCodes<'i> {
 /// The shard holds the rows of the best ROWS documents.
 fn text_entry(term: &str, list: &[Posting], tails: &mut TailPacker) -> Entry {
     let mut ranked = list.to_vec();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.sort_by(|a, b| b.weight.cmp(&a.weight).then(a.doc.cmp(&b.doc)));
     let head = &ranked[..ranked.len().min(HEAD)];
     let mut data = String::new();
     if ranked.len() == head.len() {
@@ -198,7 +198,7 @@ fn text_entry(term: &str, list: &[Posting], tails: &mut TailPacker) -> Entry {
         }
         data.push(']');
     }
-    let rows = if list.len() >= ROWS_MIN_DF { head.iter().take(ROWS).map(|p| p.0).collect() } else { Vec::new() };
+    let rows = if list.len() >= ROWS_MIN_DF { head.iter().take(ROWS).map(|p| p.doc).collect() } else { Vec::new() };
     Entry { data, facet: false, rows }
 }
 
@@ -354,19 +354,19 @@ fn push_number(out: &mut String, mut n: u32) {
 /// weight, then the group's document ids as gaps (the first from 0), each a
 /// number of DIGITS.
 fn encode_impact(out: &mut String, list: &[Posting]) {
-    let mut last: Option<(u8, u32)> = None;
-    for &(doc, w) in list {
+    let mut last: Option<Posting> = None;
+    for &posting in list {
         match last {
-            Some((lw, ld)) if lw == w => push_number(out, doc - ld),
+            Some(last) if last.weight == posting.weight => push_number(out, posting.doc - last.doc),
             _ => {
                 if last.is_some() {
                     out.push(';');
                 }
-                push_number(out, w as u32);
-                push_number(out, doc);
+                push_number(out, posting.weight.into());
+                push_number(out, posting.doc);
             }
         }
-        last = Some((w, doc));
+        last = Some(posting);
     }
 }
 
@@ -386,9 +386,11 @@ fn bitmap(docs: &[u32]) -> String {
 mod tests {
     use super::*;
 
-    fn impact(list: &[Posting]) -> String {
+    /// The impact encoding of (document, weight) pairs.
+    fn impact(list: &[(u32, u8)]) -> String {
+        let list: Vec<Posting> = list.iter().map(|&(doc, weight)| Posting { doc, weight }).collect();
         let mut out = String::new();
-        encode_impact(&mut out, list);
+        encode_impact(&mut out, &list);
         out
     }
 
@@ -416,7 +418,9 @@ mod tests {
 
     #[test]
     fn heads_keep_the_best_postings_and_tails_the_rest() {
-        let list: Vec<Posting> = (0..(HEAD + TAIL + 5) as u32).map(|d| (d, if d % 7 == 0 { 20 } else { 3 })).collect();
+        let weight = |doc: u32| if doc.is_multiple_of(7) { 20 } else { 3 };
+        let list: Vec<Posting> =
+            (0..(HEAD + TAIL + 5) as u32).map(|doc| Posting { doc, weight: weight(doc) }).collect();
         let mut tails = TailPacker::default();
         let entry = text_entry("word", &list, &mut tails);
         let value: serde_json::Value = serde_json::from_str(&entry.data).unwrap();

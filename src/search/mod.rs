@@ -31,12 +31,19 @@ const B: f64 = 0.75;
 /// Fields: their BM25F boost (where a word appears says how much it
 /// describes the retro) and their tier (a match in a higher tier always
 /// ranks first).
-const TITLE: Field = (6, 3);
-const KEYS: Field = (4, KEY_TIER);
-const SUMMARY: Field = (3, 1);
-const DETAIL: Field = (2, 1);
-const BODY: Field = (1, 0);
-type Field = (u32, u8);
+const TITLE: Field = Field { boost: 6, tier: 3 };
+const KEYS: Field = Field { boost: 4, tier: KEY_TIER };
+const SUMMARY: Field = Field { boost: 3, tier: 1 };
+const DETAIL: Field = Field { boost: 2, tier: 1 };
+const BODY: Field = Field { boost: 1, tier: 0 };
+
+/// Where in a retro a word appears.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Field {
+    /// What an appearance adds to the word's BM25F frequency.
+    boost: u32,
+    tier: u8,
+}
 /// The tier of keys: services, tags, ids, people.
 const KEY_TIER: u8 = 2;
 /// A posting's weight is `tier × LEVELS + level`, the level being the
@@ -86,7 +93,14 @@ pub struct Doc {
 }
 
 /// One posting: a document and its weight (`tier × LEVELS + level`).
-pub(crate) type Posting = (u32, u8);
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Posting {
+    pub(crate) doc: u32,
+    pub(crate) weight: u8,
+}
+
+// As small as a `(u32, u8)`: a common term's list holds a posting per retro.
+const _: () = assert!(std::mem::size_of::<Posting>() == 8);
 
 #[derive(Clone)]
 pub struct SearchIndex {
@@ -233,12 +247,12 @@ impl SearchIndex {
             let list = quantized(raw, &self.lens, self.avg);
             let key_only = word.key_only && *term == word.term;
             let idf = idf(n, list.len());
-            for &(doc, w) in &list {
-                if key_only && w / LEVELS < KEY_TIER {
+            for &Posting { doc, weight } in &list {
+                if key_only && weight / LEVELS < KEY_TIER {
                     continue;
                 }
                 let entry = scores.entry(doc).or_insert(0.0);
-                *entry = entry.max(score(w, idf));
+                *entry = entry.max(score(weight, idf));
             }
         }
         scores
@@ -320,7 +334,7 @@ fn quantize(weighted_tf: f64, len: f64, avg: f64) -> u8 {
 /// A term's postings with their final weights, in document order.
 fn quantized(raw: &RawPostings, lens: &[u32], avg: f64) -> Vec<Posting> {
     let weight = |d: u32, w: u16, tier: u8| tier * LEVELS + quantize(w as f64, lens[d as usize] as f64, avg);
-    raw.iter().map(|(d, w, tier)| (d, weight(d, w, tier))).collect()
+    raw.iter().map(|(doc, w, tier)| Posting { doc, weight: weight(doc, w, tier) }).collect()
 }
 
 /// A term's postings as the index is built, in document order: each
@@ -383,7 +397,7 @@ struct TermCounts {
 }
 
 impl TermCounts {
-    fn add(&mut self, term: &str, (weight, tier): Field) {
+    fn add(&mut self, term: &str, Field { boost: weight, tier }: Field) {
         use std::hash::BuildHasher;
         let TermCounts { text, table, hasher } = self;
         let hash = hasher.hash_one(term);
@@ -419,15 +433,15 @@ fn index_retro(r: &Retro, today: NaiveDate, names: &HashMap<&str, &str>) -> (Doc
             // The tokenizer's joiners are ASCII: a byte test per term, not
             // a char search.
             let whole = t.bytes().any(|b| tokenize::is_joiner(b as char));
-            let part = !whole && field.1 == KEY_TIER && compound.split(tokenize::is_joiner).any(|p| p == t);
+            let part = !whole && field.tier == KEY_TIER && compound.split(tokenize::is_joiner).any(|p| p == t);
             if whole {
                 compound.clear();
                 compound.push_str(t);
             } else if !part {
                 compound.clear();
             }
-            tf.add(t, if part { (field.0, DETAIL.1) } else { field });
-            len += field.0;
+            tf.add(t, if part { Field { tier: DETAIL.tier, ..field } } else { field });
+            len += field.boost;
         });
     };
     add(r.title_text(), TITLE);
@@ -544,10 +558,10 @@ mod tests {
 
     #[test]
     fn a_tier_outranks_any_weight_below_it() {
-        let top_body = score(BODY.1 * LEVELS + LEVELS - 1, idf(1e6, 1));
-        let weak_detail = score(DETAIL.1 * LEVELS + 1, idf(1e6, 1e6 as usize));
+        let top_body = score(BODY.tier * LEVELS + LEVELS - 1, idf(1e6, 1));
+        let weak_detail = score(DETAIL.tier * LEVELS + 1, idf(1e6, 1e6 as usize));
         assert!(weak_detail > top_body * 5.0, "{weak_detail} {top_body}");
-        assert!(score(TITLE.1 * LEVELS + 1, 0.1) > score(KEYS.1 * LEVELS + LEVELS - 1, 12.0));
+        assert!(score(TITLE.tier * LEVELS + 1, 0.1) > score(KEYS.tier * LEVELS + LEVELS - 1, 12.0));
     }
 
     #[test]
