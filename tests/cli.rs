@@ -119,6 +119,36 @@ fn actions_lists_filters_and_formats() {
     assert_eq!(csv.lines().count(), 3);
 }
 
+/// An unknown `--status` word is a usage error naming it and the accepted
+/// ones, not an empty list; lists, spaces and repeats still work.
+#[test]
+fn actions_refuse_an_unknown_status() {
+    let root = fixture("clean");
+    for bad in ["bogus", "any", "open,bogus", "Open"] {
+        let out = retrobook(&root, &["actions", "--status", bad]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {stderr}");
+        assert!(out.stdout.is_empty(), "{bad}");
+        let word = bad.rsplit(',').next().unwrap();
+        assert!(stderr.contains(&format!("'{word}'")), "{bad}: {stderr}");
+        for accepted in ["open", "in-progress", "done", "wont-do", "pending"] {
+            assert!(stderr.contains(accepted), "{bad}: {stderr}");
+        }
+    }
+    let count = |args: &[&str]| {
+        let mut all = vec!["actions", "--format", "json", "--today", "2027-06-01"];
+        all.extend_from_slice(args);
+        let out = retrobook(&root, &all).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["action_items"].as_array().unwrap().len()
+    };
+    assert_eq!(count(&["--status", "open, in-progress"]), 2);
+    assert_eq!(count(&["--status", "open", "--status", "in-progress"]), 2);
+    assert_eq!(count(&["--status", "pending"]), 2);
+    assert_eq!(count(&["--status", "done,wont-do"]), 1);
+}
+
 /// `actions --overdue` judges a quarter (`2026-Q4`) and a month
 /// (`2027-01`) on their last day, and shows them as written.
 #[test]

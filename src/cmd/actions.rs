@@ -46,7 +46,8 @@ pub fn run(args: &ActionsArgs, global: &Global) -> Result<ExitCode, Error> {
             row
         })
         .collect();
-    let statuses: Vec<String> = args.status.iter().flat_map(|s| s.split(',')).map(|s| s.trim().to_string()).collect();
+    // Clap split the commas and refused unknown words.
+    let statuses = &args.status;
     rows.retain(|r| {
         args.owner.as_ref().is_none_or(|o| r.owner == o)
             && args.service.as_ref().is_none_or(|s| r.services.contains(&s.as_str()))
