@@ -114,9 +114,11 @@ pub fn is_id(s: &str) -> bool {
         && !s.ends_with('.')
 }
 
-/// `1 retro`, `2 retros`.
-pub fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+/// `1 retro`, `2 retros`: a count and a regular noun. Irregular words and
+/// verbs that agree with a count: [`one_or_many`]. Templates use Tera's
+/// `pluralize` filter.
+pub fn plural<N: Copy + std::fmt::Display + TryInto<i64>>(n: N, word: &str) -> String {
+    format!("{n} {}", one_or_many(n, word, &format!("{word}s")))
 }
 
 /// Quote a list of words for a message: `a`, `b` or `c`.
@@ -127,6 +129,11 @@ pub fn one_of(words: &[&str]) -> String {
         1 => quoted[0].clone(),
         n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
     }
+}
+
+/// `one` when `n` is 1, else `many`: `1 near miss`, `1 item disagrees`.
+pub(crate) fn one_or_many<'a, N: TryInto<i64>>(n: N, one: &'a str, many: &'a str) -> &'a str {
+    if n.try_into().ok() == Some(1) { one } else { many }
 }
 
 #[cfg(test)]

@@ -235,7 +235,9 @@
 
   function show(current) {
     var shown = current.found.slice(0, current.wanted);
-    var total = current.done ? current.found.length + " matching action items" : "the first " + shown.length + " matching action items";
+    var n = current.done ? current.found.length : shown.length;
+    var items = n + " matching action item" + (n === 1 ? "" : "s");
+    var total = current.done ? items : "the first " + items;
     count.textContent = shown.length === 0 ? "No action item matches these filters." : "Showing " + total + ".";
     if (shown.length === 0) {
       results.innerHTML = "";
