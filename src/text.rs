@@ -176,4 +176,14 @@ mod tests {
         assert!(!is_id("a b"));
         assert!(!is_id("../x"));
     }
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(plural(1usize, "day"), "1 day");
+        assert_eq!(plural(0u32, "day"), "0 days");
+        assert_eq!(plural(-1i64, "day"), "-1 days");
+        assert_eq!(plural(21usize, "retro"), "21 retros");
+        assert_eq!(one_or_many(1u64, "near miss", "near misses"), "near miss");
+        assert_eq!(one_or_many(2u64, "is", "are"), "are");
+    }
 }
