@@ -7,10 +7,17 @@
 (function () {
   "use strict";
 
-  // ---- On a phone the navigation is a strip that scrolls sideways: bring
-  // the current section into view.
+  // ---- Where the header row is short (always on a phone) the navigation
+  // is a strip that scrolls sideways: fade its end to say so, and bring the
+  // current section into view.
   var current = document.querySelector(".site-nav [aria-current]");
   var strip = document.querySelector(".site-nav");
+  function markStrip() { strip.classList.toggle("scrolls", strip.scrollLeft + strip.clientWidth < strip.scrollWidth - 1); }
+  if (strip) {
+    markStrip();
+    window.addEventListener("resize", markStrip);
+    strip.addEventListener("scroll", markStrip, { passive: true });
+  }
   if (current && strip && strip.scrollWidth > strip.clientWidth) {
     var at = current.getBoundingClientRect(), box = strip.getBoundingClientRect();
     strip.scrollLeft += at.left - box.left - (strip.clientWidth - at.width) / 2;
