@@ -17,6 +17,8 @@
     markStrip();
     window.addEventListener("resize", markStrip);
     strip.addEventListener("scroll", markStrip, { passive: true });
+    // Chromium leaves a half-hidden link half hidden when it takes focus.
+    strip.addEventListener("focusin", function (e) { e.target.scrollIntoView({ block: "nearest", inline: "nearest" }); });
   }
   if (current && strip && strip.scrollWidth > strip.clientWidth) {
     var at = current.getBoundingClientRect(), box = strip.getBoundingClientRect();
