@@ -322,9 +322,26 @@ fn the_action_release_workflow_and_dockerfile_agree() {
 
 /// Nouns that follow a count somewhere in the site or the terminal.
 const COUNTED: &[&str] = &[
-    "days", "weeks", "months", "items", "action items", "retros", "retrospectives", "errors", "warnings",
-    "findings", "files", "actions", "incidents", "owners", "teams", "services", "factors", "results",
-    "near misses", "times",
+    "days",
+    "weeks",
+    "months",
+    "items",
+    "action items",
+    "retros",
+    "retrospectives",
+    "errors",
+    "warnings",
+    "findings",
+    "files",
+    "actions",
+    "incidents",
+    "owners",
+    "teams",
+    "services",
+    "factors",
+    "results",
+    "near misses",
+    "times",
 ];
 
 /// Every `1 <plural noun>` in `text`, as whole words (`11 days` and
