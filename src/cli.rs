@@ -116,8 +116,8 @@ pub struct ActionsArgs {
     /// Only items of retros that involve this service
     #[arg(long)]
     pub service: Option<String>,
-    /// Only these statuses (open, in-progress, done, wont-do, pending; comma-separated)
-    #[arg(long)]
+    /// Only these statuses, comma-separated or repeated (`pending`: open or in-progress)
+    #[arg(long, value_name = "STATUS", value_delimiter = ',', value_parser = StatusParser)]
     pub status: Vec<String>,
     /// Only overdue items
     #[arg(long)]
@@ -195,6 +195,37 @@ pub struct CheckArgs {
     /// Exit 1 on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+/// The words `actions --status` takes: the action statuses and `pending`.
+fn status_words() -> clap::builder::PossibleValuesParser {
+    let words = crate::model::ActionStatus::WORDS.iter().copied().chain(["pending"]);
+    clap::builder::PossibleValuesParser::new(words)
+}
+
+/// `--status` words, trimmed (`open, done` in one argument works), and an
+/// unknown one a usage error that lists the accepted ones: otherwise a typo
+/// silently matches no item.
+#[derive(Clone)]
+struct StatusParser;
+
+impl clap::builder::TypedValueParser for StatusParser {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        let trimmed = value.to_str().map_or(value, |s| std::ffi::OsStr::new(s.trim()));
+        status_words().parse_ref(cmd, arg, trimmed)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let words: Vec<_> = status_words().possible_values()?.collect();
+        Some(Box::new(words.into_iter()))
+    }
 }
 
 /// An age in days; `None` for `--stale` without a value (the configured one).

@@ -114,9 +114,11 @@ pub fn is_id(s: &str) -> bool {
         && !s.ends_with('.')
 }
 
-/// `1 retro`, `2 retros`.
-pub fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+/// `1 retro`, `2 retros`: a count and a regular noun. Irregular words and
+/// verbs that agree with a count: [`one_or_many`]. Templates use Tera's
+/// `pluralize` filter.
+pub fn plural<N: Copy + std::fmt::Display + TryInto<i64>>(n: N, word: &str) -> String {
+    format!("{n} {}", one_or_many(n, word, &format!("{word}s")))
 }
 
 /// Quote a list of words for a message: `a`, `b` or `c`.
@@ -155,6 +157,11 @@ impl Fnv1a {
 /// FNV-1a of `bytes` in one piece.
 pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     Fnv1a::new().write(bytes).finish()
+}
+
+/// `one` when `n` is 1, else `many`: `1 near miss`, `1 item disagrees`.
+pub(crate) fn one_or_many<'a, N: TryInto<i64>>(n: N, one: &'a str, many: &'a str) -> &'a str {
+    if n.try_into().ok() == Some(1) { one } else { many }
 }
 
 #[cfg(test)]
@@ -196,5 +203,15 @@ mod tests {
         assert!(is_id("INC-2291"));
         assert!(!is_id("a b"));
         assert!(!is_id("../x"));
+    }
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(plural(1usize, "day"), "1 day");
+        assert_eq!(plural(0u32, "day"), "0 days");
+        assert_eq!(plural(-1i64, "day"), "-1 days");
+        assert_eq!(plural(21usize, "retro"), "21 retros");
+        assert_eq!(one_or_many(1u64, "near miss", "near misses"), "near miss");
+        assert_eq!(one_or_many(2u64, "is", "are"), "are");
     }
 }

@@ -1,7 +1,8 @@
 //! Runs the browser tests (tests/browser/, Playwright driving Debian's
 //! Chromium): site.test.mjs and search.test.mjs against this repository's
 //! example site, built fresh, phone.test.mjs against it and the long-span
-//! fixture (390×844, the insights), xss.test.mjs against the XSS fixture, and
+//! fixture (390×844, the insights), header.test.mjs against it (one header
+//! row at 1280 px and below), xss.test.mjs against the XSS fixture, and
 //! serve.test.mjs against `retrobook serve` (live reload, error overlay);
 //! then the Nu Html Checker (vnu-jar) on every page of those sites and of
 //! the rules fixture.
@@ -95,6 +96,8 @@ fn browser_suite_passes_on_the_example_site() {
     // a repo whose incidents span seven years.
     let long = built_fixture("long-span", site.path());
     node_suite(&dir, "phone.test.mjs", &[("RETROBOOK_SITE", &out), ("RETROBOOK_LONG_SITE", &long)]);
+    // The header: one row at 1280 px and between desktop and phone.
+    node_suite(&dir, "header.test.mjs", &[("RETROBOOK_SITE", &out)]);
     let rules = built_fixture("rules", site.path());
     html_is_valid(&dir, &[&out, &paged, &xss, &rules, &long]);
 

@@ -119,6 +119,36 @@ fn actions_lists_filters_and_formats() {
     assert_eq!(csv.lines().count(), 3);
 }
 
+/// An unknown `--status` word is a usage error naming it and the accepted
+/// ones, not an empty list; lists, spaces and repeats still work.
+#[test]
+fn actions_refuse_an_unknown_status() {
+    let root = fixture("clean");
+    for bad in ["bogus", "any", "open,bogus", "Open"] {
+        let out = retrobook(&root, &["actions", "--status", bad]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {stderr}");
+        assert!(out.stdout.is_empty(), "{bad}");
+        let word = bad.rsplit(',').next().unwrap();
+        assert!(stderr.contains(&format!("'{word}'")), "{bad}: {stderr}");
+        for accepted in ["open", "in-progress", "done", "wont-do", "pending"] {
+            assert!(stderr.contains(accepted), "{bad}: {stderr}");
+        }
+    }
+    let count = |args: &[&str]| {
+        let mut all = vec!["actions", "--format", "json", "--today", "2027-06-01"];
+        all.extend_from_slice(args);
+        let out = retrobook(&root, &all).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["action_items"].as_array().unwrap().len()
+    };
+    assert_eq!(count(&["--status", "open, in-progress"]), 2);
+    assert_eq!(count(&["--status", "open", "--status", "in-progress"]), 2);
+    assert_eq!(count(&["--status", "pending"]), 2);
+    assert_eq!(count(&["--status", "done,wont-do"]), 1);
+}
+
 /// `actions --overdue` judges a quarter (`2026-Q4`) and a month
 /// (`2027-01`) on their last day, and shows them as written.
 #[test]
@@ -288,4 +318,109 @@ fn the_action_release_workflow_and_dockerfile_agree() {
     }
     assert!(cargo.contains("[profile.dist]\ninherits = \"release\""));
     assert!(docker.contains(":nonroot") && docker.contains("AS build"), "multi-stage, non-root");
+}
+
+/// Nouns that follow a count somewhere in the site or the terminal.
+const COUNTED: &[&str] = &[
+    "days",
+    "weeks",
+    "months",
+    "items",
+    "action items",
+    "retros",
+    "retrospectives",
+    "errors",
+    "warnings",
+    "findings",
+    "files",
+    "actions",
+    "incidents",
+    "owners",
+    "teams",
+    "services",
+    "factors",
+    "results",
+    "near misses",
+    "times",
+];
+
+/// Every `1 <plural noun>` in `text`, as whole words (`11 days` and
+/// `1 daysy` do not count).
+fn ones_with_plurals(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for noun in COUNTED {
+        let needle = format!("1 {noun}");
+        for (at, _) in text.match_indices(&needle) {
+            let before = text[..at].chars().next_back();
+            let after = text[at + needle.len()..].chars().next();
+            if !before.is_some_and(|c| c.is_alphanumeric() || c == '.') && !after.is_some_and(char::is_alphanumeric) {
+                found.push(needle.clone());
+            }
+        }
+    }
+    found
+}
+
+/// A repo with one retro whose one action item is one day overdue: every
+/// count on the site and in the terminal is 1, and each says so in the
+/// singular.
+#[test]
+fn counts_of_one_are_singular() {
+    let retro = valid_retro("Cache failover").replace("due: 2027-01-01", "due: 2026-11-26");
+    let repo = temp_repo("", &[("retros/2026-03-01-cache.md", retro.as_bytes())]);
+    let out_dir = repo.path().join("site");
+    let out = retrobook(repo.path(), &["build", "--today", "2026-11-27", "--out", out_dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("built 1 retro ("), "{stderr}");
+    let page = |path: &str| std::fs::read_to_string(out_dir.join(path)).unwrap();
+    let singular = [
+        ("index.html", "retrospective</span>"),
+        ("index.html", "open action item</span>"),
+        ("index.html", "All 1 retrospective<"),
+        ("accountability.html", "1 open action item,"),
+        ("accountability.html", "1 day<"),
+        ("owners/alice.html", "(the oldest 1 day)"),
+        ("owners/alice.html", "1 action item in all"),
+        ("retros/index.html", "1 retrospective, newest first"),
+        ("actions.html", "1 action item across 1 retrospective."),
+        ("insights.html", "Patterns across 1 retrospective."),
+        ("insights.html", "All 1 incident with a start date"),
+        ("insights.html", "All 1 action item by where they stand"),
+    ];
+    for (path, text) in singular {
+        assert!(page(path).contains(text), "{path} lacks {text:?}");
+    }
+    for (path, bytes) in files(&out_dir) {
+        let found = ones_with_plurals(&String::from_utf8_lossy(&bytes));
+        assert!(found.is_empty(), "{path}: {found:?}");
+    }
+
+    let out = retrobook(repo.path(), &["actions", "--today", "2026-11-27"]).output().unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("1 action item, 1 overdue\n"), "{table}");
+    let out = retrobook(repo.path(), &["check", "--today", "2026-11-27"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("checked 1 retro in"), "{stderr}");
+    assert!(stderr.contains("0 errors, 1 warning in 1 file"), "{stderr}");
+}
+
+/// No `1 days`-style count anywhere in the sites of the example retros and
+/// the fixtures.
+#[test]
+fn no_count_of_one_takes_a_plural() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for repo in [root.to_path_buf(), fixture("clean"), fixture("long-span"), fixture("tracker")] {
+        let out_dir = tempfile::tempdir().unwrap();
+        let args = ["build", "-q", "--allow-errors", "--today", "2026-11-27", "--out"];
+        let out = retrobook(&repo, &args).arg(out_dir.path().join("site")).output().unwrap();
+        assert!(out.status.success(), "{}: {}", repo.display(), String::from_utf8_lossy(&out.stderr));
+        for (path, bytes) in files(&out_dir.path().join("site")) {
+            let found = ones_with_plurals(&String::from_utf8_lossy(&bytes));
+            assert!(found.is_empty(), "{}: {path}: {found:?}", repo.display());
+        }
+    }
+    assert_eq!(ones_with_plurals("1 days, 11 days, 0.1 days, 1 dayss, 1 action items"), ["1 days", "1 action items"]);
 }

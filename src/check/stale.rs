@@ -16,8 +16,10 @@ pub fn check_retros(retros: &[Retro], history: &History, today: NaiveDate, days:
             let idle = h.idle_days(today).unwrap_or_default();
             let by = if touched.author.is_empty() { String::new() } else { format!(", by {}", touched.author) };
             let message = format!(
-                "{} is still open and its lines are unchanged for {idle} days (last changed {}{by})",
-                item.id.value, touched.date
+                "{} is still open and its lines are unchanged for {} (last changed {}{by})",
+                item.id.value,
+                crate::text::plural(idle, "day"),
+                touched.date
             );
             out.push(Finding::new(Rule::StaleAction, &retro.path, item.id.pos, message));
         }

@@ -10,6 +10,7 @@ use crate::render::feeds::{actions_csv, api_actions, html_to_text};
 use crate::render::indexes::list_key;
 use crate::render::markdown::LinkContext;
 use crate::render::views::{ActionRow, action_row};
+use crate::text::{one_or_many, plural};
 use chrono::NaiveDate;
 use std::process::ExitCode;
 
@@ -46,7 +47,8 @@ pub fn run(args: &ActionsArgs, global: &Global) -> Result<ExitCode, Error> {
             row
         })
         .collect();
-    let statuses: Vec<String> = args.status.iter().flat_map(|s| s.split(',')).map(|s| s.trim().to_string()).collect();
+    // Clap split the commas and refused unknown words.
+    let statuses = &args.status;
     rows.retain(|r| {
         args.owner.as_ref().is_none_or(|o| r.owner == o)
             && args.service.as_ref().is_none_or(|s| r.services.contains(&s.as_str()))
@@ -176,10 +178,11 @@ fn table(rows: &[ActionRow], tracker: bool, extra: Option<(&str, Vec<String>)>, 
         }
     }
     let overdue = rows.iter().filter(|r| r.overdue).count();
-    out.push_str(&format!("{} action items, {overdue} overdue", rows.len()));
+    out.push_str(&format!("{}, {overdue} overdue", plural(rows.len(), "action item")));
     if tracker {
         let disagree = rows.iter().filter(|r| r.ticket.as_ref().is_some_and(|t| t.disagrees)).count();
-        out.push_str(&format!(", {disagree} disagree with the tracker"));
+        let verb = one_or_many(disagree, "disagrees", "disagree");
+        out.push_str(&format!(", {disagree} {verb} with the tracker"));
     }
     out.push('\n');
     out

@@ -118,9 +118,9 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
     }
     if !global.quiet {
         eprintln!(
-            "built {} ({} files) into {} in {:.2}s",
+            "built {} ({}) into {} in {:.2}s",
             plural(checked.repo.retros.len(), "retro"),
-            files,
+            plural(files, "file"),
             out.display(),
             started.elapsed().as_secs_f64()
         );

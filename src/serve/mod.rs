@@ -8,6 +8,7 @@ pub mod build;
 use crate::cli::{Global, ServeArgs};
 use crate::error::Error;
 use crate::model::Finding;
+use crate::text::plural;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, Uri, header};
@@ -105,7 +106,8 @@ pub fn run(args: &ServeArgs, global: &Global) -> Result<std::process::ExitCode, 
     let (builder, first) = Builder::new(&root, args.today, None, args.tracker.exports.clone())?;
     let quiet = global.quiet;
     if !quiet {
-        eprintln!("built {} files in {:.0} ms; {} findings", first.files.len(), first.millis, first.findings);
+        let (files, findings) = (plural(first.files.len(), "file"), plural(first.findings, "finding"));
+        eprintln!("built {files} in {:.0} ms; {findings}", first.millis);
     }
     let (reload, _) = tokio::sync::broadcast::channel(64);
     let app = Arc::new(App { served: RwLock::new(Served::default()), reload });
@@ -227,9 +229,9 @@ fn watch(mut builder: Builder, app: Arc<App>, quiet: bool, verbose: bool) -> Res
                 if !quiet {
                     let errors = match errors {
                         Some(0) | None => String::new(),
-                        Some(n) => format!(", {n} errors"),
+                        Some(n) => format!(", {}", plural(n, "error")),
                     };
-                    eprintln!("{}: wrote {files} files at {millis:.1} ms{errors}", what.join(", "));
+                    eprintln!("{}: wrote {} at {millis:.1} ms{errors}", what.join(", "), plural(files, "file"));
                 }
                 if verbose && errors.is_some() {
                     for f in &app.served.read().expect("lock").errors {

@@ -11,6 +11,7 @@ use crate::render::Site;
 use crate::render::charts::{self, Bar, Column, Scale};
 use crate::render::plan::{Page, Taxonomy};
 use crate::render::views::show_duration;
+use crate::text::{one_or_many, plural};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -167,8 +168,9 @@ fn over_time(retros: &[Retro], severities: &[String]) -> Chart {
     let mut caption = match dated.len() {
         0 => "No retrospective has a start date yet.".to_string(),
         n => format!(
-            "All {n} incidents with a start date, {} to {}, by {} of their start, stacked by severity; \
+            "All {} with a start date, {} to {}, by {} of their start, stacked by severity; \
              each column links to the retros of its year.",
+            plural(n, "incident"),
             bucket.label(from),
             bucket.label(to),
             bucket.name()
@@ -176,7 +178,8 @@ fn over_time(retros: &[Retro], severities: &[String]) -> Chart {
     };
     let undated = retros.len() - dated.len();
     if undated > 0 {
-        caption += &format!(" {undated} retrospectives without a start date are not on the chart.");
+        let (retros, verb) = (plural(undated, "retrospective"), one_or_many(undated, "is", "are"));
+        caption += &format!(" {retros} without a start date {verb} not on the chart.");
     }
     let mut head = vec![capitalized(bucket.name())];
     head.extend(names[..shown].iter().cloned());
@@ -336,13 +339,14 @@ fn per_service(retros: &[Retro], severities: &[String], root: &str) -> Chart {
         })
         .collect();
     let unlisted = retros.iter().filter(|r| r.services.is_empty()).count();
-    let mut caption = format!("Incidents per affected service ({} services", sorted.len());
+    let mut caption = format!("Incidents per affected service ({}", plural(sorted.len(), "service"));
     if sorted.len() > SHOWN {
         caption += &format!("; the {SHOWN} with the most drawn, every one in the table");
     }
     caption += &format!("); {worst} incidents in red. An incident counts once for each service it affected.");
     if unlisted > 0 {
-        caption += &format!(" {unlisted} incidents name no service.");
+        let (incidents, verb) = (plural(unlisted, "incident"), one_or_many(unlisted, "names", "name"));
+        caption += &format!(" {incidents} {verb} no service.");
     }
     let rows = (sorted.iter())
         .map(|(s, (n, w))| vec![Cell { text: s.to_string(), url: Some(url(s)) }, text(n), text(w)])
@@ -393,11 +397,13 @@ fn categories(retros: &[Retro], root: &str) -> Chart {
     rows.sort_by(|a, b| b.2.iter().sum::<usize>().cmp(&a.2.iter().sum()).then(a.0.cmp(&b.0)));
     let total: usize = rows.iter().flat_map(|r| &r.2).sum();
     let mut caption = format!(
-        "All {total} categorized contributing factors, by the year their incident started; darker is more. \
-         Each category links to its factors."
+        "All {}, by the year their incident started; darker is more. \
+         Each category links to its factors.",
+        plural(total, "categorized contributing factor")
     );
     if undated > 0 {
-        caption += &format!(" {undated} factors of retrospectives without a start date are left out.");
+        let (factors, verb) = (plural(undated, "factor"), one_or_many(undated, "is", "are"));
+        caption += &format!(" {factors} of retrospectives without a start date {verb} left out.");
     }
     let mut head = vec!["Category".to_string()];
     head.extend(columns.iter().cloned());
@@ -499,17 +505,19 @@ fn follow_through(retros: &[Retro], today: NaiveDate, root: &str) -> Chart {
 fn follow_caption(counts: &BTreeMap<Kept, usize>, late_days: &mut [i64], total: usize) -> String {
     let n = |k| counts.get(&k).copied().unwrap_or(0);
     let judged = n(Kept::OnTime) + n(Kept::Late);
-    let mut caption = format!("All {total} action items by where they stand.");
+    let mut caption = format!("All {} by where they stand.", plural(total, "action item"));
     if judged > 0 {
         caption += &format!(
-            " Of the {judged} done items with a completion date (completed_at) and a due date, {:.0}% were done by \
+            " Of the {} with a completion date (completed_at) and a due date, {:.0}% were done by \
              the end of their due period",
+            plural(judged, "done item"),
             n(Kept::OnTime) as f64 * 100.0 / judged as f64
         );
         caption += &match median(late_days) {
             Some(days) => format!(
-                "; the late ones a median of {} days late.",
-                if days.fract() == 0.0 { format!("{days:.0}") } else { format!("{days:.1}") }
+                "; the late ones a median of {} {} late.",
+                if days.fract() == 0.0 { format!("{days:.0}") } else { format!("{days:.1}") },
+                if days == 1.0 { "day" } else { "days" }
             ),
             None => ".".to_string(),
         };

@@ -7,10 +7,19 @@
 (function () {
   "use strict";
 
-  // ---- On a phone the navigation is a strip that scrolls sideways: bring
-  // the current section into view.
+  // ---- Where the header row is short (always on a phone) the navigation
+  // is a strip that scrolls sideways: fade its end to say so, and bring the
+  // current section into view.
   var current = document.querySelector(".site-nav [aria-current]");
   var strip = document.querySelector(".site-nav");
+  function markStrip() { strip.classList.toggle("scrolls", strip.scrollLeft + strip.clientWidth < strip.scrollWidth - 1); }
+  if (strip) {
+    markStrip();
+    window.addEventListener("resize", markStrip);
+    strip.addEventListener("scroll", markStrip, { passive: true });
+    // Chromium leaves a half-hidden link half hidden when it takes focus.
+    strip.addEventListener("focusin", function (e) { e.target.scrollIntoView({ block: "nearest", inline: "nearest" }); });
+  }
   if (current && strip && strip.scrollWidth > strip.clientWidth) {
     var at = current.getBoundingClientRect(), box = strip.getBoundingClientRect();
     strip.scrollLeft += at.left - box.left - (strip.clientWidth - at.width) / 2;
@@ -235,7 +244,9 @@
 
   function show(current) {
     var shown = current.found.slice(0, current.wanted);
-    var total = current.done ? current.found.length + " matching action items" : "the first " + shown.length + " matching action items";
+    var n = current.done ? current.found.length : shown.length;
+    var items = n + " matching action item" + (n === 1 ? "" : "s");
+    var total = current.done ? items : "the first " + items;
     count.textContent = shown.length === 0 ? "No action item matches these filters." : "Showing " + total + ".";
     if (shown.length === 0) {
       results.innerHTML = "";
