@@ -54,6 +54,8 @@ pub enum Command {
     New(NewArgs),
     /// List action items across retros: a stand-up view
     Actions(ActionsArgs),
+    /// The review of a month or quarter: incidents, availability, vendors, response
+    Report(ReportArgs),
     /// Print the JSON Schema of the front matter, for editors
     Schema,
     /// Print shell completions
@@ -147,6 +149,50 @@ pub enum ActionsFormat {
     Table,
     Json,
     Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The month to review, e.g. 2026-11 (default: the last month that has ended)
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, conflicts_with_all = ["quarter", "from", "to"])]
+    pub month: Option<crate::report::period::Calendar>,
+    /// The quarter to review, e.g. 2026-Q3
+    #[arg(long, value_name = "YYYY-QN", value_parser = parse_quarter, conflicts_with_all = ["from", "to"])]
+    pub quarter: Option<crate::report::period::Calendar>,
+    /// The first day to review (with --to)
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "to")]
+    pub from: Option<NaiveDate>,
+    /// The last day to review, included (with --from)
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "from")]
+    pub to: Option<NaiveDate>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+    /// The date figures are computed up to (default: today); a period not ended by then is "so far"
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Json,
+}
+
+fn parse_month(text: &str) -> Result<crate::report::period::Calendar, String> {
+    use crate::report::period::Calendar;
+    match Calendar::parse(text) {
+        Some(month @ Calendar::Month { .. }) => Ok(month),
+        _ => Err(format!("`{text}` is not a month: write it as 2026-11")),
+    }
+}
+
+fn parse_quarter(text: &str) -> Result<crate::report::period::Calendar, String> {
+    use crate::report::period::Calendar;
+    match Calendar::parse(text) {
+        Some(quarter @ Calendar::Quarter { .. }) => Ok(quarter),
+        _ => Err(format!("`{text}` is not a quarter: write it as 2026-Q3")),
+    }
 }
 
 #[derive(Debug, Args)]

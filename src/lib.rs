@@ -17,6 +17,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod report;
 pub mod schema;
 pub mod search;
 pub mod serve;

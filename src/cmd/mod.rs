@@ -4,6 +4,7 @@ pub mod actions;
 pub mod build;
 pub mod check;
 pub mod progress;
+pub mod report;
 pub mod scaffold;
 pub mod schema;
 

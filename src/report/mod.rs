@@ -1,0 +1,145 @@
+//! `retrobook report`: the monthly or quarterly review in one document —
+//! the incidents of the period by severity, and the sections later figures
+//! add (availability and error budgets, vendors, the response scorecard).
+//!
+//! The figures are computed here from the loaded retros, below `render`,
+//! so the site's pages and the report share one computation. Drafts are
+//! left out of every figure, and the report says how many.
+
+pub mod period;
+
+use crate::config::Config;
+use crate::model::{Retro, RetroStatus};
+use chrono::NaiveDate;
+use period::Range;
+use serde::Serialize;
+
+/// The day an incident started, in UTC (periods are UTC calendar periods).
+pub(crate) fn started_utc(retro: &Retro) -> Option<NaiveDate> {
+    let when = &retro.started_at.as_ref()?.value.when;
+    Some(match when {
+        crate::model::When::Time(t) => t.with_timezone(&chrono::Utc).date_naive(),
+        other => other.date(),
+    })
+}
+
+/// Whether a retro counts in the figures: in review or published.
+pub(crate) fn counts(retro: &Retro) -> bool {
+    retro.status.as_ref().is_some_and(|s| s.value != RetroStatus::Draft)
+}
+
+/// The review of one range of days.
+#[derive(Debug, Serialize)]
+pub(crate) struct Report {
+    pub(crate) from: NaiveDate,
+    /// The last day, included.
+    pub(crate) to: NaiveDate,
+    pub(crate) today: NaiveDate,
+    /// The range has not ended by `today`: its figures are so far.
+    pub(crate) so_far: bool,
+    /// Draft retros started in the range: left out of every figure.
+    pub(crate) drafts_left_out: usize,
+    pub(crate) incidents: Incidents,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Incidents {
+    pub(crate) total: usize,
+    /// Every configured severity, in the configured order, with its count.
+    pub(crate) by_severity: serde_json::Map<String, serde_json::Value>,
+    pub(crate) near_misses: usize,
+    /// The incidents, oldest first.
+    pub(crate) retros: Vec<Incident>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Incident {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) severity: String,
+    pub(crate) status: String,
+    pub(crate) started: NaiveDate,
+    pub(crate) near_miss: bool,
+}
+
+impl Report {
+    pub(crate) fn new(retros: &[Retro], config: &Config, range: Range, today: NaiveDate) -> Report {
+        let in_range: Vec<&Retro> =
+            retros.iter().filter(|r| started_utc(r).is_some_and(|d| range.contains(d))).collect();
+        let drafts_left_out = in_range.iter().filter(|r| !counts(r)).count();
+        let mut incidents: Vec<Incident> = in_range.iter().filter(|r| counts(r)).map(|r| incident(r)).collect();
+        incidents.sort_by(|a, b| (a.started, &a.id).cmp(&(b.started, &b.id)));
+        let mut by_severity = serde_json::Map::new();
+        for severity in &config.retro.severities {
+            let n = incidents.iter().filter(|i| &i.severity == severity).count();
+            by_severity.insert(severity.clone(), n.into());
+        }
+        Report {
+            from: range.from,
+            to: range.to,
+            today,
+            so_far: today <= range.to,
+            drafts_left_out,
+            incidents: Incidents {
+                total: incidents.len(),
+                by_severity,
+                near_misses: incidents.iter().filter(|i| i.near_miss).count(),
+                retros: incidents,
+            },
+        }
+    }
+
+    /// The report as pretty JSON, for other tools.
+    pub(crate) fn json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("a report is JSON");
+        text.push('\n');
+        text
+    }
+
+    /// The report as Markdown, for the review document.
+    pub(crate) fn markdown(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let so_far = if self.so_far { format!(" (so far, to {})", self.today) } else { String::new() };
+        let _ = writeln!(out, "# Incident review: {} to {}{so_far}\n", self.from, self.to);
+        let _ = writeln!(out, "## Incidents\n");
+        let by: Vec<String> = self.incidents.by_severity.iter().map(|(s, n)| format!("{s}: {n}")).collect();
+        let _ = writeln!(
+            out,
+            "{} ({}), {} {}.",
+            crate::text::plural(self.incidents.total, "incident"),
+            by.join(", "),
+            self.incidents.near_misses,
+            crate::text::one_or_many(self.incidents.near_misses, "near miss", "near misses")
+        );
+        if self.drafts_left_out > 0 {
+            let drafts = crate::text::plural(self.drafts_left_out, "draft retro");
+            let _ = writeln!(out, "\n{drafts} of the period left out until reviewed.");
+        }
+        if !self.incidents.retros.is_empty() {
+            let _ = writeln!(out, "\n| started | severity | incident | status |\n|---|---|---|---|");
+            for i in &self.incidents.retros {
+                let near = if i.near_miss { " (near miss)" } else { "" };
+                let title = markdown_cell(&i.title);
+                let _ = writeln!(out, "| {} | {} | {title}{near} (`{}`) | {} |", i.started, i.severity, i.id, i.status);
+            }
+        }
+        out
+    }
+}
+
+fn incident(r: &Retro) -> Incident {
+    Incident {
+        id: r.id.value.clone(),
+        title: r.title.as_ref().map(|t| t.value.clone()).unwrap_or_else(|| r.id.value.clone()),
+        severity: r.severity.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
+        status: r.status.as_ref().map(|s| s.value.to_string()).unwrap_or_default(),
+        started: started_utc(r).unwrap_or(NaiveDate::MIN),
+        near_miss: r.near_miss,
+    }
+}
+
+/// Text safe inside a Markdown table cell: `|` escaped, lines joined.
+pub(crate) fn markdown_cell(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\|")
+}
