@@ -230,7 +230,7 @@ mod tests {
     }
 
     fn required<K: Key>() -> Value {
-        K::required().into()
+        K::required().into_iter().map(K::as_str).collect::<Vec<_>>().into()
     }
 
     #[test]

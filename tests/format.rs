@@ -27,6 +27,8 @@ const PAGE_ONLY: &[(&str, &str, &str)] = &[
     ("Link", "url", "links are page-only (above)"),
 ];
 
+type Object = Map<String, Value>;
+
 struct Retro {
     id: String,
     front: Map<String, Value>,
@@ -130,7 +132,7 @@ fn the_fixture_uses_every_key_and_loads_clean() {
         assert!(errors.is_empty(), "{}: {errors:?}", retro.id);
     }
     let mappings = mappings(&schema);
-    assert_eq!(mappings.len(), 6, "a new mapping: give it its place in `api_objects`: {:?}", mappings.keys());
+    assert_eq!(mappings.len(), 6, "a new mapping: say in `pairs` where the API carries it: {:?}", mappings.keys());
     for (name, props) in &mappings {
         let mut used = BTreeSet::new();
         for retro in &retros {
@@ -158,7 +160,8 @@ fn the_fixture_uses_every_value_and_the_api_carries_it() {
         schema["$defs"].as_object().unwrap().iter().filter(|(_, d)| d["enum"].is_array()).collect();
     assert!(keywords.len() >= 5, "{keywords:?}");
     for (keyword, def) in keywords {
-        let words: BTreeSet<String> = def["enum"].as_array().unwrap().iter().map(|w| w.as_str().unwrap().into()).collect();
+        let words: BTreeSet<String> =
+            def["enum"].as_array().unwrap().iter().map(|w| w.as_str().unwrap().into()).collect();
         let (mut written, mut api) = (BTreeSet::new(), BTreeSet::new());
         for (mapping, props) in mappings(&schema) {
             for (key, prop) in props {
@@ -228,12 +231,7 @@ fn api(site: &tempfile::TempDir, file: &str, list: &str) -> Vec<Value> {
 /// Each instance of a mapping in a retro's front matter, with the object
 /// of the API that carries it (`None`: left out of the API). For a clock
 /// written as a mapping, the API's retro carries it (see `assert_carried`).
-fn pairs(
-    schema: &Value,
-    site: &tempfile::TempDir,
-    retro: &Retro,
-    mapping: &str,
-) -> Vec<(Map<String, Value>, Option<Map<String, Value>>)> {
+fn pairs(schema: &Value, site: &tempfile::TempDir, retro: &Retro, mapping: &str) -> Vec<(Object, Option<Object>)> {
     let api_retro = api(site, "retros.json", "retros").into_iter().find(|r| r["id"] == retro.id.as_str()).unwrap();
     let actions: Vec<Value> =
         api(site, "actions.json", "action_items").into_iter().filter(|a| a["retro"] == retro.id.as_str()).collect();

@@ -336,7 +336,7 @@ impl<'a> FieldReader<'a> {
             // `started_at`, the one clock field that is required.
             if field.need() == Need::RequiredHere {
                 let hint = "give the time impact began, e.g. `2026-03-14T09:12:00Z`, or the date alone".into();
-                self.report(Rule::MissingKey, node, "required key `started_at` is not set".into(), Some(hint));
+                self.report(Rule::MissingKey, node, format!("required key `{key}` is not set"), Some(hint));
             }
             return None;
         }
@@ -438,15 +438,16 @@ impl<'a> FieldReader<'a> {
     /// Reports the required keys (`Need::Required`) of an item's mapping
     /// that are not among its `entries`.
     fn require<K: Key>(&mut self, item: &Node, entries: &Entries<K>, what: &str) {
-        let keys = K::required();
-        for key in &keys {
-            if !entries.iter().any(|e| e.0.as_str() == *key) {
+        let required = K::required();
+        let words: Vec<&str> = required.iter().map(|k| k.as_str()).collect();
+        for (&key, word) in required.iter().zip(&words) {
+            if !entries.iter().any(|e| e.0 == key) {
                 let at = Node { value: Value::Null, pos: item.pos };
                 self.report(
                     Rule::MissingKey,
                     &at,
-                    format!("{what} is missing required key `{key}`"),
-                    Some(format!("a {what} needs {}", one_of(&keys))),
+                    format!("{what} is missing required key `{word}`"),
+                    Some(format!("a {what} needs {}", one_of(&words))),
                 );
             }
         }

@@ -29,8 +29,8 @@ pub(crate) trait Key: Copy + Eq + 'static {
     fn need(self) -> Need;
 
     /// The keys required in every mapping of this kind, in their order.
-    fn required() -> Vec<&'static str> {
-        Self::ALL.iter().filter(|k| matches!(k.need(), Need::Required | Need::RequiredHere)).map(|k| k.as_str()).collect()
+    fn required() -> Vec<Self> {
+        Self::ALL.iter().copied().filter(|k| matches!(k.need(), Need::Required | Need::RequiredHere)).collect()
     }
 }
 
@@ -141,3 +141,156 @@ key_enum!(
         Url = "url": Required,
     }
 );
+
+#[cfg(test)]
+mod tests {
+    //! `key: ~` and `key:` are the key left out, for every optional key of
+    //! every mapping (`Need::Optional`, and `WhenComplete` in a draft).
+
+    use super::*;
+    use crate::config::Config;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Mapping {
+        Root,
+        Clock,
+        Link,
+        Factor,
+        Timeline,
+        Action,
+    }
+
+    /// Every optional key, with its mapping.
+    fn optional_keys() -> Vec<(Mapping, &'static str)> {
+        fn of<K: Key>(mapping: Mapping) -> Vec<(Mapping, &'static str)> {
+            let optional = |k: &&K| matches!(k.need(), Need::Optional | Need::WhenComplete);
+            K::ALL.iter().filter(optional).map(|k| (mapping, k.as_str())).collect()
+        }
+        [
+            of::<RetroKey>(Mapping::Root),
+            of::<ClockKey>(Mapping::Clock),
+            of::<LinkKey>(Mapping::Link),
+            of::<FactorKey>(Mapping::Factor),
+            of::<TimelineKey>(Mapping::Timeline),
+            of::<ActionKey>(Mapping::Action),
+        ]
+        .concat()
+    }
+
+    /// A value for each required key, to write a retro with no optional key.
+    fn sample(mapping: Mapping, key: &str) -> &'static str {
+        match (mapping, key) {
+            (Mapping::Root, "title") => "Blank keys",
+            (Mapping::Root, "status") => "draft",
+            (Mapping::Root, "severity") => "SEV3",
+            (Mapping::Root, "authors") => "[alice]",
+            (Mapping::Clock, "at") => "2026-03-01T10:00:00Z",
+            (Mapping::Link, "title") => "Dashboard",
+            (Mapping::Link, "url") => "https://example.com/d",
+            (Mapping::Factor, "id") => "f1",
+            (Mapping::Factor, "category") => "technical",
+            (Mapping::Factor, "description") => "A condition.",
+            (Mapping::Timeline, "at") => "2026-03-01",
+            (Mapping::Timeline, "event") => "It began.",
+            (Mapping::Action, "id") => "AI-1",
+            (Mapping::Action, "title") => "Fix it",
+            (Mapping::Action, "status") => "open",
+            other => panic!("a new required key {other:?}: give it a sample value"),
+        }
+    }
+
+    /// The required keys of a mapping as `key: value` lines, with the
+    /// `test` line when it belongs to this mapping, inserted at `at`
+    /// (clamped; never before an item's first key, which carries its `- `).
+    fn lines<K: Key>(mapping: Mapping, test: Option<(Mapping, &str)>, at: usize) -> Vec<String> {
+        let required = K::required().into_iter().map(K::as_str);
+        let mut out: Vec<String> = required.map(|k| format!("{k}: {}", sample(mapping, k))).collect();
+        if let Some((m, line)) = test
+            && m == mapping
+        {
+            let first = if matches!(mapping, Mapping::Root | Mapping::Clock) { 0 } else { 1 };
+            out.insert(at.clamp(first, out.len()), line.to_string());
+        }
+        out
+    }
+
+    /// A list of one item under `key`.
+    fn item(key: &str, lines: Vec<String>) -> Vec<String> {
+        let mut out = vec![format!("{key}:")];
+        out.extend(lines.iter().enumerate().map(|(i, l)| format!("{}{l}", if i == 0 { "  - " } else { "    " })));
+        out
+    }
+
+    /// A draft retro with every mapping and only required keys, and `line`
+    /// in the mapping of `key` (a root line at `at` among the entries).
+    fn retro(mapping: Mapping, key: &str, line: &str, at: usize) -> String {
+        let t = Some((mapping, line));
+        let mut entries: Vec<Vec<String>> = Vec::new();
+        for required in RetroKey::required() {
+            if required == RetroKey::StartedAt {
+                // A clock written as a mapping, to hold the clock's keys.
+                let clock = lines::<ClockKey>(Mapping::Clock, t, at).into_iter().map(|l| format!("  {l}"));
+                entries.push([vec![format!("{required}:")], clock.collect()].concat());
+            } else {
+                entries.push(vec![format!("{required}: {}", sample(Mapping::Root, required.as_str()))]);
+            }
+        }
+        let lists = [
+            ("links", lines::<LinkKey>(Mapping::Link, t, at)),
+            ("contributing_factors", lines::<FactorKey>(Mapping::Factor, t, at)),
+            ("timeline", lines::<TimelineKey>(Mapping::Timeline, t, at)),
+            ("action_items", lines::<ActionKey>(Mapping::Action, t, at)),
+        ];
+        for (list, lines) in lists {
+            // The key under test is the line alone.
+            if !(mapping == Mapping::Root && key == list) {
+                entries.push(item(list, lines));
+            }
+        }
+        if mapping == Mapping::Root {
+            entries.insert(at.min(entries.len()), vec![line.to_string()]);
+        }
+        format!("---\n{}\n---\n# What happened\n\nIt broke.\n", entries.concat().join("\n"))
+    }
+
+    fn load(text: String) -> (crate::model::Retro, Vec<crate::model::Finding>) {
+        let mut findings = Vec::new();
+        let retro = crate::load::parse_retro("retros/a.md".into(), text, &Config::default(), &mut findings);
+        (retro, findings)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Written blank, in any of YAML's spellings of nothing and at any
+        /// place in its mapping, an optional key gives no finding and the
+        /// same retro as a comment of the same length in its place.
+        #[test]
+        fn a_blank_optional_key_is_the_key_left_out(
+            blank in proptest::sample::select(vec!["~", "", "null", "~ # not yet", "Null", "  "]),
+            at in 0usize..8,
+        ) {
+            for (mapping, key) in optional_keys() {
+                let line = if blank.is_empty() { format!("{key}:") } else { format!("{key}: {blank}") };
+                let comment = format!("#{}", "-".repeat(line.len() - 1));
+                let (set, set_findings) = load(retro(mapping, key, &line, at));
+                let (mut left_out, left_out_findings) = load(retro(mapping, key, &comment, at));
+                prop_assert!(left_out_findings.is_empty(), "{left_out_findings:#?}");
+                prop_assert!(set_findings.is_empty(), "`{line}` in {mapping:?}: {set_findings:#?}");
+                left_out.source = set.source.clone();
+                prop_assert_eq!(&set, &left_out, "`{}` in {:?}", line, mapping);
+            }
+        }
+    }
+
+    #[test]
+    fn every_mapping_has_optional_keys_to_test() {
+        let keys = optional_keys();
+        for mapping in [Mapping::Root, Mapping::Clock, Mapping::Factor, Mapping::Timeline, Mapping::Action] {
+            assert!(keys.iter().any(|(m, _)| *m == mapping), "{mapping:?}");
+        }
+        assert!(keys.contains(&(Mapping::Action, "completed_at")));
+        assert!(!keys.iter().any(|(_, k)| *k == "started_at" || *k == "title"));
+    }
+}
