@@ -438,18 +438,19 @@ impl<'a> FieldReader<'a> {
     /// Reports the required keys (`Need::Required`) of an item's mapping
     /// that are not among its `entries`.
     fn require<K: Key>(&mut self, item: &Node, entries: &Entries<K>, what: &str) {
-        let required = K::required();
-        let words: Vec<&str> = required.iter().map(|k| k.as_str()).collect();
-        for (&key, word) in required.iter().zip(&words) {
-            if !entries.iter().any(|e| e.0 == key) {
-                let at = Node { value: Value::Null, pos: item.pos };
-                self.report(
-                    Rule::MissingKey,
-                    &at,
-                    format!("{what} is missing required key `{word}`"),
-                    Some(format!("a {what} needs {}", one_of(&words))),
-                );
+        // No list is made unless a key is missing: items are many.
+        for &key in K::ALL {
+            if !key.is_required() || entries.iter().any(|e| e.0 == key) {
+                continue;
             }
+            let words: Vec<&str> = K::required().into_iter().map(K::as_str).collect();
+            let at = Node { value: Value::Null, pos: item.pos };
+            self.report(
+                Rule::MissingKey,
+                &at,
+                format!("{what} is missing required key `{}`", key.as_str()),
+                Some(format!("a {what} needs {}", one_of(&words))),
+            );
         }
     }
 

@@ -28,9 +28,14 @@ pub(crate) trait Key: Copy + Eq + 'static {
     fn as_str(self) -> &'static str;
     fn need(self) -> Need;
 
+    /// Required in every mapping of this kind (`WhenComplete` is not).
+    fn is_required(self) -> bool {
+        matches!(self.need(), Need::Required | Need::RequiredHere)
+    }
+
     /// The keys required in every mapping of this kind, in their order.
     fn required() -> Vec<Self> {
-        Self::ALL.iter().copied().filter(|k| matches!(k.need(), Need::Required | Need::RequiredHere)).collect()
+        Self::ALL.iter().copied().filter(|k| k.is_required()).collect()
     }
 }
 
