@@ -246,7 +246,9 @@ impl fmt::Display for Due {
 }
 
 /// Declares a closed set of words used in the front matter: the enum, its
-/// spelling in YAML, and the list used for messages and the JSON Schema.
+/// spelling in YAML, and the list used for messages and the JSON Schema
+/// (`schema.rs` builds its enums from `WORDS`). The keys of the front
+/// matter's mappings are declared the same way (`load::keys`).
 macro_rules! keyword_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -254,6 +256,9 @@ macro_rules! keyword_enum {
         pub enum $name { $($variant),+ }
 
         impl $name {
+            /// Every value, in the order of `WORDS`.
+            #[allow(dead_code)]
+            pub const ALL: &'static [Self] = &[$($name::$variant),+];
             pub const WORDS: &'static [&'static str] = &[$($word),+];
 
             pub fn from_word(word: &str) -> Option<Self> {
@@ -265,13 +270,14 @@ macro_rules! keyword_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
     };
 }
+pub(crate) use keyword_enum;
 
 keyword_enum!(
     /// The review workflow of a retro.

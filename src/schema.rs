@@ -1,10 +1,14 @@
 //! The JSON Schema of the front matter, for editors' YAML language servers
 //! (`retrobook schema`). The types below exist only to describe the format;
-//! a unit test keeps their keys equal to the keys the loader accepts.
+//! a unit test keeps their keys equal to the loader's keys (`load::keys`).
+//! The values of the keyword keys (status, kind, priority) are the model's
+//! own word lists (`words_schema!`).
 
 use crate::config::Config;
-use schemars::JsonSchema;
+use crate::model;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// An RFC 3339 timestamp with offset, or a date alone.
 const WHEN: &str = r"^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2}))?$";
@@ -98,15 +102,6 @@ struct ApproximateTime {
 
 #[allow(dead_code)]
 #[derive(JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-enum Status {
-    Draft,
-    InReview,
-    Published,
-}
-
-#[allow(dead_code)]
-#[derive(JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct Link {
     title: String,
@@ -152,20 +147,6 @@ enum TimelineTime {
 
 #[allow(dead_code)]
 #[derive(JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-enum TimelineKind {
-    Trigger,
-    Detection,
-    Escalation,
-    Investigation,
-    Mitigation,
-    Resolution,
-    Communication,
-    Note,
-}
-
-#[allow(dead_code)]
-#[derive(JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ActionItem {
     /// Unique within the retro; link to it as `[[retro-id#item-id]]`.
@@ -193,34 +174,31 @@ struct ActionItem {
     completed_at: Option<String>,
 }
 
-#[allow(dead_code)]
-#[derive(JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-enum ActionStatus {
-    Open,
-    InProgress,
-    Done,
-    WontDo,
+/// The schema of a keyword of the model: a string, one of its `WORDS`. Named
+/// as the schema has always named them (`Status` is `RetroStatus`).
+macro_rules! words_schema {
+    ($($name:ident = $model:ty;)+) => {$(
+        #[allow(dead_code)]
+        struct $name;
+
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!({ "type": "string", "enum": <$model>::WORDS })
+            }
+        }
+    )+};
 }
 
-#[allow(dead_code)]
-#[derive(JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-enum ActionKind {
-    Prevent,
-    Mitigate,
-    Detect,
-    Investigate,
-    Process,
-}
-
-#[allow(dead_code)]
-#[derive(JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-enum Priority {
-    High,
-    Medium,
-    Low,
+words_schema! {
+    Status = model::RetroStatus;
+    TimelineKind = model::TimelineKind;
+    ActionStatus = model::ActionStatus;
+    ActionKind = model::ActionKind;
+    Priority = model::Priority;
 }
 
 /// The schema, with this repository's severities and factor categories.
@@ -236,7 +214,7 @@ pub fn front_matter_schema(config: &Config) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::fields::{ACTION_KEYS, CLOCK_KEYS, FACTOR_KEYS, LINK_KEYS, RETRO_KEYS, TIMELINE_KEYS};
+    use crate::load::keys::{ActionKey, ClockKey, FactorKey, Key, LinkKey, Need, RetroKey, TimelineKey};
 
     fn keys(v: &Value) -> Vec<String> {
         let mut k: Vec<String> = v["properties"].as_object().unwrap().keys().cloned().collect();
@@ -244,22 +222,59 @@ mod tests {
         k
     }
 
-    fn sorted(list: &[&str]) -> Vec<String> {
-        let mut k: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+    /// A mapping's keys, sorted as the schema's properties are.
+    fn all<K: Key>() -> Vec<String> {
+        let mut k: Vec<String> = K::ALL.iter().map(|k| k.as_str().to_string()).collect();
         k.sort();
         k
+    }
+
+    fn required<K: Key>() -> Value {
+        K::required().into_iter().map(K::as_str).collect::<Vec<_>>().into()
     }
 
     #[test]
     fn schema_keys_are_the_loaders_keys() {
         let schema = front_matter_schema(&Config::default());
-        assert_eq!(keys(&schema), sorted(RETRO_KEYS));
-        assert_eq!(keys(&schema["$defs"]["Factor"]), sorted(FACTOR_KEYS));
-        assert_eq!(keys(&schema["$defs"]["TimelineEntry"]), sorted(TIMELINE_KEYS));
-        assert_eq!(keys(&schema["$defs"]["ActionItem"]), sorted(ACTION_KEYS));
-        assert_eq!(keys(&schema["$defs"]["Link"]), sorted(LINK_KEYS));
-        assert_eq!(keys(&schema["$defs"]["ApproximateTime"]), sorted(CLOCK_KEYS));
+        let defs = &schema["$defs"];
+        assert_eq!(keys(&schema), all::<RetroKey>());
+        assert_eq!(keys(&defs["Factor"]), all::<FactorKey>());
+        assert_eq!(keys(&defs["TimelineEntry"]), all::<TimelineKey>());
+        assert_eq!(keys(&defs["ActionItem"]), all::<ActionKey>());
+        assert_eq!(keys(&defs["Link"]), all::<LinkKey>());
+        assert_eq!(keys(&defs["ApproximateTime"]), all::<ClockKey>());
         assert_eq!(schema["properties"]["severity"]["enum"][0], "SEV1");
         assert_eq!(schema["additionalProperties"], false);
+    }
+
+    /// What the schema requires is what the loader requires, but for the
+    /// action item's `owner`: required by the CI gate's rule, not the loader.
+    #[test]
+    fn schema_requires_the_loaders_required_keys() {
+        let schema = front_matter_schema(&Config::default());
+        let defs = &schema["$defs"];
+        assert_eq!(schema["required"], required::<RetroKey>());
+        assert_eq!(defs["Factor"]["required"], required::<FactorKey>());
+        assert_eq!(defs["TimelineEntry"]["required"], required::<TimelineKey>());
+        assert_eq!(defs["Link"]["required"], required::<LinkKey>());
+        assert_eq!(defs["ApproximateTime"]["required"], required::<ClockKey>());
+        assert_eq!(ActionKey::Owner.need(), Need::Optional);
+        assert_eq!(defs["ActionItem"]["required"], serde_json::json!(["id", "title", "owner", "status"]));
+        assert_eq!(required::<ActionKey>(), serde_json::json!(["id", "title", "status"]));
+    }
+
+    #[test]
+    fn schema_values_are_the_models_words() {
+        let schema = front_matter_schema(&Config::default());
+        let defs = &schema["$defs"];
+        assert_eq!(defs["Status"]["enum"], serde_json::json!(model::RetroStatus::WORDS));
+        assert_eq!(defs["TimelineKind"]["enum"], serde_json::json!(model::TimelineKind::WORDS));
+        assert_eq!(defs["ActionStatus"]["enum"], serde_json::json!(model::ActionStatus::WORDS));
+        assert_eq!(defs["ActionKind"]["enum"], serde_json::json!(model::ActionKind::WORDS));
+        assert_eq!(defs["Priority"]["enum"], serde_json::json!(model::Priority::WORDS));
+        // And each is where its key points.
+        assert_eq!(schema["properties"]["status"]["$ref"], "#/$defs/Status");
+        let item = &defs["ActionItem"]["properties"];
+        assert_eq!(item["status"]["$ref"], "#/$defs/ActionStatus");
     }
 }

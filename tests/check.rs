@@ -191,6 +191,24 @@ fn an_action_item_without_owner_fails_ci() {
     assert_eq!(findings[0]["line"], 14);
 }
 
+/// `completed_at: ~` and `completed_at:` are "not set", as for every
+/// optional key (they were the error "`completed_at` is empty").
+#[test]
+fn an_unset_completed_at_is_not_set() {
+    let done = |blank: &str| {
+        valid_retro("Done").replace("    status: open\n", &format!("    status: done\n    completed_at:{blank}\n"))
+    };
+    let dir = temp_repo("", &[("retros/a.md", done(" ~").as_bytes()), ("retros/b.md", done("").as_bytes())]);
+    let (code, findings) = check_json(dir.path(), &[]);
+    assert_eq!((code, findings.len()), (0, 0), "{findings:#?}");
+    // A completion date that is there but not a date is still an error.
+    std::fs::write(dir.path().join("retros/b.md"), done(" soon")).unwrap();
+    let (code, findings) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!((&findings[0]["rule"], &findings[0]["line"]), (&Value::from("invalid-value"), &Value::from(18)));
+}
+
 #[test]
 fn empty_action_items_is_no_remediation_not_missing_key() {
     let retro = valid_retro("Nothing to do").replace(

@@ -4,45 +4,12 @@
 //! Conversion never stops at a bad field: the field is left empty and the
 //! rest is read, so one typo does not hide the file's other findings.
 
+use super::keys::{ActionKey, ClockKey, FactorKey, Key, LinkKey, Need, RetroKey, TimelineKey};
 use super::yaml::{Node, Value, YamlPos};
 use crate::config::Config;
 use crate::model::*;
 use crate::text::{did_you_mean, is_id, is_slug, one_of};
 use chrono::NaiveDate;
-
-pub const RETRO_KEYS: &[&str] = &[
-    "title",
-    "id",
-    "status",
-    "severity",
-    "started_at",
-    "detected_at",
-    "mitigated_at",
-    "resolved_at",
-    "authors",
-    "attendees",
-    "facilitator",
-    "reviewers",
-    "services",
-    "teams",
-    "tags",
-    "related",
-    "summary",
-    "impact",
-    "near_miss",
-    "links",
-    "contributing_factors",
-    "timeline",
-    "recurrence_of",
-    "action_items",
-];
-pub const FACTOR_KEYS: &[&str] = &["id", "category", "description", "actionable"];
-pub const TIMELINE_KEYS: &[&str] = &["at", "until", "event", "kind", "approximate"];
-/// The keys of a clock field written as a mapping, `{at: TIME, approximate: true}`.
-pub const CLOCK_KEYS: &[&str] = &["at", "approximate"];
-pub const ACTION_KEYS: &[&str] =
-    &["id", "title", "owner", "status", "due", "kind", "priority", "factors", "link", "completed_at"];
-pub const LINK_KEYS: &[&str] = &["title", "url"];
 
 /// Reads one file's front matter; collects findings as it goes.
 pub struct FieldReader<'a> {
@@ -55,7 +22,7 @@ pub struct FieldReader<'a> {
 }
 
 /// The entries of a mapping, with unknown keys already reported.
-type Entries<'n> = Vec<(&'static str, &'n Node, &'n Node)>;
+type Entries<'n, K> = Vec<(K, &'n Node, &'n Node)>;
 
 impl<'a> FieldReader<'a> {
     /// A position in the YAML text, as a position in the file.
@@ -76,7 +43,7 @@ impl<'a> FieldReader<'a> {
     /// Fill `retro` from the root of the front matter.
     pub fn read_retro(&mut self, root: &Node, retro: &mut Retro) {
         let entries = match &root.value {
-            Value::Map(_) => self.entries(root, RETRO_KEYS, "front matter"),
+            Value::Map(_) => self.entries::<RetroKey>(root, "front matter"),
             Value::Null => Vec::new(),
             other => {
                 let msg = format!("the front matter must be a mapping of keys, found {}", other.kind());
@@ -90,84 +57,72 @@ impl<'a> FieldReader<'a> {
             }
         };
         for (key, key_node, value) in entries {
+            use RetroKey as K;
+            let name = key.as_str();
             match key {
-                "title" => retro.title = self.one_line(key, value),
-                "id" => {
-                    if let Some(id) = self.id(key, value) {
+                K::Title => retro.title = self.one_line(name, value),
+                K::Id => {
+                    if let Some(id) = self.id(name, value) {
                         retro.id = id;
                     }
                 }
-                "status" => retro.status = self.keyword(key, value, RetroStatus::WORDS, RetroStatus::from_word),
-                "severity" => retro.severity = self.severity(value),
-                "started_at" => retro.started_at = self.clock(key, value),
-                "detected_at" => retro.detected_at = self.clock(key, value),
-                "mitigated_at" => retro.mitigated_at = self.clock(key, value),
-                "resolved_at" => retro.resolved_at = self.clock(key, value),
-                "authors" => retro.authors = self.people(key, value),
-                "attendees" => retro.attendees = self.people(key, value),
-                "facilitator" => retro.facilitator = self.person(key, value),
-                "reviewers" => retro.reviewers = self.people(key, value),
-                "services" => retro.services = self.slugs(key, value),
-                "teams" => retro.teams = self.slugs(key, value),
-                "tags" => retro.tags = self.slugs(key, value),
-                "related" => retro.related = self.ids(key, value),
-                "summary" => retro.summary = self.text(key, value),
-                "impact" => retro.impact = self.text(key, value),
-                "near_miss" => retro.near_miss = self.boolean(key, value).unwrap_or(false),
-                "links" => retro.links = self.list(key, value, |r, item| r.external_link(item)),
-                "contributing_factors" => retro.factors = self.list(key, value, |r, item| r.factor(item)),
-                "timeline" => retro.timeline = self.list(key, value, |r, item| r.timeline_entry(item)),
-                "recurrence_of" => retro.recurrence_of = self.id(key, value),
-                "action_items" => {
-                    let items = self.list(key, value, |r, item| r.action_item(item));
+                K::Status => retro.status = self.keyword(name, value, RetroStatus::WORDS, RetroStatus::from_word),
+                K::Severity => retro.severity = self.severity(value),
+                K::StartedAt => retro.started_at = self.clock(key, value),
+                K::DetectedAt => retro.detected_at = self.clock(key, value),
+                K::MitigatedAt => retro.mitigated_at = self.clock(key, value),
+                K::ResolvedAt => retro.resolved_at = self.clock(key, value),
+                K::Authors => retro.authors = self.people(name, value),
+                K::Attendees => retro.attendees = self.people(name, value),
+                K::Facilitator => retro.facilitator = self.person(name, value),
+                K::Reviewers => retro.reviewers = self.people(name, value),
+                K::Services => retro.services = self.slugs(name, value),
+                K::Teams => retro.teams = self.slugs(name, value),
+                K::Tags => retro.tags = self.slugs(name, value),
+                K::Related => retro.related = self.ids(name, value),
+                K::Summary => retro.summary = self.text(name, value),
+                K::Impact => retro.impact = self.text(name, value),
+                K::NearMiss => retro.near_miss = self.boolean(name, value).unwrap_or(false),
+                K::Links => retro.links = self.list(name, value, |r, item| r.external_link(item)),
+                K::ContributingFactors => retro.factors = self.list(name, value, |r, item| r.factor(item)),
+                K::Timeline => retro.timeline = self.list(name, value, |r, item| r.timeline_entry(item)),
+                K::RecurrenceOf => retro.recurrence_of = self.id(name, value),
+                K::ActionItems => {
+                    let items = self.list(name, value, |r, item| r.action_item(item));
                     retro.action_items = Some(At::new(items, self.pos(key_node.pos)));
                 }
-                _ => unreachable!("entries() only yields known keys"),
             }
         }
         self.require_retro_keys(root, retro);
     }
 
+    /// The required keys the retro has no value for, in the order of
+    /// `RetroKey`, each reported once at the fence.
     fn require_retro_keys(&mut self, root: &Node, retro: &Retro) {
-        let mut missing: Vec<&str> = Vec::new();
-        if retro.title.is_none() {
-            missing.push("title");
-        }
-        if retro.status.is_none() {
-            missing.push("status");
-        }
-        if retro.severity.is_none() {
-            missing.push("severity");
-        }
-        if retro.started_at.is_none() {
-            missing.push("started_at");
-        }
-        if retro.authors.is_empty() {
-            missing.push("authors");
-        }
-        if retro.requires_complete() {
-            if retro.summary.is_none() {
-                missing.push("summary");
-            }
-            if retro.impact.is_none() {
-                missing.push("impact");
-            }
-            if retro.factors.is_empty() {
-                missing.push("contributing_factors");
-            }
-        }
         let present = present_keys(root);
-        for key in missing {
-            // A key that is present but invalid was reported already.
-            if present.contains(&key) && key != "authors" && key != "contributing_factors" {
+        for &key in RetroKey::ALL {
+            let needed = match key.need() {
+                Need::Optional => false,
+                Need::Required | Need::RequiredHere => true,
+                Need::WhenComplete => retro.requires_complete(),
+            };
+            if !needed || is_set(retro, key) {
                 continue;
             }
-            let why = if matches!(key, "summary" | "impact" | "contributing_factors") {
+            // A key that is present but invalid was reported already; an
+            // empty list was not.
+            let list = matches!(key, RetroKey::Authors | RetroKey::ContributingFactors);
+            let is_present = present.contains(&key);
+            if is_present && !list {
+                continue;
+            }
+            let why = if key.need() == Need::WhenComplete {
                 " (required once a retro is in-review or published)"
             } else {
                 ""
             };
-            let (message, hint) = if present.contains(&key) {
+            let key = key.as_str();
+            let (message, hint) = if is_present {
                 (format!("`{key}` is empty{why}"), format!("list at least one entry under `{key}:`"))
             } else {
                 (format!("required key `{key}` is missing{why}"), format!("add `{key}:` to the front matter"))
@@ -179,7 +134,7 @@ impl<'a> FieldReader<'a> {
     }
 
     /// The known entries of a mapping; unknown keys become findings.
-    fn entries<'n>(&mut self, map: &'n Node, known: &[&'static str], what: &str) -> Entries<'n> {
+    fn entries<'n, K: Key>(&mut self, map: &'n Node, what: &str) -> Entries<'n, K> {
         let Value::Map(pairs) = &map.value else {
             return Vec::new();
         };
@@ -197,17 +152,16 @@ impl<'a> FieldReader<'a> {
                     continue;
                 }
             };
-            match known.iter().find(|k| **k == name) {
+            match K::from_word(name) {
                 // `key: ~` or `key:` alone means "not set": an optional key
-                // is simply absent, a required one is reported as missing.
-                // Clock fields read `~` themselves, to say where a required
-                // `started_at` is not set.
-                Some(_) if v.value == Value::Null && !name.ends_with("_at") => {}
-                Some(known_name) => out.push((*known_name, k, v)),
+                // is simply absent, a required one is reported as missing,
+                // unless its reader says where it is not set (`RequiredHere`).
+                Some(key) if v.value == Value::Null && key.need() != Need::RequiredHere => {}
+                Some(key) => out.push((key, k, v)),
                 None => {
-                    let hint = match did_you_mean(name, known.iter().copied()) {
+                    let hint = match did_you_mean(name, K::WORDS.iter().copied()) {
                         Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("the keys of a {what} are {}", one_of(known)),
+                        None => format!("the keys of a {what} are {}", one_of(K::WORDS)),
                     };
                     self.report(Rule::UnknownKey, k, format!("unknown key `{name}` in {what}"), Some(hint));
                 }
@@ -371,16 +325,18 @@ impl<'a> FieldReader<'a> {
 
     /// A clock field: a time or a date, or `{at: TIME, approximate: true}`.
     /// `~` or an empty value means not set.
-    fn clock(&mut self, key: &str, node: &Node) -> Option<At<Clock>> {
+    fn clock(&mut self, field: RetroKey, node: &Node) -> Option<At<Clock>> {
+        let key = field.as_str();
         let blank = match &node.value {
             Value::Null => true,
             Value::Str(s) => s.trim().is_empty(),
             _ => false,
         };
         if blank {
-            if key == "started_at" {
+            // `started_at`, the one clock field that is required.
+            if field.need() == Need::RequiredHere {
                 let hint = "give the time impact began, e.g. `2026-03-14T09:12:00Z`, or the date alone".into();
-                self.report(Rule::MissingKey, node, "required key `started_at` is not set".into(), Some(hint));
+                self.report(Rule::MissingKey, node, format!("required key `{key}` is not set"), Some(hint));
             }
             return None;
         }
@@ -388,15 +344,15 @@ impl<'a> FieldReader<'a> {
             return self.when(key, node).map(|w| At::new(Clock::exact(w.value), w.pos));
         }
         let what = format!("`{key}` mapping");
-        let entries = self.entries(node, CLOCK_KEYS, &what);
+        let entries = self.entries::<ClockKey>(node, &what);
         let (mut at, mut approximate) = (None, None);
         for (name, _, value) in &entries {
-            match *name {
-                "at" => at = self.when(key, value),
-                _ => approximate = self.boolean("approximate", value).map(|b| (b, *value)),
+            match name {
+                ClockKey::At => at = self.when(key, value),
+                ClockKey::Approximate => approximate = self.boolean(name.as_str(), value).map(|b| (b, *value)),
             }
         }
-        if !entries.iter().any(|e| e.0 == "at") {
+        if !entries.iter().any(|e| e.0 == ClockKey::At) {
             let hint = format!("write `{key}: {{at: 2026-03-14T23:30:00Z, approximate: true}}`");
             self.report(Rule::MissingKey, node, format!("`{key}` is missing required key `at`"), Some(hint));
         }
@@ -479,17 +435,22 @@ impl<'a> FieldReader<'a> {
         }
     }
 
-    fn require(&mut self, item: &Node, present: &[&str], keys: &[&str], what: &str) {
-        for key in keys {
-            if !present.contains(key) {
-                let at = Node { value: Value::Null, pos: item.pos };
-                self.report(
-                    Rule::MissingKey,
-                    &at,
-                    format!("{what} is missing required key `{key}`"),
-                    Some(format!("a {what} needs {}", one_of(keys))),
-                );
+    /// Reports the required keys (`Need::Required`) of an item's mapping
+    /// that are not among its `entries`.
+    fn require<K: Key>(&mut self, item: &Node, entries: &Entries<K>, what: &str) {
+        // No list is made unless a key is missing: items are many.
+        for &key in K::ALL {
+            if !key.is_required() || entries.iter().any(|e| e.0 == key) {
+                continue;
             }
+            let words: Vec<&str> = K::required().into_iter().map(K::as_str).collect();
+            let at = Node { value: Value::Null, pos: item.pos };
+            self.report(
+                Rule::MissingKey,
+                &at,
+                format!("{what} is missing required key `{}`", key.as_str()),
+                Some(format!("a {what} needs {}", one_of(&words))),
+            );
         }
     }
 
@@ -505,15 +466,15 @@ impl<'a> FieldReader<'a> {
         if !self.mapping_item(item, "link") {
             return None;
         }
-        let entries = self.entries(item, LINK_KEYS, "link");
+        let entries = self.entries::<LinkKey>(item, "link");
         let (mut title, mut url) = (None, None);
         for (key, _, value) in &entries {
-            match *key {
-                "title" => title = self.one_line(key, value),
-                _ => url = self.text(key, value),
+            match key {
+                LinkKey::Title => title = self.one_line(key.as_str(), value),
+                LinkKey::Url => url = self.text(key.as_str(), value),
             }
         }
-        self.require(item, &entries.iter().map(|e| e.0).collect::<Vec<_>>(), LINK_KEYS, "link");
+        self.require(item, &entries, "link");
         let url = url?;
         Some(ExternalLink { title: title.map(|t| t.value).unwrap_or_else(|| url.value.clone()), url })
     }
@@ -522,12 +483,13 @@ impl<'a> FieldReader<'a> {
         if !self.mapping_item(item, "contributing factor") {
             return None;
         }
-        let entries = self.entries(item, FACTOR_KEYS, "contributing factor");
+        let entries = self.entries::<FactorKey>(item, "contributing factor");
         let (mut id, mut category, mut description, mut actionable) = (None, None, None, true);
         for (key, _, value) in &entries {
-            match *key {
-                "id" => {
-                    id = self.text(key, value);
+            let name = key.as_str();
+            match key {
+                FactorKey::Id => {
+                    id = self.text(name, value);
                     if let Some(i) = &id
                         && !is_slug(&i.value)
                     {
@@ -535,13 +497,12 @@ impl<'a> FieldReader<'a> {
                         self.invalid(value, format!("factor id `{}` is not a slug", i.value), Some(hint));
                     }
                 }
-                "category" => category = self.category(value),
-                "description" => description = self.text(key, value),
-                _ => actionable = self.boolean(key, value).unwrap_or(true),
+                FactorKey::Category => category = self.category(value),
+                FactorKey::Description => description = self.text(name, value),
+                FactorKey::Actionable => actionable = self.boolean(name, value).unwrap_or(true),
             }
         }
-        let present: Vec<&str> = entries.iter().map(|e| e.0).collect();
-        self.require(item, &present, &["id", "category", "description"], "contributing factor");
+        self.require(item, &entries, "contributing factor");
         Some(Factor { id: id?, category, description: description?, actionable, pos: self.pos(item.pos) })
     }
 
@@ -563,17 +524,18 @@ impl<'a> FieldReader<'a> {
         if !self.mapping_item(item, "timeline entry") {
             return None;
         }
-        let entries = self.entries(item, TIMELINE_KEYS, "timeline entry");
+        let entries = self.entries::<TimelineKey>(item, "timeline entry");
         let (mut at, mut until, mut event, mut kind, mut approximate) = (None, None, None, None, None);
         for (key, _, value) in &entries {
-            match *key {
-                "at" => at = self.partial_when(key, value),
-                "until" => until = self.partial_when(key, value),
-                "event" => event = self.text(key, value),
-                "kind" => {
-                    kind = self.keyword(key, value, TimelineKind::WORDS, TimelineKind::from_word).map(|k| k.value)
+            let name = key.as_str();
+            match key {
+                TimelineKey::At => at = self.partial_when(name, value),
+                TimelineKey::Until => until = self.partial_when(name, value),
+                TimelineKey::Event => event = self.text(name, value),
+                TimelineKey::Kind => {
+                    kind = self.keyword(name, value, TimelineKind::WORDS, TimelineKind::from_word).map(|k| k.value)
                 }
-                _ => approximate = self.boolean(key, value),
+                TimelineKey::Approximate => approximate = self.boolean(name, value),
             }
         }
         // Unlike a clock field, a timeline entry may call a date, a month
@@ -582,7 +544,7 @@ impl<'a> FieldReader<'a> {
         if let (Some(start), Some(end)) = (&at, &until)
             && start.value.is_after(&end.value)
         {
-            let node = entries.iter().find(|e| e.0 == "until").map(|e| e.2).unwrap_or(item);
+            let node = entries.iter().find(|e| e.0 == TimelineKey::Until).map(|e| e.2).unwrap_or(item);
             self.invalid(
                 node,
                 format!("the span ends (`until: {}`) before it starts (`at: {}`)", end.value, start.value),
@@ -590,8 +552,7 @@ impl<'a> FieldReader<'a> {
             );
             until = None;
         }
-        let present: Vec<&str> = entries.iter().map(|e| e.0).collect();
-        self.require(item, &present, &["at", "event"], "timeline entry");
+        self.require(item, &entries, "timeline entry");
         Some(TimelineEntry { at, until, event: event?, kind, approximate, pos: self.pos(item.pos) })
     }
 
@@ -599,47 +560,42 @@ impl<'a> FieldReader<'a> {
         if !self.mapping_item(item, "action item") {
             return None;
         }
-        let entries = self.entries(item, ACTION_KEYS, "action item");
+        let entries = self.entries::<ActionKey>(item, "action item");
         let pos = self.pos(item.pos);
         let mut action = ActionItem::blank(pos);
         for (key, _, value) in &entries {
-            match *key {
-                "id" => {
-                    if let Some(id) = self.id(key, value) {
+            use ActionKey as K;
+            let name = key.as_str();
+            match key {
+                K::Id => {
+                    if let Some(id) = self.id(name, value) {
                         action.id = id;
                     }
                 }
-                "title" => {
-                    if let Some(title) = self.text(key, value) {
+                K::Title => {
+                    if let Some(title) = self.text(name, value) {
                         action.title = title;
                     }
                 }
                 // An empty owner is kept: `remediation-owner` reports it.
-                "owner" => action.owner = self.scalar(key, value),
-                "status" => action.status = self.keyword(key, value, ActionStatus::WORDS, ActionStatus::from_word),
-                "due" => action.due = self.due(value),
-                "kind" => {
-                    action.kind = self.keyword(key, value, ActionKind::WORDS, ActionKind::from_word).map(|k| k.value)
+                K::Owner => action.owner = self.scalar(name, value),
+                K::Status => action.status = self.keyword(name, value, ActionStatus::WORDS, ActionStatus::from_word),
+                K::Due => action.due = self.due(value),
+                K::Kind => {
+                    action.kind = self.keyword(name, value, ActionKind::WORDS, ActionKind::from_word).map(|k| k.value)
                 }
-                "priority" => {
-                    action.priority = self.keyword(key, value, Priority::WORDS, Priority::from_word).map(|p| p.value)
+                K::Priority => {
+                    action.priority = self.keyword(name, value, Priority::WORDS, Priority::from_word).map(|p| p.value)
                 }
-                "factors" => action.factors = self.slugs(key, value),
-                "link" => {
-                    action.link = self.text(key, value);
-                    let urls = &self.config.tracker.base_url;
-                    let link = action.link.as_ref().map(|l| l.value.as_str());
-                    action.link_url =
-                        link.and_then(|l| crate::tracker::link_url(l, urls)).and_then(|u| crate::link::href(&u));
-                    action.link_text =
-                        link.map(|l| crate::tracker::link_text(l, action.link_url.is_some())).unwrap_or_default();
-                }
-                _ => action.completed_at = self.date(key, value),
+                K::Factors => action.factors = self.slugs(name, value),
+                // Its URL and text for the site are worked out after loading
+                // (`load::link_tickets`): the history reader needs neither.
+                K::Link => action.link = self.text(name, value),
+                K::CompletedAt => action.completed_at = self.date(name, value),
             }
         }
         // `owner` is the CI gate's own rule, not a generic missing key.
-        let present: Vec<&str> = entries.iter().map(|e| e.0).collect();
-        self.require(item, &present, &["id", "title", "status"], "action item");
+        self.require(item, &entries, "action item");
         // Kept even when incomplete, so its owner and factors are still checked.
         Some(action)
     }
@@ -656,17 +612,47 @@ fn underline(node: &Node) -> usize {
     }
 }
 
-/// The keys that are set: `key: ~` or `key:` with nothing is not set.
-fn present_keys(root: &Node) -> Vec<&str> {
-    match &root.value {
-        Value::Map(pairs) => pairs
-            .iter()
-            .filter_map(|(k, v)| match &k.value {
-                // A clock field set to `~` is reported where it stands (`clock`).
-                Value::Str(s) if v.value != Value::Null || s.ends_with("_at") => Some(s.as_str()),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
+/// The keys that are set: `key: ~` or `key:` with nothing is not set,
+/// except where the key's reader reports it (`Need::RequiredHere`).
+fn present_keys(root: &Node) -> Vec<RetroKey> {
+    let Value::Map(pairs) = &root.value else { return Vec::new() };
+    let set = |(k, v): &(Node, Node)| {
+        let Value::Str(name) = &k.value else { return None };
+        let key = RetroKey::from_word(name)?;
+        (v.value != Value::Null || key.need() == Need::RequiredHere).then_some(key)
+    };
+    pairs.iter().filter_map(set).collect()
+}
+
+/// Whether the retro holds a value read from `key`. Exhaustive, so that a
+/// new required key is checked.
+fn is_set(retro: &Retro, key: RetroKey) -> bool {
+    use RetroKey as K;
+    match key {
+        K::Title => retro.title.is_some(),
+        // Defaults to the file's stem.
+        K::Id => true,
+        K::Status => retro.status.is_some(),
+        K::Severity => retro.severity.is_some(),
+        K::StartedAt => retro.started_at.is_some(),
+        K::DetectedAt => retro.detected_at.is_some(),
+        K::MitigatedAt => retro.mitigated_at.is_some(),
+        K::ResolvedAt => retro.resolved_at.is_some(),
+        K::Authors => !retro.authors.is_empty(),
+        K::Attendees => !retro.attendees.is_empty(),
+        K::Facilitator => retro.facilitator.is_some(),
+        K::Reviewers => !retro.reviewers.is_empty(),
+        K::Services => !retro.services.is_empty(),
+        K::Teams => !retro.teams.is_empty(),
+        K::Tags => !retro.tags.is_empty(),
+        K::Related => !retro.related.is_empty(),
+        K::Summary => retro.summary.is_some(),
+        K::Impact => retro.impact.is_some(),
+        K::NearMiss => retro.near_miss,
+        K::Links => !retro.links.is_empty(),
+        K::ContributingFactors => !retro.factors.is_empty(),
+        K::Timeline => !retro.timeline.is_empty(),
+        K::RecurrenceOf => retro.recurrence_of.is_some(),
+        K::ActionItems => retro.action_items.is_some(),
     }
 }

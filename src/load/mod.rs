@@ -5,6 +5,7 @@
 
 pub mod fields;
 pub mod frontmatter;
+pub(crate) mod keys;
 pub mod markdown;
 pub mod yaml;
 
@@ -148,7 +149,23 @@ pub fn load_file(root: &Path, canonical_root: &Path, path: &Path, config: &Confi
 
 /// Build a retro from a file's text. Public for the fuzz and unit tests.
 pub fn parse_retro(rel: String, text: String, config: &Config, findings: &mut Vec<Finding>) -> Retro {
-    parse(rel, text, config, findings, true)
+    let mut retro = parse(rel, text, config, findings, true);
+    link_tickets(&mut retro, &config.tracker.base_url);
+    retro
+}
+
+/// Each action item's `link` as the site shows it: its URL (a bare ticket
+/// key through `[tracker.base_url]`) and its text. Worked out once per item
+/// after reading, and only for a build: the history reader's past versions
+/// keep the `link` as written.
+fn link_tickets(retro: &mut Retro, urls: &crate::config::TrackerUrls) {
+    let Some(items) = &mut retro.action_items else { return };
+    for item in &mut items.value {
+        let Some(link) = &item.link else { continue };
+        let link = link.value.as_str();
+        item.link_url = crate::tracker::link_url(link, urls).and_then(|u| crate::link::href(&u));
+        item.link_text = crate::tracker::link_text(link, item.link_url.is_some());
+    }
 }
 
 /// The front matter of a file's text alone, its body not scanned: what the
