@@ -56,6 +56,8 @@ pub enum Command {
     Actions(ActionsArgs),
     /// The review of a month or quarter: incidents, availability, vendors, response
     Report(ReportArgs),
+    /// Language server over stdio: the checks, completion and navigation in an editor
+    Lsp(LspArgs),
     /// Print the JSON Schema of the front matter, for editors
     Schema,
     /// Print shell completions
@@ -76,6 +78,18 @@ pub struct ServeArgs {
     /// The date overdue actions are judged against (default: today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<NaiveDate>,
+    #[command(flatten)]
+    pub tracker: TrackerArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// The date overdue actions are judged against (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<NaiveDate>,
+    /// Accepted for editors that pass it (the server always speaks over stdio)
+    #[arg(long, hide = true)]
+    pub stdio: bool,
     #[command(flatten)]
     pub tracker: TrackerArgs,
 }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod history;
 pub mod link;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod output;
 pub mod render;

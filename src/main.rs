@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::New(args) => cmd::scaffold::new(args, &cli.global),
         Command::Actions(args) => cmd::actions::run(args, &cli.global),
         Command::Report(args) => cmd::report::run(args, &cli.global),
+        Command::Lsp(args) => retrobook::lsp::run(args, &cli.global),
         Command::Schema => cmd::schema::schema(&cli.global),
         Command::Completions(args) => cmd::schema::completions(args),
     };
