@@ -323,3 +323,129 @@ fn exit_without_shutdown_is_code_1_and_closed_stdin_ends_it() {
     client.stdin = None;
     assert!(wait_exit(&mut client.child).success());
 }
+
+fn labels(items: &Value) -> Vec<String> {
+    items.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap().to_string()).collect()
+}
+
+/// The position just after the first `needle` in `text` (ASCII text).
+fn after(text: &str, needle: &str) -> Value {
+    let at = text.find(needle).unwrap_or_else(|| panic!("{needle:?} in the text")) + needle.len();
+    let line = text[..at].matches('\n').count();
+    let character = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+    json!({"line": line, "character": character})
+}
+
+fn at(client: &mut Client, method: &str, uri: &str, position: Value) -> Value {
+    let mut params = json!({"textDocument": {"uri": uri}, "position": position});
+    if method == "textDocument/references" {
+        params["context"] = json!({"includeDeclaration": false});
+    }
+    client.request(method, params)
+}
+
+#[test]
+fn completion_works_in_a_buffer_that_does_not_parse() {
+    let repo = two_retros();
+    let mut client = Client::start(repo.path(), false);
+    let a = uri(repo.path(), "retros/a.md");
+    let text = std::fs::read_to_string(repo.path().join("retros/a.md")).unwrap();
+    // An unclosed flow list in an item's `factors`: the YAML is broken.
+    let broken = text.replace("factors: [f1]", "factors: [");
+    client.open(&a, &broken);
+    let diagnostics = client.diagnostics(&a);
+    assert!(codes(&diagnostics).contains(&"yaml-syntax".to_string()), "{diagnostics:#?}");
+    let items = at(&mut client, "textDocument/completion", &a, after(&broken, "factors: ["));
+    assert_eq!(labels(&items), ["f1"]);
+    // Keys of an action item, with the schema's documentation.
+    let typing = broken.replace("    due: 2027-01-01\n", "    due: 2027-01-01\n    pri\n");
+    client.change(&a, 2, &typing);
+    let items = at(&mut client, "textDocument/completion", &a, after(&typing, "    pri"));
+    let keys = labels(&items);
+    assert!(keys.contains(&"priority".to_string()) && keys.contains(&"owner".to_string()), "{keys:?}");
+    assert!(!keys.contains(&"severity".to_string()), "retro keys offered in an item: {keys:?}");
+    let owner = items.as_array().unwrap().iter().find(|i| i["label"] == "owner").unwrap();
+    assert!(owner["documentation"].as_str().unwrap().contains("Required"), "{owner}");
+    // Values: the status enum, severities, people (roster first), ids.
+    let values = |client: &mut Client, text: &str, needle: &str| {
+        client.change(&a, 3, text);
+        labels(&at(client, "textDocument/completion", &a, after(text, needle)))
+    };
+    assert_eq!(values(&mut client, &broken, "status: "), ["draft", "in-review", "published"]);
+    assert_eq!(values(&mut client, &broken, "severity: "), ["SEV1", "SEV2", "SEV3", "SEV4"]);
+    assert_eq!(values(&mut client, &broken, "authors: ["), ["alice", "bob"]);
+    assert_eq!(values(&mut client, &broken, "related: ["), ["b"]);
+    let kinds = values(&mut client, &broken, "    status: ");
+    assert_eq!(kinds, ["open", "in-progress", "done", "wont-do"]);
+    // In the body: retro ids after `[[`, anchors after `[[b#`.
+    let body = broken.clone() + "\nSee [[";
+    assert_eq!(values(&mut client, &body, "See [["), ["b"]);
+    let body = broken.clone() + "\nSee [[b#";
+    let anchors = values(&mut client, &body, "See [[b#");
+    assert!(anchors.contains(&"fix-the-condition".to_string()) && anchors.contains(&"AI-1".to_string()), "{anchors:?}");
+}
+
+#[test]
+fn hover_definition_references_and_symbols() {
+    let repo = two_retros();
+    let mut client = Client::start(repo.path(), false);
+    let a = uri(repo.path(), "retros/a.md");
+    let b = uri(repo.path(), "retros/b.md");
+    let text = std::fs::read_to_string(repo.path().join("retros/a.md")).unwrap();
+    let b_text = std::fs::read_to_string(repo.path().join("retros/b.md")).unwrap();
+    client.open(&a, &text);
+    let hover = at(&mut client, "textDocument/hover", &a, after(&text, "related: [b"));
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(shown.contains("**B**") && shown.contains("SEV3") && shown.contains("open items: 1"), "{shown}");
+    let hover = at(&mut client, "textDocument/hover", &a, after(&text, "owner: ali"));
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(shown.contains("alice") && shown.contains("open items: 2, overdue: 0"), "{shown}");
+    // [[b#fix-the-condition]] goes to the heading in b.md.
+    let definition = at(&mut client, "textDocument/definition", &a, after(&text, "See [[b#fix"));
+    assert_eq!(definition["uri"], b.as_str());
+    let heading = b_text.lines().position(|l| l.starts_with("## Fix")).unwrap();
+    assert_eq!(definition["range"]["start"]["line"], heading);
+    // A factor id in an item's `factors` goes to the factor.
+    let definition = at(&mut client, "textDocument/definition", &a, after(&text, "factors: [f"));
+    let factor = text.lines().position(|l| l.contains("- id: f1")).unwrap();
+    assert_eq!(definition["range"]["start"]["line"], factor, "{definition}");
+    // References of b: a's `related` entry and both body links.
+    client.open(&b, &b_text);
+    let references = at(&mut client, "textDocument/references", &b, json!({"line": 1, "character": 0}));
+    let references = references.as_array().unwrap();
+    assert_eq!(references.len(), 3, "{references:#?}");
+    assert!(references.iter().all(|r| r["uri"] == a.as_str()));
+    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": a}}));
+    let names: Vec<&str> = symbols.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["f1", "AI-1"]);
+}
+
+#[test]
+fn code_actions_reword_and_add_an_owner() {
+    let repo = two_retros();
+    let mut client = Client::start(repo.path(), false);
+    let a = uri(repo.path(), "retros/a.md");
+    let text = std::fs::read_to_string(repo.path().join("retros/a.md")).unwrap();
+    let edited = text.replace("    owner: alice\n", "") + "\nThe root cause was a full disk.\n";
+    client.open(&a, &edited);
+    let diagnostics = client.diagnostics(&a);
+    let codes = codes(&diagnostics);
+    assert!(codes.contains(&"blameless-language".to_string()), "{codes:?}");
+    let whole = json!({"start": {"line": 0, "character": 0}, "end": {"line": 999, "character": 0}});
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": a}, "range": whole, "context": {"diagnostics": []}}),
+    );
+    let actions = actions.as_array().unwrap();
+    let titles: Vec<&str> = actions.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert!(titles.contains(&"Reword as \"contributing factors\""), "{titles:?}");
+    assert!(titles.contains(&"Add `owner:`"), "{titles:?}");
+    let reword = actions.iter().find(|x| x["title"].as_str().unwrap().starts_with("Reword")).unwrap();
+    let edit = &reword["edit"]["changes"][&a][0];
+    assert_eq!(edit["newText"], "contributing factors");
+    let line = edited.lines().position(|l| l.starts_with("The root cause")).unwrap();
+    assert_eq!(edit["range"], json!({"start": {"line": line, "character": 4}, "end": {"line": line, "character": 14}}));
+    let owner = actions.iter().find(|x| x["title"] == "Add `owner:`").unwrap();
+    let edit = &owner["edit"]["changes"][&a][0];
+    assert_eq!(edit["newText"], "\n    owner: ");
+}
