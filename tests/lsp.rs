@@ -220,8 +220,7 @@ fn positions_after_an_astral_character_are_utf16_unless_utf8_is_negotiated() {
         let repo = two_retros();
         let mut client = Client::start(repo.path(), utf8);
         let a = uri(repo.path(), "retros/a.md");
-        let text = std::fs::read_to_string(repo.path().join("retros/a.md")).unwrap()
-            + "\n😀 [x](missing.md)\n";
+        let text = std::fs::read_to_string(repo.path().join("retros/a.md")).unwrap() + "\n😀 [x](missing.md)\n";
         client.open(&a, &text);
         let diagnostics = client.diagnostics(&a);
         let link = diagnostics.iter().find(|d| d["code"] == "broken-link").expect("the broken link");
@@ -256,7 +255,8 @@ fn the_same_findings_as_check() {
         let rel = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
         let want: Vec<&Value> = expected.iter().filter(|f| f["file"] == rel.as_str()).collect();
         let got = m["params"]["diagnostics"].as_array().unwrap();
-        let rules = |v: Vec<&Value>, key: &str| v.iter().map(|f| f[key].as_str().unwrap().to_string()).collect::<Vec<_>>();
+        let rules =
+            |v: Vec<&Value>, key: &str| v.iter().map(|f| f[key].as_str().unwrap().to_string()).collect::<Vec<_>>();
         assert_eq!(rules(got.iter().collect(), "code"), rules(want, "rule"), "{rel}");
         count += got.len();
         files.remove(&rel);
@@ -298,8 +298,11 @@ fn malformed_input_is_answered_and_the_server_carries_on() {
     client.wait_for(|m| m["id"] == 77 && m["error"].is_object());
     client.send_raw(b"X-Nonsense: 1\r\n\r\n");
     client.wait_for(|m| m["error"]["code"] == -32700);
-    let unknown = client.call("textDocument/hover", json!({"textDocument": {"uri": "file:///nowhere.md"},
-        "position": {"line": 0, "character": 0}}));
+    let unknown = client.call(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "file:///nowhere.md"},
+        "position": {"line": 0, "character": 0}}),
+    );
     assert_eq!(unknown["result"], Value::Null, "{unknown}");
     let bad_params = client.call("textDocument/hover", json!({"nonsense": true}));
     assert_eq!(bad_params["error"]["code"], -32602);
@@ -307,8 +310,11 @@ fn malformed_input_is_answered_and_the_server_carries_on() {
     assert_eq!(unknown_method["error"]["code"], -32601);
     // Positions past the end are clamped, not a crash.
     let a = uri(repo.path(), "retros/a.md");
-    let past = client.call("textDocument/hover", json!({"textDocument": {"uri": a},
-        "position": {"line": 9999, "character": 9999}}));
+    let past = client.call(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": a},
+        "position": {"line": 9999, "character": 9999}}),
+    );
     assert!(past.get("error").is_none(), "{past}");
     assert!(client.shutdown().success());
 }

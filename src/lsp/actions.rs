@@ -9,6 +9,9 @@ use lsp_types::{CodeAction, CodeActionKind, Range, TextEdit, WorkspaceEdit};
 use serde_json::Value;
 use std::collections::HashMap;
 
+// lsp-types' `WorkspaceEdit::changes` is keyed by `Uri`, which clippy takes
+// for mutable (it caches its parse); it is never changed here.
+#[allow(clippy::mutable_key_type)]
 pub(crate) fn code_actions(doc: &Doc, findings: &[Finding], range: Range) -> Value {
     let lines = (range.start.line, range.end.line);
     let mut out = Vec::new();
@@ -18,9 +21,9 @@ pub(crate) fn code_actions(doc: &Doc, findings: &[Finding], range: Range) -> Val
             continue;
         }
         let action = match f.rule {
-            Rule::BlamelessLanguage => reword(f).map(|words| {
-                (format!("Reword as \"{words}\""), TextEdit { range: at, new_text: words })
-            }),
+            Rule::BlamelessLanguage => {
+                reword(f).map(|words| (format!("Reword as \"{words}\""), TextEdit { range: at, new_text: words }))
+            }
             Rule::RemediationOwner if !f.message.contains("empty owner") => {
                 insert_key_after(doc, at.start.line as usize, "owner")
             }

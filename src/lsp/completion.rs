@@ -108,7 +108,8 @@ fn keys(schema: &Value, mapping: &Value, typed: usize) -> Vec<Item> {
         mapping.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
     (properties.iter())
         .map(|(key, node)| {
-            let mut i = item(key, CompletionItemKind::PROPERTY, required.contains(&key.as_str()).then(|| "required".into()));
+            let mut i =
+                item(key, CompletionItemKind::PROPERTY, required.contains(&key.as_str()).then(|| "required".into()));
             i.documentation = description(schema, node).map(|d| Documentation::String(d.to_string()));
             i.insert_text = Some(format!("{key}: "));
             (i, typed)
@@ -164,9 +165,11 @@ fn values(doc: &Doc, schema: &Value, mapping: &Value, key: &str, typed: usize) -
                 .map(|(slug, t)| (item(slug, CompletionItemKind::FOLDER, t.name.clone()), typed))
                 .collect();
             let used = in_use(&|r| names(&r.teams));
-            out.extend(used.keys().filter(|n| !repo.config.teams.contains_key(*n)).map(|n| {
-                (item(n, CompletionItemKind::FOLDER, Some("in use".into())), typed)
-            }));
+            out.extend(
+                used.keys()
+                    .filter(|n| !repo.config.teams.contains_key(*n))
+                    .map(|n| (item(n, CompletionItemKind::FOLDER, Some("in use".into())), typed)),
+            );
             out
         }
         "services" | "tags" => {

@@ -312,9 +312,10 @@ impl Server {
         for uri in uris {
             let Some(rel) = self.rel(uri) else { continue };
             let ws = self.ws();
-            let is_export = ws.loaded.as_ref().is_some_and(|l| {
-                l.repo.config.tracker.exports.iter().any(|e| ws.root.join(e) == ws.root.join(&rel))
-            });
+            let is_export = ws
+                .loaded
+                .as_ref()
+                .is_some_and(|l| l.repo.config.tracker.exports.iter().any(|e| ws.root.join(e) == ws.root.join(&rel)));
             if rel == CONFIG_FILE || is_export {
                 self.ws_mut().reload();
                 all = true;

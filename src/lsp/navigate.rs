@@ -5,17 +5,21 @@ use super::Doc;
 use super::text::{wiki_link_at, word_at};
 use crate::link::Target as LinkTarget;
 use crate::model::{At, LinkKind, Retro};
-use lsp_types::{
-    DocumentSymbol, Hover, HoverContents, Location, MarkupContent, MarkupKind, Position, SymbolKind,
-};
+use lsp_types::{DocumentSymbol, Hover, HoverContents, Location, MarkupContent, MarkupKind, Position, SymbolKind};
 use serde_json::Value;
 
 /// What the cursor is on.
 enum Target {
-    Retro { index: usize, anchor: Option<String> },
+    Retro {
+        index: usize,
+        anchor: Option<String>,
+    },
     File(String),
     /// A factor of this retro, at this byte offset.
-    Factor { offset: usize, description: String },
+    Factor {
+        offset: usize,
+        description: String,
+    },
     Person(String),
 }
 
@@ -106,7 +110,8 @@ fn describe_retro(retro: &Retro, today: chrono::NaiveDate) -> String {
     let date = retro.started_at.as_ref().map(|s| s.value.when.date().to_string()).unwrap_or_default();
     let status = retro.status.as_ref().map_or("", |s| s.value.as_str());
     out.push_str(&format!("{severity} · {date} · {status}"));
-    let open: Vec<_> = retro.actions().iter().filter(|a| a.status.as_ref().is_some_and(|s| s.value.is_pending())).collect();
+    let open: Vec<_> =
+        retro.actions().iter().filter(|a| a.status.as_ref().is_some_and(|s| s.value.is_pending())).collect();
     out.push_str(&format!("\n\nopen items: {}", open.len()));
     for a in open {
         let owner = a.owner_name().unwrap_or("no owner");
@@ -135,10 +140,9 @@ pub(crate) fn definition(doc: &Doc, at: Position) -> Value {
     let location = match target_at(doc, offset) {
         Some(Target::Retro { index, anchor }) => retro_location(doc, index, anchor.as_deref()),
         Some(Target::Factor { offset, .. }) => doc.location(doc.rel, offset),
-        Some(Target::File(path)) => super::uri_of(&doc.ws.root.join(&path)).map(|uri| Location {
-            uri,
-            range: lsp_types::Range::default(),
-        }),
+        Some(Target::File(path)) => {
+            super::uri_of(&doc.ws.root.join(&path)).map(|uri| Location { uri, range: lsp_types::Range::default() })
+        }
         Some(Target::Person(_)) | None => None,
     };
     serde_json::to_value(location).unwrap_or_default()

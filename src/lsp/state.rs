@@ -48,7 +48,8 @@ pub(crate) struct Workspace {
 impl Workspace {
     pub(crate) fn new(root: PathBuf, today: NaiveDate, trackers: Vec<PathBuf>) -> Workspace {
         let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
-        let mut ws = Workspace { root, canonical_root, today, trackers, loaded: None, error: None, open: HashMap::new() };
+        let mut ws =
+            Workspace { root, canonical_root, today, trackers, loaded: None, error: None, open: HashMap::new() };
         ws.reload();
         ws
     }
@@ -211,8 +212,7 @@ impl Workspace {
         let repo = &loaded.repo;
         let exists = crate::link::on_disk(&repo.root);
         let dups = duplicates(repo, files);
-        let index: HashMap<&str, usize> =
-            repo.retros.iter().enumerate().map(|(i, r)| (r.path.as_str(), i)).collect();
+        let index: HashMap<&str, usize> = repo.retros.iter().enumerate().map(|(i, r)| (r.path.as_str(), i)).collect();
         let computed: Vec<(String, Vec<Finding>)> = files
             .par_iter()
             .map(|file| {

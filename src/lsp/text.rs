@@ -81,7 +81,9 @@ pub(crate) fn is_word_char(c: char) -> bool {
 /// The word around a byte offset of `line` (and where it starts).
 pub(crate) fn word_at(line: &str, at: usize) -> (usize, &str) {
     let at = at.min(line.len());
-    let start = line[..at].rfind(|c: char| !is_word_char(c)).map_or(0, |i| i + line[i..].chars().next().map_or(1, char::len_utf8));
+    let start = line[..at]
+        .rfind(|c: char| !is_word_char(c))
+        .map_or(0, |i| i + line[i..].chars().next().map_or(1, char::len_utf8));
     let end = line[at..].find(|c: char| !is_word_char(c)).map_or(line.len(), |i| at + i);
     (start, &line[start..end])
 }

@@ -12,7 +12,10 @@ const MAX_MESSAGE: usize = 64 << 20;
 pub(crate) enum Frame {
     Message(Message),
     /// A frame that is not a JSON-RPC message; `id` when one could be read.
-    Malformed { id: Option<serde_json::Value>, reason: String },
+    Malformed {
+        id: Option<serde_json::Value>,
+        reason: String,
+    },
     /// stdin closed (or broke): the client is gone.
     Eof,
 }
