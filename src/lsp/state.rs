@@ -23,6 +23,9 @@ pub(crate) struct Doc {
 pub(crate) struct Loaded {
     pub(crate) repo: Repo,
     pub(crate) graph: LinkGraph,
+    /// Retro index by path (the retros are in the loader's walk order,
+    /// which is not quite the paths' order, so no binary search).
+    by_path: HashMap<String, usize>,
     phrases: Phrases,
     /// Per file: the loader's findings and the per-retro rules' (before
     /// levels are applied), so an edit recomputes only the edited file's.
@@ -93,7 +96,8 @@ impl Workspace {
         for f in &repo.findings {
             own.entry(f.file.clone()).or_default().push(f.clone());
         }
-        Ok(Loaded { repo, graph, phrases, own, history })
+        let by_path = index_paths(&repo.retros);
+        Ok(Loaded { repo, graph, by_path, phrases, own, history })
     }
 
     /// The repo-relative path of a file the client names.
@@ -128,11 +132,10 @@ impl Workspace {
         self.retro(rel).map(|(_, r)| r.source.as_str())
     }
 
-    /// A retro by path. The retros are in the loader's walk order, which
-    /// is not quite the paths' order, so this is a scan (microseconds).
     pub(crate) fn retro(&self, rel: &str) -> Option<(usize, &Retro)> {
         let loaded = self.loaded.as_ref()?;
-        loaded.repo.retros.iter().enumerate().find(|(_, r)| r.path == rel)
+        let &i = loaded.by_path.get(rel)?;
+        Some((i, &loaded.repo.retros[i]))
     }
 
     /// A file's new content: `Some(text)` from a buffer, `None` to read it
@@ -164,7 +167,7 @@ impl Workspace {
             loaded.own.insert(rel.to_string(), findings);
         }
         let retros = &mut loaded.repo.retros;
-        let old = retros.iter().position(|r| r.path == rel);
+        let old = loaded.by_path.get(rel).copied();
         match (old, retro) {
             (Some(i), Some(retro)) if retros[i].id.value == retro.id.value => {
                 let previous = std::mem::replace(&mut retros[i], retro);
@@ -185,6 +188,7 @@ impl Workspace {
                     retros.insert(at, retro);
                 }
                 loaded.graph = LinkGraph::build(retros);
+                loaded.by_path = index_paths(retros);
                 Changed::All
             }
         }
@@ -212,12 +216,11 @@ impl Workspace {
         let repo = &loaded.repo;
         let exists = crate::link::on_disk(&repo.root);
         let dups = duplicates(repo, files);
-        let index: HashMap<&str, usize> = repo.retros.iter().enumerate().map(|(i, r)| (r.path.as_str(), i)).collect();
         let computed: Vec<(String, Vec<Finding>)> = files
             .par_iter()
             .map(|file| {
                 let mut raw = loaded.own.get(file).cloned().unwrap_or_default();
-                if let Some(&i) = index.get(file.as_str()) {
+                if let Some(&i) = loaded.by_path.get(file.as_str()) {
                     let retro = &repo.retros[i];
                     links::check_retro_links(&repo.retros, i, &loaded.graph, &exists, &mut raw);
                     let one = std::slice::from_ref(retro);
@@ -260,6 +263,10 @@ fn duplicates(repo: &Repo, files: &BTreeSet<String>) -> Vec<Finding> {
         links::check_duplicate_ids(&clones, &mut out);
     }
     out
+}
+
+fn index_paths(retros: &[Retro]) -> HashMap<String, usize> {
+    retros.iter().enumerate().map(|(i, r)| (r.path.clone(), i)).collect()
 }
 
 fn is_hidden_part(part: &str) -> bool {
