@@ -455,3 +455,40 @@ fn code_actions_reword_and_add_an_owner() {
     let edit = &owner["edit"]["changes"][&a][0];
     assert_eq!(edit["newText"], "\n    owner: ");
 }
+
+/// A real editor: Debian's Neovim headless opens a retro whose YAML is
+/// broken, waits for the diagnostics and asks for a completion. Skipped
+/// without `nvim` unless CI or RETROBOOK_NEOVIM_TESTS requires it.
+#[test]
+fn neovim_shows_the_diagnostics_and_completes() {
+    let required = std::env::var_os("CI").is_some() || std::env::var_os("RETROBOOK_NEOVIM_TESTS").is_some();
+    if Command::new("nvim").arg("--version").output().is_err() {
+        assert!(!required, "Neovim tests required but nvim is missing (apt-get install neovim)");
+        eprintln!("skipping the Neovim test; missing: nvim (apt-get install neovim)");
+        return;
+    }
+    let text = valid_retro("A").replace("owner: alice", "owner: zed").replace("factors: [f1]", "factors: [");
+    let repo = temp_repo(BOOK, &[("retros/a.md", text.as_bytes())]);
+    let position = after(&text, "factors: [");
+    let out = repo.path().join("out.txt");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lsp/neovim.lua");
+    let status = Command::new("nvim")
+        .args(["--headless", "-u", "NONE", "-i", "NONE", "-n", "-c"])
+        .arg(format!("luafile {}", script.display()))
+        .env("RB_BIN", env!("CARGO_BIN_EXE_retrobook"))
+        .env("RB_ROOT", repo.path())
+        .env("RB_FILE", repo.path().join("retros/a.md"))
+        .env("RB_OUT", &out)
+        .env("RB_LINE", position["line"].to_string())
+        .env("RB_CHARACTER", position["character"].to_string())
+        .current_dir(repo.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("nvim runs");
+    assert!(status.success());
+    let report = std::fs::read_to_string(&out).expect("the script's report");
+    assert!(report.contains("invalid YAML"), "{report}");
+    assert!(report.lines().any(|l| l == "completion f1"), "{report}");
+}

@@ -30,3 +30,14 @@ fn to_diagnostic(f: &Finding, lines: &Lines) -> Diagnostic {
         ..Default::default()
     }
 }
+
+/// What the client was last sent for a file, kept as a hash: the findings
+/// themselves would be a third copy of every finding of the repo.
+pub(crate) fn digest(findings: &[Finding]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    for f in findings {
+        (f.rule.id(), f.level.as_str(), f.pos.line, f.pos.column, f.len, &f.message, &f.hint).hash(&mut h);
+    }
+    h.finish()
+}

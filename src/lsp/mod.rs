@@ -99,8 +99,9 @@ struct Server {
     shutdown: bool,
     /// The client registers file watchers for us (dynamic registration).
     watch_registration: bool,
-    /// The findings last published per file, to send only what changed.
-    published: HashMap<String, Vec<Finding>>,
+    /// A digest of the findings last published per file (files with
+    /// none are left out), to send only what changed.
+    published: HashMap<String, u64>,
     outbox: Vec<Message>,
 }
 
@@ -340,8 +341,8 @@ impl Server {
         let mut findings: Vec<(String, Vec<Finding>)> = ws.findings(&files).into_iter().collect();
         findings.sort_by(|a, b| a.0.cmp(&b.0));
         for (file, findings) in findings {
-            let before = self.published.get(&file);
-            if before.map_or(findings.is_empty(), |b| *b == findings) {
+            let digest = diagnostics::digest(&findings);
+            if self.published.get(&file).map_or(findings.is_empty(), |&before| before == digest) {
                 continue;
             }
             let text = match ws.text(&file) {
@@ -358,7 +359,7 @@ impl Server {
             if findings.is_empty() {
                 self.published.remove(&file);
             } else {
-                self.published.insert(file, findings);
+                self.published.insert(file, digest);
             }
         }
     }
@@ -399,7 +400,9 @@ impl Server {
             }
             req::CodeActionRequest::METHOD => {
                 let p: lsp::CodeActionParams = serde_json::from_value(params).map_err(invalid)?;
-                let findings = self.rel(&p.text_document.uri).and_then(|rel| self.published.get(&rel).cloned());
+                let rel = self.rel(&p.text_document.uri).unwrap_or_default();
+                let ws = self.ws.as_ref();
+                let findings = ws.and_then(|ws| ws.findings(&BTreeSet::from([rel.clone()])).remove(&rel));
                 let findings = findings.unwrap_or_default();
                 self.with_doc(&p.text_document.uri, |doc| actions::code_actions(doc, &findings, p.range))
             }
