@@ -492,3 +492,41 @@ fn neovim_shows_the_diagnostics_and_completes() {
     assert!(report.contains("invalid YAML"), "{report}");
     assert!(report.lines().any(|l| l == "completion f1"), "{report}");
 }
+
+#[test]
+fn invalid_utf8_on_disk_and_incremental_changes() {
+    let mut bytes = valid_retro("A").into_bytes();
+    bytes.extend_from_slice(b"\nBad \xff byte.\n");
+    let repo = temp_repo(BOOK, &[("retros/a.md", &bytes), ("retros/b.md", valid_retro("B").as_bytes())]);
+    let mut client = Client::start(repo.path(), false);
+    let a = uri(repo.path(), "retros/a.md");
+    let diagnostics = client.diagnostics(&a);
+    assert!(diagnostics[0]["message"].as_str().unwrap().contains("not valid UTF-8"), "{diagnostics:#?}");
+    // An edit sent as a range (the server asks for whole texts, but
+    // clients may send ranges): `owner: alice` becomes `owner: zed`.
+    let b = uri(repo.path(), "retros/b.md");
+    let text = valid_retro("B");
+    client.open(&b, &text);
+    let start = after(&text, "owner: ");
+    let end = json!({"line": start["line"], "character": start["character"].as_u64().unwrap() + 5});
+    let change = json!({"range": {"start": start, "end": end}, "text": "zed"});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": b, "version": 2}, "contentChanges": [change]}),
+    );
+    assert_eq!(codes(&client.diagnostics(&b)), ["unknown-owner"]);
+    // A request before `initialize` on another server is refused.
+    let mut fresh = Command::new(env!("CARGO_BIN_EXE_retrobook"))
+        .arg("lsp")
+        .current_dir(repo.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let body = json!({"jsonrpc": "2.0", "id": 1, "method": "textDocument/hover", "params": {}}).to_string();
+    fresh.stdin.take().unwrap().write_all(&frame(&body)).unwrap();
+    let answer = read_frame(&mut BufReader::new(fresh.stdout.take().unwrap())).unwrap();
+    assert_eq!(answer["error"]["code"], -32002, "{answer}");
+    assert!(wait_exit(&mut fresh).success());
+}

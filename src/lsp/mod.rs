@@ -27,6 +27,7 @@ use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use lsp_types::{self as lsp, Uri};
 use position::{Encoding, Lines};
+use rayon::prelude::*;
 use state::{Changed, Workspace};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -34,7 +35,6 @@ use std::process::ExitCode;
 
 pub fn run(args: &LspArgs, global: &Global) -> Result<ExitCode, Error> {
     let mut input = std::io::stdin().lock();
-    let mut output = std::io::stdout().lock();
     let mut server = Server {
         explicit_root: global.root.clone(),
         today: crate::cmd::today(args.today),
@@ -45,14 +45,15 @@ pub fn run(args: &LspArgs, global: &Global) -> Result<ExitCode, Error> {
         shutdown: false,
         watch_registration: false,
         published: HashMap::new(),
-        outbox: Vec::new(),
+        output: std::io::stdout().lock(),
+        gone: false,
     };
     loop {
         let message = match transport::read(&mut input) {
             transport::Frame::Eof => return Ok(ExitCode::SUCCESS),
             transport::Frame::Malformed { id, reason } => {
                 eprintln!("retrobook lsp: {reason}");
-                if !transport::write_malformed(&mut output, id, &reason) {
+                if !transport::write_malformed(&mut server.output, id, &reason) {
                     return Ok(ExitCode::SUCCESS);
                 }
                 continue;
@@ -67,15 +68,13 @@ pub fn run(args: &LspArgs, global: &Global) -> Result<ExitCode, Error> {
         let flow = flow.unwrap_or_else(|_| {
             if let Some(id) = id {
                 let error = "internal error (a bug in retrobook lsp; see its log)".to_string();
-                server.outbox.push(Response::new_err(id, ErrorCode::InternalError as i32, error).into());
+                server.send(Response::new_err(id, ErrorCode::InternalError as i32, error).into());
             }
             Flow::Continue
         });
-        for message in std::mem::take(&mut server.outbox) {
-            if !transport::write(&mut output, &message) {
-                // The client is gone: nobody to answer.
-                return Ok(ExitCode::SUCCESS);
-            }
+        if server.gone {
+            // The client is gone: nobody to answer.
+            return Ok(ExitCode::SUCCESS);
         }
         if let Flow::Exit(code) = flow {
             return Ok(code);
@@ -102,10 +101,18 @@ struct Server {
     /// A digest of the findings last published per file (files with
     /// none are left out), to send only what changed.
     published: HashMap<String, u64>,
-    outbox: Vec<Message>,
+    output: std::io::StdoutLock<'static>,
+    /// Writing to the client failed: it is gone.
+    gone: bool,
 }
 
 impl Server {
+    fn send(&mut self, message: Message) {
+        if !self.gone && !transport::write(&mut self.output, &message) {
+            self.gone = true;
+        }
+    }
+
     fn handle(&mut self, message: Message) -> Flow {
         match message {
             Message::Request(request) => self.request(request),
@@ -134,7 +141,7 @@ impl Server {
             Ok(value) => Response::new_ok(id, value),
             Err((code, message)) => Response::new_err(id, code as i32, message),
         };
-        self.outbox.push(response.into());
+        self.send(response.into());
     }
 
     fn notification(&mut self, n: Notification) -> Flow {
@@ -244,7 +251,7 @@ impl Server {
             };
             let params = lsp::RegistrationParams { registrations: vec![registration] };
             let id = RequestId::from("retrobook-register-watchers".to_string());
-            self.outbox.push(Request::new(id, lsp::request::RegisterCapability::METHOD.into(), params).into());
+            self.send(Request::new(id, lsp::request::RegisterCapability::METHOD.into(), params).into());
         }
         // The whole repo's findings, so the problems panel shows them.
         self.publish(Changed::All);
@@ -340,33 +347,58 @@ impl Server {
         };
         let mut findings: Vec<(String, Vec<Finding>)> = ws.findings(&files).into_iter().collect();
         findings.sort_by(|a, b| a.0.cmp(&b.0));
-        for (file, findings) in findings {
-            let digest = diagnostics::digest(&findings);
-            if self.published.get(&file).map_or(findings.is_empty(), |&before| before == digest) {
-                continue;
-            }
-            let text = match ws.text(&file) {
-                Some(text) => text.to_string(),
-                None => std::fs::read(ws.root.join(&file))
-                    .map(|b| String::from_utf8_lossy(&b).into_owned())
-                    .unwrap_or_default(),
-            };
-            let diagnostics = diagnostics::to_diagnostics(&findings, &text, self.encoding);
-            let Some(uri) = uri_of(&ws.root.join(&file)) else { continue };
-            let params = lsp::PublishDiagnosticsParams { uri, diagnostics, version: None };
-            let method = lsp::notification::PublishDiagnostics::METHOD.to_string();
-            self.outbox.push(Notification::new(method, params).into());
-            if findings.is_empty() {
-                self.published.remove(&file);
-            } else {
-                self.published.insert(file, digest);
+        // Made in parallel a chunk at a time, written in order: the first
+        // publish of a large repo is thousands of messages.
+        let encoding = self.encoding;
+        for chunk in findings.chunks(512) {
+            let published = &self.published;
+            let ready: Vec<(&String, u64, Option<Notification>)> = chunk
+                .par_iter()
+                .filter_map(|(file, findings)| {
+                    let digest = diagnostics::digest(findings);
+                    if published.get(file).map_or(findings.is_empty(), |&before| before == digest) {
+                        return None;
+                    }
+                    Some((file, digest, notification_of(ws, file, findings, encoding)))
+                })
+                .collect();
+            for (file, digest, notification) in ready {
+                let Some(notification) = notification else { continue };
+                if !self.gone && !transport::write(&mut self.output, &notification.into()) {
+                    self.gone = true;
+                }
+                if digest == diagnostics::digest(&[]) {
+                    self.published.remove(file);
+                } else {
+                    self.published.insert(file.clone(), digest);
+                }
             }
         }
     }
+}
 
+fn notification_of(ws: &Workspace, file: &str, findings: &[Finding], encoding: Encoding) -> Option<Notification> {
+    {
+        let read;
+        let text = match ws.text(file) {
+            Some(text) => text,
+            None => {
+                let bytes = std::fs::read(ws.root.join(file)).unwrap_or_default();
+                read = String::from_utf8_lossy(&bytes).into_owned();
+                &read
+            }
+        };
+        let diagnostics = diagnostics::to_diagnostics(findings, text, encoding);
+        let uri = uri_of(&ws.root.join(file))?;
+        let params = lsp::PublishDiagnosticsParams { uri, diagnostics, version: None };
+        Some(Notification::new(lsp::notification::PublishDiagnostics::METHOD.to_string(), params))
+    }
+}
+
+impl Server {
     fn show_message(&mut self, typ: lsp::MessageType, message: String) {
         let params = lsp::ShowMessageParams { typ, message };
-        self.outbox.push(Notification::new(lsp::notification::ShowMessage::METHOD.into(), params).into());
+        self.send(Notification::new(lsp::notification::ShowMessage::METHOD.into(), params).into());
     }
 
     /// Answer a request about a document.

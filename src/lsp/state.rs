@@ -149,6 +149,9 @@ impl Workspace {
         let today = self.today;
         let Some(loaded) = self.loaded.as_mut() else { return Changed::Files(BTreeSet::new()) };
         let config = &loaded.repo.config;
+        // A buffer over the size limit is judged as its file is (the
+        // loader reports it, unread).
+        let text = text.filter(|t| t.len() as u64 <= config.check.max_file_bytes());
         let (retro, mut findings) = match text {
             Some(text) => {
                 let mut findings = Vec::new();
