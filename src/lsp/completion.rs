@@ -5,6 +5,7 @@
 
 use super::Doc;
 use super::text::{front_matter, open_wiki_link, parents, yaml_line};
+use crate::model::{At, Retro};
 use lsp_types::{CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, Position, TextEdit};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -129,60 +130,65 @@ fn values(doc: &Doc, schema: &Value, mapping: &Value, key: &str, typed: usize) -
     }
     let Some(loaded) = &doc.ws.loaded else { return Vec::new() };
     let repo = &loaded.repo;
-    let in_use = |pick: &dyn Fn(&crate::model::Retro) -> Vec<String>| -> BTreeMap<String, usize> {
-        let mut counts = BTreeMap::new();
-        for retro in &repo.retros {
-            for name in pick(retro) {
-                *counts.entry(name).or_insert(0) += 1;
-            }
-        }
-        counts
-    };
-    let names = |v: &[crate::model::At<String>]| v.iter().map(|a| a.value.clone()).collect::<Vec<_>>();
+    let with = |names: Vec<CompletionItem>| names.into_iter().map(|i| (i, typed)).collect();
     match key {
-        "owner" | "authors" | "attendees" | "facilitator" | "reviewers" => {
-            let mut out: Vec<Item> = (repo.config.people.iter())
-                .map(|(handle, p)| (item(handle, CompletionItemKind::VALUE, p.name.clone()), typed))
-                .collect();
-            if key == "owner" {
-                let teams = repo.config.teams.iter();
-                out.extend(teams.map(|(slug, t)| (item(slug, CompletionItemKind::FOLDER, t.name.clone()), typed)));
-            }
-            let used = in_use(&|r| {
-                let owners = r.actions().iter().filter_map(|a| a.owner.as_ref()).map(|o| o.value.clone());
-                names(&r.authors).into_iter().chain(names(&r.attendees)).chain(owners).collect()
-            });
-            let known = |n: &str| out.iter().any(|(i, _)| i.label == n);
-            let extra: Vec<Item> = (used.keys())
-                .filter(|n| !known(n))
-                .map(|n| (item(n, CompletionItemKind::VALUE, Some("in use, not in the roster".into())), typed))
-                .collect();
-            out.extend(extra);
-            out
-        }
-        "teams" => {
-            let mut out: Vec<Item> = (repo.config.teams.iter())
-                .map(|(slug, t)| (item(slug, CompletionItemKind::FOLDER, t.name.clone()), typed))
-                .collect();
-            let used = in_use(&|r| names(&r.teams));
-            out.extend(
-                used.keys()
-                    .filter(|n| !repo.config.teams.contains_key(*n))
-                    .map(|n| (item(n, CompletionItemKind::FOLDER, Some("in use".into())), typed)),
-            );
-            out
-        }
+        "owner" | "authors" | "attendees" | "facilitator" | "reviewers" => with(people(repo, key == "owner")),
+        "teams" => with(teams(repo)),
         "services" | "tags" => {
-            let used = in_use(&|r| names(if key == "tags" { &r.tags } else { &r.services }));
-            used.iter().map(|(n, c)| (item(n, CompletionItemKind::VALUE, Some(format!("used {c}×"))), typed)).collect()
+            let used = in_use(repo, |r| names(if key == "tags" { &r.tags } else { &r.services }));
+            with(used.iter().map(|(n, c)| item(n, CompletionItemKind::VALUE, Some(format!("used {c}×")))).collect())
         }
         "related" | "recurrence_of" => retro_ids(doc, typed),
-        "factors" => factor_ids(doc)
-            .into_iter()
-            .map(|(id, description)| (item(&id, CompletionItemKind::REFERENCE, description), typed))
-            .collect(),
+        "factors" => with(
+            factor_ids(doc).into_iter().map(|(id, about)| item(&id, CompletionItemKind::REFERENCE, about)).collect(),
+        ),
         _ => Vec::new(),
     }
+}
+
+/// How often each name `pick` gives is used across the repo.
+fn in_use(repo: &crate::load::Repo, pick: impl Fn(&Retro) -> Vec<String>) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for retro in &repo.retros {
+        for name in pick(retro) {
+            *counts.entry(name).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+fn names(values: &[At<String>]) -> Vec<String> {
+    values.iter().map(|a| a.value.clone()).collect()
+}
+
+/// The roster (and for an owner, the teams), then the names in use.
+fn people(repo: &crate::load::Repo, owner: bool) -> Vec<CompletionItem> {
+    let config = &repo.config;
+    let mut out: Vec<CompletionItem> =
+        config.people.iter().map(|(handle, p)| item(handle, CompletionItemKind::VALUE, p.name.clone())).collect();
+    if owner {
+        out.extend(config.teams.iter().map(|(slug, t)| item(slug, CompletionItemKind::FOLDER, t.name.clone())));
+    }
+    let used = in_use(repo, |r| {
+        let owners = r.actions().iter().filter_map(|a| a.owner.as_ref()).map(|o| o.value.clone());
+        names(&r.authors).into_iter().chain(names(&r.attendees)).chain(owners).collect()
+    });
+    let extra: Vec<CompletionItem> = (used.keys())
+        .filter(|n| !out.iter().any(|i| &i.label == *n))
+        .map(|n| item(n, CompletionItemKind::VALUE, Some("in use, not in the roster".into())))
+        .collect();
+    out.extend(extra);
+    out
+}
+
+fn teams(repo: &crate::load::Repo) -> Vec<CompletionItem> {
+    let teams = &repo.config.teams;
+    let mut out: Vec<CompletionItem> =
+        teams.iter().map(|(slug, t)| item(slug, CompletionItemKind::FOLDER, t.name.clone())).collect();
+    let used = in_use(repo, |r| names(&r.teams));
+    let extra = used.keys().filter(|n| !teams.contains_key(*n));
+    out.extend(extra.map(|n| item(n, CompletionItemKind::FOLDER, Some("in use".into()))));
+    out
 }
 
 /// The retro's own factor ids, read from the text (the buffer may not
