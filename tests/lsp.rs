@@ -415,11 +415,17 @@ fn hover_definition_references_and_symbols() {
     let definition = at(&mut client, "textDocument/definition", &a, after(&text, "factors: [f"));
     let factor = text.lines().position(|l| l.contains("- id: f1")).unwrap();
     assert_eq!(definition["range"]["start"]["line"], factor, "{definition}");
-    // References of b: a's `related` entry and both body links.
+    // A relative link goes to the file.
+    let linked = text.clone() + "\nAlso [the other](b.md#fix-the-condition).\n";
+    client.change(&a, 2, &linked);
+    let definition = at(&mut client, "textDocument/definition", &a, after(&linked, "](b.m"));
+    assert_eq!(definition["uri"], b.as_str());
+    assert_eq!(definition["range"]["start"]["line"], heading);
+    // References of b: a's `related` entry and the three body links.
     client.open(&b, &b_text);
     let references = at(&mut client, "textDocument/references", &b, json!({"line": 1, "character": 0}));
     let references = references.as_array().unwrap();
-    assert_eq!(references.len(), 3, "{references:#?}");
+    assert_eq!(references.len(), 4, "{references:#?}");
     assert!(references.iter().all(|r| r["uri"] == a.as_str()));
     let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": a}}));
     let names: Vec<&str> = symbols.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
@@ -432,7 +438,8 @@ fn code_actions_reword_and_add_an_owner() {
     let mut client = Client::start(repo.path(), false);
     let a = uri(repo.path(), "retros/a.md");
     let text = std::fs::read_to_string(repo.path().join("retros/a.md")).unwrap();
-    let edited = text.replace("    owner: alice\n", "") + "\nThe root cause was a full disk.\n";
+    let edited =
+        text.replace("    owner: alice\n", "").replace("severity: SEV3\n", "") + "\nThe root cause was a full disk.\n";
     client.open(&a, &edited);
     let diagnostics = client.diagnostics(&a);
     let codes = codes(&diagnostics);
@@ -454,6 +461,14 @@ fn code_actions_reword_and_add_an_owner() {
     let owner = actions.iter().find(|x| x["title"] == "Add `owner:`").unwrap();
     let edit = &owner["edit"]["changes"][&a][0];
     assert_eq!(edit["newText"], "\n    owner: ");
+    let item = edited.lines().position(|l| l.contains("- id: AI-1")).unwrap();
+    assert_eq!(edit["range"]["start"]["line"], item);
+    // The missing required key goes before the closing fence.
+    let severity = actions.iter().find(|x| x["title"] == "Add `severity:`").expect("an action for severity");
+    let edit = &severity["edit"]["changes"][&a][0];
+    assert_eq!(edit["newText"], "severity: \n");
+    let fence = edited.lines().skip(1).position(|l| l == "---").unwrap() + 1;
+    assert_eq!(edit["range"]["start"], json!({"line": fence, "character": 0}));
 }
 
 /// A real editor: Debian's Neovim headless opens a retro whose YAML is
