@@ -17,13 +17,14 @@
 mod lexicon;
 mod scan;
 mod who;
+mod words;
 
 use crate::config::Config;
 use crate::model::{At, Finding, Retro, Rule};
 use crate::text::LineIndex;
 use foldhash::{HashMap, HashSet};
 pub use scan::Hit;
-use scan::{normalize, words};
+use words::{normalize, words};
 
 /// What kind of blame a finding is; each has its own advice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -191,7 +192,7 @@ impl Phrases {
     /// hits kept once. `is_person` says whether a word names one of the
     /// retro's own people (authors, attendees, owners, …).
     pub fn find<'p>(&'p self, text: &str, is_person: &dyn Fn(&str) -> bool) -> Vec<Hit<'p>> {
-        let scan = scan::Scan { text, phrases: self, is_person };
+        let scan = words::Scan { text, phrases: self, is_person };
         let mut found = scan.run();
         if found.is_empty() {
             return found;

@@ -2,7 +2,7 @@
 //! pronoun), maybe a person (a capitalised name, "they"), or a thing.
 
 use super::lexicon::*;
-use super::scan::{Scan, Span, same_word};
+use super::words::{Scan, Span, same_word};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Who {
