@@ -9,11 +9,17 @@
 //! the `[people]` roster, role nouns, pronouns, capitalised names) from
 //! systems, so "the client ignored the header" is left alone.
 //!
+//! A hit is then read against its sentence (`context.rs`): "nobody" naming
+//! a gap in ownership ("no one checked it, because no team owned it") and
+//! blame mentioned to say it did not happen ("no one asked whose fault it
+//! was") are not reported.
+//!
 //! Matching is by whole words, case-insensitive, across line breaks (so a
 //! phrase folded over two YAML lines is still found). Text in quotation
 //! marks, block quotes and code is not judged: quoting a chat log or a
 //! command is not blaming anyone.
 
+mod context;
 mod lexicon;
 mod scan;
 mod who;

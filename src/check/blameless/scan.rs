@@ -50,6 +50,9 @@ impl<'p> Scan<'_, 'p> {
                 found.push(Hit { start: s, end: e, kind, suggestion: kind.suggestion() });
             }
         }
+        if !found.is_empty() {
+            found.retain(|h| !self.blame_denied((h.start, h.end)));
+        }
         found
     }
 
@@ -118,10 +121,48 @@ impl<'p> Scan<'_, 'p> {
         blamed.then(|| (self.span_start(from, at.0), next.1, Kind::Omission))
     }
 
-    /// "nobody bothered", "no one reviewed".
+    /// "nobody bothered", "no one reviewed", "nobody on the team checked";
+    /// but not "no one checked it, because no team owned it": a gap in
+    /// ownership is not a person's omission. Bothering, thinking to and
+    /// "even" judge whatever the reason.
     fn no_one(&self, at: Span) -> Option<(usize, usize, Kind)> {
-        let next = self.negated_diligence(at, ["no", "one"], &["even", "ever", "really"])?;
-        Some((at.0, next.1, Kind::Omission))
+        let mut next = self.word_after(at.1)?;
+        if self.is(at, &["no"]) {
+            if !self.is(next, &["one"]) {
+                return None;
+            }
+            next = self.word_after(next.1)?;
+        }
+        if self.is(next, NO_ONE_PHRASE) {
+            next = self.past_phrase(next)?;
+        }
+        let filler = self.is(next, &["even", "ever", "really"]);
+        if filler {
+            next = self.word_after(next.1)?;
+        }
+        let verb = self.diligence(next)?;
+        let judged = filler || self.is(next, HUMAN_DILIGENCE);
+        if !judged && self.names_a_gap(at.0) {
+            return None;
+        }
+        Some((at.0, verb.1, Kind::Omission))
+    }
+
+    /// Past "on the storage team" or "else" after "nobody", to the first
+    /// word that may be its verb, within four words and no comma.
+    fn past_phrase(&self, first: Span) -> Option<Span> {
+        let mut pos = first.1;
+        for _ in 0..4 {
+            let w = self.word_after(pos)?;
+            if self.text[pos..w.0].contains(',') {
+                return None;
+            }
+            if self.is(w, &["even", "ever", "really", "pay", "paid"]) || self.is(w, DILIGENCE) {
+                return Some(w);
+            }
+            pos = w.1;
+        }
+        None
     }
 
     /// The diligence verb after the negation at `at`: past the second word
@@ -156,10 +197,10 @@ impl<'p> Scan<'_, 'p> {
     /// "Tom's mistake", "a mistake by the on-call", "the fault lies with
     /// the reviewer", "we made a mistake", "the error was Hana's".
     fn fault_noun(&self, at: Span) -> Option<(usize, usize, Kind)> {
-        let next = self.word_after(at.1);
-        if next.is_some_and(|n| self.is(n, TECHNICAL_NEXT)) {
+        if self.technical_compound(at) {
             return None;
         }
+        let next = self.word_after(at.1);
         let hit = |s, e| Some((s, e, Kind::Attribution));
         if let Some(prev) = self.word_before(at.0)
             && self.possessive_person(prev)

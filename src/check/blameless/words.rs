@@ -66,6 +66,27 @@ impl Scan<'_, '_> {
         }
         None
     }
+
+    /// The whole sentence around `at`: from the last '.', '!' or '?'
+    /// before a space (so "1.5" and "gitlab.com" stay inside) or blank
+    /// line, to the next. Wider than the stretch `word_before` walks: a
+    /// clause after a colon still explains the one before it.
+    pub(super) fn sentence(&self, at: usize) -> std::ops::Range<usize> {
+        let text = self.text;
+        let ends_at = |i: usize| {
+            let b = text.as_bytes();
+            matches!(b[i], b'.' | b'!' | b'?') && b.get(i + 1).is_none_or(|c| c.is_ascii_whitespace())
+                || (b[i] == b'\n' && b.get(i + 1) == Some(&b'\n'))
+        };
+        let start = (0..at).rev().find(|&i| ends_at(i)).map_or(0, |i| i + 1);
+        let end = (at..text.len()).find(|&i| ends_at(i)).unwrap_or(text.len());
+        start..end
+    }
+
+    /// The words of `range`, as spans of the whole text.
+    pub(super) fn words_in(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = Span> + '_ {
+        words(&self.text[range.clone()]).map(move |(s, e)| (range.start + s, range.start + e))
+    }
 }
 
 fn is_word_char(c: char) -> bool {
