@@ -1,6 +1,6 @@
 //! The search index's build cost on its own: CPU time and peak memory of
 //! `SearchIndex::build` and of encoding its files, and the files' count and
-//! bytes, for a repo already loaded (README, Performance).
+//! bytes, for a repo already loaded (docs/performance.md).
 //!
 //!     cargo run --release --example search_index -- /tmp/c10k [2026-11-27] [QUERY…]
 //!

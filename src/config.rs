@@ -26,7 +26,7 @@ pub struct Config {
     pub history: HistoryConfig,
 }
 
-/// `[history]`: the follow-through read from git (README, Follow-through).
+/// `[history]`: the follow-through read from git (docs/history.md).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct HistoryConfig {

@@ -566,7 +566,7 @@ impl Level {
 }
 
 /// Declares the rules: their ids (part of the interface), default levels,
-/// one-line descriptions (for `--help`, SARIF and the README) and how to fix
+/// one-line descriptions (for `--help`, SARIF and docs/rules.md) and how to fix
 /// a finding of the rule (the hint when a finding has no sharper one, and
 /// SARIF's `help`).
 macro_rules! rules {
@@ -645,7 +645,7 @@ rules! {
         "make the file readable, or move it inside the repository";
     InvalidConfig = "invalid-config", Error,
         "book.toml cannot be read; nothing else is checked (exit code 2 in every format)",
-        "fix book.toml at this position; the README lists its sections and keys";
+        "fix book.toml at this position; docs/configuration.md lists its sections and keys";
     TrackerMismatch = "tracker-mismatch", Warning,
         "an action item's status disagrees with its ticket in a tracker export ([tracker], --tracker)",
         "update the item's `status:` (and `completed_at:`) to what happened, or reopen or close the ticket";
@@ -657,7 +657,7 @@ rules! {
         "make the item's `owner:` the person the ticket is assigned to, or reassign the ticket";
     TrackerExport = "tracker-export", Error,
         "a tracker export cannot be read; nothing else is checked (exit code 2 in every format)",
-        "fix or produce the export again; the README (Tracker status) shows each format";
+        "fix or produce the export again; docs/tracker.md shows each format";
 }
 
 /// One problem `check` found, located precisely.
