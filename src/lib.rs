@@ -21,4 +21,5 @@ pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod text;
+pub mod ticket;
 pub mod tracker;

@@ -1,6 +1,7 @@
 //! Small text helpers shared by the loader, the rules and the renderer.
 
 use crate::model::Pos;
+use std::path::Path;
 
 /// Maps byte offsets of one file to 1-based line and column positions.
 pub struct LineIndex<'a> {
@@ -127,6 +128,17 @@ pub fn one_of(words: &[&str]) -> String {
         1 => quoted[0].clone(),
         n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
     }
+}
+
+/// The path of `path` relative to `root`, with `/` separators.
+pub fn relative_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// How `path` is named in messages: relative to the repo root when inside it.
+pub fn shown_path(root: &Path, path: &Path) -> String {
+    if path.starts_with(root) { relative_path(root, path) } else { path.display().to_string() }
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ pub mod yaml;
 use crate::config::Config;
 use crate::error::Error;
 use crate::model::{At, Finding, Pos, Retro, Rule};
-use crate::text::{LineIndex, is_id};
+use crate::text::{LineIndex, is_id, relative_path};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -62,7 +62,7 @@ pub fn load_repo(root: &Path) -> Result<Repo, Error> {
     }
     let mut tracker = crate::tracker::Tracker::default();
     for export in &config.tracker.exports {
-        let shown = crate::tracker::shown_path(root, &root.join(export));
+        let shown = crate::text::shown_path(root, &root.join(export));
         tracker.add(&root.join(export), shown, &config.tracker.statuses)?;
     }
     Ok(Repo { root: root.to_path_buf(), config, retros, findings, tracker })
@@ -91,12 +91,6 @@ pub fn find_retro_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 pub fn is_hidden(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
     name.starts_with('.') || name.starts_with('#') || name.ends_with('~')
-}
-
-/// The path of `path` relative to `root`, with `/` separators.
-pub fn relative_path(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// Load one retro file: the retro (unless unreadable) and the loader's findings.

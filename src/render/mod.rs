@@ -15,6 +15,7 @@ pub mod paging;
 pub mod plan;
 mod sink;
 pub mod templates;
+pub mod urls;
 pub mod views;
 
 use crate::config::Config;
@@ -340,7 +341,7 @@ impl<'a> Site<'a> {
 
     /// The relative path from `page` to the site root.
     pub fn root_of(&self, page: &Page) -> &'static str {
-        paging::root_for(&self.path(page))
+        urls::root_for(&self.path(page))
     }
 
     /// Render a page's template with the context every page has.
@@ -526,17 +527,6 @@ fn normalize_base_url(url: &str) -> String {
     } else {
         format!("{url}/")
     }
-}
-
-/// `value` made safe for a URL's query string.
-pub fn query_value(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[derive(Serialize)]
