@@ -228,10 +228,6 @@ impl Due {
             }
         }
     }
-
-    pub fn is_day(&self) -> bool {
-        matches!(self, Due::Day(_))
-    }
 }
 
 impl fmt::Display for Due {

@@ -43,16 +43,18 @@ impl<'de> Deserialize<'de> for TicketStatus {
     }
 }
 
+/// `[tracker.base_url]`: where each tracker lives, so that the site links
+/// a bare key.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub(crate) struct TrackerUrls {
+pub struct TrackerUrls {
     /// `https://acme.atlassian.net`: `STOR-612` links to `…/browse/STOR-612`.
-    pub(crate) jira: Option<String>,
+    pub jira: Option<String>,
     /// `https://linear.app/acme`: `ENG-42` links to `…/issue/ENG-42` (when
     /// `jira` is not set: the keys look alike).
-    pub(crate) linear: Option<String>,
+    pub linear: Option<String>,
     /// `https://github.com`: `owner/repo#123` links to `…/owner/repo/issues/123`.
-    pub(crate) github: Option<String>,
+    pub github: Option<String>,
 }
 
 /// The project or repository part of a key.

@@ -21,12 +21,12 @@ pub mod views;
 use crate::config::Config;
 use crate::error::Error;
 use crate::link::{LinkGraph, Target};
-use crate::model::{Finding, Level, LinkKind, Retro};
+use crate::model::{LinkKind, Retro};
 use crate::tracker::Tracker;
 use chrono::NaiveDate;
 use indexes::{Account, Indexes, ItemRef, Roster};
 use markdown::LinkContext;
-pub use plan::{Edit, Owner, Page, Reads, Stream, Taxonomy, Term};
+pub use plan::{Edit, Owner, Page, Stream, Taxonomy, Term};
 use rayon::prelude::*;
 use serde::Serialize;
 pub use sink::Sink;
@@ -550,9 +550,4 @@ pub struct Stats {
     pub disagree: Option<usize>,
     /// The day "overdue" was judged against.
     pub as_of: String,
-}
-
-/// Whether findings block a build: any at error level.
-pub fn has_errors(findings: &[Finding]) -> bool {
-    findings.iter().any(|f| f.level == Level::Error)
 }
