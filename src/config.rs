@@ -53,21 +53,9 @@ pub struct TrackerConfig {
     pub exports: Vec<PathBuf>,
     /// A tracker status name (case-insensitive) and what it means: `open`,
     /// `done` or `wont-do`; it wins over the export's status category.
-    pub statuses: BTreeMap<String, crate::tracker::TicketStatus>,
+    pub statuses: BTreeMap<String, crate::ticket::TicketStatus>,
     /// Where each tracker lives, so that the site links a bare key.
-    pub base_url: TrackerUrls,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct TrackerUrls {
-    /// `https://acme.atlassian.net`: `STOR-612` links to `…/browse/STOR-612`.
-    pub jira: Option<String>,
-    /// `https://linear.app/acme`: `ENG-42` links to `…/issue/ENG-42` (when
-    /// `jira` is not set: the keys look alike).
-    pub linear: Option<String>,
-    /// `https://github.com`: `owner/repo#123` links to `…/owner/repo/issues/123`.
-    pub github: Option<String>,
+    pub base_url: crate::ticket::TrackerUrls,
 }
 
 #[derive(Debug, Clone, Deserialize)]

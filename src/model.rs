@@ -228,10 +228,6 @@ impl Due {
             }
         }
     }
-
-    pub fn is_day(&self) -> bool {
-        matches!(self, Due::Day(_))
-    }
 }
 
 impl fmt::Display for Due {
@@ -363,7 +359,7 @@ pub struct ActionItem {
     /// itself when it has a scheme, a bare ticket key through
     /// `[tracker.base_url]`, else (or when unsafe) `None`.
     pub link_url: Option<String>,
-    /// What the link shows (`tracker::link_text`): the ticket key, else the
+    /// What the link shows (`ticket::link_text`): the ticket key, else the
     /// URL's host; empty when the link is neither a safe URL nor a key.
     /// Worked out once here: every list an item is on shows it.
     pub link_text: String,

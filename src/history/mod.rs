@@ -342,11 +342,6 @@ impl History {
         History { notes: vec![Note { level, text }], ..History::default() }
     }
 
-    /// A site or report with history turned off.
-    pub fn disabled() -> History {
-        History::default()
-    }
-
     pub fn get(&self, retro: &str, item: &str) -> Option<&ItemHistory> {
         self.items.get(&(retro.to_string(), item.to_string()))
     }

@@ -5,14 +5,13 @@
 //! stale ones, each linking to its retro. Planned only when the history
 //! was read.
 
-use super::insights::{Cell, Chart, Legend, median, text};
 use crate::error::Error;
 use crate::history::{ItemHistory, lateness};
 use crate::model::{ActionItem, Retro};
 use crate::render::Site;
-use crate::render::charts::{self, Bar, Column, Scale};
-use crate::render::markdown::retro_url;
+use crate::render::charts::{self, Bar, Cell, Chart, Column, Legend, Scale, median, text};
 use crate::render::plan::{Owner, Page};
+use crate::render::urls::retro_url;
 use chrono::Datelike;
 use serde::Serialize;
 use std::collections::BTreeMap;
