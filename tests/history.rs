@@ -575,3 +575,91 @@ fn an_import_reads_honestly_on_the_retro_pages_and_the_follow_through_page() {
     assert!(css.contains(".swatch.opened { background: var(--s2); }"), "the opened swatch is coloured");
     assert!(css.contains(".swatch.closed { background: var(--ok); }"), "the closed swatch is coloured");
 }
+
+mod random_histories {
+    //! Random commit sequences (whole retros committed long after their
+    //! incident with items already closed, items added later, edits,
+    //! closes, reopenings, slips, author dates out of order, an uncommitted
+    //! edit, a `--today` before the last commit): whatever happened, no item
+    //! is closed before it was opened and no duration is negative.
+
+    use super::*;
+    use chrono::{Days, NaiveDate};
+    use proptest::prelude::*;
+
+    const STATUSES: [&str; 4] = ["open", "in-progress", "done", "wont-do"];
+
+    /// A day from 2023-06-01 on.
+    fn day(offset: u64) -> String {
+        let start = NaiveDate::from_ymd_opt(2023, 6, 1).unwrap();
+        (start + Days::new(offset)).format("%Y-%m-%d").to_string()
+    }
+
+    /// One item's state: status, due and completed_at, as day offsets.
+    type State = (usize, u64, Option<u64>);
+
+    /// What a step writes: retro `r`'s item `i` (3: the whole retro at
+    /// once, every item with the same state), then a commit on `date`
+    /// (none for the last step when `uncommitted`).
+    #[derive(Debug, Clone)]
+    struct Step {
+        r: usize,
+        i: usize,
+        state: State,
+        date: u64,
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        let state = (0..STATUSES.len(), 0..1200u64, proptest::option::of(0..1200u64));
+        (0..3usize, 0..4usize, state, 0..1200u64).prop_map(|(r, i, state, date)| Step { r, i, state, date })
+    }
+
+    fn write(repo: &GitRepo, r: usize, started: u64, items: &[Option<State>; 3]) {
+        let id = format!("r{r}");
+        let started = day(started);
+        let items: Vec<(String, &str, String, Option<String>)> = (items.iter().enumerate())
+            .filter_map(|(i, s)| s.map(|(st, due, done)| (format!("AI-{i}"), STATUSES[st], day(due), done.map(day))))
+            .collect();
+        let items: Vec<(&str, &str, &str, Option<&str>)> =
+            items.iter().map(|(i, s, due, done)| (i.as_str(), *s, due.as_str(), done.as_deref())).collect();
+        repo.write(&format!("retros/{id}.md"), &dated_retro(&id, &started, &items));
+    }
+
+    proptest! {
+        // git and the binary run per case: a few cases, each a whole story.
+        #![proptest_config(ProptestConfig { cases: 12, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn no_item_is_closed_before_it_was_opened(
+            starts in proptest::collection::vec(0..1200u64, 3),
+            steps in proptest::collection::vec(step(), 1..7),
+            uncommitted in any::<bool>(),
+            today in 0..1300u64,
+        ) {
+            let repo = GitRepo::new("[book]\ntitle = \"Random\"\n");
+            let mut retros: [[Option<State>; 3]; 3] = Default::default();
+            for (n, s) in steps.iter().enumerate() {
+                match s.i {
+                    3 => retros[s.r] = [Some(s.state); 3],
+                    i => retros[s.r][i] = Some(s.state),
+                }
+                write(&repo, s.r, starts[s.r], &retros[s.r]);
+                if !(uncommitted && n + 1 == steps.len()) {
+                    repo.commit(&day(s.date), "someone");
+                }
+            }
+            let today = day(today);
+            let out = run(repo.path(), &["actions", "--format", "json", "--today", &today]).0;
+            let json: Value = serde_json::from_str(&out).unwrap();
+            assert_in_order(&json);
+            for item in json["action_items"].as_array().unwrap() {
+                let h = &item["history"];
+                let Some(added) = h["added"]["date"].as_str() else { continue };
+                let changes = h["status_changes"].as_array().unwrap().iter().chain(h["due_changes"].as_array().unwrap());
+                for at in changes.map(|c| &c["date"]).chain([&h["came_in"]["date"], &h["touched"]["date"]]) {
+                    prop_assert!(at.as_str().is_none_or(|at| added <= at), "{item}");
+                }
+            }
+        }
+    }
+}
