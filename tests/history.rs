@@ -576,6 +576,26 @@ fn an_import_reads_honestly_on_the_retro_pages_and_the_follow_through_page() {
     assert!(css.contains(".swatch.closed { background: var(--ok); }"), "the closed swatch is coloured");
 }
 
+/// `retrobook import` then `build` before any commit: the retros the
+/// working tree adds are an import too, dated from their incidents.
+#[test]
+fn an_import_not_yet_committed_is_dated_from_its_incident() {
+    let repo = adoption();
+    let items = [("AI-1", "done", "2024-09-01", Some("2024-08-20")), ("AI-2", "open", "2024-10-01", None)];
+    repo.write("retros/old-g.md", &dated_retro("old-g", "2024-08-01", &items));
+    let json = actions_json(repo.path(), &[]);
+    assert_in_order(&json);
+    let g1 = &item(&json, "old-g", "AI-1")["history"];
+    assert_eq!(
+        (&g1["added"]["date"], &g1["imported"], &g1["days_to_close"]),
+        (&"2024-08-01".into(), &true.into(), &19.into())
+    );
+    assert_eq!((&g1["came_in"]["date"], &g1["came_in"]["uncommitted"]), (&TODAY.into(), &true.into()));
+    assert_eq!(g1["summary"], "imported 1 Jun 2026, done 20 Aug 2024 — 12 days early (uncommitted edits)");
+    let g2 = &item(&json, "old-g", "AI-2")["history"];
+    assert_eq!((&g2["added"]["date"], &g2["imported"]), (&"2024-08-01".into(), &true.into()));
+}
+
 mod random_histories {
     //! Random commit sequences (whole retros committed long after their
     //! incident with items already closed, items added later, edits,
