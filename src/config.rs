@@ -37,11 +37,15 @@ pub struct HistoryConfig {
     pub cache: bool,
     /// An open item whose own lines are unchanged this many days is stale.
     pub stale_days: u32,
+    /// A retro first committed more than this many days after its
+    /// `started_at` came in through an import: its items are dated from the
+    /// incident, not from that commit.
+    pub import_days: u32,
 }
 
 impl Default for HistoryConfig {
     fn default() -> Self {
-        HistoryConfig { enabled: true, cache: true, stale_days: 90 }
+        HistoryConfig { enabled: true, cache: true, stale_days: 90, import_days: 30 }
     }
 }
 
