@@ -12,6 +12,7 @@ pub mod cmd;
 pub mod config;
 pub mod error;
 pub mod history;
+pub(crate) mod import;
 pub mod link;
 pub mod load;
 pub mod model;

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => retrobook::serve::run(args, &cli.global),
         Command::Init(args) => cmd::scaffold::init(args, &cli.global),
         Command::New(args) => cmd::scaffold::new(args, &cli.global),
+        Command::Import(args) => cmd::import::run(args, &cli.global),
         Command::Actions(args) => cmd::actions::run(args, &cli.global),
         Command::Report(args) => cmd::report::run(args, &cli.global),
         Command::Schema => cmd::schema::schema(&cli.global),
