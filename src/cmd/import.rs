@@ -63,7 +63,8 @@ fn summary(outcomes: &[Outcome], dry_run: bool) -> String {
     let failed = count(|s| matches!(s, State::Failed(_)));
     let gaps = outcomes.iter().filter(|o| matches!(o.state, State::Written(_)) && !o.missing.is_empty()).count();
     let verb = if dry_run { "would import" } else { "imported" };
-    let mut line = format!("{verb} {} as drafts", plural(written, "postmortem"));
+    let drafts = crate::text::one_or_many(written, "a draft", "drafts");
+    let mut line = format!("{verb} {} as {drafts}", plural(written, "postmortem"));
     let _ = write!(line, ", {} already imported, {failed} failed", skipped);
     if gaps > 0 {
         let _ = write!(line, "; {gaps} with gaps to complete (`retrobook check` lists them)");
