@@ -139,7 +139,10 @@ fn gitlab_shape_with_partial_dates_placeholders_and_a_table_without_owners() {
     assert_eq!(f["contributing_factors"].as_array().unwrap().len(), 3, "five whys restated");
     let ai1 = item(&f, "AI-1");
     assert_eq!(ai1["title"], "Expire alert mutes after 24 hours");
-    assert_eq!((&ai1["owner"], &ai1["status"], &ai1["due"]), (&json!("verify-oncall"), &json!("done"), &json!("2022-07-01")));
+    assert_eq!(
+        (&ai1["owner"], &ai1["status"], &ai1["due"]),
+        (&json!("verify-oncall"), &json!("done"), &json!("2022-07-01"))
+    );
     assert!(item(&f, "AI-2").get("owner").is_none());
     let ai3 = item(&f, "AI-3");
     assert!(ai3.get("owner").is_none(), "TBD is no owner");
@@ -147,7 +150,10 @@ fn gitlab_shape_with_partial_dates_placeholders_and_a_table_without_owners() {
     // A reference-style link to another postmortem: its definition comes along,
     // pointing at the new retro; the anchor became front matter and is dropped.
     let summary = f["summary"].as_str().unwrap();
-    assert!(summary.contains(&format!("[failover]: {ATLASSIAN}\n")) || summary.ends_with(&format!("[failover]: {ATLASSIAN}")));
+    assert!(
+        summary.contains(&format!("[failover]: {ATLASSIAN}\n"))
+            || summary.ends_with(&format!("[failover]: {ATLASSIAN}"))
+    );
     assert!(out.contains("`#timeline` is now in the front matter"));
 }
 
@@ -185,7 +191,16 @@ fn a_file_named_explicitly_is_read_whatever_its_extension() {
     assert_eq!(f["title"], "DNS resolution failures in eu-west", "the first line");
     assert_eq!(f["imported_from"], "exports/team-dns-outage.txt");
     // "All times in CET", and a time alone under the day of the rows before.
-    assert_eq!(ats(&f), ["2023-11-02T15:40:00Z", "2023-11-02T15:41:00Z", "2023-11-02T15:44:00Z", "2023-11-02T15:53:00Z", "2023-11-02T15:58:00Z"]);
+    assert_eq!(
+        ats(&f),
+        [
+            "2023-11-02T15:40:00Z",
+            "2023-11-02T15:41:00Z",
+            "2023-11-02T15:44:00Z",
+            "2023-11-02T15:53:00Z",
+            "2023-11-02T15:58:00Z"
+        ]
+    );
     assert_eq!(f["started_at"], "2023-11-02T15:41:00Z");
     // A missing section: said, and left unset.
     assert!(f.get("impact").is_none() && f.get("contributing_factors").is_none());
@@ -217,13 +232,17 @@ fn the_import_passes_the_gate_with_its_gaps_as_imported_warnings() {
         assert!(f["message"].as_str().unwrap().ends_with("(imported: complete it)"), "{f}");
     }
     let said = |rule: &str, file: &str, what: &str| {
-        gaps.iter().any(|f| f["rule"] == rule && f["file"] == format!("retros/{file}") && f["message"].as_str().unwrap().contains(what))
+        gaps.iter().any(|f| {
+            f["rule"] == rule && f["file"] == format!("retros/{file}") && f["message"].as_str().unwrap().contains(what)
+        })
     };
     assert!(said("remediation-owner", PAGERDUTY, "`AI-4` has no owner"));
     assert!(said("missing-key", ATLASSIAN, "`severity`"));
     assert!(said("missing-key", SRE, "`category`"));
     // No finding about the YAML itself: every value was written as the loader reads it.
-    assert!(!findings.iter().any(|f| ["yaml-syntax", "invalid-value", "unknown-key", "broken-link"].contains(&f["rule"].as_str().unwrap())));
+    assert!(!findings.iter().any(|f| {
+        ["yaml-syntax", "invalid-value", "unknown-key", "broken-link"].contains(&f["rule"].as_str().unwrap())
+    }));
 
     // Moved to in-review, the gate applies in full.
     let path = dir.path().join("retros").join(PLAIN);
@@ -260,7 +279,9 @@ fn the_import_builds_with_a_banner_and_unowned_items() {
 fn importing_again_changes_nothing_and_dry_run_writes_nothing() {
     let dir = repo();
     let dry = import(dir.path(), &["--dry-run"]);
-    assert!(dry.contains("would import postmortems/pagerduty-checkout-errors.md -> retros/2024-03-14-pagerduty-checkout-errors.md"));
+    assert!(dry.contains(
+        "would import postmortems/pagerduty-checkout-errors.md -> retros/2024-03-14-pagerduty-checkout-errors.md"
+    ));
     assert!(dry.contains("--dry-run: nothing written"));
     assert!(files(&dir.path().join("retros")).is_empty());
 
@@ -268,7 +289,9 @@ fn importing_again_changes_nothing_and_dry_run_writes_nothing() {
     let before = files(&dir.path().join("retros"));
     let again = import(dir.path(), &[]);
     assert_eq!(files(&dir.path().join("retros")), before);
-    assert!(again.contains(&format!("skipped postmortems/pagerduty-checkout-errors.md: already imported as retros/{PAGERDUTY}")));
+    assert!(again.contains(&format!(
+        "skipped postmortems/pagerduty-checkout-errors.md: already imported as retros/{PAGERDUTY}"
+    )));
     assert!(again.contains("imported 0 postmortems as drafts, 5 already imported"));
 }
 
@@ -285,10 +308,14 @@ fn an_existing_file_is_never_overwritten() {
         .current_dir(dir.path())
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("already imported as retros/imported/2023-11-02-team-dns-outage.md"));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("already imported as retros/imported/2023-11-02-team-dns-outage.md")
+    );
     let fresh = repo();
     std::fs::write(fresh.path().join("retros").join(PLAIN), "not mine").unwrap();
-    let out = retrobook(fresh.path(), &["import", "exports/team-dns-outage.txt"]).current_dir(fresh.path()).output().unwrap();
+    let out =
+        retrobook(fresh.path(), &["import", "exports/team-dns-outage.txt"]).current_dir(fresh.path()).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("-> retros/2023-11-02-team-dns-outage-2.md"));
     assert_eq!(std::fs::read_to_string(fresh.path().join("retros").join(PLAIN)).unwrap(), "not mine");
 }

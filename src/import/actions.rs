@@ -43,7 +43,8 @@ pub(crate) fn from_text(text: &str) -> Item {
     let text = text.trim();
     let mut item = Item { title: text.to_string(), ..Item::default() };
     let Some(open) = text.strip_suffix(')').and_then(|t| t.rfind('(')) else { return item };
-    let mut found = Item { title: text[..open].trim().trim_end_matches(['-', '—', ':']).trim().to_string(), ..Item::default() };
+    let mut found =
+        Item { title: text[..open].trim().trim_end_matches(['-', '—', ':']).trim().to_string(), ..Item::default() };
     let inner = &text[open + 1..text.len() - 1];
     let all_known = inner.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()).all(|p| part(p, &mut found));
     if all_known && !found.title.is_empty() {
@@ -194,9 +195,7 @@ fn status_of(v: &str) -> Option<&'static str> {
         "done" | "complete" | "completed" | "closed" | "fixed" | "finished" | "resolved" | "✅" => Some("done"),
         "in progress" | "in-progress" | "started" | "doing" | "ongoing" | "wip" => Some("in-progress"),
         "wont do" | "wont-do" | "won t do" | "cancelled" | "canceled" | "rejected" | "dropped" => Some("wont-do"),
-        "open" | "todo" | "to do" | "to-do" | "not started" | "new" | "pending" | "planned" | "backlog" => {
-            Some("open")
-        }
+        "open" | "todo" | "to do" | "to-do" | "not started" | "new" | "pending" | "planned" | "backlog" => Some("open"),
         _ => None,
     }
 }
@@ -262,7 +261,9 @@ fn unique_id(text: &str, taken: &mut Vec<String>) -> String {
     let words: Vec<String> = text
         .split_whitespace()
         .map(|w| w.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase())
-        .filter(|w| !w.is_empty() && !["the", "a", "an", "of", "to", "and", "was", "were", "is", "we"].contains(&w.as_str()))
+        .filter(|w| {
+            !w.is_empty() && !["the", "a", "an", "of", "to", "and", "was", "were", "is", "we"].contains(&w.as_str())
+        })
         .take(4)
         .collect();
     let base = if words.is_empty() { "factor".to_string() } else { words.join("-") };
@@ -284,7 +285,10 @@ mod tests {
     fn trailing_pattern() {
         let i = from_text("Add a saturation alert (@ana, due 2024-05-01, JIRA-12)");
         assert_eq!(i.title, "Add a saturation alert");
-        assert_eq!((i.owner.as_deref(), i.due.as_deref(), i.link.as_deref()), (Some("ana"), Some("2024-05-01"), Some("JIRA-12")));
+        assert_eq!(
+            (i.owner.as_deref(), i.due.as_deref(), i.link.as_deref()),
+            (Some("ana"), Some("2024-05-01"), Some("JIRA-12"))
+        );
         // A parenthesis that is prose stays in the title.
         let i = from_text("Document the failover (see the runbook)");
         assert_eq!(i.title, "Document the failover (see the runbook)");

@@ -269,7 +269,10 @@ fn timeline_into(d: &mut Draft, s: &Section, t: timeline::Timeline, clock: &mut 
         return false;
     }
     if !t.undated.is_empty() {
-        d.missing.push(format!("timeline: {} without a date, kept in the body", crate::text::plural(t.undated.len(), "row")));
+        d.missing.push(format!(
+            "timeline: {} without a date, kept in the body",
+            crate::text::plural(t.undated.len(), "row")
+        ));
     }
     keep_parts(d, s, t.prose, !t.undated.is_empty());
     if !t.undated.is_empty() {

@@ -146,19 +146,44 @@ pub(crate) fn read(source: &str) -> Doc {
 
 /// Keys of metadata lines that are no title when they come first.
 const METADATA_KEYS: &[&str] = &[
-    "date", "incident date", "severity", "sev", "status", "author", "authors", "owner", "written by",
-    "prepared by", "services", "service", "start time", "detected", "resolved", "duration", "attendees",
+    "date",
+    "incident date",
+    "severity",
+    "sev",
+    "status",
+    "author",
+    "authors",
+    "owner",
+    "written by",
+    "prepared by",
+    "services",
+    "service",
+    "start time",
+    "detected",
+    "resolved",
+    "duration",
+    "attendees",
 ];
 
 /// A block of a section, as text.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Block {
-    Table { head: Vec<String>, rows: Vec<(Vec<String>, Range<usize>)> },
+    Table {
+        head: Vec<String>,
+        rows: Vec<(Vec<String>, Range<usize>)>,
+    },
     /// A top-level list item: its text (nested lists included), and its
     /// checkbox when it is a task.
-    Item { text: String, range: Range<usize>, task: Option<bool> },
+    Item {
+        text: String,
+        range: Range<usize>,
+        task: Option<bool>,
+    },
     /// A paragraph, its lines kept.
-    Para { text: String, range: Range<usize> },
+    Para {
+        text: String,
+        range: Range<usize>,
+    },
 }
 
 /// The tables, top-level list items and paragraphs of `source[range]`.

@@ -72,8 +72,7 @@ pub(crate) fn import(
     let into = links::absolute(into);
     let root = links::absolute(root);
     let files = postmortem_files(paths)?;
-    let allowed =
-        Allowed { severities: &config.retro.severities, categories: &config.retro.factor_categories };
+    let allowed = Allowed { severities: &config.retro.severities, categories: &config.retro.factor_categories };
     let done = imported_before(&root, config, &into);
     let mut outcomes = Vec::new();
     let mut sources = Vec::new();
@@ -112,7 +111,12 @@ pub(crate) fn import(
         }
         let mut missing = s.draft.missing.clone();
         missing.extend(notes);
-        outcomes.push(Outcome { origin: s.origin.clone(), state: State::Written(target), filled: s.draft.filled.clone(), missing });
+        outcomes.push(Outcome {
+            origin: s.origin.clone(),
+            state: State::Written(target),
+            filled: s.draft.filled.clone(),
+            missing,
+        });
     }
     Ok(outcomes)
 }
@@ -367,7 +371,12 @@ fn front_lists(out: &mut String, d: &Draft) {
 
 /// The Markdown of `pieces`, links rewritten, followed by the reference
 /// definitions it uses that were left out with the rest of their section.
-fn markdown(pieces: &[Piece], source: &str, replace: &[(Range<usize>, String)], defs: &[(String, Range<usize>)]) -> String {
+fn markdown(
+    pieces: &[Piece],
+    source: &str,
+    replace: &[(Range<usize>, String)],
+    defs: &[(String, Range<usize>)],
+) -> String {
     let mut out = String::new();
     for piece in pieces {
         match piece {

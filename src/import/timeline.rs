@@ -114,7 +114,8 @@ fn table(head: &[String], rows: &[(Vec<String>, Range<usize>)], ctx: &mut Contex
     }
     for (cells, _) in rows {
         let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).map(String::as_str).unwrap_or("");
-        let when_text = [cell(date), cell(time)].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ");
+        let when_text =
+            [cell(date), cell(time)].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ");
         let mut event_text = cell(event).to_string();
         for (i, value) in cells.iter().enumerate() {
             if Some(i) != date && Some(i) != time && Some(i) != event && !value.is_empty() {

@@ -88,54 +88,35 @@ pub(crate) fn read(text: &str, ctx: Context) -> Option<Read> {
     if first.starts_with('~') {
         approximate = true;
     }
-    let first_clean = clean(first.trim_start_matches('~'));
-    let (mut day, mut stamp, mut time, mut zone) = (None, None, None, None);
-    let mut placeholder = false;
-    if let Some((d, t)) = first_clean.split_once('T').filter(|(d, _)| d.len() == 10) {
-        day = NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
-        let (t, z) = split_zone(t);
-        time = parse_time(t);
-        zone = z;
-        day?;
-    } else if let Some(s) = partial_date(&first_clean) {
-        match s {
-            Stamp::Date(d) => day = Some(d),
-            other => stamp = Some(other),
-        }
-    } else if let Some(t) = parse_time(&first_clean) {
-        time = Some(t);
-    } else if is_placeholder(&first_clean) {
-        placeholder = true;
-    } else {
-        return None;
-    }
+    let First { day, stamp, mut time, mut zone, mut placeholder } = first_word(first)?;
     take(first);
-    if day.is_some() && time.is_none() && stamp.is_none() {
-        if let Some(w) = words.peek().copied() {
-            let c = clean(w.trim_start_matches('~'));
-            let (t, z) = split_zone(&c);
-            if let Some(t) = parse_time(t) {
-                approximate |= w.starts_with('~');
-                time = Some(t);
-                zone = z;
-                take(w);
-                words.next();
-            } else if is_placeholder(&c) {
-                placeholder = true;
-                take(w);
-                words.next();
-            }
+    if day.is_some()
+        && time.is_none()
+        && stamp.is_none()
+        && let Some(w) = words.peek().copied()
+    {
+        let c = clean(w.trim_start_matches('~'));
+        let (t, z) = split_zone(&c);
+        if let Some(t) = parse_time(t) {
+            approximate |= w.starts_with('~');
+            time = Some(t);
+            zone = z;
+            take(w);
+            words.next();
+        } else if is_placeholder(&c) {
+            placeholder = true;
+            take(w);
+            words.next();
         }
     }
-    if (time.is_some() || placeholder) && zone.is_none() {
-        if let Some(w) = words.peek().copied() {
-            let c = clean(w);
-            let is_zone_word = c.chars().all(|c| c.is_ascii_uppercase()) || c.contains('/') || c.starts_with('+');
-            if is_zone_word && let Some(z) = zones::parse(&c) {
-                zone = Some(z);
-                take(w);
-            }
-        }
+    // A zone after the time: `14:05 PST`.
+    if (time.is_some() || placeholder)
+        && zone.is_none()
+        && let Some(w) = words.peek().copied()
+        && let Some(z) = zone_word(&clean(w))
+    {
+        zone = Some(z);
+        take(w);
     }
     let rest = strip_separator(&text[consumed.min(text.len())..]);
     let stamp = match (stamp, day.or(if time.is_some() || placeholder { ctx.day } else { None }), time) {
@@ -162,6 +143,45 @@ fn clean(word: &str) -> String {
         }
         w = next;
     }
+}
+
+/// What a row's first word says: a day (and a time, `2024-03-12T14:05Z`), a
+/// month or a year, a time alone, or a placeholder time.
+#[derive(Default)]
+struct First {
+    day: Option<NaiveDate>,
+    stamp: Option<Stamp>,
+    time: Option<NaiveTime>,
+    zone: Option<Zone>,
+    placeholder: bool,
+}
+
+fn first_word(word: &str) -> Option<First> {
+    let word = clean(word.trim_start_matches('~'));
+    let mut first = First::default();
+    if let Some((d, t)) = word.split_once('T').filter(|(d, _)| d.len() == 10) {
+        first.day = Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?);
+        let (t, z) = split_zone(t);
+        (first.time, first.zone) = (parse_time(t), z);
+    } else if let Some(s) = partial_date(&word) {
+        match s {
+            Stamp::Date(d) => first.day = Some(d),
+            other => first.stamp = Some(other),
+        }
+    } else if let Some(t) = parse_time(&word) {
+        first.time = Some(t);
+    } else if is_placeholder(&word) {
+        first.placeholder = true;
+    } else {
+        return None;
+    }
+    Some(first)
+}
+
+/// A word naming a zone: capitals (`PST`), a region (`Europe/Berlin`), an offset.
+fn zone_word(word: &str) -> Option<Zone> {
+    let looks = word.chars().all(|c| c.is_ascii_uppercase()) || word.contains('/') || word.starts_with('+');
+    if looks { zones::parse(word) } else { None }
 }
 
 /// `14:05Z` → (`14:05`, UTC); `14:05+01:00` → (`14:05`, +1).
@@ -191,7 +211,8 @@ fn parse_time(t: &str) -> Option<NaiveTime> {
 fn partial_date(word: &str) -> Option<Stamp> {
     let parts: Vec<&str> = word.split(['-', '/']).collect();
     let unknown = |p: &str| !p.is_empty() && p.chars().all(|c| matches!(c, '?' | 'x' | 'X'));
-    let num = |p: &str| (!p.is_empty() && p.chars().all(|c| c.is_ascii_digit())).then(|| p.parse::<u32>().ok()).flatten();
+    let num =
+        |p: &str| (!p.is_empty() && p.chars().all(|c| c.is_ascii_digit())).then(|| p.parse::<u32>().ok()).flatten();
     let year = parts.first().filter(|p| p.len() == 4).and_then(|p| num(p))? as i32;
     match parts.as_slice() {
         [_, m, d] if num(m).is_some() && num(d).is_some() => {

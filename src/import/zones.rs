@@ -192,7 +192,8 @@ pub(crate) fn stated(text: &str) -> Option<Zone> {
     if !lower.contains("time") {
         return None;
     }
-    let words: Vec<&str> = text.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | ',' | '[' | ']')).collect();
+    let words: Vec<&str> =
+        text.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | ',' | '[' | ']')).collect();
     words.iter().filter(|w| !w.is_empty()).find_map(|w| {
         // A bare offset or a single letter is a zone only after "in" or in brackets;
         // words such as "ET" only in capitals.
