@@ -381,3 +381,29 @@ fn report_gaps(d: &mut Draft, seen: &[Kind]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn allowed() -> (Vec<String>, Vec<String>) {
+        (vec!["SEV1".into(), "SEV2".into()], vec!["capacity".into()])
+    }
+
+    #[test]
+    fn clock_from_stats_and_attendees() {
+        let src = "# Queue backlog\n\n## Stats\n\n| Key | Value |\n|---|---|\n| Start time | 2024-01-05 10:00 CET |\n\
+                   | Detected | 2024-01-05 10:20 CET |\n| Resolved | 2024-01-05 12:00 |\n| Severity | P9 |\n\n\
+                   ## Attendees\n\n- @ana\n- bo\n\n## What went well\n\nThe runbook.\n";
+        let (sev, cat) = allowed();
+        let d = convert(src, "queue", &Allowed { severities: &sev, categories: &cat });
+        let clock: Vec<Option<String>> = d.clock.iter().map(|s| s.map(Stamp::yaml)).collect();
+        assert_eq!(clock[0].as_deref(), Some("2024-01-05T09:00:00Z"));
+        assert_eq!(clock[1].as_deref(), Some("2024-01-05T09:20:00Z"));
+        assert_eq!(clock[2], None, "not stated: left unset");
+        assert_eq!(d.attendees, ["ana", "bo"]);
+        assert_eq!(d.severity, None);
+        assert!(d.missing.iter().any(|m| m.contains("`P9` is not one of")));
+        assert_eq!(d.anchors, ["stats", "what-went-well"]);
+    }
+}

@@ -428,3 +428,67 @@ fn write_new(path: &Path, text: &str) -> Result<(), Error> {
         .map_err(|e| Error::new(format!("writing {}: {e}", path.display())))?;
     file.write_all(text.as_bytes()).map_err(|e| Error::new(format!("writing {}: {e}", path.display())))
 }
+
+#[cfg(test)]
+mod tests {
+    //! What the importer writes is read back by the loader as written:
+    //! awkward text in every field, and no finding about the YAML.
+
+    use super::*;
+    use crate::model::{Rule, When};
+    use proptest::prelude::*;
+
+    fn draft(title: &str, text: &str, owner: &str) -> Draft {
+        let mut d = Draft { title: title.to_string(), ..Draft::default() };
+        d.summary = Some(Piece::Text(text.to_string()));
+        d.authors = vec![owner.to_string()];
+        d.factors = vec![actions::Factor { id: "f-1".into(), category: None, description: text.to_string() }];
+        d.items =
+            vec![actions::Item { title: title.to_string(), owner: Some(owner.to_string()), ..Default::default() }];
+        let at = when::Stamp::Date(chrono::NaiveDate::from_ymd_opt(2024, 3, 12).unwrap());
+        d.timeline = vec![timeline::Entry { at, event: text.to_string(), kind: None, approximate: true }];
+        d
+    }
+
+    fn round_trip(title: &str, text: &str, owner: &str, origin: &str) {
+        let d = draft(title, text, owner);
+        let written = render(&d, "", &[], origin);
+        let mut findings = Vec::new();
+        let config = Config::default();
+        let r = crate::load::parse_retro("retros/x.md".into(), written.clone(), &config, &mut findings);
+        let bad: Vec<_> = findings
+            .iter()
+            .filter(|f| matches!(f.rule, Rule::YamlSyntax | Rule::InvalidValue | Rule::UnknownKey))
+            .collect();
+        assert!(bad.is_empty(), "{bad:?}\n{written}");
+        let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(r.title.map(|t| t.value), Some(one_line(title)), "{written}");
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        let trimmed: Vec<&str> = text.trim_end_matches('\n').lines().map(str::trim_end).collect();
+        // A literal block drops trailing spaces (the loader's text, not YAML's, is compared).
+        let read = r.summary.map(|s| s.value).unwrap_or_default();
+        assert_eq!(read.trim_end_matches('\n').lines().map(str::trim_end).collect::<Vec<_>>(), trimmed);
+        assert_eq!(r.authors[0].value, owner.trim());
+        assert_eq!(r.imported_from.map(|s| s.value).as_deref(), Some(origin));
+        assert_eq!(
+            r.timeline[0].at.as_ref().map(|a| a.value),
+            Some(When::Date(chrono::NaiveDate::from_ymd_opt(2024, 3, 12).unwrap()))
+        );
+    }
+
+    #[test]
+    fn awkward_text_round_trips() {
+        round_trip("Postmortem: \"DNS\" #465", "- a list\n---\n  indented: yes\n\n# heading", "@ana", "old/a b: c.md");
+        round_trip("yes", "no", "null", "~");
+        round_trip("[x] {y} & *z* 'q' | > %", " leading space\nand\ttab \\ back", "o'brien", "C:\\old\\pm.md");
+        round_trip("tab\there", "line\u{2028}sep\u{7}bell", "ünïcödé", "2024-03-12");
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_round_trips(title in "[^\r\n\u{85}\u{2028}\u{2029}]{1,40}", text in "\\PC{1,80}", owner in "[a-z@ '\"#:-]{1,12}") {
+            prop_assume!(!title.trim().is_empty() && !text.trim().is_empty() && !owner.trim().is_empty());
+            round_trip(title.trim(), &text, &owner, "old/pm.md");
+        }
+    }
+}
