@@ -220,6 +220,10 @@ fn a_file_named_explicitly_is_read_whatever_its_extension() {
 fn the_import_passes_the_gate_with_its_gaps_as_imported_warnings() {
     let dir = repo();
     import(dir.path(), &[]);
+    // A category the old document named that is not configured: also a gap.
+    let path = dir.path().join("retros").join(ATLASSIAN);
+    let text = std::fs::read_to_string(&path).unwrap().replacen("category: capacity", "category: weather", 1);
+    std::fs::write(&path, text).unwrap();
     let (code, findings) = check_json(dir.path(), &[]);
     assert_eq!(code, 0, "{findings:#?}");
     assert!(findings.iter().all(|f| f["severity"] == "warning"), "{findings:#?}");
@@ -239,10 +243,11 @@ fn the_import_passes_the_gate_with_its_gaps_as_imported_warnings() {
     assert!(said("remediation-owner", PAGERDUTY, "`AI-4` has no owner"));
     assert!(said("missing-key", ATLASSIAN, "`severity`"));
     assert!(said("missing-key", SRE, "`category`"));
-    // No finding about the YAML itself: every value was written as the loader reads it.
-    assert!(!findings.iter().any(|f| {
-        ["yaml-syntax", "invalid-value", "unknown-key", "broken-link"].contains(&f["rule"].as_str().unwrap())
-    }));
+    let category = findings.iter().find(|f| f["rule"] == "invalid-value").unwrap();
+    assert_eq!(category["message"], "factor category `weather` is not configured (imported: complete it)");
+    // No other finding about the YAML: every value was written as the loader reads it.
+    let yaml = ["yaml-syntax", "invalid-value", "unknown-key", "broken-link"];
+    assert_eq!(findings.iter().filter(|f| yaml.contains(&f["rule"].as_str().unwrap())).count(), 1);
 
     // Moved to in-review, the gate applies in full.
     let path = dir.path().join("retros").join(PLAIN);

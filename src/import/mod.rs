@@ -82,7 +82,11 @@ pub(crate) fn import(
             Ok(Ok(text)) => {
                 let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
                 let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-                let draft = convert::convert(&text, &stem, &allowed);
+                let (front, text) = own_front_matter(&text);
+                let mut draft = convert::convert(&text, &stem, &allowed);
+                if let Some(front) = front {
+                    keep_front_matter(&mut draft, &front);
+                }
                 let existing = done.get(&origin).cloned();
                 sources.push(Source { path, origin, text, draft, target: None, existing });
             }
@@ -119,6 +123,31 @@ pub(crate) fn import(
         });
     }
     Ok(outcomes)
+}
+
+/// A document that starts with its own front matter (an export from a
+/// wiki or a static site): the YAML, and the Markdown after it.
+fn own_front_matter(text: &str) -> (Option<String>, String) {
+    let Some(rest) = text.strip_prefix("---\n") else { return (None, text.to_string()) };
+    match rest.find("\n---\n").or_else(|| rest.strip_suffix("\n---").map(str::len)) {
+        Some(end) => (Some(rest[..end].to_string()), rest.get(end + 5..).unwrap_or("").to_string()),
+        None => (None, text.to_string()),
+    }
+}
+
+/// The old front matter's `title` when the Markdown had none, and the
+/// whole of it kept at the end of the body (nothing is dropped).
+fn keep_front_matter(d: &mut Draft, front: &str) {
+    let title = front.lines().find_map(|l| l.strip_prefix("title:")).map(|t| t.trim().trim_matches(['"', '\'']));
+    if let Some(title) = title.filter(|t| !t.is_empty())
+        && let Some(i) = d.missing.iter().position(|m| m.starts_with("title"))
+    {
+        d.title = title.to_string();
+        d.missing.remove(i);
+        d.filled.insert(0, "title (the document's own front matter)".into());
+    }
+    let fence = if front.contains("```") { "~~~~" } else { "```" };
+    d.body.push(Piece::Text(format!("\n\n## Original front matter\n\n{fence}yaml\n{front}\n{fence}\n")));
 }
 
 fn failed(origin: String, why: &str) -> Outcome {
@@ -474,6 +503,23 @@ mod tests {
             r.timeline[0].at.as_ref().map(|a| a.value),
             Some(When::Date(chrono::NaiveDate::from_ymd_opt(2024, 3, 12).unwrap()))
         );
+    }
+
+    #[test]
+    fn a_documents_own_front_matter_is_kept() {
+        let (front, rest) = own_front_matter("---\ntitle: 'Old: one'\nlayout: post\n---\n## Summary\n\nIt broke.\n");
+        assert_eq!(
+            (front.as_deref(), rest.as_str()),
+            (Some("title: 'Old: one'\nlayout: post"), "## Summary\n\nIt broke.\n")
+        );
+        let allowed = Allowed { severities: &[], categories: &[] };
+        let mut d = convert::convert(&rest, "old-one", &allowed);
+        keep_front_matter(&mut d, front.as_deref().unwrap());
+        assert_eq!(d.title, "Old: one");
+        assert!(
+            matches!(d.body.last(), Some(Piece::Text(t)) if t.contains("```yaml\ntitle: 'Old: one'\nlayout: post\n```"))
+        );
+        assert_eq!(own_front_matter("--- no\n").0, None);
     }
 
     #[test]
