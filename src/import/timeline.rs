@@ -40,9 +40,11 @@ pub(crate) fn read(source: &str, range: Range<usize>, zone: Option<Zone>, day: O
     for block in blocks {
         match block {
             Block::Table { head, rows } => table(&head, &rows, &mut ctx, &mut out),
-            Block::Item { text, .. } => {
-                if !row(&text, &mut ctx, &mut out) {
-                    out.undated.push(text);
+            Block::Item { text, range, .. } => {
+                // The item's own Markdown when it is one line: its links and code stay.
+                let line = one_line_item(&source[range]).unwrap_or(&text).to_string();
+                if !row(&line, &mut ctx, &mut out) {
+                    out.undated.push(line);
                 }
             }
             Block::Para { text, range } => {
@@ -60,6 +62,21 @@ pub(crate) fn read(source: &str, range: Range<usize>, zone: Option<Zone>, day: O
         }
     }
     out
+}
+
+/// A list item's Markdown without its marker (`- `, `1. `, `[x] `), when it
+/// is a single line.
+fn one_line_item(item: &str) -> Option<&str> {
+    let item = item.trim();
+    let digits = item.chars().take_while(char::is_ascii_digit).count();
+    let rest = match item.as_bytes().get(digits) {
+        Some(b'.' | b')') if digits > 0 => &item[digits + 1..],
+        Some(b'-' | b'*' | b'+') if digits == 0 => &item[1..],
+        _ => return None,
+    };
+    let rest = rest.trim_start();
+    let rest = ["[ ] ", "[x] ", "[X] "].iter().find_map(|t| rest.strip_prefix(t)).unwrap_or(rest);
+    (!rest.contains('\n') && !rest.is_empty()).then_some(rest)
 }
 
 /// One row: an entry, a day heading ("2024-03-12" alone) or, when it
@@ -201,11 +218,12 @@ mod tests {
 
     #[test]
     fn list_with_stated_zone_and_day_lines() {
-        let src = "All times in PST.\n\n**2024-03-12**\n\n- 09:00 Deploy\n- 09:10 Mitigated by rollback\n- HH:mm Someone looked\n";
+        let src = "All times in PST.\n\n**2024-03-12**\n\n- 09:00 Deploy of [`v2`](https://x.example/v2)\n- 09:10 Mitigated by rollback\n- HH:mm Someone looked\n";
         let t = read(src, 0..src.len(), None, None);
         let at: Vec<String> = t.entries.iter().map(|e| e.at.yaml()).collect();
         assert_eq!(at, ["2024-03-12T17:00:00Z", "2024-03-12T17:10:00Z", "2024-03-12"]);
         assert_eq!(t.entries[2].event, "Someone looked");
+        assert_eq!(t.entries[0].event, "Deploy of [`v2`](https://x.example/v2)");
         assert!(t.prose.is_empty());
         let [s, d, m, r] = clock(&t.entries);
         assert_eq!((s, d, r), (None, None, None));
