@@ -222,6 +222,7 @@ fn take_section(
         Kind::Actions if !blank => {
             let (items, prose) = actions::read(source, s.content.clone());
             if items.is_empty() {
+                d.body.push(Piece::Source(s.range.clone()));
                 return true;
             }
             d.items.extend(items);
@@ -344,7 +345,11 @@ fn is_blank(content: &str) -> bool {
 /// Say what the old postmortem never had.
 fn report_gaps(d: &mut Draft, seen: &[Kind]) {
     let section = |k: Kind, name: &str| {
-        if seen.contains(&k) { format!("the {name} section is empty") } else { format!("no {name} section") }
+        if seen.contains(&k) {
+            format!("nothing read from the {name} section; kept in the body")
+        } else {
+            format!("no {name} section")
+        }
     };
     if d.severity.is_none() && !d.missing.iter().any(|m| m.starts_with("severity")) {
         d.missing.push("severity (not stated)".into());
@@ -405,5 +410,25 @@ mod tests {
         assert_eq!(d.severity, None);
         assert!(d.missing.iter().any(|m| m.contains("`P9` is not one of")));
         assert_eq!(d.anchors, ["stats", "what-went-well"]);
+    }
+
+    #[test]
+    fn a_section_nothing_is_read_from_stays_in_the_body() {
+        let src = "# T\n\n## Action items\n\nWe will discuss them next week.\n\n## Timeline\n\nA busy morning.\n";
+        let (sev, cat) = allowed();
+        let d = convert(src, "t", &Allowed { severities: &sev, categories: &cat });
+        let kept: Vec<&str> = (d.body.iter())
+            .filter_map(|p| match p {
+                Piece::Source(r) => Some(src[r.clone()].trim()),
+                Piece::Text(_) => None,
+            })
+            .filter(|t| !t.is_empty())
+            .collect();
+        assert_eq!(kept, ["## Action items\n\nWe will discuss them next week.", "## Timeline\n\nA busy morning."]);
+        assert!(
+            d.missing
+                .iter()
+                .any(|m| m == "action_items (nothing read from the Action items section; kept in the body)")
+        );
     }
 }

@@ -38,8 +38,9 @@ impl Kind {
             Kind::Timeline
         } else if has(&["contributing factor", "root cause", "causes", "why did it happen"]) {
             Kind::Factors
-        } else if has(&["action item", "corrective action", "follow up", "followup", "remediation", "next steps"])
-            || h == "actions"
+        } else if ["action item", "corrective", "follow up", "followup", "remediation", "next steps", "actions"]
+            .iter()
+            .any(|w| h.starts_with(w))
             || h == "action"
         {
             Kind::Actions
@@ -321,6 +322,8 @@ mod tests {
         assert_eq!(Kind::of("Root cause(s)"), Kind::Factors);
         assert_eq!(Kind::of("3. Corrective Actions"), Kind::Actions);
         assert_eq!(Kind::of("Follow-ups"), Kind::Actions);
+        assert_eq!(Kind::of("Remediation items"), Kind::Actions);
+        assert_eq!(Kind::of("`no-remediation`"), Kind::Other);
         assert_eq!(Kind::of("Customer Impact"), Kind::Impact);
         assert_eq!(Kind::of("What went well"), Kind::Other);
         assert_eq!(Kind::of("Lessons Learned"), Kind::Other);

@@ -108,7 +108,7 @@ pub(crate) fn import(
             continue;
         };
         let mut notes = Vec::new();
-        let replace = rewrite_links(&sources, i, &by_path, &target, &mut notes);
+        let replace = rewrite_links(&sources, i, &by_path, (&root, &target), &mut notes);
         let text = render(&s.draft, &s.text, &replace, &s.origin);
         if !dry_run {
             write_new(&target, &text)?;
@@ -255,7 +255,7 @@ fn rewrite_links(
     sources: &[Source],
     i: usize,
     by_path: &HashMap<PathBuf, usize>,
-    target: &Path,
+    (root, target): (&Path, &Path),
     notes: &mut Vec<String>,
 ) -> Vec<(Range<usize>, String)> {
     let s = &sources[i];
@@ -263,6 +263,13 @@ fn rewrite_links(
     let new_dir = target.parent().unwrap_or(Path::new("/"));
     let mut out = Vec::new();
     for (range, dest) in links::destinations(&s.text) {
+        // `#timeline` on the page itself, whose section became front matter: the retro.
+        if let Some(f) = dest.strip_prefix('#').filter(|f| !f.is_empty() && !s.draft.anchors.iter().any(|a| a == f)) {
+            let own = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            notes.push(format!("link `#{f}`: that section is now in the front matter; linked to the retro"));
+            out.push((range, own));
+            continue;
+        }
         let Some((path, fragment)) = links::relative(&dest) else { continue };
         let file = links::absolute(&from_dir.join(&path));
         if let Some(&j) = by_path.get(&file) {
@@ -275,6 +282,8 @@ fn rewrite_links(
                 None => {}
             }
             out.push((range, new));
+        } else if file.is_file() && !file.starts_with(root) {
+            notes.push(format!("link `{dest}`: outside the repository; left as written"));
         } else if file.is_file() {
             let mut new = links::between(new_dir, &file);
             if let Some(f) = fragment {
