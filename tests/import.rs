@@ -213,7 +213,7 @@ fn a_file_named_explicitly_is_read_whatever_its_extension() {
     // A folder's other files are not postmortems.
     let names: Vec<String> = files(&dir.path().join("retros")).into_keys().collect();
     assert_eq!(names, [SRE, GITLAB, PLAIN, ATLASSIAN, PAGERDUTY]);
-    assert!(out.contains("imported 5 postmortems as drafts, 0 already imported, 0 failed"));
+    assert!(out.contains("imported 5 postmortems as drafts, 0 already imported or already retros, 0 failed"));
 }
 
 #[test]
@@ -297,7 +297,7 @@ fn importing_again_changes_nothing_and_dry_run_writes_nothing() {
     assert!(again.contains(&format!(
         "skipped postmortems/pagerduty-checkout-errors.md: already imported as retros/{PAGERDUTY}"
     )));
-    assert!(again.contains("imported 0 postmortems as drafts, 5 already imported"));
+    assert!(again.contains("imported 0 postmortems as drafts, 5 already imported or already retros"));
 }
 
 #[test]
@@ -323,4 +323,15 @@ fn an_existing_file_is_never_overwritten() {
         retrobook(fresh.path(), &["import", "exports/team-dns-outage.txt"]).current_dir(fresh.path()).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("-> retros/2023-11-02-team-dns-outage-2.md"));
     assert_eq!(std::fs::read_to_string(fresh.path().join("retros").join(PLAIN)).unwrap(), "not mine");
+}
+
+#[test]
+fn a_retro_is_not_imported_again_as_a_postmortem() {
+    let dir = repo();
+    std::fs::create_dir_all(dir.path().join("old")).unwrap();
+    std::fs::write(dir.path().join("old/done.md"), common::valid_retro("Already a retro")).unwrap();
+    let out = retrobook(dir.path(), &["import", "old"]).current_dir(dir.path()).output().unwrap();
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert!(out.contains("skipped old/done.md: already a retro"), "{out}");
+    assert!(files(&dir.path().join("retros")).is_empty());
 }

@@ -50,6 +50,9 @@ fn describe(out: &mut String, o: &Outcome, root: &Path, dry_run: bool) {
         State::Skipped(path) => {
             let _ = writeln!(out, "skipped {}: already imported as {}", o.origin, shown(path, root));
         }
+        State::AlreadyRetro => {
+            let _ = writeln!(out, "skipped {}: already a retro (its front matter has a title and a status)", o.origin);
+        }
         State::Failed(why) => {
             let _ = writeln!(out, "failed {}: {why}", o.origin);
         }
@@ -59,13 +62,13 @@ fn describe(out: &mut String, o: &Outcome, root: &Path, dry_run: bool) {
 fn summary(outcomes: &[Outcome], dry_run: bool) -> String {
     let count = |f: fn(&State) -> bool| outcomes.iter().filter(|o| f(&o.state)).count();
     let written = count(|s| matches!(s, State::Written(_)));
-    let skipped = count(|s| matches!(s, State::Skipped(_)));
+    let skipped = count(|s| matches!(s, State::Skipped(_) | State::AlreadyRetro));
     let failed = count(|s| matches!(s, State::Failed(_)));
     let gaps = outcomes.iter().filter(|o| matches!(o.state, State::Written(_)) && !o.missing.is_empty()).count();
     let verb = if dry_run { "would import" } else { "imported" };
     let drafts = crate::text::one_or_many(written, "a draft", "drafts");
     let mut line = format!("{verb} {} as {drafts}", plural(written, "postmortem"));
-    let _ = write!(line, ", {} already imported, {failed} failed", skipped);
+    let _ = write!(line, ", {skipped} already imported or already retros, {failed} failed");
     if gaps > 0 {
         let _ = write!(line, "; {gaps} with gaps to complete (`retrobook check` lists them)");
     }

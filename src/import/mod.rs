@@ -36,6 +36,8 @@ pub(crate) enum State {
     Skipped(PathBuf),
     /// Not read (not UTF-8 text, unreadable).
     Failed(String),
+    /// Already a retro (its front matter has a title and a status): nothing to convert.
+    AlreadyRetro,
 }
 
 #[derive(Debug)]
@@ -83,6 +85,15 @@ pub(crate) fn import(
                 let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
                 let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                 let (front, text) = own_front_matter(&text);
+                if front.as_deref().is_some_and(|f| is_retro(f, config)) {
+                    outcomes.push(Outcome {
+                        origin,
+                        state: State::AlreadyRetro,
+                        filled: Vec::new(),
+                        missing: Vec::new(),
+                    });
+                    continue;
+                }
                 let mut draft = convert::convert(&text, &stem, &allowed);
                 if let Some(front) = front {
                     keep_front_matter(&mut draft, &front);
@@ -133,6 +144,12 @@ fn own_front_matter(text: &str) -> (Option<String>, String) {
         Some(end) => (Some(rest[..end].to_string()), rest.get(end + 5..).unwrap_or("").to_string()),
         None => (None, text.to_string()),
     }
+}
+
+/// Whether front matter is retrobook's own: a title and a status it knows.
+fn is_retro(front: &str, config: &Config) -> bool {
+    let r = crate::load::parse_front_matter(String::new(), format!("---\n{front}\n---\n"), config);
+    r.title.is_some() && r.status.is_some()
 }
 
 /// The old front matter's `title` when the Markdown had none, and the
