@@ -104,7 +104,7 @@ fn apply_levels(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
             if f.level == Level::Error && f.message.ends_with(IMPORTED) {
                 f.level = Level::Warning;
             }
-            // Every finding carries a hint (the README promises one): the
+            // Every finding carries a hint (docs/rules.md promises one): the
             // rule's general fix where the rule found no sharper one.
             if f.hint.is_none() {
                 f.hint = Some(f.rule.fix().to_string());

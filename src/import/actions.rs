@@ -184,7 +184,7 @@ fn due_of(v: &str) -> Option<String> {
 /// A ticket key (`OPS-12`, `owner/repo#12`) or an http(s) URL.
 fn link_of(v: &str) -> Option<String> {
     let v = v.trim();
-    (!v.contains(char::is_whitespace) && crate::tracker::shown_key(v).is_some()
+    (!v.contains(char::is_whitespace) && crate::ticket::shown_key(v).is_some()
         || (v.starts_with("https://") || v.starts_with("http://")) && url::Url::parse(v).is_ok())
     .then(|| v.to_string())
 }
