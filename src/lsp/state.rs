@@ -103,23 +103,23 @@ impl Workspace {
     /// The repo-relative path of a file the client names.
     pub(crate) fn rel(&self, path: &Path) -> Option<String> {
         if let Ok(rel) = path.strip_prefix(&self.root) {
-            return Some(load::relative_path(Path::new(""), rel));
+            return Some(crate::text::relative_path(Path::new(""), rel));
         }
         if let Ok(rel) = path.strip_prefix(&self.canonical_root) {
-            return Some(load::relative_path(Path::new(""), rel));
+            return Some(crate::text::relative_path(Path::new(""), rel));
         }
         // A path through a symlink: resolve its folder (the file itself
         // may be gone).
         let parent = path.parent()?.canonicalize().ok()?;
         let rel = parent.strip_prefix(&self.canonical_root).ok()?.join(path.file_name()?);
-        Some(load::relative_path(Path::new(""), &rel))
+        Some(crate::text::relative_path(Path::new(""), &rel))
     }
 
     /// Whether a repo-relative path is a retro of this repo (under the
     /// source folder, `.md` or `.markdown`).
     pub(crate) fn is_retro_path(&self, rel: &str) -> bool {
         let Some(loaded) = &self.loaded else { return false };
-        let source = load::relative_path(Path::new(""), &loaded.repo.config.build.source);
+        let source = crate::text::relative_path(Path::new(""), &loaded.repo.config.build.source);
         let inside = source.is_empty() || source == "." || rel.starts_with(&format!("{source}/"));
         inside && (rel.ends_with(".md") || rel.ends_with(".markdown")) && !rel.split('/').any(is_hidden_part)
     }

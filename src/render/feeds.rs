@@ -3,7 +3,7 @@
 //! engine would only hide the escaping rules of each format.
 
 use super::Site;
-use super::markdown::retro_url;
+use super::urls::retro_url;
 use super::views::ActionRow;
 use serde_json::json;
 use std::borrow::Borrow;
@@ -124,6 +124,7 @@ struct ApiRetro<'a> {
     detected_before_impact: bool,
     id: &'a str,
     impact: Option<&'a str>,
+    imported_from: Option<&'a str>,
     mitigated_at: Option<String>,
     near_miss: bool,
     recurrence_of: Option<&'a str>,
@@ -181,6 +182,7 @@ impl<'a> ApiRetro<'a> {
             detected_before_impact: r.detected_before_impact(),
             id: &r.id.value,
             impact: text(&r.impact),
+            imported_from: text(&r.imported_from),
             mitigated_at: clock(&r.mitigated_at),
             near_miss: r.near_miss,
             recurrence_of: text(&r.recurrence_of),

@@ -301,6 +301,75 @@ pub const TECHNICAL_NEXT: &[&str] = &[
     "tracker",
     "boundary",
     "boundaries",
+    // The heads of compounds a thing owns: "their error mails bounced".
+    "mail",
+    "mails",
+    "email",
+    "emails",
+    "notification",
+    "notifications",
+    "alert",
+    "alerts",
+    "report",
+    "reports",
+    "reporter",
+    "dashboard",
+    "dashboards",
+    "counter",
+    "counters",
+    "metric",
+    "metrics",
+    "banner",
+    "banners",
+    "backoff",
+    "queue",
+    "queues",
+    "event",
+    "events",
+    "callback",
+    "callbacks",
+    "hook",
+    "hooks",
+    "notice",
+    "notices",
+    "digest",
+    "trace",
+    "traces",
+    "screen",
+    "screens",
+    "dialog",
+    "string",
+    "strings",
+    "channel",
+    "channels",
+    "stream",
+    "streams",
+    "payload",
+    "payloads",
+    "field",
+    "fields",
+    "bucket",
+    "buckets",
+    "window",
+    "graph",
+    "graphs",
+    "panel",
+    "panels",
+    "mode",
+    "modes",
+    "condition",
+    "conditions",
+    "recovery",
+    "propagation",
+    "retries",
+    "monitor",
+    "monitors",
+    "monitoring",
+    "signal",
+    "signals",
+    "summary",
+    "histogram",
+    "format",
 ];
 
 /// Words after "lazy"/"lazily" that make it an engineering term.
@@ -446,4 +515,172 @@ pub const NOT_NAMES: &[&str] = &[
     "nothing",
     "everything",
     "something",
+    // Days and months (but not those that are also first names).
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "july",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Words after "nobody"/"no one" that open a phrase before its verb:
+/// "nobody on the team bothered".
+pub const NO_ONE_PHRASE: &[&str] = &["on", "in", "from", "at", "else"];
+
+/// Words that name a gap in ownership or assignment: "nobody owned the
+/// runbook, so nobody rehearsed it" describes the gap, not a person.
+pub const GAP_WORDS: &[&str] = &[
+    "owns",
+    "owned",
+    "owning",
+    "owner",
+    "owners",
+    "ownership",
+    "unowned",
+    "belong",
+    "belongs",
+    "belonged",
+    "assigned",
+    "unassigned",
+    "assignment",
+    "assignee",
+    "rotation",
+    "rotations",
+    "responsibility",
+    "responsible",
+    "tasked",
+];
+
+/// What is rotated without a rota: "the key rotation" names no gap.
+pub const ROTATED: &[&str] = &[
+    "key",
+    "keys",
+    "secret",
+    "secrets",
+    "certificate",
+    "certificates",
+    "credential",
+    "credentials",
+    "password",
+    "token",
+    "log",
+    "image",
+];
+
+/// Words that give a reason: "no one checked it, because no alert fired".
+pub const REASONS: &[&str] = &["because", "since", "so", "therefore", "thus"];
+
+/// After "nobody"/"no one": a state, not an act ("nobody was on call").
+pub const STATE_VERBS: &[&str] = &["was", "were", "is", "are", "had", "has"];
+
+/// Words that put a person in doubt without naming one: "no team", "any
+/// rotation".
+pub const NOT_ANYONE: &[&str] = &["no", "any", "every", "each", "nobody", "anyone", "anybody", "someone"];
+
+/// People in general, not a person: a sentence naming only these names
+/// nobody.
+pub const ANYONE: &[&str] =
+    &["nobody", "anyone", "anybody", "everyone", "everybody", "someone", "somebody", "we", "us", "our", "one"];
+
+/// Blame words whatever they stand beside.
+pub const BLAME: &[&str] = &[
+    "blame",
+    "blamed",
+    "blames",
+    "blaming",
+    "culprit",
+    "culprits",
+    "scapegoat",
+    "scapegoats",
+    "finger",
+    "fingers",
+    "accountable",
+    "accountability",
+];
+
+/// Words that blame only when a person is in view: "who made the mistake",
+/// not "we did not notice the error".
+pub const BLAME_IF_PERSON: &[&str] = &["fault", "faults", "mistake", "mistakes", "error", "errors", "responsible"];
+
+/// Words that say someone in general is in view.
+pub const SOMEONE: &[&str] = &[
+    "who",
+    "whose",
+    "whom",
+    "someone",
+    "somebody",
+    "anyone",
+    "anybody",
+    "one",
+    "one's",
+    "nobody",
+    "nobody's",
+    "individual",
+    "individuals",
+    "person",
+    "people",
+    "single",
+];
+
+/// Words that deny what follows them in the clause.
+pub const NEGATORS: &[&str] = &[
+    "not", "never", "nobody", "nobody's", "none", "neither", "nor", "without", "avoid", "avoids", "avoided",
+    "avoiding", "cannot",
+];
+
+/// Words that end the clause a negation governs: "Priya did not check the
+/// config and is to blame".
+pub const CLAUSE_BREAKS: &[&str] = &[
+    "and", "but", "so", "because", "since", "although", "though", "while", "whereas", "yet", "which", "until",
+    "unless", "when", "then", "however",
+];
+
+/// Words before a plural noun that make it the thing a later "they" or
+/// "their" stands for: "the jobs failed because their error mails bounced".
+pub const DETERMINERS: &[&str] = &[
+    "the", "these", "those", "both", "all", "our", "its", "many", "several", "some", "most", "two", "three", "four",
+    "five", "few",
+];
+
+/// Words ending in "s" that are not plural nouns.
+pub const NOT_PLURAL: &[&str] = &[
+    "is",
+    "was",
+    "has",
+    "does",
+    "this",
+    "its",
+    "as",
+    "us",
+    "yes",
+    "always",
+    "perhaps",
+    "sometimes",
+    "whereas",
+    "thus",
+    "plus",
+    "across",
+    "unless",
+    "less",
+    "besides",
+    "towards",
+    "afterwards",
+    "his",
+    "hers",
+    "ours",
+    "yours",
+    "theirs",
+    "whose",
+    "nobody's",
+    "one's",
 ];

@@ -9,21 +9,28 @@
 //! the `[people]` roster, role nouns, pronouns, capitalised names) from
 //! systems, so "the client ignored the header" is left alone.
 //!
+//! A hit is then read against its sentence (`context.rs`): "nobody" naming
+//! a gap in ownership ("no one checked it, because no team owned it") and
+//! blame mentioned to say it did not happen ("no one asked whose fault it
+//! was") are not reported.
+//!
 //! Matching is by whole words, case-insensitive, across line breaks (so a
 //! phrase folded over two YAML lines is still found). Text in quotation
 //! marks, block quotes and code is not judged: quoting a chat log or a
 //! command is not blaming anyone.
 
+mod context;
 mod lexicon;
 mod scan;
 mod who;
+mod words;
 
 use crate::config::Config;
 use crate::model::{At, Finding, Retro, Rule};
 use crate::text::LineIndex;
 use foldhash::{HashMap, HashSet};
 pub use scan::Hit;
-use scan::{normalize, words};
+use words::{normalize, words};
 
 /// What kind of blame a finding is; each has its own advice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -191,7 +198,7 @@ impl Phrases {
     /// hits kept once. `is_person` says whether a word names one of the
     /// retro's own people (authors, attendees, owners, …).
     pub fn find<'p>(&'p self, text: &str, is_person: &dyn Fn(&str) -> bool) -> Vec<Hit<'p>> {
-        let scan = scan::Scan { text, phrases: self, is_person };
+        let scan = words::Scan { text, phrases: self, is_person };
         let mut found = scan.run();
         if found.is_empty() {
             return found;

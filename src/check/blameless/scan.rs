@@ -5,7 +5,8 @@
 
 use super::lexicon::*;
 use super::who::Who;
-use super::{Kind, Phrase, Phrases, Trigger};
+use super::words::{Scan, Span, ascii_lower, normalize, same_word, words};
+use super::{Kind, Phrase, Trigger};
 
 /// One finding in a text: byte span, kind and advice.
 #[derive(Debug, Clone)]
@@ -14,15 +15,6 @@ pub struct Hit<'p> {
     pub end: usize,
     pub kind: Kind,
     pub suggestion: &'p str,
-}
-
-/// A word span: (start, end) byte offsets.
-pub(super) type Span = (usize, usize);
-
-pub(super) struct Scan<'t, 'p> {
-    pub text: &'t str,
-    pub phrases: &'p Phrases,
-    pub is_person: &'t dyn Fn(&str) -> bool,
 }
 
 impl<'p> Scan<'_, 'p> {
@@ -57,6 +49,9 @@ impl<'p> Scan<'_, 'p> {
             {
                 found.push(Hit { start: s, end: e, kind, suggestion: kind.suggestion() });
             }
+        }
+        if !found.is_empty() {
+            found.retain(|h| !self.blame_denied((h.start, h.end)));
         }
         found
     }
@@ -126,10 +121,48 @@ impl<'p> Scan<'_, 'p> {
         blamed.then(|| (self.span_start(from, at.0), next.1, Kind::Omission))
     }
 
-    /// "nobody bothered", "no one reviewed".
+    /// "nobody bothered", "no one reviewed", "nobody on the team checked";
+    /// but not "no one checked it, because no team owned it": a gap in
+    /// ownership is not a person's omission. Bothering, thinking to and
+    /// "even" judge whatever the reason.
     fn no_one(&self, at: Span) -> Option<(usize, usize, Kind)> {
-        let next = self.negated_diligence(at, ["no", "one"], &["even", "ever", "really"])?;
-        Some((at.0, next.1, Kind::Omission))
+        let mut next = self.word_after(at.1)?;
+        if self.is(at, &["no"]) {
+            if !self.is(next, &["one"]) {
+                return None;
+            }
+            next = self.word_after(next.1)?;
+        }
+        if self.is(next, NO_ONE_PHRASE) {
+            next = self.past_phrase(next)?;
+        }
+        let filler = self.is(next, &["even", "ever", "really"]);
+        if filler {
+            next = self.word_after(next.1)?;
+        }
+        let verb = self.diligence(next)?;
+        let judged = filler || self.is(next, HUMAN_DILIGENCE);
+        if !judged && self.names_a_gap(at.0) {
+            return None;
+        }
+        Some((at.0, verb.1, Kind::Omission))
+    }
+
+    /// Past "on the storage team" or "else" after "nobody", to the first
+    /// word that may be its verb, within four words and no comma.
+    fn past_phrase(&self, first: Span) -> Option<Span> {
+        let mut pos = first.1;
+        for _ in 0..4 {
+            let w = self.word_after(pos)?;
+            if self.text[pos..w.0].contains(',') {
+                return None;
+            }
+            if self.is(w, &["even", "ever", "really", "pay", "paid"]) || self.is(w, DILIGENCE) {
+                return Some(w);
+            }
+            pos = w.1;
+        }
+        None
     }
 
     /// The diligence verb after the negation at `at`: past the second word
@@ -164,10 +197,10 @@ impl<'p> Scan<'_, 'p> {
     /// "Tom's mistake", "a mistake by the on-call", "the fault lies with
     /// the reviewer", "we made a mistake", "the error was Hana's".
     fn fault_noun(&self, at: Span) -> Option<(usize, usize, Kind)> {
-        let next = self.word_after(at.1);
-        if next.is_some_and(|n| self.is(n, TECHNICAL_NEXT)) {
+        if self.technical_compound(at) {
             return None;
         }
+        let next = self.word_after(at.1);
         let hit = |s, e| Some((s, e, Kind::Attribution));
         if let Some(prev) = self.word_before(at.0)
             && self.possessive_person(prev)
@@ -301,135 +334,4 @@ impl<'p> Scan<'_, 'p> {
     fn next_is(&self, at: usize, list: &[&str]) -> Option<Span> {
         self.word_after(at).filter(|&w| self.is(w, list))
     }
-
-    /// Whether the word at `span` is one of `list` (lowercase).
-    pub(super) fn is(&self, span: Span, list: &[&str]) -> bool {
-        let word = &self.text[span.0..span.1];
-        list.iter().any(|w| same_word(word, w))
-    }
-
-    /// The word after `at` in the same sentence.
-    pub(super) fn word_after(&self, at: usize) -> Option<Span> {
-        let text = self.text;
-        let mut i = at;
-        let mut newlines = 0;
-        while let Some(c) = text[i..].chars().next() {
-            if is_word_char(c) {
-                let start = i;
-                while let Some(c) = text[i..].chars().next().filter(|&c| is_word_char(c)) {
-                    i += c.len_utf8();
-                }
-                return Some((start, i));
-            }
-            newlines += usize::from(c == '\n');
-            if ends_sentence(c) || newlines > 1 {
-                return None;
-            }
-            i += c.len_utf8();
-        }
-        None
-    }
-
-    /// The word before `at` in the same sentence.
-    pub(super) fn word_before(&self, at: usize) -> Option<Span> {
-        let text = self.text;
-        let mut i = at;
-        let mut newlines = 0;
-        while let Some(c) = text[..i].chars().next_back() {
-            if is_word_char(c) {
-                let end = i;
-                while let Some(c) = text[..i].chars().next_back().filter(|&c| is_word_char(c)) {
-                    i -= c.len_utf8();
-                }
-                return Some((i, end));
-            }
-            newlines += usize::from(c == '\n');
-            if ends_sentence(c) || newlines > 1 {
-                return None;
-            }
-            i -= c.len_utf8();
-        }
-        None
-    }
-}
-
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '\'' || c == '\u{2019}'
-}
-
-/// Characters that end the stretch a subject or object is looked for in.
-fn ends_sentence(c: char) -> bool {
-    matches!(c, '.' | '!' | '?' | ';' | ':' | '(' | ')' | '"' | '\u{201c}' | '\u{201d}')
-}
-
-/// Whether a word of the text is `phrase_word` (lowercase), ignoring
-/// apostrophes at its edges and the kind of apostrophe, without allocating.
-pub(super) fn same_word(word: &str, phrase_word: &str) -> bool {
-    let word = word.trim_matches(['\'', '\u{2019}']);
-    if word.is_ascii() {
-        return word.eq_ignore_ascii_case(phrase_word);
-    }
-    let mut theirs = word.chars().map(|c| if c == '\u{2019}' { '\'' } else { c });
-    let mut ours = phrase_word.chars();
-    loop {
-        match (theirs.next(), ours.next()) {
-            (None, None) => return true,
-            (Some(a), Some(b)) if a.to_lowercase().eq(std::iter::once(b)) => {}
-            _ => return false,
-        }
-    }
-}
-
-/// `word` lowercased into `buf`, apostrophes trimmed; `None` when it is not
-/// short ASCII (then the caller takes the slow path).
-fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; 32]) -> Option<&'b str> {
-    if word.len() > buf.len() || !word.is_ascii() {
-        return None;
-    }
-    let out = &mut buf[..word.len()];
-    out.copy_from_slice(word.as_bytes());
-    out.make_ascii_lowercase();
-    std::str::from_utf8(out).ok().map(|s| s.trim_matches('\''))
-}
-
-/// Word spans: letters, digits and apostrophes. Scans bytes and decodes
-/// only non-ASCII characters, since it runs over every word of every retro.
-pub(super) fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + Clone + '_ {
-    let bytes = text.as_bytes();
-    // Whether the character at a byte offset is part of a word, and its width.
-    let class = move |at: usize| -> (bool, usize) {
-        let b = bytes[at];
-        if b < 0x80 {
-            (b.is_ascii_alphanumeric() || b == b'\'', 1)
-        } else {
-            let c = text[at..].chars().next().unwrap_or(' ');
-            (c.is_alphanumeric() || c == '\u{2019}', c.len_utf8())
-        }
-    };
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        loop {
-            if at >= bytes.len() {
-                return None;
-            }
-            let (in_word, width) = class(at);
-            if in_word {
-                break;
-            }
-            at += width;
-        }
-        let start = at;
-        while at < bytes.len() {
-            let (in_word, width) = class(at);
-            if !in_word {
-                break;
-            }
-            at += width;
-        }
-        Some((start, at))
-    })
-}
-
-pub(super) fn normalize(word: &str) -> String {
-    word.to_lowercase().replace('\u{2019}', "'").trim_matches('\'').to_string()
 }

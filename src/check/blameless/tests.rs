@@ -125,7 +125,7 @@ fn the_retros_people_but_not_its_teams() {
     assert!(!phrases.is_retro_person(&retro, "k"), "one letter is no name");
 }
 
-/// The examples of the README's table, both columns.
+/// The examples of the table in docs/rules.md (blameless-language), both columns.
 #[test]
 fn readme_examples() {
     for text in [
@@ -159,4 +159,98 @@ fn words_are_ruled_out_by_first_byte_length_and_last_byte() {
     for word in ["is", "it", "In", "has", "the", "x"] {
         assert!(!phrases.may_start(word), "{word}");
     }
+}
+
+/// "nobody"/"no one" naming a gap in ownership is not a person's omission;
+/// bothering, "thinking to" and "even" still judge, and so does a reason
+/// that names a person.
+#[test]
+fn nobody_as_a_gap_in_ownership() {
+    for text in [
+        "Nobody owned the runbook, so nobody rehearsed it.",
+        "No one was paged.",
+        "No one checked the restore path because no team owned it.",
+        "No one reviewed the change because it was applied by an automated job.",
+        "No one noticed the expiry: the alert belonged to a team that no longer existed.",
+        "Nobody was on call for the exporter, so no one looked at its dashboards.",
+        "No one verified the data, since the procedure was never assigned.",
+        "No one followed up on the warnings because they went to an unwatched inbox.",
+    ] {
+        assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+    }
+    assert_eq!(found("No one reviewed the firewall change."), ["No one reviewed"], "no reason given");
+    assert_eq!(found("Nobody on the team bothered to check."), ["Nobody on the team bothered"]);
+    assert_eq!(found("Nobody else checked it."), ["Nobody else checked"]);
+    assert_eq!(found("No one even looked, though a rotation owned it."), ["No one even looked"]);
+    assert_eq!(found("No one thought to check, because no team owned it."), ["No one thought"]);
+    assert_eq!(found("Nobody checked it because Priya merged it."), ["Nobody checked"], "the reason names Priya");
+    assert_eq!(found("Nobody checked it since Dave merged it."), ["Nobody checked"], "a capitalised name");
+    assert_eq!(found("Nobody checked the key rotation."), ["Nobody checked"], "no rota");
+    assert!(found("No one was paged on Saturday because the alert was muted.").is_empty(), "a day is no name");
+    assert_eq!(found("No one checked the job's own logs."), ["No one checked"], "not ownership");
+    assert_eq!(
+        found("Nobody on the team bothered to check, Dave should have."),
+        ["Nobody on the team bothered", "Dave should have"]
+    );
+}
+
+/// A possessive whose owner is a thing ("their" after plural things), or
+/// a fault noun that only modifies a compound ("error mails").
+#[test]
+fn possessives_of_things_and_compounds() {
+    for text in [
+        "The jobs failed because their error mails bounced.",
+        "Their error notifications bounced for weeks.",
+        "The service's health check passed while its retry budget ran out.",
+        "The operators' error dashboards showed green.",
+        "The replicas failed over, and their mistake counters reset.",
+        "The pods restarted and they forgot their leases.",
+        "The workers crashed because their error was swallowed.",
+    ] {
+        assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+    }
+    assert_eq!(found("Their engineer forgot the flag."), ["engineer forgot"]);
+    assert_eq!(found("It was Bob's fault."), ["Bob's fault"]);
+    assert_eq!(found("The contractors pushed it, and the outage was their mistake."), ["their mistake"]);
+    assert_eq!(
+        found("The engineers restarted the pods, but it was their mistake."),
+        ["their mistake"],
+        "a person before the things"
+    );
+    assert_eq!(found("Their mistake took the site down."), ["Their mistake"], "nothing before: anyone");
+    assert_eq!(found("The engineers were paged, and they forgot to check."), ["they forgot"]);
+    assert_eq!(found("It was Tom's mistake, alerts aside."), ["Tom's mistake"], "the comma parts the compound");
+}
+
+/// A sentence that mentions blame to say it did not happen; blame beside
+/// it, outside the denial's clause, is still found.
+#[test]
+fn blame_said_not_to_happen() {
+    for text in [
+        "No one asked whose fault it was.",
+        "We did not look for someone to blame.",
+        "This is not about who made the mistake.",
+        "Nobody was blamed for the deletion.",
+        "We don't blame the on-call engineer.",
+        "No single person was at fault.",
+        "Blame is not the point of this review.",
+        "Rather than blaming the operator, we read the console's code.",
+        "Without pointing fingers or looking for blame, we walked the timeline.",
+        "It was nobody's fault that the certificate expired.",
+        "It was no one's fault.",
+        "None of the responders was held accountable.",
+        "Nobody is to blame for following an old runbook.",
+        "No one was responsible for the outage.",
+        "This was a blame-free review.",
+    ] {
+        assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+    }
+    assert_eq!(found("Nobody wants to blame anyone, but Priya should have known."), ["should have known"]);
+    assert_eq!(found("We are not here to point fingers, but it was Tom's fault."), ["Tom's fault"]);
+    assert_eq!(found("No one asked whose fault it was, because it was Bob's mistake."), ["Bob's mistake"]);
+    assert_eq!(found("Priya did not check the config and is to blame."), ["Priya did not check", "to blame"]);
+    assert_eq!(found("We did not notice the error."), ["We did not notice"], "no one in view: not a denial");
+    assert_eq!(found("Nobody bothered to check the error budget."), ["Nobody bothered"]);
+    assert_eq!(found("This was not human error."), ["human error"], "the label is still a label");
+    assert_eq!(found("Nobody blamed Dana, but Dana forgot the flag."), ["Dana forgot"]);
 }

@@ -2,7 +2,7 @@
 //! pronoun), maybe a person (a capitalised name, "they"), or a thing.
 
 use super::lexicon::*;
-use super::scan::{Scan, Span, same_word};
+use super::words::{Scan, Span, same_word};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Who {
@@ -29,6 +29,9 @@ impl Scan<'_, '_> {
             || (self.is(span, &["one"]) && before().is_some_and(|b| self.is(b, &["no"])))
         {
             return (Who::Person, before().map_or(span.0, |b| b.0));
+        }
+        if self.is(span, &["they"]) && self.things_before(span.0) {
+            return (Who::Thing, span.0);
         }
         if self.is(span, &["they"]) || is_name_like(word) {
             return (Who::Maybe, span.0);
@@ -139,11 +142,84 @@ impl Scan<'_, '_> {
     /// "Priya's", "the engineer's", "his", "their".
     pub(super) fn possessive_person(&self, span: Span) -> bool {
         if self.is(span, POSSESSIVES) {
-            return true;
+            return !(self.is(span, &["their"]) && self.things_before(span.0));
         }
         let word = &self.text[span.0..span.1];
         let stem = ["'s", "\u{2019}s", "'", "\u{2019}"].iter().find_map(|s| word.strip_suffix(s));
         stem.is_some_and(|stem| !stem.is_empty() && self.who((span.0, span.0 + stem.len())).0 != Who::Thing)
+    }
+}
+
+impl Scan<'_, '_> {
+    /// Whether a "they" or "their" at `at` stands for things: the sentence
+    /// before it names plural things ("the jobs", "both replicas") and no
+    /// person who could be meant instead. With nothing before it, it may
+    /// stand for anyone, and counts as a person.
+    fn things_before(&self, at: usize) -> bool {
+        let mut things = false;
+        let mut pos = at;
+        while let Some(w) = self.word_before(pos) {
+            pos = w.0;
+            if self.is(w, &["they", "their", "them"]) {
+                continue;
+            }
+            let sentence_start = self.word_before(w.0).is_none();
+            match self.who(w).0 {
+                // "no one … because they": people in general, unless a
+                // thing stands nearer.
+                Who::Person if self.is_anyone(w) => {
+                    if !things {
+                        return false;
+                    }
+                }
+                Who::Person => return false,
+                Who::Maybe if !sentence_start => return false,
+                _ => things |= self.plural_thing(w),
+            }
+        }
+        things
+    }
+
+    /// "jobs" in "the batch jobs", "SDKs" opening a sentence: a plural
+    /// noun after a determiner (up to two words before it) or first.
+    fn plural_thing(&self, w: Span) -> bool {
+        let word = &self.text[w.0..w.1];
+        let plural = word.len() > 3
+            && word.ends_with('s')
+            && !word.ends_with("ss")
+            && !word.ends_with("'s")
+            && !word.ends_with("\u{2019}s")
+            && !self.is(w, NOT_PLURAL);
+        if !plural {
+            return false;
+        }
+        let mut pos = w.0;
+        for _ in 0..3 {
+            let Some(before) = self.word_before(pos) else { return true };
+            if self.is(before, DETERMINERS) {
+                return true;
+            }
+            pos = before.0;
+        }
+        false
+    }
+
+    /// Whether the words of `range` name a person other than people in
+    /// general ("nobody", "we"): a known name or role, or a capitalised
+    /// name past the sentence's first word. "No team" and "any rotation"
+    /// name nobody.
+    pub(super) fn names_someone(&self, range: std::ops::Range<usize>) -> bool {
+        let first = self.words_in(range.clone()).next();
+        self.words_in(range).any(|w| match self.who(w).0 {
+            Who::Person => !self.is_anyone(w),
+            Who::Maybe => Some(w) != first,
+            Who::Thing => false,
+        })
+    }
+
+    /// "nobody", "we", "no one", "no team": people in general.
+    fn is_anyone(&self, w: Span) -> bool {
+        self.is(w, ANYONE) || self.word_before(w.0).is_some_and(|b| self.is(b, NOT_ANYONE))
     }
 }
 

@@ -3,8 +3,9 @@
 
 use crate::error::Error;
 use crate::render::Site;
-use crate::render::markdown::{body_html, inline_html, retro_url};
+use crate::render::markdown::{body_html, inline_html};
 use crate::render::plan::{Page, Taxonomy};
+use crate::render::urls::retro_url;
 use crate::render::views::*;
 use serde::Serialize;
 
@@ -118,6 +119,7 @@ fn retro_view<'a>(site: &'a Site, index: usize, root: &'static str) -> RetroView
             .collect(),
         // Retro pages are one level down.
         body_html: body_html(&site.link_context(index, "../")),
+        imported_from: retro.imported_from.as_ref().map(|f| f.value.clone()),
     }
 }
 
@@ -181,4 +183,6 @@ struct RetroView<'a> {
     recurrences: Vec<RetroLink>,
     backlinks: Vec<RetroLink>,
     body_html: String,
+    /// The postmortem `retrobook import` made the retro from (the banner of an imported draft).
+    imported_from: Option<String>,
 }
