@@ -109,7 +109,10 @@ def main():
     uri = "file://" + target
     with open(target, encoding="utf-8") as f:
         text = f.read()
-    broken = text.replace("\n---", "\nrelated: [no-such-retro-anywhere]\n---", 1)
+    if "\nrelated: [" in text:
+        broken = text.replace("\nrelated: [", "\nrelated: [no-such-retro-anywhere, ", 1)
+    else:
+        broken = text.replace("\n---", "\nrelated: [no-such-retro-anywhere]\n---", 1)
     if broken == text:
         raise SystemExit(f"cannot edit {target}")
     send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
@@ -123,8 +126,11 @@ def main():
         t = time.perf_counter()
         send({"jsonrpc": "2.0", "method": "textDocument/didChange",
               "params": {"textDocument": {"uri": uri, "version": i + 2}, "contentChanges": [{"text": body}]}})
-        wait(proc, lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri)
+        m = wait(proc, lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri)
         times.append((time.perf_counter() - t) * 1000)
+        codes = {d.get("code") for d in m["params"]["diagnostics"]}
+        if ("broken-link" in codes) != (i % 2 == 0):
+            raise SystemExit(f"edit {i}: unexpected diagnostics {sorted(codes)}")
 
     send({"jsonrpc": "2.0", "id": 4, "method": "shutdown"})
     wait(proc, lambda m: m.get("id") == 4)
