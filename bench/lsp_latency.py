@@ -138,11 +138,14 @@ def main():
     proc.stdin.close()
     lsp_rss = peak_rss_mb(proc.pid)
 
+    breaking, fixing = times[0::2], times[1::2]
     times.sort()
     print(f"check:        {check_ms:8.0f} ms   peak {check_rss:6.0f} MB")
     print(f"lsp load:     {load_ms:8.0f} ms   peak {lsp_rss:6.0f} MB   ({published} files' diagnostics published)")
     print(f"edit → diagnostics over {len(times)} edits: median {statistics.median(times):.1f} ms, "
-          f"p90 {times[int(len(times) * 0.9) - 1]:.1f} ms, max {times[-1]:.1f} ms")
+          f"p90 {times[int(len(times) * 0.9) - 1]:.1f} ms, max {times[-1]:.1f} ms "
+          f"(breaking the link: median {statistics.median(breaking):.1f} ms; fixing it: "
+          f"{statistics.median(fixing):.1f} ms)")
 
 
 if __name__ == "__main__":
