@@ -2,14 +2,14 @@
 # Retakes docs/screenshots/editor-neovim.png: `retrobook lsp` in Neovim, with
 # a diagnostic (a mistyped factor id) and the completion menu in `factors: [`.
 #
-#   docs/editor-screenshot.sh [path/to/retrobook]   (default: target/debug/retrobook)
+#   docs/editor-screenshot.sh [path/to/retrobook]   (default: $CARGO_TARGET_DIR or target, debug/retrobook)
 #
 # Needs nvim (0.7+), tmux, python3 and chromium. Neovim runs in a detached tmux
 # pane on a copy of retros/ and book.toml; the pane's text and colours
 # (`capture-pane -e`) become HTML, which headless chromium photographs.
 set -eu
 repo=$(cd "$(dirname "$0")/.." && pwd)
-bin=$(realpath "${1:-$repo/target/debug/retrobook}")
+bin=$(realpath "${1:-${CARGO_TARGET_DIR:-$repo/target}/debug/retrobook}")
 out="$repo/docs/screenshots/editor-neovim.png"
 retro=retros/2026/2026-07-21-payments-pool-exhaustion.md
 work=$(mktemp -d)
