@@ -71,7 +71,6 @@ pub(crate) struct VendorFigure {
 
 /// A retro's share of a service's downtime in a period: its own windows'
 /// weighted minutes (what it would have cost alone).
-#[allow(dead_code)] // for the reliability page
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Spender {
     pub(crate) retro: usize,
@@ -147,7 +146,6 @@ impl<'r> Uptime<'r> {
     }
 
     /// Whether any counted retro has a window on the service.
-    #[allow(dead_code)] // for the reliability page
     pub(crate) fn has_windows(&self, service: &str) -> bool {
         self.windows.contains_key(service)
     }
@@ -167,7 +165,6 @@ impl<'r> Uptime<'r> {
     }
 
     /// The service's period holding `day`.
-    #[allow(dead_code)] // for the reliability page
     pub(crate) fn period_of(&self, service: &str, day: NaiveDate) -> Calendar {
         if self.quarterly(service) { Calendar::quarter_of(day) } else { Calendar::month_of(day) }
     }
@@ -234,7 +231,6 @@ impl<'r> Uptime<'r> {
     }
 
     /// The weighted downtime of each day from `first` to `last`, included.
-    #[allow(dead_code)] // for the reliability page
     pub(crate) fn daily(&self, service: &str, first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, f64)> {
         first
             .iter_days()
@@ -243,11 +239,11 @@ impl<'r> Uptime<'r> {
             .collect()
     }
 
-    /// The retros with downtime on the service in `period`, each with its
-    /// own windows' weighted minutes in it, largest first.
-    #[allow(dead_code)] // for the reliability page
-    pub(crate) fn spenders(&self, service: &str, period: Calendar) -> Vec<Spender> {
-        let (lo, hi) = (midnight(period.first()), midnight(period.end()));
+    /// The retros with downtime on the service from `first` up to `end`
+    /// (excluded), each with its own windows' weighted minutes in it (what
+    /// it would have cost alone), largest first.
+    pub(crate) fn spenders(&self, service: &str, first: NaiveDate, end: NaiveDate) -> Vec<Spender> {
+        let (lo, hi) = (midnight(first), midnight(end));
         let mut by_retro: BTreeMap<usize, Vec<Window>> = BTreeMap::new();
         for w in self.of(service).iter().filter(|w| w.start < hi && w.end > lo) {
             by_retro.entry(w.retro).or_default().push(*w);
