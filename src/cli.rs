@@ -52,6 +52,8 @@ pub enum Command {
     Init(InitArgs),
     /// Start a new retro from the template (never overwrites)
     New(NewArgs),
+    /// Turn existing postmortems (Markdown) into draft retros (never overwrites)
+    Import(ImportArgs),
     /// List action items across retros: a stand-up view
     Actions(ActionsArgs),
     /// The review of a month or quarter: incidents, availability, vendors, response
@@ -108,6 +110,19 @@ pub struct NewArgs {
     /// Folder to write to (default: the source folder, or its year folder)
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Postmortems to import: files (read whatever their extension) or folders (their .md files)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Folder to write the retros to (default: the source folder)
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+    /// Say what would be written, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

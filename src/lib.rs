@@ -21,6 +21,7 @@ mod cmd;
 mod config;
 mod error;
 mod history;
+mod import;
 mod link;
 mod load;
 mod model;
@@ -50,6 +51,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Serve(args) => serve::run(args, global),
         Command::Init(args) => cmd::scaffold::init(args, global),
         Command::New(args) => cmd::scaffold::new(args, global),
+        Command::Import(args) => cmd::import::run(args, global),
         Command::Actions(args) => cmd::actions::run(args, global),
         Command::Report(args) => cmd::report::run(args, global),
         Command::Schema => cmd::schema::schema(global),

@@ -506,6 +506,8 @@ pub struct Retro {
     /// `None` when the key is absent, so `no-remediation` can tell the
     /// absent list from an empty one in its message.
     pub action_items: Option<At<Vec<ActionItem>>>,
+    /// The postmortem `retrobook import` made this retro from (its path as given).
+    pub imported_from: Option<At<String>>,
     pub body: Body,
 }
 
@@ -541,6 +543,7 @@ impl Retro {
             timeline: Vec::new(),
             recurrence_of: None,
             action_items: None,
+            imported_from: None,
             body: Body::default(),
         }
     }

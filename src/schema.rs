@@ -70,6 +70,8 @@ struct FrontMatter {
     #[schemars(regex(pattern = ID))]
     recurrence_of: Option<String>,
     action_items: Option<Vec<ActionItem>>,
+    /// The postmortem `retrobook import` made this retro from.
+    imported_from: Option<String>,
 }
 
 #[allow(dead_code)]

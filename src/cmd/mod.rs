@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod build;
 pub mod check;
+pub mod import;
 pub mod progress;
 pub mod report;
 pub mod scaffold;

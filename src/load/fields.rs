@@ -93,6 +93,7 @@ impl<'a> FieldReader<'a> {
                     let items = self.list(name, value, |r, item| r.action_item(item));
                     retro.action_items = Some(At::new(items, self.pos(key_node.pos)));
                 }
+                K::ImportedFrom => retro.imported_from = self.text(name, value),
             }
         }
         self.require_retro_keys(root, retro);
@@ -785,5 +786,6 @@ fn is_set(retro: &Retro, key: RetroKey) -> bool {
         K::Timeline => !retro.timeline.is_empty(),
         K::RecurrenceOf => retro.recurrence_of.is_some(),
         K::ActionItems => retro.action_items.is_some(),
+        K::ImportedFrom => retro.imported_from.is_some(),
     }
 }

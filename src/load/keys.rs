@@ -91,6 +91,8 @@ key_enum!(
         RecurrenceOf = "recurrence_of": Optional,
         // Required of a complete retro by the `no-remediation` rule, not here.
         ActionItems = "action_items": Optional,
+        // The postmortem `retrobook import` made this retro from.
+        ImportedFrom = "imported_from": Optional,
     }
 );
 

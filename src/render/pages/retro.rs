@@ -177,6 +177,7 @@ fn retro_view<'a>(site: &'a Site, index: usize, root: &'static str) -> RetroView
             .collect(),
         // Retro pages are one level down.
         body_html: body_html(&site.link_context(index, "../")),
+        imported_from: retro.imported_from.as_ref().map(|f| f.value.clone()),
     }
 }
 
@@ -240,4 +241,6 @@ struct RetroView<'a> {
     recurrences: Vec<RetroLink>,
     backlinks: Vec<RetroLink>,
     body_html: String,
+    /// The postmortem `retrobook import` made the retro from (the banner of an imported draft).
+    imported_from: Option<String>,
 }
