@@ -24,6 +24,96 @@ pub struct Config {
     pub check: CheckConfig,
     pub tracker: TrackerConfig,
     pub history: HistoryConfig,
+    pub uptime: UptimeConfig,
+}
+
+/// `[uptime]`: how impact windows weigh, and each service's objective
+/// (docs/report.md, Availability).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UptimeConfig {
+    pub weights: Weights,
+    /// `checkout = 99.95` or `search = { target = 99.5, window = "quarter" }`;
+    /// the OpenSLO files' objectives are added here when the repo is loaded.
+    pub slo: BTreeMap<String, Objective>,
+    /// OpenSLO files, as paths or globs (`*`, `?`, `**`) relative to the root.
+    pub openslo: Vec<String>,
+}
+
+/// How much of a window counts as downtime, by level (Statuspage's weights).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Weights {
+    pub outage: f64,
+    pub partial: f64,
+    pub degraded: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights { outage: 1.0, partial: 0.3, degraded: 0.0 }
+    }
+}
+
+impl Weights {
+    pub fn of(&self, level: crate::model::ImpactLevel) -> f64 {
+        use crate::model::ImpactLevel as L;
+        match level {
+            L::Outage => self.outage,
+            L::Partial => self.partial,
+            L::Degraded => self.degraded,
+        }
+    }
+}
+
+/// The calendar period an objective is judged over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SloWindow {
+    Month,
+    Quarter,
+}
+
+/// A service's availability objective.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Objective {
+    /// Percent, e.g. `99.95`.
+    pub target: f64,
+    pub window: SloWindow,
+    /// Where it was set: `book.toml` or the OpenSLO file's path.
+    pub source: String,
+}
+
+impl<'de> Deserialize<'de> for Objective {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            target: f64,
+            #[serde(default = "month")]
+            window: SloWindow,
+        }
+        fn month() -> SloWindow {
+            SloWindow::Month
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Target(f64),
+            Full(Full),
+        }
+        let (target, window) = match Written::deserialize(d) {
+            Ok(Written::Target(target)) => (target, SloWindow::Month),
+            Ok(Written::Full(full)) => (full.target, full.window),
+            Err(_) => {
+                return Err(serde::de::Error::custom(
+                    "an objective is a target percent (`checkout = 99.95`) or \
+                     `{ target = 99.5, window = \"month\" | \"quarter\" }`",
+                ));
+            }
+        };
+        Ok(Objective { target, window, source: CONFIG_FILE.into() })
+    }
 }
 
 /// `[history]`: the follow-through read from git (docs/history.md).
@@ -272,9 +362,44 @@ impl Config {
                 return Err((at, format!("[tracker.base_url].{kind} `{url}` must be an http(s) URL")));
             }
         }
+        self.validate_uptime(text)?;
         if self.build.theme.contains(['/', '\\']) || self.build.theme.starts_with('.') {
             let message = format!("[build].theme `{}` must be a folder name under themes/", self.build.theme);
             return Err((value(&["build", "theme"]), message));
+        }
+        Ok(())
+    }
+
+    /// `[uptime]`: weights between 0 and 1, objectives of slugs between 0
+    /// and 100 percent, OpenSLO paths inside the repository.
+    fn validate_uptime(&self, text: &str) -> Result<(), (usize, String)> {
+        let w = &self.uptime.weights;
+        for (level, weight) in [("outage", w.outage), ("partial", w.partial), ("degraded", w.degraded)] {
+            if !(0.0..=1.0).contains(&weight) {
+                let at = locate(text, &["uptime", "weights", level], Spot::Value);
+                return Err((at, format!("[uptime.weights].{level} must be between 0 and 1, found {weight}")));
+            }
+        }
+        for (service, objective) in &self.uptime.slo {
+            if !crate::text::is_slug(service) {
+                let at = locate(text, &["uptime", "slo", service], Spot::Key);
+                return Err((at, format!("[uptime.slo] `{service}` is not a service slug")));
+            }
+            let target = objective.target;
+            if !(target > 0.0 && target <= 100.0) {
+                let at = locate(text, &["uptime", "slo", service], Spot::Value);
+                let message =
+                    format!("[uptime.slo].{service}: the target {target} must be a percent above 0, at most 100");
+                return Err((at, message));
+            }
+        }
+        for pattern in &self.uptime.openslo {
+            let path = Path::new(pattern);
+            let outside = path.is_absolute() || path.components().any(|c| c == std::path::Component::ParentDir);
+            if outside || pattern.trim().is_empty() {
+                let at = locate(text, &["uptime", "openslo"], Spot::Value);
+                return Err((at, format!("[uptime].openslo `{pattern}` must be a path or glob inside the repository")));
+            }
         }
         Ok(())
     }

@@ -318,6 +318,28 @@ keyword_enum!(TimelineKind {
     Note = "note",
 });
 
+keyword_enum!(
+    /// What the users of a service saw during an impact window; weighted by
+    /// `[uptime] weights` in the availability figures.
+    ImpactLevel { Outage = "outage", Partial = "partial", Degraded = "degraded" }
+);
+
+/// A `service_impact` window: one service, from when to when, how badly.
+/// Both ends carry a time of day, and `to` is after `from` (the loader
+/// drops a window that breaks either, with a finding).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImpactWindow {
+    /// One of the retro's `services`.
+    pub service: At<String>,
+    pub from: At<DateTime<FixedOffset>>,
+    pub to: At<DateTime<FixedOffset>>,
+    pub level: ImpactLevel,
+    /// The ends are guesses.
+    pub approximate: bool,
+    /// Where the list item starts.
+    pub pos: Pos,
+}
+
 /// One contributing factor: a condition that made the incident possible or worse.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Factor {
@@ -467,6 +489,10 @@ pub struct Retro {
     pub facilitator: Option<At<String>>,
     pub reviewers: Vec<At<String>>,
     pub services: Vec<At<String>>,
+    /// What the users of each service saw, from when to when (uptime).
+    pub service_impact: Vec<ImpactWindow>,
+    /// Third parties involved: a taxonomy, like services.
+    pub vendors: Vec<At<String>>,
     pub teams: Vec<At<String>>,
     pub tags: Vec<At<String>>,
     pub related: Vec<At<String>>,
@@ -504,6 +530,8 @@ impl Retro {
             facilitator: None,
             reviewers: Vec::new(),
             services: Vec::new(),
+            service_impact: Vec::new(),
+            vendors: Vec::new(),
             teams: Vec::new(),
             tags: Vec::new(),
             related: Vec::new(),
@@ -654,6 +682,9 @@ rules! {
     TrackerAssignee = "tracker-assignee", Off,
         "an action item's owner is not among its ticket's assignees (off unless set in [check.rules])",
         "make the item's `owner:` the person the ticket is assigned to, or reassign the ticket";
+    ImpactWindow = "impact-window", Warning,
+        "a `service_impact` window outside the incident's `started_at` … `resolved_at`",
+        "correct the window's `from`/`to`, or the incident clock, so the window lies within the incident";
     TrackerExport = "tracker-export", Error,
         "a tracker export cannot be read; nothing else is checked (exit code 2 in every format)",
         "fix or produce the export again; docs/tracker.md shows each format";

@@ -12,6 +12,8 @@ use std::borrow::Cow;
 
 /// An RFC 3339 timestamp with offset, or a date alone.
 const WHEN: &str = r"^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2}))?$";
+/// A timestamp with a time of day and an offset: an impact window's end.
+const TIME: &str = r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$";
 const DATE: &str = r"^\d{4}-\d{2}-\d{2}$";
 /// A timeline time: also a month (`2019-06`) or a year (`2019`).
 const PARTIAL: &str = r"^\d{4}(-(0[1-9]|1[0-2])(-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2}))?)?)?$";
@@ -46,6 +48,11 @@ struct FrontMatter {
     facilitator: Option<String>,
     reviewers: Option<Vec<String>>,
     services: Option<Vec<Slug>>,
+    /// What the users of each service saw, from when to when: the
+    /// availability figures count only these windows.
+    service_impact: Option<Vec<ServiceImpact>>,
+    /// Third parties involved (a taxonomy with pages, like services).
+    vendors: Option<Vec<Slug>>,
     teams: Option<Vec<Slug>>,
     tags: Option<Vec<Slug>>,
     /// Ids of related retros.
@@ -99,6 +106,23 @@ enum ClockTime {
 struct ApproximateTime {
     at: When,
     /// The time is a guess; only for a timestamp with a time of day.
+    approximate: Option<bool>,
+}
+
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ServiceImpact {
+    /// One of the retro's `services`.
+    service: Slug,
+    /// When the users of the service began to see it: a time of day.
+    #[schemars(regex(pattern = TIME))]
+    from: String,
+    /// When it ended: after `from`.
+    #[schemars(regex(pattern = TIME))]
+    to: String,
+    level: ImpactLevel,
+    /// The ends are guesses.
     approximate: Option<bool>,
 }
 
@@ -201,6 +225,7 @@ words_schema! {
     ActionStatus = model::ActionStatus;
     ActionKind = model::ActionKind;
     Priority = model::Priority;
+    ImpactLevel = model::ImpactLevel;
 }
 
 /// The schema, with this repository's severities and factor categories.
@@ -216,7 +241,7 @@ pub fn front_matter_schema(config: &Config) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::keys::{ActionKey, ClockKey, FactorKey, Key, LinkKey, Need, RetroKey, TimelineKey};
+    use crate::load::keys::{ActionKey, ClockKey, FactorKey, ImpactKey, Key, LinkKey, Need, RetroKey, TimelineKey};
 
     fn keys(v: &Value) -> Vec<String> {
         let mut k: Vec<String> = v["properties"].as_object().unwrap().keys().cloned().collect();
@@ -245,6 +270,7 @@ mod tests {
         assert_eq!(keys(&defs["ActionItem"]), all::<ActionKey>());
         assert_eq!(keys(&defs["Link"]), all::<LinkKey>());
         assert_eq!(keys(&defs["ApproximateTime"]), all::<ClockKey>());
+        assert_eq!(keys(&defs["ServiceImpact"]), all::<ImpactKey>());
         assert_eq!(schema["properties"]["severity"]["enum"][0], "SEV1");
         assert_eq!(schema["additionalProperties"], false);
     }
@@ -260,6 +286,7 @@ mod tests {
         assert_eq!(defs["TimelineEntry"]["required"], required::<TimelineKey>());
         assert_eq!(defs["Link"]["required"], required::<LinkKey>());
         assert_eq!(defs["ApproximateTime"]["required"], required::<ClockKey>());
+        assert_eq!(defs["ServiceImpact"]["required"], required::<ImpactKey>());
         assert_eq!(ActionKey::Owner.need(), Need::Optional);
         assert_eq!(defs["ActionItem"]["required"], serde_json::json!(["id", "title", "owner", "status"]));
         assert_eq!(required::<ActionKey>(), serde_json::json!(["id", "title", "status"]));
@@ -274,6 +301,7 @@ mod tests {
         assert_eq!(defs["ActionStatus"]["enum"], serde_json::json!(model::ActionStatus::WORDS));
         assert_eq!(defs["ActionKind"]["enum"], serde_json::json!(model::ActionKind::WORDS));
         assert_eq!(defs["Priority"]["enum"], serde_json::json!(model::Priority::WORDS));
+        assert_eq!(defs["ImpactLevel"]["enum"], serde_json::json!(model::ImpactLevel::WORDS));
         // And each is where its key points.
         assert_eq!(schema["properties"]["status"]["$ref"], "#/$defs/Status");
         let item = &defs["ActionItem"]["properties"];

@@ -816,3 +816,48 @@ fn insights_count_every_incident_of_a_long_span_and_show_patterns() {
     assert!(page.contains(">6 min</text>") && page.contains(">4 d 0 h</text>"), "{page}");
     assert!(page.contains("SEV1 to detect (n=2)"), "sample counts");
 }
+
+/// The uptime fixture's site: the reliability page's figures (those of
+/// `retrobook report`, worked out by hand in tests/report.rs), the 90-day
+/// strip's text, the incidents that spent the budget largest first, the
+/// API, the vendor pages, a service's own line and a retro's minutes lost.
+#[test]
+fn the_reliability_vendor_and_uptime_pages_show_the_figures() {
+    let out = tempfile::tempdir().unwrap();
+    let args = ["build", "--today", "2026-11-20", "--no-history", "--out", out.path().to_str().unwrap()];
+    let run = retrobook(&fixture("uptime"), &args).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let read = |p: &str| std::fs::read_to_string(out.path().join(p)).unwrap();
+    let page = read("reliability.html");
+    let checkout = &page[page.find("id=\"service-checkout\"").unwrap()..page.find("id=\"service-payments\"").unwrap()];
+    for text in [
+        "Objective: 99.9% per calendar month.",
+        "<strong>99.93%</strong>, error budget left <strong>8.8 of 28.8 minutes</strong>",
+        "<td><span class=\"overdue\">99.86%</span> (below target)</td><td>62.0</td><td>44.64</td><td><span class=\"overdue\">-17.36</span></td>",
+        "3 of the last 90 days had downtime; the most on 2026-10-03 (52 weighted minutes).",
+        "role=\"group\" aria-labelledby=\"downtime-checkout-t\"",
+    ] {
+        assert!(checkout.contains(text), "{text}\n{checkout}");
+    }
+    let spent: Vec<usize> = ["Checkout errors", "Payment provider timeouts", "Checkout down at midnight"]
+        .iter()
+        .map(|t| checkout.find(&format!(">{t}</a>: ")).unwrap_or_else(|| panic!("{t}")))
+        .collect();
+    assert!(spent.windows(2).all(|w| w[0] < w[1]), "largest first: 45, 30, 30");
+    assert!(!checkout.contains("Draft outage"), "drafts are left out");
+    assert!(page.contains("This quarter (2026-Q4, so far): <strong>99.95%</strong>"), "search, quarterly");
+    let api: serde_json::Value = serde_json::from_str(&read("api/uptime.json")).unwrap();
+    let oct = api["uptime"].as_array().unwrap().iter().find(|f| f["service"] == "checkout" && f["period"] == "2026-10");
+    assert_eq!(oct.unwrap()["downtime_minutes"], 62.0);
+    let aws = read("vendors/aws.html");
+    assert!(aws.contains("<td>2026-Q4</td><td>3</td><td>108.0</td>"), "a 45 + b 33 + e 30, not the draft: {aws}");
+    assert!(aws.contains("Open action items") && aws.contains("Contributing factors"));
+    assert!(read("vendors/index.html").contains("fastly"));
+    let service = read("services/checkout.html");
+    assert!(service.contains("Availability in 2026-11 (so far): <strong>99.93%</strong>"), "{service}");
+    assert!(service.contains("href=\"../reliability.html#service-checkout\""));
+    let retro = read("retros/b.html");
+    assert!(retro.contains("<strong>cart</strong> 3.0, <strong>checkout</strong> 30.0, <strong>search</strong> 0.0"));
+    assert!(retro.contains("<time datetime=\"2026-10-03T08:10:00+00:00\">2026-10-03 08:10 UTC</time>"));
+    assert!(read("index.html").contains("href=\"reliability.html\">Reliability</a>"));
+}

@@ -508,6 +508,32 @@ fn sarif_fingerprints_survive_moved_lines() {
     assert_eq!(after[0].1, before[0].1 + 2, "the lines did move");
 }
 
+/// Every bad value of a `service_impact` window at its own line and column.
+#[test]
+fn service_impact_findings_are_at_their_value() {
+    let (_, findings) = check_json(&fixture("rules"), &[]);
+    let at: BTreeSet<(u64, u64, &str)> = findings
+        .iter()
+        .filter(|f| f["file"] == "retros/service-impact.md")
+        .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap(), f["rule"].as_str().unwrap()))
+        .collect();
+    for expected in [
+        (11, 11, "invalid-value"), // a date alone
+        (16, 9, "invalid-value"),  // `to` before `from`
+        (22, 14, "invalid-value"), // not one of `services`
+        (29, 12, "invalid-value"), // `level: down`
+        (38, 5, "missing-key"),    // no `to`, at the item
+        (42, 11, "impact-window"), // before started_at, at `from`
+        (47, 9, "impact-window"),  // after resolved_at, at `to`
+        (49, 18, "invalid-value"), // `approximate: yes`
+        (54, 5, "unknown-key"),
+        (55, 5, "invalid-value"),  // a string where a window belongs
+        (56, 16, "invalid-value"), // `Fast Ly` in vendors
+    ] {
+        assert!(at.contains(&expected), "{expected:?} in {at:#?}");
+    }
+}
+
 /// A config error points at the entry it is about, as the TOML parser
 /// places it: never at a comment (or another value) holding the same word.
 #[test]
@@ -528,6 +554,12 @@ fn config_errors_point_at_the_entry_not_at_a_comment() {
         // Dotted keys and inline tables are the same entries.
         ("# check.max_file_mb\ncheck.max_file_mb = 2000\n", "2:21: [check].max_file_mb"),
         ("# stale_days\nhistory = { stale_days = 0 }\n", "2:26: [history].stale_days"),
+        ("[uptime.weights]\n# partial = 3\npartial = 3\n", "3:11: [uptime.weights].partial must be between 0 and 1"),
+        ("[uptime.slo]\ncheckout = 100.5\n", "2:12: [uptime.slo].checkout: the target 100.5"),
+        ("[uptime.slo]\n\"Check Out\" = 99.9\n", "2:1: [uptime.slo] `Check Out` is not a service slug"),
+        ("[uptime.slo]\nsearch = { target = 99.5, window = \"week\" }\n", "2:10: an objective is a target percent"),
+        ("[uptime]\nopenslo = [\"../slo/*.yaml\"]\n", "2:11: [uptime].openslo `../slo/*.yaml` must be"),
+        ("[uptime]\nslos = 1\n", "2:1: unknown field `slos`"),
     ];
     for (book, expected) in cases {
         let dir = temp_repo(book, &[]);

@@ -132,7 +132,7 @@ fn the_fixture_uses_every_key_and_loads_clean() {
         assert!(errors.is_empty(), "{}: {errors:?}", retro.id);
     }
     let mappings = mappings(&schema);
-    assert_eq!(mappings.len(), 6, "a new mapping: say in `pairs` where the API carries it: {:?}", mappings.keys());
+    assert_eq!(mappings.len(), 7, "a new mapping: say in `pairs` where the API carries it: {:?}", mappings.keys());
     for (name, props) in &mappings {
         let mut used = BTreeSet::new();
         for retro in &retros {
@@ -243,7 +243,7 @@ fn pairs(schema: &Value, site: &tempfile::TempDir, retro: &Retro, mapping: &str)
         let object = instance.as_object().unwrap().clone();
         let api_object = match mapping {
             "Link" => None,
-            "Factor" | "TimelineEntry" => api_retro[key.unwrap()].get(index).cloned(),
+            "Factor" | "TimelineEntry" | "ServiceImpact" => api_retro[key.unwrap()].get(index).cloned(),
             "ActionItem" => actions.iter().find(|a| a["id"] == object["id"]).cloned(),
             // The clock's field, named in the object for `assert_carried`.
             "ApproximateTime" => {

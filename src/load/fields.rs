@@ -4,7 +4,7 @@
 //! Conversion never stops at a bad field: the field is left empty and the
 //! rest is read, so one typo does not hide the file's other findings.
 
-use super::keys::{ActionKey, ClockKey, FactorKey, Key, LinkKey, Need, RetroKey, TimelineKey};
+use super::keys::{ActionKey, ClockKey, FactorKey, ImpactKey, Key, LinkKey, Need, RetroKey, TimelineKey};
 use super::yaml::{Node, Value, YamlPos};
 use crate::config::Config;
 use crate::model::*;
@@ -77,6 +77,8 @@ impl<'a> FieldReader<'a> {
                 K::Facilitator => retro.facilitator = self.person(name, value),
                 K::Reviewers => retro.reviewers = self.people(name, value),
                 K::Services => retro.services = self.slugs(name, value),
+                K::ServiceImpact => retro.service_impact = self.list(name, value, |r, item| r.impact_window(item)),
+                K::Vendors => retro.vendors = self.slugs(name, value),
                 K::Teams => retro.teams = self.slugs(name, value),
                 K::Tags => retro.tags = self.slugs(name, value),
                 K::Related => retro.related = self.ids(name, value),
@@ -95,6 +97,7 @@ impl<'a> FieldReader<'a> {
             }
         }
         self.require_retro_keys(root, retro);
+        self.check_impact_windows(retro);
     }
 
     /// The required keys the retro has no value for, in the order of
@@ -237,19 +240,23 @@ impl<'a> FieldReader<'a> {
     fn slugs(&mut self, key: &str, node: &Node) -> Vec<At<String>> {
         let mut out = Vec::new();
         for item in self.items(key, node) {
-            let Some(s) = self.text(key, item) else { continue };
-            if !is_slug(&s.value) {
-                let suggestion = crate::text::slugify(&s.value);
-                self.invalid(
-                    item,
-                    format!("`{}` in `{key}` is not a slug", s.value),
-                    Some(format!("slugs are lowercase words joined by `-`, e.g. `{suggestion}`")),
-                );
-                continue;
-            }
-            out.push(s);
+            out.extend(self.slug(key, item));
         }
         out
+    }
+
+    fn slug(&mut self, key: &str, node: &Node) -> Option<At<String>> {
+        let s = self.text(key, node)?;
+        if !is_slug(&s.value) {
+            let suggestion = crate::text::slugify(&s.value);
+            self.invalid(
+                node,
+                format!("`{}` in `{key}` is not a slug", s.value),
+                Some(format!("slugs are lowercase words joined by `-`, e.g. `{suggestion}`")),
+            );
+            return None;
+        }
+        Some(s)
     }
 
     /// The items of a list. A single value where a list belongs is reported
@@ -557,6 +564,128 @@ impl<'a> FieldReader<'a> {
         Some(TimelineEntry { at, until, event: event?, kind, approximate, pos: self.pos(item.pos) })
     }
 
+    /// A `service_impact` entry. A window with a bad value is reported and
+    /// dropped: a window half read would count wrong downtime.
+    fn impact_window(&mut self, item: &Node) -> Option<ImpactWindow> {
+        if !self.mapping_item(item, "service impact window") {
+            return None;
+        }
+        let entries = self.entries::<ImpactKey>(item, "service impact window");
+        let (mut service, mut from, mut to, mut level, mut approximate) = (None, None, None, None, Some(false));
+        let mut valid = true;
+        for (key, _, value) in &entries {
+            let name = key.as_str();
+            let read = match key {
+                ImpactKey::Service => {
+                    service = self.slug(name, value);
+                    service.is_some()
+                }
+                ImpactKey::From => {
+                    from = self.time_of_day(name, value);
+                    from.is_some()
+                }
+                ImpactKey::To => {
+                    to = self.time_of_day(name, value);
+                    to.is_some()
+                }
+                ImpactKey::Level => {
+                    level = self.keyword(name, value, ImpactLevel::WORDS, ImpactLevel::from_word);
+                    level.is_some()
+                }
+                // A bad flag is reported; it does not change the downtime.
+                ImpactKey::Approximate => {
+                    approximate = self.boolean(name, value);
+                    true
+                }
+            };
+            valid &= read;
+        }
+        self.require(item, &entries, "service impact window");
+        let (service, from, to, level) = (service?, from?, to?, level?);
+        if to.value <= from.value {
+            let node = entries.iter().find(|e| e.0 == ImpactKey::To).map_or(item, |e| e.2);
+            self.invalid(
+                node,
+                format!(
+                    "the window's end (`to: {}`) is not after its start (`from: {}`)",
+                    to.value.to_rfc3339(),
+                    from.value.to_rfc3339()
+                ),
+                Some("`to` is when the service was back; it must be after `from`".into()),
+            );
+            return None;
+        }
+        let approximate = approximate.unwrap_or(false);
+        valid.then(|| ImpactWindow { service, from, to, level: level.value, approximate, pos: self.pos(item.pos) })
+    }
+
+    /// A timestamp with a time of day and an offset: an impact window's end.
+    fn time_of_day(&mut self, key: &str, node: &Node) -> Option<At<chrono::DateTime<chrono::FixedOffset>>> {
+        let when = self.when(key, node)?;
+        match when.value {
+            When::Time(t) => Some(At::new(t, when.pos)),
+            other => {
+                self.invalid(
+                    node,
+                    format!("`{key}` `{other}` is a date alone; a window's ends need a time of day"),
+                    Some("write the time with its offset, e.g. `2026-03-14T09:12:00Z`; with `approximate: true` when it is a guess".into()),
+                );
+                None
+            }
+        }
+    }
+
+    /// What can only be judged once the whole front matter is read: each
+    /// window's service is one of `services` (else reported and dropped),
+    /// and lies within the incident clock (else a warning).
+    fn check_impact_windows(&mut self, retro: &mut Retro) {
+        if retro.service_impact.is_empty() {
+            return;
+        }
+        let windows = std::mem::take(&mut retro.service_impact);
+        for w in windows {
+            if !retro.services.iter().any(|s| s.value == w.service.value) {
+                let listed: Vec<&str> = retro.services.iter().map(|s| s.value.as_str()).collect();
+                let hint = if listed.is_empty() {
+                    format!("add `services: [{}]` to the front matter", w.service.value)
+                } else {
+                    format!("add `{}` to `services:` ({}), or name one of them", w.service.value, listed.join(", "))
+                };
+                let message = format!(
+                    "service `{}` of a `service_impact` window is not one of the retro's `services`",
+                    w.service.value
+                );
+                let f = Finding::new(Rule::InvalidValue, self.file, w.service.pos, message).len(w.service.value.len());
+                self.findings.push(f.hint(hint));
+                continue;
+            }
+            self.window_within_clock(retro, &w);
+            retro.service_impact.push(w);
+        }
+    }
+
+    fn window_within_clock(&mut self, retro: &Retro, w: &ImpactWindow) {
+        let (from, to) = (When::Time(w.from.value), When::Time(w.to.value));
+        let early = retro.started_at.as_ref().filter(|s| s.value.is_after(&from));
+        let late = retro.resolved_at.as_ref().filter(|r| to.is_after(&r.value));
+        let (at, message) = match (early, late) {
+            (Some(start), _) => (
+                w.from.pos,
+                format!("the window starts (`from: {from}`) before the incident (`started_at: {}`)", start.value.when),
+            ),
+            (None, Some(end)) => (
+                w.to.pos,
+                format!(
+                    "the window ends (`to: {to}`) after the incident was resolved (`resolved_at: {}`)",
+                    end.value.when
+                ),
+            ),
+            (None, None) => return,
+        };
+        let hint = "correct the window, or the incident clock if the window is right";
+        self.findings.push(Finding::new(Rule::ImpactWindow, self.file, at, message).hint(hint));
+    }
+
     pub fn action_item(&mut self, item: &Node) -> Option<ActionItem> {
         if !self.mapping_item(item, "action item") {
             return None;
@@ -644,6 +773,8 @@ fn is_set(retro: &Retro, key: RetroKey) -> bool {
         K::Facilitator => retro.facilitator.is_some(),
         K::Reviewers => !retro.reviewers.is_empty(),
         K::Services => !retro.services.is_empty(),
+        K::ServiceImpact => !retro.service_impact.is_empty(),
+        K::Vendors => !retro.vendors.is_empty(),
         K::Teams => !retro.teams.is_empty(),
         K::Tags => !retro.tags.is_empty(),
         K::Related => !retro.related.is_empty(),

@@ -77,6 +77,8 @@ key_enum!(
         Facilitator = "facilitator": Optional,
         Reviewers = "reviewers": Optional,
         Services = "services": Optional,
+        ServiceImpact = "service_impact": Optional,
+        Vendors = "vendors": Optional,
         Teams = "teams": Optional,
         Tags = "tags": Optional,
         Related = "related": Optional,
@@ -142,6 +144,17 @@ key_enum!(
 );
 
 key_enum!(
+    /// The keys of a `service_impact` entry.
+    ImpactKey {
+        Service = "service": Required,
+        From = "from": Required,
+        To = "to": Required,
+        Level = "level": Required,
+        Approximate = "approximate": Optional,
+    }
+);
+
+key_enum!(
     /// The keys of a `links` entry.
     LinkKey {
         Title = "title": Required,
@@ -166,6 +179,7 @@ mod tests {
         Factor,
         Timeline,
         Action,
+        Impact,
     }
 
     /// Every optional key, with its mapping.
@@ -181,6 +195,7 @@ mod tests {
             of::<FactorKey>(Mapping::Factor),
             of::<TimelineKey>(Mapping::Timeline),
             of::<ActionKey>(Mapping::Action),
+            of::<ImpactKey>(Mapping::Impact),
         ]
         .concat()
     }
@@ -203,6 +218,10 @@ mod tests {
             (Mapping::Action, "id") => "AI-1",
             (Mapping::Action, "title") => "Fix it",
             (Mapping::Action, "status") => "open",
+            (Mapping::Impact, "service") => "checkout",
+            (Mapping::Impact, "from") => "2026-03-01T10:00:00Z",
+            (Mapping::Impact, "to") => "2026-03-01T10:30:00Z",
+            (Mapping::Impact, "level") => "partial",
             other => panic!("a new required key {other:?}: give it a sample value"),
         }
     }
@@ -248,12 +267,19 @@ mod tests {
             ("contributing_factors", lines::<FactorKey>(Mapping::Factor, t, at)),
             ("timeline", lines::<TimelineKey>(Mapping::Timeline, t, at)),
             ("action_items", lines::<ActionKey>(Mapping::Action, t, at)),
+            ("service_impact", lines::<ImpactKey>(Mapping::Impact, t, at)),
         ];
         for (list, lines) in lists {
             // The key under test is the line alone.
-            if !(mapping == Mapping::Root && key == list) {
+            // Without `services`, a window would name an unlisted service.
+            let unlisted = list == "service_impact" && key == "services";
+            if !(mapping == Mapping::Root && (key == list || unlisted)) {
                 entries.push(item(list, lines));
             }
+        }
+        // A window's service must be one of the retro's.
+        if !(mapping == Mapping::Root && key == "services") {
+            entries.push(vec!["services: [checkout]".to_string()]);
         }
         if mapping == Mapping::Root {
             entries.insert(at.min(entries.len()), vec![line.to_string()]);
@@ -294,7 +320,9 @@ mod tests {
     #[test]
     fn every_mapping_has_optional_keys_to_test() {
         let keys = optional_keys();
-        for mapping in [Mapping::Root, Mapping::Clock, Mapping::Factor, Mapping::Timeline, Mapping::Action] {
+        let mappings =
+            [Mapping::Root, Mapping::Clock, Mapping::Factor, Mapping::Timeline, Mapping::Action, Mapping::Impact];
+        for mapping in mappings {
             assert!(keys.iter().any(|(m, _)| *m == mapping), "{mapping:?}");
         }
         assert!(keys.contains(&(Mapping::Action, "completed_at")));

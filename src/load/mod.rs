@@ -7,6 +7,7 @@ pub mod fields;
 pub mod frontmatter;
 pub(crate) mod keys;
 pub mod markdown;
+pub(crate) mod openslo;
 pub mod yaml;
 
 use crate::config::Config;
@@ -43,7 +44,8 @@ impl Repo {
 
 /// Load the repository at `root` (which holds `book.toml`).
 pub fn load_repo(root: &Path) -> Result<Repo, Error> {
-    let config = Config::load(root)?;
+    let mut config = Config::load(root)?;
+    add_openslo(root, &mut config)?;
     let source_dir = root.join(&config.build.source);
     if !source_dir.is_dir() {
         return Err(Error::new(format!(
@@ -67,6 +69,22 @@ pub fn load_repo(root: &Path) -> Result<Repo, Error> {
         tracker.add(&root.join(export), shown, &config.tracker.statuses)?;
     }
     Ok(Repo { root: root.to_path_buf(), config, retros, findings, tracker })
+}
+
+/// Add the objectives of the `[uptime] openslo` files to `[uptime.slo]`;
+/// a service may have only one objective.
+fn add_openslo(root: &Path, config: &mut Config) -> Result<(), Error> {
+    for path in openslo::files(root, &config.uptime.openslo)? {
+        let shown = relative_path(root, &path);
+        for found in openslo::read(&path, &shown)? {
+            if let Some(other) = config.uptime.slo.get(&found.service) {
+                let message = format!("service `{}` already has an objective, in {}", found.service, other.source);
+                return Err(Error::in_file(Rule::InvalidConfig, &shown, found.pos, &message));
+            }
+            config.uptime.slo.insert(found.service, found.objective);
+        }
+    }
+    Ok(())
 }
 
 /// The `.md` files under `dir`, sorted so every run sees the same order.

@@ -130,6 +130,7 @@ struct ApiRetro<'a> {
     recurrence_of: Option<&'a str>,
     related: Vec<&'a str>,
     resolved_at: Option<String>,
+    service_impact: Vec<ApiImpactWindow<'a>>,
     services: Vec<&'a str>,
     severity: Option<&'a str>,
     source: &'a str,
@@ -141,6 +142,16 @@ struct ApiRetro<'a> {
     timeline: Vec<ApiTimelineEntry<'a>>,
     title: &'a str,
     url: String,
+    vendors: Vec<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct ApiImpactWindow<'a> {
+    approximate: bool,
+    from: String,
+    level: &'static str,
+    service: &'a str,
+    to: String,
 }
 
 #[derive(serde::Serialize)]
@@ -188,6 +199,15 @@ impl<'a> ApiRetro<'a> {
             recurrence_of: text(&r.recurrence_of),
             related: s(&r.related),
             resolved_at: clock(&r.resolved_at),
+            service_impact: (r.service_impact.iter())
+                .map(|w| ApiImpactWindow {
+                    approximate: w.approximate,
+                    from: w.from.value.to_rfc3339(),
+                    level: w.level.as_str(),
+                    service: &w.service.value,
+                    to: w.to.value.to_rfc3339(),
+                })
+                .collect(),
             services: s(&r.services),
             severity: text(&r.severity),
             source: &r.path,
@@ -207,6 +227,7 @@ impl<'a> ApiRetro<'a> {
                 .collect(),
             title: r.title_text(),
             url: retro_url(&r.id.value),
+            vendors: s(&r.vendors),
         }
     }
 }

@@ -155,7 +155,7 @@ impl<'a> Site<'a> {
         let ix = self.indexes();
         let size = self.page_size();
         let count = |len: usize| 1..=paging::page_count(len, size);
-        let mut pages = vec![Page::Home, Page::Accountability, Page::Insights, Page::OwnerIndex];
+        let mut pages = vec![Page::Home, Page::Accountability, Page::Insights, Page::Reliability, Page::OwnerIndex];
         if self.history.is_some() {
             pages.push(Page::FollowThrough);
         }
@@ -184,7 +184,14 @@ impl<'a> Site<'a> {
             let len = self.stream_items(&stream).len();
             pages.extend((1..=pages::actions::chunk_count(len)).map(|n| Page::ActionData(stream.clone(), n)));
         }
-        pages.extend([Page::NotFound, Page::Search, Page::ApiRetros, Page::ApiActions, Page::ActionsCsv]);
+        pages.extend([
+            Page::NotFound,
+            Page::Search,
+            Page::ApiRetros,
+            Page::ApiActions,
+            Page::ApiUptime,
+            Page::ActionsCsv,
+        ]);
         // Names that differ only in case or punctuation (`Bob`, `bob`) share
         // a URL, so they share a page: the first name's.
         let mut paths = std::collections::HashSet::new();
@@ -313,6 +320,8 @@ impl<'a> Site<'a> {
             Page::ActionManifest => Ok(actions::manifest(self)),
             Page::Insights => insights::render(self, page),
             Page::FollowThrough => follow_through::render(self, page),
+            Page::Reliability => reliability::render(self, page),
+            Page::ApiUptime => Ok(reliability::api(self)),
             Page::OwnerIndex => owners::render_index(self, page),
             Page::Owner(owner, n) => owners::render(self, page, owner, *n),
             Page::TermIndex(t) => terms::render_index(self, page, *t),

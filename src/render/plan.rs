@@ -14,10 +14,13 @@ pub enum Taxonomy {
     Teams,
     Tags,
     Categories,
+    /// Third parties involved (`vendors:`).
+    Vendors,
 }
 
 impl Taxonomy {
-    pub const ALL: [Taxonomy; 4] = [Taxonomy::Services, Taxonomy::Teams, Taxonomy::Tags, Taxonomy::Categories];
+    pub const ALL: [Taxonomy; 5] =
+        [Taxonomy::Services, Taxonomy::Teams, Taxonomy::Tags, Taxonomy::Categories, Taxonomy::Vendors];
 
     /// The folder of its pages, and its name in templates.
     pub fn slug(self) -> &'static str {
@@ -26,6 +29,7 @@ impl Taxonomy {
             Taxonomy::Teams => "teams",
             Taxonomy::Tags => "tags",
             Taxonomy::Categories => "categories",
+            Taxonomy::Vendors => "vendors",
         }
     }
 
@@ -35,6 +39,7 @@ impl Taxonomy {
             Taxonomy::Teams => "Teams",
             Taxonomy::Tags => "Tags",
             Taxonomy::Categories => "Factor categories",
+            Taxonomy::Vendors => "Vendors",
         }
     }
 
@@ -45,6 +50,7 @@ impl Taxonomy {
             Taxonomy::Services => Box::new(retro.services.iter().map(|s| s.value.as_str())),
             Taxonomy::Teams => Box::new(retro.teams.iter().map(|s| s.value.as_str())),
             Taxonomy::Tags => Box::new(retro.tags.iter().map(|s| s.value.as_str())),
+            Taxonomy::Vendors => Box::new(retro.vendors.iter().map(|s| s.value.as_str())),
             Taxonomy::Categories => {
                 Box::new(retro.factors.iter().filter_map(|f| f.category.as_ref()).map(|c| c.value.as_str()))
             }
@@ -167,6 +173,8 @@ pub enum Page {
     Insights,
     /// What happened to the items after their retro (only with git history).
     FollowThrough,
+    /// Availability and error budgets per service (`report::uptime`).
+    Reliability,
     OwnerIndex,
     Owner(Owner, u32),
     TermIndex(Taxonomy),
@@ -179,6 +187,8 @@ pub enum Page {
     Search,
     ApiRetros,
     ApiActions,
+    /// The availability figures (`api/uptime.json`).
+    ApiUptime,
     ActionsCsv,
 }
 
@@ -212,6 +222,7 @@ impl Page {
             Page::ActionManifest => "actions/data/manifest.js".into(),
             Page::Insights => "insights.html".into(),
             Page::FollowThrough => "follow-through.html".into(),
+            Page::Reliability => "reliability.html".into(),
             Page::OwnerIndex => "owners/index.html".into(),
             Page::Owner(o, n) => o.url(*n),
             Page::TermIndex(t) => format!("{}/index.html", t.slug()),
@@ -223,6 +234,7 @@ impl Page {
             Page::Search => "search.html".into(),
             Page::ApiRetros => "api/retros.json".into(),
             Page::ApiActions => "api/actions.json".into(),
+            Page::ApiUptime => "api/uptime.json".into(),
             Page::ActionsCsv => "actions.csv".into(),
         }
     }
@@ -246,6 +258,7 @@ impl Page {
             Page::Owner(..) | Page::OwnerIndex => "owners",
             Page::Insights => "insights",
             Page::FollowThrough => "follow-through",
+            Page::Reliability => "reliability",
             Page::Search => "search",
             Page::TermIndex(t) => t.slug(),
             Page::Term(t, _) => t.taxonomy.slug(),
@@ -265,6 +278,8 @@ impl Page {
                 | Page::ActionManifest
                 | Page::Insights
                 | Page::FollowThrough
+                | Page::Reliability
+                | Page::ApiUptime
                 | Page::Feed
                 | Page::Sitemap(_)
                 | Page::ApiRetros

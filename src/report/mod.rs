@@ -7,6 +7,7 @@
 //! left out of every figure, and the report says how many.
 
 pub mod period;
+pub(crate) mod uptime;
 
 use crate::config::Config;
 use crate::model::{Retro, RetroStatus};
@@ -40,6 +41,12 @@ pub(crate) struct Report {
     /// Draft retros started in the range: left out of every figure.
     pub(crate) drafts_left_out: usize,
     pub(crate) incidents: Incidents,
+    // Availability and vendors (issue 29): src/report/uptime.rs.
+    /// Per service with an objective or with downtime, a row per period
+    /// overlapping the range.
+    pub(crate) uptime: Vec<uptime::Figure>,
+    /// Per vendor of the range's incidents, most service-minutes first.
+    pub(crate) vendors: Vec<uptime::VendorFigure>,
 }
 
 #[derive(Debug, Serialize)]
@@ -74,6 +81,7 @@ impl Report {
             let n = incidents.iter().filter(|i| &i.severity == severity).count();
             by_severity.insert(severity.clone(), n.into());
         }
+        let uptime = uptime::Uptime::new(retros, config);
         Report {
             from: range.from,
             to: range.to,
@@ -86,6 +94,8 @@ impl Report {
                 near_misses: incidents.iter().filter(|i| i.near_miss).count(),
                 retros: incidents,
             },
+            uptime: uptime.figures(range.from, range.to, today),
+            vendors: uptime.vendors(range.from, range.to),
         }
     }
 
@@ -124,7 +134,44 @@ impl Report {
                 let _ = writeln!(out, "| {} | {} | {title}{near} (`{}`) | {} |", i.started, i.severity, i.id, i.status);
             }
         }
+        self.uptime_markdown(&mut out);
         out
+    }
+
+    /// The availability and vendor tables.
+    fn uptime_markdown(&self, out: &mut String) {
+        use std::fmt::Write;
+        if !self.uptime.is_empty() {
+            let _ = writeln!(out, "\n## Availability and error budgets\n");
+            let _ = writeln!(
+                out,
+                "| service | period | availability | target | downtime (min) | budget (min) | budget left (min) | incidents |"
+            );
+            let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
+            for f in &self.uptime {
+                let so_far = if f.so_far { " (so far)" } else { "" };
+                let opt = |x: Option<f64>, suffix: &str| x.map_or("–".to_string(), |x| format!("{x}{suffix}"));
+                let _ = writeln!(
+                    out,
+                    "| {} | {}{so_far} | {}% | {} | {} | {} | {} | {} |",
+                    f.service,
+                    f.period,
+                    uptime::percent(f.availability_percent),
+                    opt(f.target_percent, "%"),
+                    f.downtime_minutes,
+                    opt(f.budget_minutes, ""),
+                    opt(f.budget_remaining_minutes, ""),
+                    f.retros.len()
+                );
+            }
+        }
+        if !self.vendors.is_empty() {
+            let _ = writeln!(out, "\n## Vendors\n\n| vendor | incidents | weighted service-minutes |\n|---|---|---|");
+            for v in &self.vendors {
+                let ids: Vec<String> = v.retros.iter().map(|id| format!("`{id}`")).collect();
+                let _ = writeln!(out, "| {} | {} | {} |", v.vendor, ids.join(", "), v.service_minutes);
+            }
+        }
     }
 }
 

@@ -17,7 +17,6 @@ impl Calendar {
     }
 
     /// The quarter holding `day`.
-    #[allow(dead_code)] // for the uptime figures' quarterly objectives
     pub(crate) fn quarter_of(day: NaiveDate) -> Calendar {
         Calendar::Quarter { year: day.year(), quarter: (day.month() - 1) / 3 + 1 }
     }
@@ -43,7 +42,6 @@ impl Calendar {
     }
 
     /// The period after this one.
-    #[allow(dead_code)] // for the uptime figures
     pub(crate) fn next(&self) -> Calendar {
         match self {
             Calendar::Month { .. } => Calendar::month_of(self.end()),
@@ -93,7 +91,6 @@ impl Range {
 
     /// The calendar periods of one kind (months, or quarters) that overlap
     /// the range, in order.
-    #[allow(dead_code)] // for the uptime figures
     pub(crate) fn periods(&self, quarterly: bool) -> Vec<Calendar> {
         let first = if quarterly { Calendar::quarter_of(self.from) } else { Calendar::month_of(self.from) };
         std::iter::successors(Some(first), |p| Some(p.next())).take_while(|p| p.first() <= self.to).collect()

@@ -12,7 +12,65 @@ use serde::Serialize;
 pub fn render(site: &Site, page: &Page, index: usize) -> Result<Vec<u8>, Error> {
     let mut ctx = tera::Context::new();
     ctx.insert("retro", &retro_view(site, index, site.root_of(page)));
+    ctx.insert("impact", &impact_view(site, index, site.root_of(page)));
     site.html(page, "retro.html", site.retros[index].title_text(), ctx)
+}
+
+/// A `service_impact` window as the page lists it.
+#[derive(Serialize)]
+struct WindowView {
+    service: String,
+    level: &'static str,
+    from: String,
+    to: String,
+    from_datetime: String,
+    to_datetime: String,
+    approximate: bool,
+}
+
+#[derive(Serialize)]
+struct Lost {
+    service: String,
+    minutes: f64,
+}
+
+/// The retro's windows, the weighted minutes each service lost (its
+/// windows merged as the availability figures merge them) and its vendors.
+#[derive(Serialize)]
+struct ImpactView {
+    windows: Vec<WindowView>,
+    lost: Vec<Lost>,
+    vendors: Vec<TermLink>,
+}
+
+fn impact_view(site: &Site, index: usize, root: &str) -> ImpactView {
+    let retro = &site.retros[index];
+    let shown = |t: &chrono::DateTime<chrono::FixedOffset>| t.to_utc().format("%Y-%m-%d %H:%M UTC").to_string();
+    let mut windows: Vec<WindowView> = (retro.service_impact.iter())
+        .map(|w| WindowView {
+            service: w.service.value.clone(),
+            level: w.level.as_str(),
+            from: shown(&w.from.value),
+            to: shown(&w.to.value),
+            from_datetime: w.from.value.to_rfc3339(),
+            to_datetime: w.to.value.to_rfc3339(),
+            approximate: w.approximate,
+        })
+        .collect();
+    windows.sort_by(|a, b| (&a.from, &a.service).cmp(&(&b.from, &b.service)));
+    ImpactView {
+        windows,
+        lost: (crate::report::uptime::Uptime::retro_minutes(retro, &site.config.uptime.weights).into_iter())
+            .map(|(service, minutes)| Lost { service, minutes })
+            .collect(),
+        vendors: (retro.vendors.iter())
+            .map(|v| TermLink {
+                name: v.value.clone(),
+                url: format!("{root}{}", Taxonomy::Vendors.url(&v.value, 1)),
+                count: 0,
+            })
+            .collect(),
+    }
 }
 
 /// The retros that declare `recurrence_of` retro `index`, newest first.

@@ -76,6 +76,15 @@ pub fn render(site: &Site, page: &Page, term: &Term, number: u32) -> Result<Vec<
             filter.map(|f| format!("{root}actions.html?{f}={}&status=pending", query_value(name))).unwrap_or_default();
         ctx.insert("actions_url", &actions_url);
     }
+    if t == Taxonomy::Vendors && number == 1 {
+        ctx.insert("vendor", &super::reliability::vendor(site, &list, root));
+    }
+    let uptime = (t == Taxonomy::Services && number == 1)
+        .then(|| super::reliability::service_line(site, name))
+        .flatten()
+        .map(|(row, url)| (row, format!("{root}{url}")));
+    ctx.insert("uptime_url", &uptime.as_ref().map(|u| u.1.clone()));
+    ctx.insert("uptime", &uptime.map(|u| u.0));
     if t == Taxonomy::Teams && number == 1 {
         team_context(site, &mut ctx, term, root);
     } else {
