@@ -87,6 +87,11 @@ key_enum!(
         ContributingFactors = "contributing_factors": WhenComplete,
         Timeline = "timeline": Optional,
         RecurrenceOf = "recurrence_of": Optional,
+        // A mapping of role to people: its keys are `[response].roles`, from
+        // book.toml, so they have no enum here.
+        Roles = "roles": Optional,
+        Detection = "detection": Optional,
+        Response = "response": Optional,
         // Required of a complete retro by the `no-remediation` rule, not here.
         ActionItems = "action_items": Optional,
     }
@@ -140,6 +145,24 @@ key_enum!(
 );
 
 key_enum!(
+    /// The keys of the `detection` mapping.
+    DetectionKey {
+        Source = "source": Required,
+        By = "by": Optional,
+    }
+);
+
+key_enum!(
+    /// The keys of a `response` entry (one observation of the response).
+    ResponseKey {
+        Id = "id": Required,
+        Went = "went": Required,
+        Category = "category": Required,
+        Description = "description": Required,
+    }
+);
+
+key_enum!(
     /// The keys of a `links` entry.
     LinkKey {
         Title = "title": Required,
@@ -164,6 +187,8 @@ mod tests {
         Factor,
         Timeline,
         Action,
+        Detection,
+        Response,
     }
 
     /// Every optional key, with its mapping.
@@ -179,6 +204,8 @@ mod tests {
             of::<FactorKey>(Mapping::Factor),
             of::<TimelineKey>(Mapping::Timeline),
             of::<ActionKey>(Mapping::Action),
+            of::<DetectionKey>(Mapping::Detection),
+            of::<ResponseKey>(Mapping::Response),
         ]
         .concat()
     }
@@ -201,6 +228,11 @@ mod tests {
             (Mapping::Action, "id") => "AI-1",
             (Mapping::Action, "title") => "Fix it",
             (Mapping::Action, "status") => "open",
+            (Mapping::Detection, "source") => "alert",
+            (Mapping::Response, "id") => "r1",
+            (Mapping::Response, "went") => "poorly",
+            (Mapping::Response, "category") => "tooling",
+            (Mapping::Response, "description") => "The runbook was out of date.",
             other => panic!("a new required key {other:?}: give it a sample value"),
         }
     }
@@ -246,12 +278,17 @@ mod tests {
             ("contributing_factors", lines::<FactorKey>(Mapping::Factor, t, at)),
             ("timeline", lines::<TimelineKey>(Mapping::Timeline, t, at)),
             ("action_items", lines::<ActionKey>(Mapping::Action, t, at)),
+            ("response", lines::<ResponseKey>(Mapping::Response, t, at)),
         ];
         for (list, lines) in lists {
             // The key under test is the line alone.
             if !(mapping == Mapping::Root && key == list) {
                 entries.push(item(list, lines));
             }
+        }
+        if !(mapping == Mapping::Root && key == "detection") {
+            let detection = lines::<DetectionKey>(Mapping::Detection, t, at).into_iter().map(|l| format!("  {l}"));
+            entries.push([vec!["detection:".to_string()], detection.collect()].concat());
         }
         if mapping == Mapping::Root {
             entries.insert(at.min(entries.len()), vec![line.to_string()]);
@@ -292,10 +329,12 @@ mod tests {
     #[test]
     fn every_mapping_has_optional_keys_to_test() {
         let keys = optional_keys();
-        for mapping in [Mapping::Root, Mapping::Clock, Mapping::Factor, Mapping::Timeline, Mapping::Action] {
+        let mappings = [Mapping::Root, Mapping::Clock, Mapping::Factor, Mapping::Timeline, Mapping::Action];
+        for mapping in mappings.into_iter().chain([Mapping::Detection]) {
             assert!(keys.iter().any(|(m, _)| *m == mapping), "{mapping:?}");
         }
         assert!(keys.contains(&(Mapping::Action, "completed_at")));
         assert!(!keys.iter().any(|(_, k)| *k == "started_at" || *k == "title"));
+        assert!(keys.contains(&(Mapping::Root, "roles")) && keys.contains(&(Mapping::Root, "response")));
     }
 }
