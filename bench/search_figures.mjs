@@ -15,7 +15,7 @@ const require = createRequire(new URL('../tests/browser/package.json', import.me
 const { chromium } = require('playwright-core');
 const arg = (name, fallback) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : fallback; };
 const site = arg('site');
-// The README's query set: words, prefixes, a facet word, an id and words
+// docs/performance.md's query set: words, prefixes, a facet word, an id and words
 // found together only beyond their heads.
 const queries = arg('queries', ['checkout timeout', 'us-east-1 replication lag', 'alice', 'kafka consumer', 'p99 latency',
   'kafka', 'dns', 'SEV1 payments', 'kafk', 'memory leak api-gateway', '2018-01-01-connection-resets-on-data-warehouse',

@@ -6,7 +6,7 @@
 //
 // search.js reads the heads of long postings lists first and stops when they
 // give a screen of results, so for words found together mostly beyond their
-// heads the two may differ after the first few (the README says where).
+// heads the two may differ after the first few (docs/performance.md says where).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';

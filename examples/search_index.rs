@@ -1,6 +1,6 @@
 //! The search index's build cost on its own: CPU time and peak memory of
 //! `SearchIndex::build` and of encoding its files, and the files' count and
-//! bytes, for a repo already loaded (README, Performance).
+//! bytes, for a repo already loaded (docs/performance.md).
 //!
 //!     cargo run --release --example search_index -- /tmp/c10k [2026-11-27] [QUERY…]
 //!
@@ -53,13 +53,13 @@ fn main() {
     let today = args.next().unwrap_or_else(|| "2026-11-27".into());
     let queries: Vec<String> = args.collect();
     let today = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").expect("TODAY as YYYY-MM-DD");
-    let repo = stage("load", || retrobook::load::load_repo(std::path::Path::new(&root)).expect("a repo"));
+    let repo = stage("load", || retrobook::load_repo(std::path::Path::new(&root)).expect("a repo"));
     // The site's order (newest first), which numbers the documents.
-    let order = retrobook::render::indexes::Indexes::of(&repo.retros, &repo.config, today).order;
+    let order = retrobook::Indexes::of(&repo.retros, &repo.config, today).order;
     // Peak memory from here on is the index's (over the loaded repo).
     let base = peak_mb();
     std::fs::write("/proc/self/clear_refs", "5").expect("resetting the peak");
-    let index = stage("index", || retrobook::search::SearchIndex::build(&repo.retros, &order, today, &repo.config));
+    let index = stage("index", || retrobook::SearchIndex::build(&repo.retros, &order, today, &repo.config));
     let files = stage("files", || index.files());
     let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
     println!("{} files, {:.2} MB; the loaded repo's peak was {base:.0} MB", files.len(), bytes as f64 / 1e6);

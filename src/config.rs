@@ -147,7 +147,7 @@ impl<'de> Deserialize<'de> for Minutes {
     }
 }
 
-/// `[history]`: the follow-through read from git (README, Follow-through).
+/// `[history]`: the follow-through read from git (docs/history.md).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct HistoryConfig {
@@ -158,11 +158,15 @@ pub struct HistoryConfig {
     pub cache: bool,
     /// An open item whose own lines are unchanged this many days is stale.
     pub stale_days: u32,
+    /// A retro first committed more than this many days after its
+    /// `started_at` came in through an import: its items are dated from the
+    /// incident, not from that commit.
+    pub import_days: u32,
 }
 
 impl Default for HistoryConfig {
     fn default() -> Self {
-        HistoryConfig { enabled: true, cache: true, stale_days: 90 }
+        HistoryConfig { enabled: true, cache: true, stale_days: 90, import_days: 30 }
     }
 }
 
@@ -174,21 +178,9 @@ pub struct TrackerConfig {
     pub exports: Vec<PathBuf>,
     /// A tracker status name (case-insensitive) and what it means: `open`,
     /// `done` or `wont-do`; it wins over the export's status category.
-    pub statuses: BTreeMap<String, crate::tracker::TicketStatus>,
+    pub statuses: BTreeMap<String, crate::ticket::TicketStatus>,
     /// Where each tracker lives, so that the site links a bare key.
-    pub base_url: TrackerUrls,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct TrackerUrls {
-    /// `https://acme.atlassian.net`: `STOR-612` links to `…/browse/STOR-612`.
-    pub jira: Option<String>,
-    /// `https://linear.app/acme`: `ENG-42` links to `…/issue/ENG-42` (when
-    /// `jira` is not set: the keys look alike).
-    pub linear: Option<String>,
-    /// `https://github.com`: `owner/repo#123` links to `…/owner/repo/issues/123`.
-    pub github: Option<String>,
+    pub base_url: crate::ticket::TrackerUrls,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,6 +1,5 @@
 use clap::Parser;
-use retrobook::cli::{Cli, Command};
-use retrobook::cmd;
+use retrobook::Cli;
 use std::process::ExitCode;
 
 // Parsing and rendering allocate many small strings on every thread;
@@ -10,18 +9,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match &cli.command {
-        Command::Check(args) => cmd::check::run(args, &cli.global),
-        Command::Build(args) => cmd::build::run(args, &cli.global),
-        Command::Serve(args) => retrobook::serve::run(args, &cli.global),
-        Command::Init(args) => cmd::scaffold::init(args, &cli.global),
-        Command::New(args) => cmd::scaffold::new(args, &cli.global),
-        Command::Actions(args) => cmd::actions::run(args, &cli.global),
-        Command::Report(args) => cmd::report::run(args, &cli.global),
-        Command::Schema => cmd::schema::schema(&cli.global),
-        Command::Completions(args) => cmd::schema::completions(args),
-    };
-    match result {
+    match retrobook::run(&cli) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err}");

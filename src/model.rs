@@ -228,10 +228,6 @@ impl Due {
             }
         }
     }
-
-    pub fn is_day(&self) -> bool {
-        matches!(self, Due::Day(_))
-    }
 }
 
 impl fmt::Display for Due {
@@ -402,7 +398,7 @@ pub struct ActionItem {
     /// itself when it has a scheme, a bare ticket key through
     /// `[tracker.base_url]`, else (or when unsafe) `None`.
     pub link_url: Option<String>,
-    /// What the link shows (`tracker::link_text`): the ticket key, else the
+    /// What the link shows (`ticket::link_text`): the ticket key, else the
     /// URL's host; empty when the link is neither a safe URL nor a key.
     /// Worked out once here: every list an item is on shows it.
     pub link_text: String,
@@ -618,7 +614,7 @@ impl Level {
 }
 
 /// Declares the rules: their ids (part of the interface), default levels,
-/// one-line descriptions (for `--help`, SARIF and the README) and how to fix
+/// one-line descriptions (for `--help`, SARIF and docs/rules.md) and how to fix
 /// a finding of the rule (the hint when a finding has no sharper one, and
 /// SARIF's `help`).
 macro_rules! rules {
@@ -703,7 +699,7 @@ rules! {
         "make the file readable, or move it inside the repository";
     InvalidConfig = "invalid-config", Error,
         "book.toml cannot be read; nothing else is checked (exit code 2 in every format)",
-        "fix book.toml at this position; the README lists its sections and keys";
+        "fix book.toml at this position; docs/configuration.md lists its sections and keys";
     TrackerMismatch = "tracker-mismatch", Warning,
         "an action item's status disagrees with its ticket in a tracker export ([tracker], --tracker)",
         "update the item's `status:` (and `completed_at:`) to what happened, or reopen or close the ticket";
@@ -715,7 +711,7 @@ rules! {
         "make the item's `owner:` the person the ticket is assigned to, or reassign the ticket";
     TrackerExport = "tracker-export", Error,
         "a tracker export cannot be read; nothing else is checked (exit code 2 in every format)",
-        "fix or produce the export again; the README (Tracker status) shows each format";
+        "fix or produce the export again; docs/tracker.md shows each format";
 }
 
 /// One problem `check` found, located precisely.

@@ -1,6 +1,7 @@
 //! Small text helpers shared by the loader, the rules and the renderer.
 
 use crate::model::Pos;
+use std::path::Path;
 
 /// Maps byte offsets of one file to 1-based line and column positions.
 pub struct LineIndex<'a> {
@@ -162,6 +163,17 @@ pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
 /// `one` when `n` is 1, else `many`: `1 near miss`, `1 item disagrees`.
 pub(crate) fn one_or_many<'a, N: TryInto<i64>>(n: N, one: &'a str, many: &'a str) -> &'a str {
     if n.try_into().ok() == Some(1) { one } else { many }
+}
+
+/// The path of `path` relative to `root`, with `/` separators.
+pub fn relative_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// How `path` is named in messages: relative to the repo root when inside it.
+pub fn shown_path(root: &Path, path: &Path) -> String {
+    if path.starts_with(root) { relative_path(root, path) } else { path.display().to_string() }
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 //! shaped to the corpus alone. `cargo test --test blameless_corpus --
 //! --ignored --nocapture` prints the confusion tables and every miss.
 
-use retrobook::check::blameless::Phrases;
-use retrobook::config::Config;
+use retrobook::Config;
+use retrobook::Phrases;
 
 const RECALL: f64 = 0.9;
 const PRECISION: f64 = 0.95;

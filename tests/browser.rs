@@ -156,17 +156,17 @@ fn rust_query_terms(dir: &Path, relevance: &Path) -> std::path::PathBuf {
         .chain(set["queries"].as_array().unwrap().iter().map(|c| c["q"].as_str().unwrap().to_string()));
     let pairs: Vec<(String, Vec<String>)> = queries
         .map(|q| {
-            let terms = retrobook::search::tokenize::query_terms(&q);
+            let terms = retrobook::query_terms(&q);
             (q, terms)
         })
         .collect();
     // The Rust evaluator's top 3 for each judged query, for the client to match.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let repo = retrobook::load::load_repo(root).unwrap();
+    let repo = retrobook::load_repo(root).unwrap();
     let mut order: Vec<usize> = (0..repo.retros.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(repo.retros[i].started_at.as_ref().map(|s| s.value.date())));
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-    let index = retrobook::search::SearchIndex::build(&repo.retros, &order, today, &repo.config);
+    let index = retrobook::SearchIndex::build(&repo.retros, &order, today, &repo.config);
     let top: serde_json::Map<String, serde_json::Value> = set["queries"]
         .as_array()
         .unwrap()

@@ -56,7 +56,7 @@ fn every_page_type_is_written_with_its_content() {
         "actions.csv",
         "static/style.css",
         "static/retrobook.js",
-        retrobook::output::MARKER,
+        retrobook::MARKER,
     ] {
         assert!(site.join(page).is_file(), "missing {page}");
     }
@@ -162,7 +162,7 @@ fn every_internal_link_and_anchor_resolves() {
                         path.clone()
                     } else {
                         let base = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-                        match retrobook::link::normalize(base, file) {
+                        match retrobook::normalize_link(base, file) {
                             Some(t) => t,
                             None => {
                                 broken.push(format!("{path}: {link} leaves the site"));
@@ -564,14 +564,14 @@ fn raw_html_links_and_images_resolve_like_markdown() {
 
 /// The clean fixture rendered in-process as on 2026-11-27 (the `--today`
 /// of `build` here): `f` gets the site and its retros.
-fn with_clean_site<T>(f: impl FnOnce(&retrobook::render::Site, &[retrobook::model::Retro]) -> T) -> T {
+fn with_clean_site<T>(f: impl FnOnce(&retrobook::Site, &[retrobook::Retro]) -> T) -> T {
     let root = fixture("clean");
-    let repo = retrobook::load::load_repo(&root).unwrap();
-    let exists = retrobook::link::on_disk(&root);
-    let graph = retrobook::link::LinkGraph::build(&repo.retros);
+    let repo = retrobook::load_repo(&root).unwrap();
+    let exists = retrobook::on_disk(&root);
+    let graph = retrobook::LinkGraph::build(&repo.retros);
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-    let tera = retrobook::render::templates::load(&root, &repo.config).unwrap();
-    let site = retrobook::render::Site::new(&repo.config, &repo.retros, &graph, today, None, &exists, &tera);
+    let tera = retrobook::load_templates(&root, &repo.config).unwrap();
+    let site = retrobook::Site::new(&repo.config, &repo.retros, &graph, today, None, &exists, &tera);
     f(&site, &repo.retros)
 }
 
@@ -580,7 +580,7 @@ fn with_clean_site<T>(f: impl FnOnce(&retrobook::render::Site, &[retrobook::mode
 /// the pages of unrelated retros.
 #[test]
 fn the_page_plan_knows_what_depends_on_a_retro() {
-    use retrobook::render::{Edit, Owner, Page, Taxonomy, Term};
+    use retrobook::{Edit, Owner, Page, Taxonomy, Term};
     with_clean_site(|site, retros| {
         let index = |id: &str| retros.iter().position(|r| r.id.value == id).unwrap();
         let (failover, warmup, draft) =
@@ -743,17 +743,17 @@ fn feeds_need_a_full_base_url() {
 #[test]
 fn updating_the_link_graph_equals_rebuilding_it() {
     let root = fixture("clean");
-    let mut repo = retrobook::load::load_repo(&root).unwrap();
-    let mut graph = retrobook::link::LinkGraph::build(&repo.retros);
+    let mut repo = retrobook::load_repo(&root).unwrap();
+    let mut graph = retrobook::LinkGraph::build(&repo.retros);
     let i = repo.retros.iter().position(|r| r.id.value == "draft").unwrap();
     let edited = repo.retros[i]
         .source
         .replace("see also [[inc-101-cache-failover|the cache failover]]", "see also [[2025-11-02-cache-warmup]]");
     let mut findings = Vec::new();
-    let new = retrobook::load::parse_retro(repo.retros[i].path.clone(), edited, &repo.config, &mut findings);
+    let new = retrobook::parse_retro(repo.retros[i].path.clone(), edited, &repo.config, &mut findings);
     let previous = std::mem::replace(&mut repo.retros[i], new);
     graph.update(&repo.retros, i, &previous);
-    let rebuilt = retrobook::link::LinkGraph::build(&repo.retros);
+    let rebuilt = retrobook::LinkGraph::build(&repo.retros);
     assert_eq!(graph.backlinks, rebuilt.backlinks);
     let warmup = repo.retros.iter().position(|r| r.id.value == "2025-11-02-cache-warmup").unwrap();
     assert!(graph.backlinks[warmup].contains(&i), "the new link gives a backlink");

@@ -44,12 +44,12 @@ fn overlapping_builds_take_turns_and_end_with_one_whole_site() {
     let (root, out) = (repo.path(), repo.path().join("site"));
     assert!(spawn_build(root, &out, &[]).wait().unwrap().success());
     let expected = files(&out);
-    assert!(expected.contains_key(retrobook::output::MARKER) && expected.contains_key("index.html"));
+    assert!(expected.contains_key(retrobook::MARKER) && expected.contains_key("index.html"));
 
     // Watch the output through every swap: it must always be there, marked.
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let watcher = {
-        let (done, marker) = (done.clone(), out.join(retrobook::output::MARKER));
+        let (done, marker) = (done.clone(), out.join(retrobook::MARKER));
         std::thread::spawn(move || {
             let mut missing = 0;
             while !done.load(std::sync::atomic::Ordering::Relaxed) {
@@ -82,7 +82,7 @@ fn overlapping_builds_take_turns_and_end_with_one_whole_site() {
             overlaps += 1;
         }
         assert!(files(&out) == expected, "round {round}: the site differs from a single build's");
-        assert!(out.join(retrobook::output::MARKER).is_file(), "round {round}: the marker is lost");
+        assert!(out.join(retrobook::MARKER).is_file(), "round {round}: the marker is lost");
         assert_eq!(beside_site(root), Vec::<String>::new(), "round {round}: left beside the site");
     }
     done.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -128,7 +128,7 @@ fn a_build_waits_for_the_lock_or_fails_at_once_with_no_wait() {
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
     assert!(status.success(), "{rest}");
-    assert!(out.join("index.html").is_file() && out.join(retrobook::output::MARKER).is_file());
+    assert!(out.join("index.html").is_file() && out.join(retrobook::MARKER).is_file());
 }
 
 /// What builds that died left beside the output is cleaned up by the next,
@@ -148,7 +148,7 @@ fn leftovers_of_dead_builds_are_cleaned_up_and_nothing_else() {
     let inode = std::fs::metadata(moved.join("retros/r00.html")).unwrap().ino();
     for stale in [".site.tmp-999998", ".site.old-999997"] {
         std::fs::create_dir_all(root.join(stale).join("retros")).unwrap();
-        std::fs::write(root.join(stale).join(retrobook::output::MARKER), "").unwrap();
+        std::fs::write(root.join(stale).join(retrobook::MARKER), "").unwrap();
         std::fs::write(root.join(stale).join("retros/half.html"), "half").unwrap();
     }
     std::fs::create_dir(root.join(".site.tmp-999996")).unwrap();

@@ -64,10 +64,12 @@ fn git_in(dir: &Path, args: &[&str], date: &str, author: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// A draft retro with `summary` and items (id, status, due).
+/// A draft retro with `summary` and items (id, status, due), written soon
+/// after its incident (api-errors on 2 March, the others on 5 January).
 fn retro(id: &str, summary: &str, items: &[(&str, &str, &str)]) -> String {
+    let started = if id == "api-errors" { "2026-03-02" } else { "2026-01-05" };
     let mut text = format!(
-        "---\nid: {id}\ntitle: Outage {id}\nstatus: draft\nseverity: SEV3\nstarted_at: 2026-01-05T10:00:00Z\n\
+        "---\nid: {id}\ntitle: Outage {id}\nstatus: draft\nseverity: SEV3\nstarted_at: {started}T10:00:00Z\n\
          authors: [alice]\nsummary: {summary}\naction_items:\n"
     );
     for (item, status, due) in items {
@@ -427,4 +429,257 @@ fn a_repository_that_never_held_the_retros_has_no_history() {
     assert!(stderr.contains("note: no commit holds a retro under retros yet"), "{stderr}");
     assert!(!site.join("follow-through.html").exists());
     assert_eq!(actions_json(repo.path(), &[])["history"]["available"], false);
+}
+
+/// A retro of an incident that started on `started` (a day), with items
+/// (id, status, due, completed_at).
+fn dated_retro(id: &str, started: &str, items: &[(&str, &str, &str, Option<&str>)]) -> String {
+    let mut text = format!(
+        "---\nid: {id}\ntitle: Outage {id}\nstatus: draft\nseverity: SEV3\nstarted_at: {started}T10:00:00Z\n\
+         authors: [alice]\nsummary: It broke.\naction_items:\n"
+    );
+    for (item, status, due, completed) in items {
+        text +=
+            &format!("  - id: {item}\n    title: Fix {item}\n    owner: alice\n    status: {status}\n    due: {due}\n");
+        if let Some(day) = completed {
+            text += &format!("    completed_at: {day}\n");
+        }
+    }
+    text + "---\nWhat happened.\n"
+}
+
+/// A team adopting retrobook: five old retros (2024–2025) come in one
+/// commit on 2026-01-10, with a sixth written 21 days after its incident
+/// (within `import_days`); then a close, a slip and a new retro.
+fn adoption() -> GitRepo {
+    let repo = GitRepo::new("[book]\ntitle = \"Adopted\"\n");
+    let a = |ai2: &str| {
+        let items = [("AI-1", "done", "2024-03-15", Some("2024-03-20")), ("AI-2", ai2, "2024-06-01", None)];
+        dated_retro("old-a", "2024-03-10", &items)
+    };
+    let d = |due: &str| dated_retro("old-d", "2025-07-20", &[("AI-1", "in-progress", due, None)]);
+    repo.write("retros/old-a.md", &a("open"));
+    repo.write("retros/old-b.md", &dated_retro("old-b", "2024-11-02", &[("AI-1", "done", "2024-12-01", None)]));
+    let c = [("AI-1", "wont-do", "2025-05-01", Some("2025-04-01"))];
+    repo.write("retros/old-c.md", &dated_retro("old-c", "2025-03-15", &c));
+    repo.write("retros/old-d.md", &d("2025-09-01"));
+    let e = [("AI-1", "open", "2026-03-01", None), ("AI-2", "done", "2026-01-05", Some("2025-12-28"))];
+    repo.write("retros/recent-e.md", &dated_retro("recent-e", "2025-12-20", &e));
+    repo.commit("2026-01-10", "importer");
+    repo.write("retros/old-a.md", &a("done"));
+    repo.commit("2026-02-05", "bob");
+    repo.write("retros/old-d.md", &d("2026-04-01"));
+    repo.commit("2026-02-20", "carol");
+    repo.write("retros/new-f.md", &dated_retro("new-f", "2026-02-27", &[("AI-1", "open", "2026-04-01", None)]));
+    repo.commit("2026-03-01", "dave");
+    repo
+}
+
+/// Every item's history keeps time's order: nothing closed before it was
+/// opened, no negative duration.
+fn assert_in_order(json: &Value) {
+    for item in json["action_items"].as_array().unwrap() {
+        let h = &item["history"];
+        let (added, closed) = (h["added"]["date"].as_str(), h["closed"]["date"].as_str());
+        if let (Some(added), Some(closed)) = (added, closed) {
+            assert!(added <= closed, "closed before added: {item}");
+        }
+        assert!(h["days_to_close"].as_i64().is_none_or(|d| d >= 0), "{item}");
+    }
+}
+
+#[test]
+fn an_import_is_dated_from_its_incidents_in_json() {
+    let repo = adoption();
+    let json = actions_json(repo.path(), &[]);
+    assert_in_order(&json);
+    let h = |retro: &str, id: &str| item(&json, retro, id)["history"].clone();
+    // Imported already done, with completed_at: opened at the incident.
+    let a1 = h("old-a", "AI-1");
+    assert_eq!((&a1["added"]["date"], &a1["added"]["commit"]), (&"2024-03-10".into(), &"".into()));
+    assert_eq!((&a1["came_in"]["date"], &a1["came_in"]["author"]), (&"2026-01-10".into(), &"importer".into()));
+    assert_eq!((&a1["imported"], &a1["closed"]["date"]), (&true.into(), &"2024-03-20".into()));
+    assert_eq!((&a1["days_to_close"], &a1["days_late_last_due"]), (&10.into(), &5.into()));
+    assert_eq!(a1["summary"], "imported 10 Jan 2026, done 20 Mar 2024 — 5 days late");
+    // Imported open, closed by a later commit: from the incident to that commit.
+    let a2 = h("old-a", "AI-2");
+    assert_eq!((&a2["closed"]["date"], &a2["closed"]["author"]), (&"2026-02-05".into(), &"bob".into()));
+    assert_eq!(a2["days_to_close"], 697);
+    assert_eq!(a2["summary"], "imported 10 Jan 2026, done 5 Feb 2026 — 614 days late");
+    // Imported done without completed_at: when it was closed is not known.
+    let b1 = h("old-b", "AI-1");
+    assert_eq!(
+        (&b1["closed"], &b1["days_to_close"], &b1["days_late_last_due"]),
+        (&Value::Null, &Value::Null, &Value::Null)
+    );
+    assert_eq!(b1["summary"], "imported 10 Jan 2026, already done when imported");
+    let c1 = h("old-c", "AI-1");
+    assert_eq!((&c1["days_to_close"], &c1["summary"]), (&17.into(), &"imported 10 Jan 2026, closed 1 Apr 2025".into()));
+    // The slip of an imported item is a slip.
+    let d1 = h("old-d", "AI-1");
+    assert_eq!(without_commit(&d1["due_changes"]), [change("2026-02-20", "carol", "2025-09-01", "2026-04-01")]);
+    assert_eq!(d1["summary"], "imported 10 Jan 2026, due moved once");
+    // Committed 21 days after its incident: not an import. Its open item is
+    // opened by the commit; its item already done, by the incident.
+    let e1 = h("recent-e", "AI-1");
+    assert_eq!(
+        (&e1["added"]["date"], &e1["came_in"], &e1["imported"]),
+        (&"2026-01-10".into(), &Value::Null, &false.into())
+    );
+    let e2 = h("recent-e", "AI-2");
+    assert_eq!(
+        (&e2["added"]["date"], &e2["imported"], &e2["days_to_close"]),
+        (&"2025-12-20".into(), &false.into(), &8.into())
+    );
+    assert_eq!(e2["summary"], "committed 10 Jan 2026, done 28 Dec 2025 — 8 days early");
+    // The new retro's item: added by its commit.
+    let f1 = h("new-f", "AI-1");
+    assert_eq!(
+        (&f1["added"]["date"], &f1["added"]["author"], &f1["came_in"]),
+        (&"2026-03-01".into(), &"dave".into(), &Value::Null)
+    );
+    assert_eq!(f1["summary"], "added 1 Mar 2026");
+}
+
+#[test]
+fn an_import_reads_honestly_on_the_retro_pages_and_the_follow_through_page() {
+    let repo = adoption();
+    let (site, _) = build(repo.path(), &[]);
+    let old = page(&site, "retros/old-a.html");
+    assert!(old.contains(">imported 10 Jan 2026, done 20 Mar 2024 — 5 days late</small>"), "{old}");
+    assert!(!old.contains("added 10 Jan 2026"), "{old}");
+    assert!(page(&site, "retros/old-b.html").contains(">imported 10 Jan 2026, already done when imported</small>"));
+    assert!(page(&site, "retros/new-f.html").contains(">added 1 Mar 2026</small>"));
+
+    let follow = page(&site, "follow-through.html");
+    let said = "5 items came in through an import (with their retro, first committed more than 30 days after the \
+                incident), and 1 more was first committed already closed";
+    assert!(follow.contains(said), "{follow}");
+    // Opened per month: at each incident, not at the import.
+    for row in [
+        "<td>2024-03</td><td>2</td><td>1</td>",
+        "<td>2025-12</td><td>1</td><td>1</td>",
+        "<td>2026-01</td><td>1</td><td>0</td>",
+        "<td>2026-02</td><td>0</td><td>1</td>",
+        "<td>2026-03</td><td>1</td><td>0</td>",
+    ] {
+        assert!(follow.contains(row), "{row} in {follow}");
+    }
+    // The medians: 8, 10, 17 and 697 days, none negative.
+    assert!(follow.contains("<td>none</td><td>14</td><td>4</td>"), "{follow}");
+    let medians = follow.split("id=\"chart-close-priority\"").nth(1).unwrap().split("id=\"slipped").next().unwrap();
+    assert!(!medians.contains("<td>-"), "{medians}");
+    // The legend's swatches have their colours.
+    assert!(follow.contains("<span class=\"swatch opened\"") && follow.contains("<span class=\"swatch closed\""));
+    let css = std::fs::read_to_string(site.join("static/style.css")).unwrap();
+    assert!(css.contains(".swatch.opened { background: var(--s2); }"), "the opened swatch is coloured");
+    assert!(css.contains(".swatch.closed { background: var(--ok); }"), "the closed swatch is coloured");
+}
+
+/// `retrobook import` then `build` before any commit: the retros the
+/// working tree adds are an import too, dated from their incidents.
+#[test]
+fn an_import_not_yet_committed_is_dated_from_its_incident() {
+    let repo = adoption();
+    let items = [("AI-1", "done", "2024-09-01", Some("2024-08-20")), ("AI-2", "open", "2024-10-01", None)];
+    repo.write("retros/old-g.md", &dated_retro("old-g", "2024-08-01", &items));
+    let json = actions_json(repo.path(), &[]);
+    assert_in_order(&json);
+    let g1 = &item(&json, "old-g", "AI-1")["history"];
+    assert_eq!(
+        (&g1["added"]["date"], &g1["imported"], &g1["days_to_close"]),
+        (&"2024-08-01".into(), &true.into(), &19.into())
+    );
+    assert_eq!((&g1["came_in"]["date"], &g1["came_in"]["uncommitted"]), (&TODAY.into(), &true.into()));
+    assert_eq!(g1["summary"], "imported 1 Jun 2026, done 20 Aug 2024 — 12 days early (uncommitted edits)");
+    let g2 = &item(&json, "old-g", "AI-2")["history"];
+    assert_eq!((&g2["added"]["date"], &g2["imported"]), (&"2024-08-01".into(), &true.into()));
+}
+
+mod random_histories {
+    //! Random commit sequences (whole retros committed long after their
+    //! incident with items already closed, items added later, edits,
+    //! closes, reopenings, slips, author dates out of order, an uncommitted
+    //! edit, a `--today` before the last commit): whatever happened, no item
+    //! is closed before it was opened and no duration is negative.
+
+    use super::*;
+    use chrono::{Days, NaiveDate};
+    use proptest::prelude::*;
+
+    const STATUSES: [&str; 4] = ["open", "in-progress", "done", "wont-do"];
+
+    /// A day from 2023-06-01 on.
+    fn day(offset: u64) -> String {
+        let start = NaiveDate::from_ymd_opt(2023, 6, 1).unwrap();
+        (start + Days::new(offset)).format("%Y-%m-%d").to_string()
+    }
+
+    /// One item's state: status, due and completed_at, as day offsets.
+    type State = (usize, u64, Option<u64>);
+
+    /// What a step writes: retro `r`'s item `i` (3: the whole retro at
+    /// once, every item with the same state), then a commit on `date`
+    /// (none for the last step when `uncommitted`).
+    #[derive(Debug, Clone)]
+    struct Step {
+        r: usize,
+        i: usize,
+        state: State,
+        date: u64,
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        let state = (0..STATUSES.len(), 0..1200u64, proptest::option::of(0..1200u64));
+        (0..3usize, 0..4usize, state, 0..1200u64).prop_map(|(r, i, state, date)| Step { r, i, state, date })
+    }
+
+    fn write(repo: &GitRepo, r: usize, started: u64, items: &[Option<State>; 3]) {
+        let id = format!("r{r}");
+        let started = day(started);
+        let items: Vec<(String, &str, String, Option<String>)> = (items.iter().enumerate())
+            .filter_map(|(i, s)| s.map(|(st, due, done)| (format!("AI-{i}"), STATUSES[st], day(due), done.map(day))))
+            .collect();
+        let items: Vec<(&str, &str, &str, Option<&str>)> =
+            items.iter().map(|(i, s, due, done)| (i.as_str(), *s, due.as_str(), done.as_deref())).collect();
+        repo.write(&format!("retros/{id}.md"), &dated_retro(&id, &started, &items));
+    }
+
+    proptest! {
+        // git and the binary run per case: a few cases, each a whole story.
+        #![proptest_config(ProptestConfig { cases: 12, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn no_item_is_closed_before_it_was_opened(
+            starts in proptest::collection::vec(0..1200u64, 3),
+            steps in proptest::collection::vec(step(), 1..7),
+            uncommitted in any::<bool>(),
+            today in 0..1300u64,
+        ) {
+            let repo = GitRepo::new("[book]\ntitle = \"Random\"\n");
+            let mut retros: [[Option<State>; 3]; 3] = Default::default();
+            for (n, s) in steps.iter().enumerate() {
+                match s.i {
+                    3 => retros[s.r] = [Some(s.state); 3],
+                    i => retros[s.r][i] = Some(s.state),
+                }
+                write(&repo, s.r, starts[s.r], &retros[s.r]);
+                if !(uncommitted && n + 1 == steps.len()) {
+                    repo.commit(&day(s.date), "someone");
+                }
+            }
+            let today = day(today);
+            let out = run(repo.path(), &["actions", "--format", "json", "--today", &today]).0;
+            let json: Value = serde_json::from_str(&out).unwrap();
+            assert_in_order(&json);
+            for item in json["action_items"].as_array().unwrap() {
+                let h = &item["history"];
+                let Some(added) = h["added"]["date"].as_str() else { continue };
+                let changes = h["status_changes"].as_array().unwrap().iter().chain(h["due_changes"].as_array().unwrap());
+                for at in changes.map(|c| &c["date"]).chain([&h["came_in"]["date"], &h["touched"]["date"]]) {
+                    prop_assert!(at.as_str().is_none_or(|at| added <= at), "{item}");
+                }
+            }
+        }
+    }
 }

@@ -7,7 +7,7 @@
 mod common;
 
 use proptest::prelude::*;
-use retrobook::serve::build::{Builder, Update};
+use retrobook::{Builder, Update};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 

@@ -7,7 +7,7 @@ mod common;
 
 use common::invariants;
 use proptest::prelude::*;
-use retrobook::config::Config;
+use retrobook::Config;
 
 /// Text made of the fragments front matter, Markdown and HTML are built from.
 fn fragments(parts: &'static [&'static str], max: usize) -> impl Strategy<Value = String> {
@@ -365,10 +365,10 @@ fn retro_versions() -> impl Strategy<Value = Vec<String>> {
 /// remembered across versions) against the loader's own path.
 fn same_snapshots(versions: &[String]) {
     let config = Config::parse("").expect("the empty book.toml is valid");
-    let mut reader = retrobook::history::snap::Reader::default();
+    let mut reader = retrobook::SnapshotReader::default();
     for text in versions {
         let fast = reader.snapshot("retros/2026/cache.md", text.clone(), &config);
-        let slow = retrobook::history::snap::snapshot("retros/2026/cache.md", text.clone(), &config);
+        let slow = retrobook::snapshot("retros/2026/cache.md", text.clone(), &config);
         assert_eq!(fast, slow, "{text:?}");
     }
 }

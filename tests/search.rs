@@ -4,7 +4,7 @@
 
 mod common;
 
-use retrobook::search::SearchIndex;
+use retrobook::SearchIndex;
 use std::path::Path;
 
 struct Fixture {
@@ -14,7 +14,7 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let repo = retrobook::load::load_repo(root).unwrap();
+    let repo = retrobook::load_repo(root).unwrap();
     let mut order: Vec<usize> = (0..repo.retros.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(repo.retros[i].started_at.as_ref().map(|s| s.value.date())));
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
@@ -249,9 +249,9 @@ fn long_lists_read_back_from_heads_and_packed_tails() {
         .collect();
     let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (p.as_str(), t.as_bytes())).collect();
     let repo = common::temp_repo("", &refs);
-    let repo = retrobook::load::load_repo(repo.path()).unwrap();
+    let repo = retrobook::load_repo(repo.path()).unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-    let order = retrobook::render::indexes::Indexes::of(&repo.retros, &repo.config, today).order;
+    let order = retrobook::Indexes::of(&repo.retros, &repo.config, today).order;
     let index = SearchIndex::build(&repo.retros, &order, today, &repo.config);
     let files = index.files();
     let keys = front_decoded(script_data(&files, "search/meta.js")[0]["shards"].as_str().unwrap());

@@ -72,7 +72,7 @@ fn apply_levels(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
         .into_iter()
         .filter_map(|mut f| {
             f.level = config.level(f.rule);
-            // Every finding carries a hint (the README promises one): the
+            // Every finding carries a hint (docs/rules.md promises one): the
             // rule's general fix where the rule found no sharper one.
             if f.hint.is_none() {
                 f.hint = Some(f.rule.fix().to_string());

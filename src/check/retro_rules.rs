@@ -308,7 +308,7 @@ fn urls(retro: &Retro, out: &mut Vec<Finding>) {
         if !is_safe_url(&link.value, false) {
             out.push(unsafe_url(&link.value, link.pos));
         } else if !matches!(scheme(&link.value).as_deref(), Some("http" | "https"))
-            && crate::tracker::ticket_key(&link.value).is_none()
+            && crate::ticket::ticket_key(&link.value).is_none()
         {
             out.push(
                 Finding::new(

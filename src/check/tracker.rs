@@ -4,7 +4,8 @@
 
 use crate::config::Config;
 use crate::model::{ActionItem, Finding, Retro, Rule};
-use crate::tracker::{Ticket, TicketStatus, Tracker, disagrees, ticket_key};
+use crate::ticket::{TicketStatus, disagrees, ticket_key};
+use crate::tracker::{Ticket, Tracker};
 
 pub fn check_retros(retros: &[Retro], tracker: &Tracker, config: &Config, out: &mut Vec<Finding>) {
     if tracker.is_empty() {

@@ -95,7 +95,7 @@ pub fn run(args: &BuildArgs, global: &Global) -> Result<ExitCode, Error> {
         sink.file(format!("static/{name}"), bytes)?;
     }
     for path in site.attachments() {
-        sink.file(crate::render::markdown::attachment_url(&path), read_attachment(&root, &path)?)?;
+        sink.file(crate::render::urls::attachment_url(&path), read_attachment(&root, &path)?)?;
     }
     let rendered_at = started.elapsed();
     let files = sink.count.into_inner();

@@ -4,7 +4,7 @@
 use super::Checked;
 use crate::cli::{CheckArgs, Global};
 use crate::error::Error;
-use crate::load::relative_path;
+use crate::text::relative_path;
 use std::path::Path;
 use std::process::ExitCode;
 

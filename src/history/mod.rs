@@ -23,7 +23,7 @@ use crate::text::fnv1a;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
@@ -136,9 +136,17 @@ pub struct Change {
 /// What the history knows of one action item.
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
 pub struct ItemHistory {
-    /// `None` when the item was already there in the oldest commit of a
-    /// shallow clone: when it was added is not known.
+    /// When the item was opened: the commit that added it, or, for an item
+    /// that commit did not open (`came_in`), the day its retro's incident
+    /// started (no author, no commit). `None` when the item was already
+    /// there in the oldest commit of a shallow clone: it is not known.
     pub added: Option<Stamp>,
+    /// The commit the item first appeared in, when that commit did not open
+    /// it: an import, or an item first committed already closed.
+    pub came_in: Option<Stamp>,
+    /// It came in through an import: with its retro, in a commit more than
+    /// `[history] import_days` after the retro's `started_at`.
+    pub imported: bool,
     pub status_changes: Vec<Change>,
     pub due_changes: Vec<Change>,
     /// When it became done or won't-do (the last time, if it was reopened).
@@ -184,9 +192,10 @@ impl ItemHistory {
         self.days_late(self.last_due.as_ref())
     }
 
-    /// Days from when it was added to when it was closed.
+    /// Days from when it was opened to when it was closed; never negative
+    /// (the fold never closes an item before its opening).
     pub fn days_to_close(&self) -> Option<i64> {
-        Some((self.closed.as_ref()?.date - self.added.as_ref()?.date).num_days())
+        Some((self.closed.as_ref()?.date - self.added.as_ref()?.date).num_days()).filter(|d| *d >= 0)
     }
 
     /// Open, and its own lines unchanged for at least `days` before `today`.
@@ -219,9 +228,13 @@ impl ItemHistory {
     pub fn summary(&self) -> String {
         let day = |d: NaiveDate| d.format("%-d %b %Y").to_string();
         let mut parts = Vec::new();
-        match &self.added {
-            Some(a) => parts.push(format!("added {}", day(a.date))),
-            None => parts.push("added before the history begins".into()),
+        // An item its first commit did not open is told by that commit:
+        // "added" would date it from the wrong day.
+        let came = if self.imported { "imported" } else { "committed" };
+        match (&self.came_in, &self.added) {
+            (Some(c), _) => parts.push(format!("{came} {}", day(c.date))),
+            (None, Some(a)) => parts.push(format!("added {}", day(a.date))),
+            (None, None) => parts.push("added before the history begins".into()),
         }
         match self.slips() {
             0 => {}
@@ -231,7 +244,7 @@ impl ItemHistory {
         }
         let closed_word = if self.is_done() { "done" } else { "closed" };
         if self.closed.is_none() && is_closed(self.status) {
-            parts.push(format!("already {closed_word} when committed"));
+            parts.push(format!("already {closed_word} when {came}"));
         }
         if let Some(closed) = &self.closed {
             let word = closed_word;
@@ -249,17 +262,10 @@ impl ItemHistory {
     }
 
     /// Fold one version of the item, seen at `at`, into its history.
-    fn apply(&mut self, snap: &ItemSnap, at: &Stamp, known_start: bool) {
+    fn apply(&mut self, snap: &ItemSnap, at: &Stamp, arrival: &Arrival) {
         let first = self.touched.is_none();
         if first {
-            self.added = known_start.then(|| at.clone());
-            self.first_due = snap.due.clone();
-            // Committed already closed: when it was closed is what its
-            // `completed_at` says, if anything; the commit only shows it was by then.
-            if is_closed(snap.status) {
-                let date = snap.completed.filter(|date| *date <= at.date);
-                self.closed = date.map(|date| Stamp { date, ..at.clone() });
-            }
+            self.arrive(snap, at, arrival);
         } else {
             if self.status != snap.status {
                 let word = |s: Option<ActionStatus>| s.map(|s| s.as_str().to_string());
@@ -279,10 +285,9 @@ impl ItemHistory {
             }
         }
         // The item's own `completed_at` says when the work was done better
-        // than the commit recording it (often days later); a date after
-        // that commit is a typo, not news.
-        if let (Some(closed), Some(date)) = (self.closed.as_mut(), snap.completed)
-            && date <= at.date
+        // than the commit recording it (often days later).
+        if let Some(date) = self.completed_on(snap, at)
+            && let Some(closed) = self.closed.as_mut()
         {
             closed.date = date;
         }
@@ -294,6 +299,53 @@ impl ItemHistory {
         self.last_due = snap.due.clone();
         self.fields = snap.fields;
     }
+
+    /// The item's first version, seen at `at`. A commit that brings in an
+    /// item already closed, or brings it in with its retro long after the
+    /// incident (an import), did not open it: it is dated from the retro's
+    /// `started_at`, when that is no later than the commit.
+    fn arrive(&mut self, snap: &ItemSnap, at: &Stamp, arrival: &Arrival) {
+        let started = arrival.started.filter(|s| *s <= at.date);
+        let late = |s: &NaiveDate| (at.date - *s).num_days() > i64::from(arrival.import_days);
+        self.imported = arrival.known && arrival.with_retro && started.as_ref().is_some_and(late);
+        let closed = is_closed(snap.status);
+        self.added = match started {
+            _ if !arrival.known => None,
+            Some(date) if self.imported || closed => {
+                self.came_in = Some(at.clone());
+                Some(Stamp { date, author: String::new(), commit: String::new(), uncommitted: false })
+            }
+            _ => Some(at.clone()),
+        };
+        self.first_due = snap.due.clone();
+        // Committed already closed: when it was closed is what its
+        // `completed_at` says, if anything; the commit only shows it was by then.
+        if closed {
+            self.closed = self.completed_on(snap, at).map(|date| Stamp { date, ..at.clone() });
+        }
+    }
+
+    /// The item's `completed_at`, when it can be its close: no later than
+    /// the commit recording it (a later date is a typo, not news) and no
+    /// earlier than its opening (nothing is closed before it was opened).
+    fn completed_on(&self, snap: &ItemSnap, at: &Stamp) -> Option<NaiveDate> {
+        let opened = self.added.as_ref().map(|a| a.date);
+        snap.completed.filter(|date| *date <= at.date && opened.is_none_or(|o| o <= *date))
+    }
+}
+
+/// What the fold knows of an item's retro as the item first appears.
+#[derive(Debug, Clone, Copy)]
+struct Arrival {
+    /// Its opening can be dated: not the oldest commit of a shallow clone.
+    known: bool,
+    /// The day the retro's incident started (`started_at`, as the working
+    /// tree has it: a corrected date is the better one).
+    started: Option<NaiveDate>,
+    /// The retro itself first appears in this commit.
+    with_retro: bool,
+    /// `[history] import_days`.
+    import_days: u32,
 }
 
 /// "12 days late", "3 days early", "on the due date".
@@ -334,17 +386,18 @@ pub struct History {
     pub notes: Vec<Note>,
     #[serde(skip)]
     pub items: BTreeMap<(String, String), ItemHistory>,
+    /// The retros some commit held, and the date of the last commit read:
+    /// what the working tree is folded over.
+    #[serde(skip)]
+    retros: HashSet<String>,
+    #[serde(skip)]
+    last: Option<NaiveDate>,
 }
 
 impl History {
     /// No history, and why.
     fn without(level: NoteLevel, text: String) -> History {
         History { notes: vec![Note { level, text }], ..History::default() }
-    }
-
-    /// A site or report with history turned off.
-    pub fn disabled() -> History {
-        History::default()
     }
 
     pub fn get(&self, retro: &str, item: &str) -> Option<&ItemHistory> {
@@ -365,31 +418,55 @@ impl History {
 /// Read the history of the items of `retros` (the working tree, as
 /// loaded) from the git repository holding `root`.
 pub fn read(root: &Path, config: &Config, retros: &[Retro], today: NaiveDate) -> History {
-    let mut history = match committed(root, config) {
+    let starts = Starts { days: started(retros), import_days: config.history.import_days };
+    let mut history = match committed(root, config, &starts) {
         Ok(h) => h,
         Err(text) => History::without(NoteLevel::Warning, text),
     };
-    overlay_working_tree(&mut history, retros, today);
+    overlay_working_tree(&mut history, retros, today, &starts);
     history
+}
+
+/// The day each retro's incident started, by retro id, and how long after
+/// it a retro first committed counts as imported.
+struct Starts {
+    days: HashMap<String, NaiveDate>,
+    import_days: u32,
+}
+
+impl Starts {
+    fn arrival(&self, retro: &str, known: bool, with_retro: bool) -> Arrival {
+        let started = self.days.get(retro).copied();
+        Arrival { known, started, with_retro, import_days: self.import_days }
+    }
+}
+
+fn started(retros: &[Retro]) -> HashMap<String, NaiveDate> {
+    let start = |r: &Retro| r.started_at.as_ref().map(|s| (r.id.value.clone(), s.value.date()));
+    retros.iter().filter_map(start).collect()
 }
 
 /// Fold the working tree over the committed history: an item it changed
 /// (or added) gets a change dated `today`, marked uncommitted. Items the
 /// working tree no longer has are dropped.
-fn overlay_working_tree(history: &mut History, retros: &[Retro], today: NaiveDate) {
+fn overlay_working_tree(history: &mut History, retros: &[Retro], today: NaiveDate, starts: &Starts) {
     if !history.available {
         history.items.clear();
         return;
     }
     let mut items = BTreeMap::new();
-    let at = Stamp { date: today, author: String::new(), commit: String::new(), uncommitted: true };
+    // Never before the last commit: a `--today` in the past dates an edit
+    // of the working tree no earlier than what it edits.
+    let date = history.last.map_or(today, |last| today.max(last));
+    let at = Stamp { date, author: String::new(), commit: String::new(), uncommitted: true };
     for retro in retros {
+        let arrival = starts.arrival(&retro.id.value, true, !history.retros.contains(&retro.id.value));
         for item in retro.actions() {
             let key = (retro.id.value.clone(), item.id.value.clone());
             let mut h = history.items.remove(&key).unwrap_or_default();
             let snap = ItemSnap::of(item);
             if h.touched.is_none() || h.fields != snap.fields {
-                h.apply(&snap, &at, true);
+                h.apply(&snap, &at, &arrival);
             }
             items.insert(key, h);
         }
@@ -398,7 +475,7 @@ fn overlay_working_tree(history: &mut History, retros: &[Retro], today: NaiveDat
 }
 
 /// The history as the commits hold it, or why it cannot be read.
-fn committed(root: &Path, config: &Config) -> Result<History, String> {
+fn committed(root: &Path, config: &Config, starts: &Starts) -> Result<History, String> {
     let repo = match gix::discover(root) {
         Ok(repo) => repo,
         Err(_) => {
@@ -432,7 +509,7 @@ fn committed(root: &Path, config: &Config) -> Result<History, String> {
         let text = format!("no commit holds a retro under {} yet: action items have no history", rel.display());
         return Ok(History::without(NoteLevel::Info, text));
     }
-    let mut history = fold(&versions, !chain.cut);
+    let mut history = fold(&versions, !chain.cut, starts);
     history.head = chain.commits.first().map(|id| id.to_hex().to_string());
     if chain.cut {
         history.notes.push(Note {
@@ -569,22 +646,32 @@ fn parse_blobs(
 
 /// Fold the versions, oldest first, into each item's history. A file's
 /// items are followed by retro id, so a move is no change; an item that
-/// leaves one file and appears in another keeps its history.
-fn fold(versions: &[Version], complete: bool) -> History {
+/// leaves one file and appears in another keeps its history. A commit is
+/// dated no earlier than the one before it on the chain (a rebase keeps
+/// older author dates, but the commit landed after its parent), so no
+/// item changes before it was added.
+fn fold(versions: &[Version], complete: bool, starts: &Starts) -> History {
     let mut items: BTreeMap<(String, String), ItemHistory> = BTreeMap::new();
+    let mut retros: HashSet<String> = HashSet::new();
+    let mut last: Option<NaiveDate> = None;
     for (n, (commit, files)) in versions.iter().enumerate() {
         // In a shallow clone the oldest commit holds items added earlier.
         let known = complete || n > 0;
-        let at =
-            Stamp { date: commit.date, author: commit.author.clone(), commit: commit.id.clone(), uncommitted: false };
-        for snap in files.iter().filter_map(|(_, s)| s.as_ref()) {
+        let date = last.map_or(commit.date, |d| d.max(commit.date));
+        last = Some(date);
+        let at = Stamp { date, author: commit.author.clone(), commit: commit.id.clone(), uncommitted: false };
+        let snaps: Vec<&FileSnap> = files.iter().filter_map(|(_, s)| s.as_ref()).collect();
+        let new: HashSet<&str> = snaps.iter().map(|s| s.retro.as_str()).filter(|r| !retros.contains(*r)).collect();
+        for snap in &snaps {
+            let arrival = starts.arrival(&snap.retro, known, new.contains(snap.retro.as_str()));
             for item in &snap.items {
                 let h = items.entry((snap.retro.clone(), item.id.clone())).or_default();
-                h.apply(item, &at, known);
+                h.apply(item, &at, &arrival);
             }
         }
+        retros.extend(new.into_iter().map(String::from));
     }
-    History { available: true, complete, head: None, notes: Vec::new(), items }
+    History { available: true, complete, head: None, notes: Vec::new(), items, retros, last }
 }
 
 #[cfg(test)]
@@ -604,55 +691,99 @@ mod tests {
         Stamp { date: day(date), author: "alice".into(), commit: "c".into(), uncommitted: false }
     }
 
+    /// An item of a retro whose incident started on 2026-01-05, first
+    /// committed (with its retro when `with_retro`).
+    fn arrival(with_retro: bool) -> Arrival {
+        Arrival { known: true, started: Some(day("2026-01-05")), with_retro, import_days: 30 }
+    }
+
+    const KNOWN: Arrival = Arrival { known: true, started: None, with_retro: false, import_days: 30 };
+
     #[test]
     fn an_item_is_followed_from_added_to_done() {
         let mut h = ItemHistory::default();
-        h.apply(&snap("open", "2026-02-01", 1), &at("2026-01-06"), true);
-        h.apply(&snap("open", "2026-02", 2), &at("2026-01-20"), true);
-        h.apply(&snap("done", "2026-02", 3), &at("2026-03-02"), true);
+        h.apply(&snap("open", "2026-02-01", 1), &at("2026-01-06"), &KNOWN);
+        h.apply(&snap("open", "2026-02", 2), &at("2026-01-20"), &KNOWN);
+        h.apply(&snap("done", "2026-02", 3), &at("2026-03-02"), &KNOWN);
         assert_eq!(h.slips(), 1);
         assert_eq!((h.days_late_first(), h.days_late_last()), (Some(29), Some(2)));
         assert_eq!(h.days_to_close(), Some(55));
         assert_eq!(h.summary(), "added 6 Jan 2026, due moved once, done 2 Mar 2026 — 2 days late");
         // Reopened: no longer closed, and not late any more.
-        h.apply(&snap("in-progress", "2026-02", 4), &at("2026-03-05"), true);
+        h.apply(&snap("in-progress", "2026-02", 4), &at("2026-03-05"), &KNOWN);
         assert_eq!((h.closed.as_ref(), h.days_late_last()), (None, None));
         assert!(h.is_stale(day("2026-06-03"), 90) && !h.is_stale(day("2026-06-02"), 90));
     }
 
     #[test]
-    fn items_committed_closed_take_completed_at() {
+    fn items_committed_closed_are_opened_by_their_retro() {
         let mut h = ItemHistory::default();
         let mut done = snap("done", "2026-02-01", 1);
-        h.apply(&done, &at("2026-03-01"), true);
-        assert_eq!(h.summary(), "added 1 Mar 2026, already done when committed");
+        h.apply(&done, &at("2026-03-01"), &arrival(false));
+        assert_eq!(h.summary(), "committed 1 Mar 2026, already done when committed");
+        assert_eq!((h.added.as_ref().unwrap().date, h.days_to_close()), (day("2026-01-05"), None));
+        assert!(!h.imported && h.came_in.as_ref().unwrap().date == day("2026-03-01"));
         done.completed = Some(day("2026-01-29"));
         let mut h = ItemHistory::default();
-        h.apply(&done, &at("2026-03-01"), true);
+        h.apply(&done, &at("2026-03-01"), &arrival(false));
         assert_eq!(h.days_late_last(), Some(-3));
-        assert_eq!(h.summary(), "added 1 Mar 2026, done 29 Jan 2026 — 3 days early");
-        // A close date after the commit is a typo: the commit is all we know.
-        done.completed = Some(day("2026-03-09"));
+        assert_eq!(h.days_to_close(), Some(24));
+        assert_eq!(h.summary(), "committed 1 Mar 2026, done 29 Jan 2026 — 3 days early");
+        // A close date after the commit, or before the incident, is a typo:
+        // the commit is all we know.
+        for typo in ["2026-03-09", "2026-01-02"] {
+            done.completed = Some(day(typo));
+            let mut h = ItemHistory::default();
+            h.apply(&done, &at("2026-03-01"), &arrival(false));
+            assert_eq!(h.summary(), "committed 1 Mar 2026, already done when committed", "{typo}");
+        }
+        // Without a start date, the commit opens it, and nothing closes it before that.
+        done.completed = Some(day("2026-01-29"));
         let mut h = ItemHistory::default();
-        h.apply(&done, &at("2026-03-01"), true);
+        h.apply(&done, &at("2026-03-01"), &KNOWN);
         assert_eq!(h.summary(), "added 1 Mar 2026, already done when committed");
+    }
+
+    #[test]
+    fn an_import_is_dated_from_the_incident() {
+        // Brought in with its retro 55 days after the incident, still open.
+        let mut h = ItemHistory::default();
+        h.apply(&snap("open", "2026-02-01", 1), &at("2026-03-01"), &arrival(true));
+        assert!(h.imported);
+        assert_eq!(h.added.as_ref().map(|a| (a.date, a.commit.as_str())), Some((day("2026-01-05"), "")));
+        h.apply(&snap("done", "2026-02-01", 2), &at("2026-03-10"), &arrival(true));
+        assert_eq!(h.days_to_close(), Some(64));
+        assert_eq!(h.summary(), "imported 1 Mar 2026, done 10 Mar 2026 — 37 days late");
+        // Within `import_days` of the incident, or added to a retro already
+        // there: opened by the commit.
+        for (date, with_retro) in [("2026-02-04", true), ("2026-03-01", false)] {
+            let mut h = ItemHistory::default();
+            h.apply(&snap("open", "2026-02-01", 1), &at(date), &arrival(with_retro));
+            assert!(!h.imported && h.came_in.is_none(), "{date}");
+            assert_eq!(h.added.as_ref().unwrap().date, day(date));
+        }
+        // Imported already done, without `completed_at`: no close date, no figure.
+        let mut h = ItemHistory::default();
+        h.apply(&snap("done", "2026-02-01", 1), &at("2026-03-01"), &arrival(true));
+        assert_eq!((h.days_to_close(), h.days_late_last()), (None, None));
+        assert_eq!(h.summary(), "imported 1 Mar 2026, already done when imported");
     }
 
     #[test]
     fn a_later_commit_closing_an_item_takes_its_completed_at() {
         let mut h = ItemHistory::default();
-        h.apply(&snap("open", "2026-02-01", 1), &at("2026-01-10"), true);
+        h.apply(&snap("open", "2026-02-01", 1), &at("2026-01-10"), &KNOWN);
         let mut done = snap("done", "2026-02-01", 2);
         done.completed = Some(day("2026-02-04"));
-        h.apply(&done, &at("2026-02-09"), true);
+        h.apply(&done, &at("2026-02-09"), &KNOWN);
         let closed = h.closed.as_ref().unwrap();
         assert_eq!((closed.date, closed.commit.as_str()), (day("2026-02-04"), "c"));
         assert_eq!(h.days_late_last(), Some(3));
         // Without it, or with a date after the commit, the commit's date.
         let mut h = ItemHistory::default();
-        h.apply(&snap("open", "2026-02-01", 1), &at("2026-01-10"), true);
+        h.apply(&snap("open", "2026-02-01", 1), &at("2026-01-10"), &KNOWN);
         done.completed = Some(day("2026-03-01"));
-        h.apply(&done, &at("2026-02-09"), true);
+        h.apply(&done, &at("2026-02-09"), &KNOWN);
         assert_eq!(h.closed.as_ref().unwrap().date, day("2026-02-09"));
     }
 

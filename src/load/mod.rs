@@ -12,7 +12,7 @@ pub mod yaml;
 use crate::config::Config;
 use crate::error::Error;
 use crate::model::{At, Finding, Pos, Retro, Rule};
-use crate::text::{LineIndex, is_id};
+use crate::text::{LineIndex, is_id, relative_path};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -63,7 +63,7 @@ pub fn load_repo(root: &Path) -> Result<Repo, Error> {
     }
     let mut tracker = crate::tracker::Tracker::default();
     for export in &config.tracker.exports {
-        let shown = crate::tracker::shown_path(root, &root.join(export));
+        let shown = crate::text::shown_path(root, &root.join(export));
         tracker.add(&root.join(export), shown, &config.tracker.statuses)?;
     }
     Ok(Repo { root: root.to_path_buf(), config, retros, findings, tracker })
@@ -92,12 +92,6 @@ pub fn find_retro_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 pub fn is_hidden(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
     name.starts_with('.') || name.starts_with('#') || name.ends_with('~')
-}
-
-/// The path of `path` relative to `root`, with `/` separators.
-pub fn relative_path(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// Load one retro file: the retro (unless unreadable) and the loader's findings.
@@ -158,13 +152,13 @@ pub fn parse_retro(rel: String, text: String, config: &Config, findings: &mut Ve
 /// key through `[tracker.base_url]`) and its text. Worked out once per item
 /// after reading, and only for a build: the history reader's past versions
 /// keep the `link` as written.
-fn link_tickets(retro: &mut Retro, urls: &crate::config::TrackerUrls) {
+fn link_tickets(retro: &mut Retro, urls: &crate::ticket::TrackerUrls) {
     let Some(items) = &mut retro.action_items else { return };
     for item in &mut items.value {
         let Some(link) = &item.link else { continue };
         let link = link.value.as_str();
-        item.link_url = crate::tracker::link_url(link, urls).and_then(|u| crate::link::href(&u));
-        item.link_text = crate::tracker::link_text(link, item.link_url.is_some());
+        item.link_url = crate::ticket::link_url(link, urls).and_then(|u| crate::link::href(&u));
+        item.link_text = crate::ticket::link_text(link, item.link_url.is_some());
     }
 }
 

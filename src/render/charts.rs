@@ -1,6 +1,7 @@
-//! Inline SVG drawing for the insights page, by our own code: no chart
-//! library, no JavaScript. What the charts say is worked out in
-//! `pages::insights`; this module only draws it.
+//! Inline SVG drawing for the insights and follow-through pages, by our own
+//! code: no chart library, no JavaScript. What the charts say is worked out
+//! in `pages::insights` and `pages::follow_through`; this module draws it
+//! and holds the `Chart` both hand to the `chart_section` component.
 //!
 //! Horizontal positions are percentages of the chart's width and there is
 //! no `viewBox`, so a chart stretches to any width while its text keeps the
@@ -9,7 +10,49 @@
 //! and print) decides them. Each bar links to the list it counts.
 
 use super::feeds::xml;
+use serde::Serialize;
 use std::fmt::Write;
+
+/// A chart as the `chart_section` template component shows it: the
+/// drawing, its legend, and the table of the same figures beside it.
+#[derive(Serialize)]
+pub struct Chart {
+    pub id: &'static str,
+    pub title: String,
+    pub caption: String,
+    pub svg: String,
+    pub legend: Vec<Legend>,
+    pub head: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+#[derive(Serialize)]
+pub struct Legend {
+    pub class: &'static str,
+    pub label: String,
+}
+
+/// A table cell, linked when it names a list.
+#[derive(Serialize)]
+pub struct Cell {
+    pub text: String,
+    pub url: Option<String>,
+}
+
+/// A table cell of plain text.
+pub(crate) fn text(t: impl ToString) -> Cell {
+    Cell { text: t.to_string(), url: None }
+}
+
+/// The median of `values` (sorted in place); `None` when empty.
+pub(crate) fn median(values: &mut [i64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let n = values.len();
+    Some(if n % 2 == 1 { values[n / 2] as f64 } else { (values[n / 2 - 1] + values[n / 2]) as f64 / 2.0 })
+}
 
 /// One horizontal bar: a label line above it, its segments (value, CSS
 /// class), the text printed after it and the list page it links to.

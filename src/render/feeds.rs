@@ -3,7 +3,7 @@
 //! engine would only hide the escaping rules of each format.
 
 use super::Site;
-use super::markdown::retro_url;
+use super::urls::retro_url;
 use super::views::ActionRow;
 use serde_json::json;
 use std::borrow::Borrow;

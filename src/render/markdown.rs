@@ -2,6 +2,7 @@
 //! to other retros and attachments rewritten to the rendered site, and the
 //! result sanitized (raw HTML in a retro is written by many hands).
 
+use super::urls::{attachment_url, retro_url};
 use crate::link::{LinkGraph, Target, is_safe_url};
 use crate::load::markdown::options;
 use crate::model::{LinkKind, Retro};
@@ -18,16 +19,6 @@ pub struct LinkContext<'a> {
     pub from: usize,
     /// `""` on pages at the site root, `"../"` one level down.
     pub root: &'static str,
-}
-
-/// The site URL of a retro's page, relative to the site root.
-pub fn retro_url(id: &str) -> String {
-    format!("retros/{id}.html")
-}
-
-/// The site path an attachment (a repo file linked from a retro) is copied to.
-pub fn attachment_url(repo_path: &str) -> String {
-    format!("attachments/{repo_path}")
 }
 
 /// Render a retro's Markdown body as safe HTML.

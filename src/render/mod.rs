@@ -15,17 +15,18 @@ pub mod paging;
 pub mod plan;
 mod sink;
 pub mod templates;
+pub mod urls;
 pub mod views;
 
 use crate::config::Config;
 use crate::error::Error;
 use crate::link::{LinkGraph, Target};
-use crate::model::{Finding, Level, LinkKind, Retro};
+use crate::model::{LinkKind, Retro};
 use crate::tracker::Tracker;
 use chrono::NaiveDate;
 use indexes::{Account, Indexes, ItemRef, Roster};
 use markdown::LinkContext;
-pub use plan::{Edit, Owner, Page, Reads, Stream, Taxonomy, Term};
+pub use plan::{Edit, Owner, Page, Stream, Taxonomy, Term};
 use rayon::prelude::*;
 use serde::Serialize;
 pub use sink::Sink;
@@ -340,7 +341,7 @@ impl<'a> Site<'a> {
 
     /// The relative path from `page` to the site root.
     pub fn root_of(&self, page: &Page) -> &'static str {
-        paging::root_for(&self.path(page))
+        urls::root_for(&self.path(page))
     }
 
     /// Render a page's template with the context every page has.
@@ -528,17 +529,6 @@ fn normalize_base_url(url: &str) -> String {
     }
 }
 
-/// `value` made safe for a URL's query string.
-pub fn query_value(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[derive(Serialize)]
 struct SiteView<'s> {
     title: &'s str,
@@ -560,9 +550,4 @@ pub struct Stats {
     pub disagree: Option<usize>,
     /// The day "overdue" was judged against.
     pub as_of: String,
-}
-
-/// Whether findings block a build: any at error level.
-pub fn has_errors(findings: &[Finding]) -> bool {
-    findings.iter().any(|f| f.level == Level::Error)
 }

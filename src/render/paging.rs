@@ -1,6 +1,7 @@
 //! Lists split into pages of `[build] page_size` entries, so no page grows
 //! with the repo: page 1 at the list's own URL, page N at `stem/N.html`.
 
+use super::urls::root_for;
 use serde::Serialize;
 
 /// How many pages a list of `len` entries takes (at least one: an empty
@@ -67,11 +68,6 @@ impl Pager {
             links,
         }
     }
-}
-
-/// The relative path from a page at `path` (in the site) to the site root.
-pub fn root_for(path: &str) -> &'static str {
-    ["", "../", "../../", "../../../"][path.matches('/').count().min(3)]
 }
 
 /// The relative URL from a page at `from` (a path in the site) to `to`.

@@ -3,8 +3,7 @@
 //! from each page's `Reads`, not kept as a list beside them.
 
 use super::Site;
-use super::markdown::retro_url;
-use super::views::slug_for_url;
+use super::urls::{archive_url, owner_url, paged, retro_url, slug_for_url};
 use crate::model::{ActionItem, Retro};
 use std::collections::{BTreeSet, HashSet};
 
@@ -56,11 +55,6 @@ impl Taxonomy {
     pub fn url(self, name: &str, number: u32) -> String {
         paged(&format!("{}/{}", self.slug(), slug_for_url(name)), number)
     }
-}
-
-/// `stem.html` for the first page of a list, `stem/N.html` after it.
-pub fn paged(stem: &str, number: u32) -> String {
-    if number <= 1 { format!("{stem}.html") } else { format!("{stem}/{number}.html") }
 }
 
 /// A term a retro is filed under: a service, team, tag or factor
@@ -128,15 +122,6 @@ impl std::borrow::Borrow<str> for Owner {
     fn borrow(&self) -> &str {
         &self.0
     }
-}
-
-fn owner_url(owner: &str, number: u32) -> String {
-    paged(&format!("owners/{}", slug_for_url(owner)), number)
-}
-
-/// The label of an archive of closed items: the year they were closed.
-pub fn archive_url(year: i32, number: u32) -> String {
-    paged(&format!("actions/closed-{year}"), number)
 }
 
 /// A stream of the action filters' data (see `pages::actions::data`).

@@ -133,7 +133,7 @@ fn read_folder(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<(String, V
         if !entry.file_type().is_file() {
             continue;
         }
-        let name = crate::load::relative_path(dir, entry.path());
+        let name = crate::text::relative_path(dir, entry.path());
         if name.split('/').any(|part| part.starts_with('.')) || !keep(&name) {
             continue;
         }

@@ -2,8 +2,9 @@
 //! items, with every display string computed once here (dates, durations,
 //! URLs, inline Markdown), so templates stay simple and values stay escaped.
 
-use super::markdown::{LinkContext, inline_html, retro_url};
+use super::markdown::{LinkContext, inline_html};
 use super::plan::{Owner, Taxonomy};
+use super::urls::retro_url;
 use crate::model::{ActionItem, At, Clock, Retro, When};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
@@ -78,11 +79,6 @@ pub struct TermLink {
     pub name: String,
     pub url: String,
     pub count: usize,
-}
-
-pub fn slug_for_url(name: &str) -> String {
-    let slug = crate::text::slugify(name);
-    if slug.is_empty() { "unnamed".into() } else { slug }
 }
 
 /// `2026-03-14 09:12 UTC`, `2026-03-14 10:12 +01:00`, or a date, a month

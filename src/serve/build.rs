@@ -8,9 +8,10 @@ use crate::check::{self, blameless::Phrases};
 use crate::config::CONFIG_FILE;
 use crate::error::Error;
 use crate::link::{self, LinkGraph};
-use crate::load::{self, Repo, relative_path};
+use crate::load::{self, Repo};
 use crate::model::{Finding, Level, Retro};
 use crate::render::{Edit, Page, Site, templates};
+use crate::text::relative_path;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -198,7 +199,7 @@ impl Builder {
         }
         for path in site.attachments() {
             if let Ok(bytes) = std::fs::read(self.root.join(&path)) {
-                files.push((crate::render::markdown::attachment_url(&path), bytes));
+                files.push((crate::render::urls::attachment_url(&path), bytes));
             }
         }
         drop(site);

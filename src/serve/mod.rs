@@ -222,7 +222,7 @@ fn watch(mut builder: Builder, app: Arc<App>, quiet: bool, verbose: bool) -> Res
             if changed.is_empty() && !builder.has_pending() {
                 continue;
             }
-            let what: Vec<String> = changed.iter().map(|p| crate::load::relative_path(&root, p)).collect();
+            let what: Vec<String> = changed.iter().map(|p| crate::text::relative_path(&root, p)).collect();
             let mut publish = |update: Update| {
                 let (files, millis, errors) = (update.files.len(), update.millis, update.errors.as_ref().map(Vec::len));
                 app.publish(update);

@@ -4,9 +4,9 @@
 //! when an invariant breaks.
 #![allow(dead_code)]
 
-use retrobook::config::Config;
-use retrobook::link::LinkGraph;
-use retrobook::render::markdown::{LinkContext, body_html, inline_html};
+use retrobook::Config;
+use retrobook::LinkGraph;
+use retrobook::{LinkContext, body_html, inline_html};
 use std::collections::HashMap;
 
 fn today() -> chrono::NaiveDate {
@@ -23,16 +23,16 @@ pub fn retro_file(data: &[u8]) {
     let config = config();
     let text = String::from_utf8_lossy(data).into_owned();
     let mut findings = Vec::new();
-    let retro = retrobook::load::parse_retro("retros/fuzz.md".into(), text, &config, &mut findings);
-    let phrases = retrobook::check::blameless::Phrases::from_config(&config);
-    findings.extend(retrobook::check::retro_findings(&retro, &config, &phrases, today()));
+    let retro = retrobook::parse_retro("retros/fuzz.md".into(), text, &config, &mut findings);
+    let phrases = retrobook::Phrases::from_config(&config);
+    findings.extend(retrobook::retro_findings(&retro, &config, &phrases, today()));
     for f in &findings {
         assert!(f.pos.line >= 1 && f.pos.column >= 1, "{f:?}");
         assert!(f.pos.offset <= retro.source.len(), "{f:?} past the end");
         assert!(retro.source.is_char_boundary(f.pos.offset), "{f:?} inside a character");
     }
     let sources = HashMap::from([(retro.path.as_str(), retro.source.as_str())]);
-    use retrobook::check::report::{Format, render};
+    use retrobook::{ReportFormat as Format, render_report as render};
     for format in [Format::Human, Format::Json, Format::Github, Format::Sarif] {
         render(&findings, format, &sources, std::path::Path::new("."), false);
     }
@@ -54,7 +54,7 @@ pub fn markdown(body: &str, inline: &str) {
         serde_json::to_string(inline).expect("a JSON string is a YAML string")
     );
     let config = config();
-    let retro = retrobook::load::parse_retro("retros/fuzz.md".into(), file, &config, &mut Vec::new());
+    let retro = retrobook::parse_retro("retros/fuzz.md".into(), file, &config, &mut Vec::new());
     let retros = [retro];
     let graph = LinkGraph::build(&retros);
     let exists = |_: &str| true;
@@ -118,7 +118,7 @@ fn check_attribute(name_eq: &str, rest: &str, quote: char, html: &str) {
 pub fn book_toml(text: &str) {
     match Config::parse(text) {
         Ok(config) => {
-            retrobook::check::blameless::Phrases::from_config(&config);
+            retrobook::Phrases::from_config(&config);
         }
         Err((offset, message)) => {
             assert!(offset <= text.len(), "offset {offset} past {} bytes: {message}", text.len());
@@ -130,13 +130,13 @@ pub fn book_toml(text: &str) {
 /// Search terms: lowercase, non-empty, no separators (a shard lists its
 /// terms space-separated); queries find what was indexed.
 pub fn tokenizer(text: &str) {
-    let terms = retrobook::search::tokenize::terms(text);
+    let terms = retrobook::terms(text);
     for term in &terms {
         assert!(!term.is_empty());
         assert!(!term.chars().any(|c| c.is_whitespace() || matches!(c, '/' | ':' | '"' | '<' | '>')), "{term:?}");
         assert_eq!(&term.to_lowercase(), term, "{term:?} is not lowercase");
     }
-    for q in retrobook::search::tokenize::query_terms(text) {
+    for q in retrobook::query_terms(text) {
         assert!(!q.is_empty() && !q.contains(char::is_whitespace), "{q:?}");
     }
 }

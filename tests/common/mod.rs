@@ -73,6 +73,6 @@ pub fn files(site: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         .into_iter()
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
-        .map(|e| (retrobook::load::relative_path(site, e.path()), std::fs::read(e.path()).unwrap()))
+        .map(|e| (retrobook::relative_path(site, e.path()), std::fs::read(e.path()).unwrap()))
         .collect()
 }

@@ -125,7 +125,7 @@ fn the_retros_people_but_not_its_teams() {
     assert!(!phrases.is_retro_person(&retro, "k"), "one letter is no name");
 }
 
-/// The examples of the README's table, both columns.
+/// The examples of the table in docs/rules.md (blameless-language), both columns.
 #[test]
 fn readme_examples() {
     for text in [

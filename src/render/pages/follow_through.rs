@@ -5,14 +5,13 @@
 //! stale ones, each linking to its retro. Planned only when the history
 //! was read.
 
-use super::insights::{Cell, Chart, Legend, median, text};
 use crate::error::Error;
 use crate::history::{ItemHistory, lateness};
 use crate::model::{ActionItem, Retro};
 use crate::render::Site;
-use crate::render::charts::{self, Bar, Column, Scale};
-use crate::render::markdown::retro_url;
+use crate::render::charts::{self, Bar, Cell, Chart, Column, Legend, Scale, median, text};
 use crate::render::plan::{Owner, Page};
+use crate::render::urls::retro_url;
 use chrono::Datelike;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -42,6 +41,11 @@ struct ItemLine {
 #[derive(Serialize)]
 struct View {
     items: usize,
+    /// Items that came in through an import, and the threshold that says so.
+    imported: usize,
+    import_days: u32,
+    /// Items first committed already closed (besides the imported ones).
+    came_closed: usize,
     complete: bool,
     head: String,
     stale_days: u32,
@@ -83,8 +87,13 @@ pub fn render(site: &Site, page: &Page) -> Result<Vec<u8>, Error> {
     let days = site.config.history.stale_days;
     let mut stale: Vec<_> = items.iter().filter(|(_, _, h)| h.is_stale(site.today, days)).collect();
     stale.sort_by_key(|(r, a, h)| (std::cmp::Reverse(h.idle_days(site.today)), &r.id.value, &a.id.value));
+    let came_in =
+        |imported: bool| (items.iter()).filter(|(_, _, h)| h.came_in.is_some() && h.imported == imported).count();
     let view = View {
         items: items.len(),
+        imported: came_in(true),
+        import_days: site.config.history.import_days,
+        came_closed: came_in(false),
         complete: history.complete,
         head: history.head.as_deref().map(|h| h[..h.len().min(12)].to_string()).unwrap_or_default(),
         stale_days: days,
@@ -146,8 +155,9 @@ fn opened_closed(months: &[(String, usize, usize)]) -> Chart {
     Chart {
         id: "opened-closed",
         title: title.into(),
-        caption: "Items by the month of the commit that added them and of the commit that closed them (done or \
-                  won't do), over the last 36 months."
+        caption: "Items by the month they were opened (the commit that added them, or the incident for an item \
+                  imported or first committed closed) and the month they were closed (done or won't do; an \
+                  item's completed_at where it gives one), over the last 36 months."
             .into(),
         svg: charts::columns("opened-closed", title, &cols, &classes, &names, true),
         legend: classes.iter().zip(&names).map(|(c, n)| Legend { class: c, label: n.clone() }).collect(),
@@ -228,6 +238,9 @@ fn days_to_close(id: &'static str, by: &str, items: &[(&Retro, &ActionItem, &Ite
         })
         .collect();
     let title = format!("Median days to close by {by}");
-    let caption = format!("Days from the commit that added an item to the one that closed it, per {by}.");
+    let caption = format!(
+        "Days from an item's opening to its closing, per {by}; an item whose close date is not known (imported or \
+         first committed closed, without completed_at) is left out."
+    );
     bar_chart(id, &title, caption, &[by, "Median days", "Items closed"], rows)
 }

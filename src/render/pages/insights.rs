@@ -8,7 +8,7 @@ use super::patterns::{self, Chain, Repeat};
 use crate::error::Error;
 use crate::model::{ActionStatus, Retro};
 use crate::render::Site;
-use crate::render::charts::{self, Bar, Column, Scale};
+use crate::render::charts::{self, Bar, Cell, Chart, Column, Legend, Scale, median, text};
 use crate::render::plan::{Page, Taxonomy};
 use crate::render::views::show_duration;
 use crate::text::{one_or_many, plural};
@@ -22,34 +22,6 @@ pub struct Insights {
     pub charts: Vec<Chart>,
     pub chains: Vec<Chain>,
     pub repeats: Vec<Repeat>,
-}
-
-#[derive(Serialize)]
-pub struct Chart {
-    pub id: &'static str,
-    pub title: String,
-    pub caption: String,
-    pub svg: String,
-    pub legend: Vec<Legend>,
-    pub head: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
-}
-
-#[derive(Serialize)]
-pub struct Legend {
-    pub class: &'static str,
-    pub label: String,
-}
-
-/// A table cell, linked when it names a list.
-#[derive(Serialize)]
-pub struct Cell {
-    pub text: String,
-    pub url: Option<String>,
-}
-
-pub(crate) fn text(t: impl ToString) -> Cell {
-    Cell { text: t.to_string(), url: None }
 }
 
 /// The CSS class of severity `k` (0 the most severe); series past the
@@ -241,15 +213,6 @@ fn spans(r: &Retro) -> [Option<(i64, bool)>; 3] {
         // Detection before impact counts as no time to detect at all.
         Some((d.num_minutes().max(0), start.value.approximate || end.value.approximate))
     })
-}
-
-pub(crate) fn median(values: &mut [i64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_unstable();
-    let n = values.len();
-    Some(if n % 2 == 1 { values[n / 2] as f64 } else { (values[n / 2 - 1] + values[n / 2]) as f64 / 2.0 })
 }
 
 /// Median time to detect, mitigate and resolve per severity, on a log

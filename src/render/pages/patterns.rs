@@ -3,7 +3,7 @@
 //! (similar titles in different retros).
 
 use crate::model::Retro;
-use crate::render::markdown::retro_url;
+use crate::render::urls::retro_url;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 

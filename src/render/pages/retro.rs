@@ -3,8 +3,9 @@
 
 use crate::error::Error;
 use crate::render::Site;
-use crate::render::markdown::{body_html, inline_html, retro_url};
+use crate::render::markdown::{body_html, inline_html};
 use crate::render::plan::{Page, Taxonomy};
+use crate::render::urls::retro_url;
 use crate::render::views::*;
 use serde::Serialize;
 

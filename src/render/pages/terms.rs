@@ -5,10 +5,10 @@
 use crate::error::Error;
 use crate::render::Site;
 use crate::render::indexes::Account;
-use crate::render::markdown::{inline_html, retro_url};
+use crate::render::markdown::inline_html;
 use crate::render::paging::{self, Pager};
 use crate::render::plan::{Owner, Page, Taxonomy, Term};
-use crate::render::query_value;
+use crate::render::urls::{query_value, retro_url};
 use crate::render::views::TermLink;
 use serde::Serialize;
 
