@@ -167,6 +167,8 @@ pub enum Page {
     Insights,
     /// What happened to the items after their retro (only with git history).
     FollowThrough,
+    /// The response scorecard, observations and roles (issue 28).
+    Response,
     OwnerIndex,
     Owner(Owner, u32),
     TermIndex(Taxonomy),
@@ -212,6 +214,7 @@ impl Page {
             Page::ActionManifest => "actions/data/manifest.js".into(),
             Page::Insights => "insights.html".into(),
             Page::FollowThrough => "follow-through.html".into(),
+            Page::Response => "response.html".into(),
             Page::OwnerIndex => "owners/index.html".into(),
             Page::Owner(o, n) => o.url(*n),
             Page::TermIndex(t) => format!("{}/index.html", t.slug()),
@@ -246,6 +249,7 @@ impl Page {
             Page::Owner(..) | Page::OwnerIndex => "owners",
             Page::Insights => "insights",
             Page::FollowThrough => "follow-through",
+            Page::Response => "response",
             Page::Search => "search",
             Page::TermIndex(t) => t.slug(),
             Page::Term(t, _) => t.taxonomy.slug(),
@@ -265,6 +269,7 @@ impl Page {
                 | Page::ActionManifest
                 | Page::Insights
                 | Page::FollowThrough
+                | Page::Response
                 | Page::Feed
                 | Page::Sitemap(_)
                 | Page::ApiRetros

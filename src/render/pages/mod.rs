@@ -8,6 +8,7 @@ pub mod home;
 pub mod insights;
 pub mod owners;
 mod patterns;
+pub mod response;
 pub mod retro;
 pub mod retro_index;
 pub mod terms;
