@@ -867,4 +867,10 @@ fn the_response_page_and_the_retro_page_show_the_response() {
     let r4 = read(&site, "retros/r4.html");
     assert!(r4.contains("<h3 id=\"response-went-lucky\">Where we got lucky</h3>"));
     assert!(r4.contains("<dt>Detected by</dt><dd>employee: a support engineer</dd>"));
+    assert!(r4.contains("<div class=\"role\" id=\"response-roles\"><dt>Incident commander</dt>"));
+    // A person's page lists the roles they held, newest first.
+    let ana = read(&site, "owners/ana.html");
+    let held = &ana[ana.find("id=\"roles-held\"").unwrap()..];
+    assert!(held.contains("<li>Incident commander in <a href=\"../retros/r9.html#response-roles\">Only a date</a>"));
+    assert_eq!(held.matches("<li>Incident commander in").count(), 5, "r1, r2, r4, r8, r9: {held}");
 }

@@ -312,6 +312,8 @@ impl Site<'_> {
                     t.terms.extend(self.teams_of(&owner).iter().map(|team| team.url(1)));
                 }
                 t.owners.extend(r.authors.iter().map(|a| owner_url(&a.value, 1)));
+                // Owner pages list the roles their person held.
+                t.owners.extend(r.roles.iter().flat_map(|h| &h.people).map(|p| owner_url(&p.value, 1)));
                 for tax in Taxonomy::ALL {
                     t.terms.extend(tax.terms_of(r).map(|n| tax.url(n, 1)));
                 }
