@@ -671,8 +671,9 @@ rules! {
         "use a name listed in book.toml [people] or [teams], or add the person there";
     BrokenLink = "broken-link", Error, "a link, related id or anchor that resolves to nothing",
         "point the link at an existing file, retro id or heading, or use a full `https://` URL";
-    UnknownFactor = "unknown-factor", Error, "an action item names a factor id the retro does not define",
-        "use the `id` of one of this retro's `contributing_factors`";
+    UnknownFactor = "unknown-factor", Error,
+        "an action item names a factor id the retro does not define (as a factor or a response observation)",
+        "use the `id` of one of this retro's `contributing_factors` or `response` observations";
     UnaddressedFactor = "unaddressed-factor", Warning,
         "an actionable contributing factor, or a response observation that went poorly, no action item addresses",
         "list the factor's or observation's id in an action item's `factors:`, or mark the factor \

@@ -67,6 +67,7 @@ const PAGES = [
   ['retro page', { from: 'retros/index.html', dir: 'retros' }],
   ['action items', 'actions.html'],
   ['insights', 'insights.html'],
+  ['response', 'response.html'],
   ['owner list', 'owners/index.html'],
   ['owner page', { from: 'owners/index.html', dir: 'owners' }],
   ['service list', 'services/index.html'],
