@@ -162,6 +162,7 @@ fn response_groups<'a>(
         notes: (retro.response.iter())
             .filter(|n| n.went.as_ref().is_some_and(|w| w.value == went))
             .map(|n| NoteView {
+                anchor: true,
                 id: n.id.value.clone(),
                 category: n.category.as_ref().map(|c| c.value.clone()).unwrap_or_default(),
                 description_html: inline_html(&n.description.value, ctx),
@@ -172,7 +173,13 @@ fn response_groups<'a>(
             })
             .collect(),
     };
-    Went::ALL.iter().map(|&w| group(w)).filter(|g| !g.notes.is_empty()).collect()
+    let mut groups: Vec<ResponseGroup> = Went::ALL.iter().map(|&w| group(w)).filter(|g| !g.notes.is_empty()).collect();
+    // A duplicated observation id (a finding of its own) is an HTML id only once.
+    let mut ids = std::collections::HashSet::new();
+    for note in groups.iter_mut().flat_map(|g| g.notes.iter_mut()) {
+        note.anchor = ids.insert(note.id.clone());
+    }
+    groups
 }
 
 #[derive(Serialize)]
@@ -196,6 +203,9 @@ struct ResponseGroup<'a> {
 
 #[derive(Serialize)]
 struct NoteView<'a> {
+    /// Whether the observation carries its `response-ID` anchor: the first
+    /// one of an id does.
+    anchor: bool,
     id: String,
     category: String,
     description_html: String,
