@@ -25,6 +25,44 @@ pub struct Config {
     pub tracker: TrackerConfig,
     pub history: HistoryConfig,
     pub uptime: UptimeConfig,
+    pub response: ResponseConfig,
+}
+
+/// `[response]`: the incident response analysis's words and the targets of
+/// the response scorecard (docs/configuration.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ResponseConfig {
+    /// The role names `roles:` may use.
+    pub roles: Vec<String>,
+    /// The values of `detection.source`.
+    pub detection_sources: Vec<String>,
+    /// The sources that count as "detected internally".
+    pub internal_sources: Vec<String>,
+    /// The values of a response observation's `category`.
+    pub categories: Vec<String>,
+    pub targets: ResponseTargets,
+    /// Whether book.toml has a `[response]` section: the book follows the
+    /// response process, and `response-record` applies.
+    #[serde(skip)]
+    pub declared: bool,
+}
+
+fn words(list: &[&str]) -> Vec<String> {
+    list.iter().map(|w| w.to_string()).collect()
+}
+
+impl Default for ResponseConfig {
+    fn default() -> Self {
+        ResponseConfig {
+            roles: words(&["incident_commander", "communications", "operations", "scribe"]),
+            detection_sources: words(&["alert", "synthetic", "employee", "customer", "vendor", "other"]),
+            internal_sources: words(&["alert", "synthetic", "employee"]),
+            categories: words(&["detection", "escalation", "coordination", "communication", "tooling", "knowledge"]),
+            targets: ResponseTargets::default(),
+            declared: false,
+        }
+    }
 }
 
 /// `[uptime]`: how impact windows weigh, and each service's objective
@@ -113,6 +151,89 @@ impl<'de> Deserialize<'de> for Objective {
             }
         };
         Ok(Objective { target, window, source: CONFIG_FILE.into() })
+    }
+}
+
+/// The role whose holder the `response-record` rule asks for.
+pub const COMMANDER_ROLE: &str = "incident_commander";
+
+/// `[response.targets]`: what the response of an incident of `severities`
+/// is judged by, per quarter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ResponseTargets {
+    pub severities: Vec<String>,
+    /// From `started_at` to `mitigated_at`.
+    pub mitigate_within: Minutes,
+    /// The share of incidents to mitigate within `mitigate_within`.
+    pub mitigate_share: f64,
+    pub detected_internally_share: f64,
+    /// From `started_at` to the first `communication` entry at or after it.
+    pub first_update_within: Minutes,
+}
+
+impl Default for ResponseTargets {
+    fn default() -> Self {
+        ResponseTargets {
+            severities: words(&["SEV1", "SEV2"]),
+            mitigate_within: Minutes(30),
+            mitigate_share: 0.8,
+            detected_internally_share: 0.8,
+            first_update_within: Minutes(15),
+        }
+    }
+}
+
+/// A span of time written as `30m`, `2h`, `1h30m` or `1d`, in minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Minutes(pub u32);
+
+impl Minutes {
+    /// `30m`, `2h`, `1h30m`, `1d`: whole numbers each followed by `d`, `h`
+    /// or `m`, in that order.
+    pub fn parse(text: &str) -> Option<Minutes> {
+        let (mut total, mut rest, mut last) = (0u32, text.trim(), 0u32);
+        if rest.is_empty() {
+            return None;
+        }
+        while !rest.is_empty() {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            let number: u32 = rest[..digits].parse().ok()?;
+            let unit = rest[digits..].chars().next()?;
+            let (rank, minutes) = match unit {
+                'd' => (3, 24 * 60),
+                'h' => (2, 60),
+                'm' => (1, 1),
+                _ => return None,
+            };
+            if last != 0 && rank >= last {
+                return None;
+            }
+            last = rank;
+            total = total.checked_add(number.checked_mul(minutes)?)?;
+            rest = &rest[digits + 1..];
+        }
+        Some(Minutes(total))
+    }
+}
+
+impl std::fmt::Display for Minutes {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let (h, m) = (self.0 / 60, self.0 % 60);
+        match (h, m) {
+            (0, m) => write!(f, "{m}m"),
+            (h, 0) => write!(f, "{h}h"),
+            (h, m) => write!(f, "{h}h{m}m"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Minutes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Minutes::parse(&text).filter(|m| m.0 > 0).ok_or_else(|| {
+            serde::de::Error::custom(format!("`{text}` is not a duration; write minutes or hours, e.g. `30m`, `1h30m`"))
+        })
     }
 }
 
@@ -323,10 +444,12 @@ impl Config {
 
     /// Parse the text of a `book.toml`; an error carries its byte offset.
     pub fn parse(text: &str) -> Result<Config, (usize, String)> {
-        let config: Config = toml::from_str(text).map_err(|e| {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
             let offset = e.span().map(|s| s.start).unwrap_or(0);
             (offset, e.message().trim().to_string())
         })?;
+        config.response.declared =
+            DeTable::parse(text).is_ok_and(|root| entry(root.get_ref(), &["response"]).is_some());
         config.validate(text)?;
         Ok(config)
     }
@@ -354,6 +477,7 @@ impl Config {
             let message = "[retro].severities must list at least one severity";
             return Err((value(&["retro", "severities"]), message.into()));
         }
+        self.response.validate(&self.retro.severities, text)?;
         let urls = &self.tracker.base_url;
         for (kind, url) in [("jira", &urls.jira), ("linear", &urls.linear), ("github", &urls.github)] {
             let Some(url) = url else { continue };
@@ -412,6 +536,54 @@ impl Config {
     /// Whether a people roster exists (then unknown names are errors).
     pub fn has_roster(&self) -> bool {
         !self.people.is_empty() || !self.teams.is_empty()
+    }
+}
+
+impl ResponseConfig {
+    /// Each list of words non-empty where it must be, the internal sources
+    /// among the sources, the targets' severities among the retros', and
+    /// shares between 0 and 1.
+    fn validate(&self, severities: &[String], text: &str) -> Result<(), (usize, String)> {
+        let value = |path: &[&str]| locate(text, path, Spot::Value);
+        for (key, list) in [("detection_sources", &self.detection_sources), ("categories", &self.categories)] {
+            if list.is_empty() {
+                return Err((value(&["response", key]), format!("[response].{key} must list at least one word")));
+            }
+        }
+        let within = [
+            (
+                "internal_sources",
+                &["response", "internal_sources"][..],
+                &self.internal_sources,
+                &self.detection_sources,
+            ),
+            ("severities", &["response", "targets", "severities"][..], &self.targets.severities, &severities.to_vec()),
+        ];
+        for (key, path, list, allowed) in within {
+            if let Some(word) = list.iter().find(|w| !allowed.contains(w)) {
+                let hint = did_you_mean(word, allowed.iter().map(String::as_str))
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                let whose = if key == "severities" { "[retro].severities" } else { "[response].detection_sources" };
+                return Err((value(path), format!("`{word}` in {key} is not one of {whose}{hint}")));
+            }
+        }
+        let targets = &self.targets;
+        for (key, share) in [
+            ("mitigate_share", targets.mitigate_share),
+            ("detected_internally_share", targets.detected_internally_share),
+        ] {
+            if !(0.0..=1.0).contains(&share) {
+                let message = format!("[response.targets].{key} must be a share between 0 and 1, e.g. 0.8");
+                return Err((value(&["response", "targets", key]), message));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a detection source counts as internal.
+    pub fn is_internal(&self, source: &str) -> bool {
+        self.internal_sources.iter().any(|s| s == source)
     }
 }
 
@@ -497,6 +669,44 @@ mod tests {
         let pos = LineIndex::new(text).pos(Config::parse(text).unwrap_err().0);
         assert_eq!((pos.line, pos.column), (3, 1));
         assert_eq!(locate("[a]\nb = 1\n", &["a", "c"], Spot::Value), 0, "not written: the start");
+    }
+
+    #[test]
+    fn response_defaults_and_targets() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.response.roles[0], COMMANDER_ROLE);
+        assert!(c.response.is_internal("alert") && !c.response.is_internal("customer"));
+        assert_eq!(
+            (c.response.targets.mitigate_within, c.response.targets.first_update_within),
+            (Minutes(30), Minutes(15))
+        );
+        let c = Config::parse("[response.targets]\nmitigate_within = \"1h30m\"\nseverities = [\"SEV1\"]\n").unwrap();
+        assert_eq!(c.response.targets.mitigate_within, Minutes(90));
+        for (text, words) in [("1d", 1440), ("45m", 45), ("2h", 120)] {
+            assert_eq!(Minutes::parse(text), Some(Minutes(words)), "{text}");
+        }
+        for text in ["", "30", "m", "30m1h", "1x", "1h1h"] {
+            assert_eq!(Minutes::parse(text), None, "{text}");
+        }
+        assert_eq!(Minutes(90).to_string(), "1h30m");
+    }
+
+    #[test]
+    fn response_config_errors_are_at_their_value() {
+        let cases = [
+            ("[response.targets]\nmitigate_within = \"soon\"\n", (2, 19), "not a duration"),
+            ("[response.targets]\nmitigate_share = 1.5\n", (2, 18), "between 0 and 1"),
+            ("[response.targets]\nseverities = [\"SEV9\"]\n", (2, 14), "`SEV9` in severities"),
+            ("[response]\ninternal_sources = [\"alrt\"]\n", (2, 20), "did you mean `alert`"),
+            ("[response]\ncategories = []\n", (2, 14), "at least one"),
+            ("[response]\nrole = []\n", (2, 1), "role"),
+        ];
+        for (text, (line, column), says) in cases {
+            let (offset, message) = Config::parse(text).unwrap_err();
+            let pos = LineIndex::new(text).pos(offset);
+            assert_eq!((pos.line, pos.column), (line, column), "{text}: {message}");
+            assert!(message.contains(says), "{message}");
+        }
     }
 
     #[test]

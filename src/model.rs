@@ -340,6 +340,45 @@ pub struct ImpactWindow {
     pub pos: Pos,
 }
 
+keyword_enum!(
+    /// How one part of the response went (`response[].went`): the Google
+    /// SRE postmortem's "went well / went wrong / where we got lucky".
+    Went { Well = "well", Poorly = "poorly", Lucky = "lucky" }
+);
+
+/// Who held one role in the response (`roles:`): one person, or several in
+/// the order the role was handed over.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleHolders {
+    /// The role's name as written (one of `[response].roles`).
+    pub role: At<String>,
+    pub people: Vec<At<String>>,
+}
+
+/// How the incident was found (`detection:`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detection {
+    /// One of `[response].detection_sources`; `None` when missing or invalid.
+    pub source: Option<At<String>>,
+    /// Which monitor, person or report, as free text.
+    pub by: Option<At<String>>,
+    pub pos: Pos,
+}
+
+/// One observation of the incident response analysis (`response:`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseNote {
+    pub id: At<String>,
+    /// `None` when invalid: the observation is kept so that the items
+    /// naming it still resolve.
+    pub went: Option<At<Went>>,
+    /// One of `[response].categories`.
+    pub category: Option<At<String>>,
+    pub description: At<String>,
+    /// Where the list item starts.
+    pub pos: Pos,
+}
+
 /// One contributing factor: a condition that made the incident possible or worse.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Factor {
@@ -503,6 +542,11 @@ pub struct Retro {
     pub factors: Vec<Factor>,
     pub timeline: Vec<TimelineEntry>,
     pub recurrence_of: Option<At<String>>,
+    /// `roles:`, in the order written.
+    pub roles: Vec<RoleHolders>,
+    pub detection: Option<Detection>,
+    /// `response:`, the incident response analysis.
+    pub response: Vec<ResponseNote>,
     /// `None` when the key is absent, so `no-remediation` can tell the
     /// absent list from an empty one in its message.
     pub action_items: Option<At<Vec<ActionItem>>>,
@@ -542,6 +586,9 @@ impl Retro {
             factors: Vec::new(),
             timeline: Vec::new(),
             recurrence_of: None,
+            roles: Vec::new(),
+            detection: None,
+            response: Vec::new(),
             action_items: None,
             imported_from: None,
             body: Body::default(),
@@ -563,6 +610,11 @@ impl Retro {
 
     pub fn requires_complete(&self) -> bool {
         self.status.as_ref().is_some_and(|s| s.value.requires_complete())
+    }
+
+    /// The people who held `role`, in handover order.
+    pub fn role_holders(&self, role: &str) -> &[At<String>] {
+        self.roles.iter().find(|r| r.role.value == role).map(|r| r.people.as_slice()).unwrap_or(&[])
     }
 
     /// Detection came before impact (proactive detection, near misses).
@@ -650,11 +702,18 @@ rules! {
         "use a name listed in book.toml [people] or [teams], or add the person there";
     BrokenLink = "broken-link", Error, "a link, related id or anchor that resolves to nothing",
         "point the link at an existing file, retro id or heading, or use a full `https://` URL";
-    UnknownFactor = "unknown-factor", Error, "an action item names a factor id the retro does not define",
-        "use the `id` of one of this retro's `contributing_factors`";
+    UnknownFactor = "unknown-factor", Error,
+        "an action item names a factor id the retro does not define (as a factor or a response observation)",
+        "use the `id` of one of this retro's `contributing_factors` or `response` observations";
     UnaddressedFactor = "unaddressed-factor", Warning,
-        "an actionable contributing factor no action item addresses",
-        "list the factor's id in an action item's `factors:`, or mark the factor `actionable: false`";
+        "an actionable contributing factor, or a response observation that went poorly, no action item addresses",
+        "list the factor's or observation's id in an action item's `factors:`, or mark the factor \
+         `actionable: false`";
+    ResponseRecord = "response-record", Warning,
+        "a SEV1/SEV2 ([response.targets].severities) in review or published without an incident commander \
+         or a detection source",
+        "add `roles: {incident_commander: NAME}` and `detection: {source: alert}`; the response scorecard \
+         counts on them";
     OverdueAction = "overdue-action", Warning, "an open or in-progress action item past its due date",
         "finish it, move `due` with a reason, or set `status: wont-do`";
     StaleAction = "stale-action", Off,

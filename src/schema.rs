@@ -69,9 +69,49 @@ struct FrontMatter {
     /// The id of an earlier retro of the same failure.
     #[schemars(regex(pattern = ID))]
     recurrence_of: Option<String>,
+    /// Who held which role: a role of `[response].roles` in book.toml, and
+    /// a person or a list of people in the order of handoffs.
+    roles: Option<std::collections::BTreeMap<String, People>>,
+    detection: Option<Detection>,
+    /// The incident response analysis: how the response went.
+    response: Option<Vec<ResponseNote>>,
     action_items: Option<Vec<ActionItem>>,
     /// The postmortem `retrobook import` made this retro from.
     imported_from: Option<String>,
+}
+
+/// A person, or a list of people in order.
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum People {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// How the incident was found.
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct Detection {
+    /// One of `[response].detection_sources` in book.toml.
+    source: String,
+    /// Which monitor, person or report.
+    by: Option<String>,
+}
+
+/// One observation of how the response went.
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ResponseNote {
+    /// Unique within the retro; an action item's `factors` may name it.
+    #[schemars(regex(pattern = SLUG))]
+    id: String,
+    went: Went,
+    /// One of `[response].categories` in book.toml.
+    category: String,
+    description: String,
 }
 
 #[allow(dead_code)]
@@ -189,7 +229,7 @@ struct ActionItem {
     due: Option<String>,
     kind: Option<ActionKind>,
     priority: Option<Priority>,
-    /// Ids of this retro's contributing factors.
+    /// Ids of this retro's contributing factors or response observations.
     factors: Option<Vec<Slug>>,
     /// The tracker issue: an http(s) URL, or a key (`STOR-612`, `owner/repo#123`).
     #[schemars(regex(
@@ -226,6 +266,7 @@ words_schema! {
     ActionKind = model::ActionKind;
     Priority = model::Priority;
     ImpactLevel = model::ImpactLevel;
+    Went = model::Went;
 }
 
 /// The schema, with this repository's severities and factor categories.
@@ -235,13 +276,19 @@ pub fn front_matter_schema(config: &Config) -> Value {
     if !config.retro.factor_categories.is_empty() {
         schema["$defs"]["Factor"]["properties"]["category"]["enum"] = config.retro.factor_categories.clone().into();
     }
+    let response = &config.response;
+    schema["properties"]["roles"]["propertyNames"] = serde_json::json!({ "enum": response.roles });
+    schema["$defs"]["Detection"]["properties"]["source"]["enum"] = response.detection_sources.clone().into();
+    schema["$defs"]["ResponseNote"]["properties"]["category"]["enum"] = response.categories.clone().into();
     schema
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::keys::{ActionKey, ClockKey, FactorKey, ImpactKey, Key, LinkKey, Need, RetroKey, TimelineKey};
+    use crate::load::keys::{
+        ActionKey, ClockKey, DetectionKey, FactorKey, ImpactKey, Key, LinkKey, Need, ResponseKey, RetroKey, TimelineKey,
+    };
 
     fn keys(v: &Value) -> Vec<String> {
         let mut k: Vec<String> = v["properties"].as_object().unwrap().keys().cloned().collect();
@@ -271,6 +318,9 @@ mod tests {
         assert_eq!(keys(&defs["Link"]), all::<LinkKey>());
         assert_eq!(keys(&defs["ApproximateTime"]), all::<ClockKey>());
         assert_eq!(keys(&defs["ServiceImpact"]), all::<ImpactKey>());
+        assert_eq!(keys(&defs["Detection"]), all::<DetectionKey>());
+        assert_eq!(keys(&defs["ResponseNote"]), all::<ResponseKey>());
+        assert_eq!(schema["properties"]["roles"]["propertyNames"]["enum"][0], "incident_commander");
         assert_eq!(schema["properties"]["severity"]["enum"][0], "SEV1");
         assert_eq!(schema["additionalProperties"], false);
     }
@@ -287,6 +337,8 @@ mod tests {
         assert_eq!(defs["Link"]["required"], required::<LinkKey>());
         assert_eq!(defs["ApproximateTime"]["required"], required::<ClockKey>());
         assert_eq!(defs["ServiceImpact"]["required"], required::<ImpactKey>());
+        assert_eq!(defs["Detection"]["required"], required::<DetectionKey>());
+        assert_eq!(defs["ResponseNote"]["required"], required::<ResponseKey>());
         assert_eq!(ActionKey::Owner.need(), Need::Optional);
         assert_eq!(defs["ActionItem"]["required"], serde_json::json!(["id", "title", "owner", "status"]));
         assert_eq!(required::<ActionKey>(), serde_json::json!(["id", "title", "status"]));
@@ -302,6 +354,7 @@ mod tests {
         assert_eq!(defs["ActionKind"]["enum"], serde_json::json!(model::ActionKind::WORDS));
         assert_eq!(defs["Priority"]["enum"], serde_json::json!(model::Priority::WORDS));
         assert_eq!(defs["ImpactLevel"]["enum"], serde_json::json!(model::ImpactLevel::WORDS));
+        assert_eq!(defs["Went"]["enum"], serde_json::json!(model::Went::WORDS));
         // And each is where its key points.
         assert_eq!(schema["properties"]["status"]["$ref"], "#/$defs/Status");
         let item = &defs["ActionItem"]["properties"];

@@ -139,7 +139,14 @@ fn every_page_type_is_written_with_its_content() {
 /// every `#fragment` at an element id of that page.
 #[test]
 fn every_internal_link_and_anchor_resolves() {
-    for (name, root) in [("clean", fixture("clean")), ("this repo", PathBuf::from(env!("CARGO_MANIFEST_DIR")))] {
+    let roots = [
+        ("clean", fixture("clean")),
+        ("this repo", PathBuf::from(env!("CARGO_MANIFEST_DIR"))),
+        // Items naming response observations, and the response page's links to them.
+        ("format", fixture("format")),
+        ("response", fixture("response")),
+    ];
+    for (name, root) in roots {
         let dir = built(&root, &[]);
         let site = dir.path().join("site");
         let all = files(&site);
@@ -860,4 +867,55 @@ fn the_reliability_vendor_and_uptime_pages_show_the_figures() {
     assert!(retro.contains("<strong>cart</strong> 3.0, <strong>checkout</strong> 30.0, <strong>search</strong> 0.0"));
     assert!(retro.contains("<time datetime=\"2026-10-03T08:10:00+00:00\">2026-10-03 08:10 UTC</time>"));
     assert!(read("index.html").contains("href=\"reliability.html\">Reliability</a>"));
+}
+
+/// The response page: per quarter (newest first) each target's share
+/// against its objective with the trend and what is left out, the roles
+/// with the roster's names, and the observations by category and went,
+/// each linking to its retro; in the navigation of every page. The retro
+/// page shows roles, detection and the observations grouped, each with
+/// the items that address it.
+#[test]
+fn the_response_page_and_the_retro_page_show_the_response() {
+    let dir = built(&fixture("response"), &["--no-history"]);
+    let site = dir.path().join("site");
+    let page = read(&site, "response.html");
+    let q2 = page.find("id=\"quarter-2026-Q2\"").unwrap();
+    let q1 = page.find("id=\"quarter-2026-Q1\"").unwrap();
+    assert!(q2 < q1, "newest quarter first");
+    let (q2_part, q1_part) = (&page[q2..q1], &page[q1..]);
+    assert!(q1_part.contains(
+        "<tr><th scope=\"row\">Mitigated within 30m</th><td>3 of 4</td><td>75%</td><td>80% <span class=\"verdict verdict-not-met\">not met</span></td>"
+    ));
+    assert!(q1_part.contains("median time to first update 10 min"));
+    assert!(q1_part.contains("r4 (no communication entry with a time at or after started_at)"));
+    assert!(
+        q1_part.contains("<dt>Incident commander</dt><dd>Ana Lima (ana): 3, Bo Berg (bo): 2, Dee Park (dee): 1</dd>"),
+        "the draft's commander (cy) is left out"
+    );
+    assert!(q2_part.contains("<td>1 of 2</td><td>50%</td>") && q2_part.contains("down 25 points"), "{q2_part}");
+    assert!(q2_part.contains("r8 (no detection source)"));
+    assert!(page.contains("1 draft retro is left out until reviewed."));
+    assert!(page.contains("<tr><th scope=\"row\">escalation</th><td>0</td><td>1</td><td>0</td></tr>"));
+    let lucky = &page[page.find("id=\"went-lucky\"").unwrap()..page.find("id=\"went-poorly\"").unwrap()];
+    assert!(lucky.contains("The cache was still warm. <a href=\"retros/r4.html#response-warm-cache\">"), "{lucky}");
+    assert!(!page.contains("There was no runbook."), "a draft's observation is left out");
+    assert!(read(&site, "index.html").contains("<a href=\"response.html\">Response</a>"));
+
+    let retro = read(&site, "retros/r2.html");
+    assert!(retro.contains("<dt>Incident commander</dt><dd>Ana Lima (ana) → Bo Berg (bo)</dd>"), "{retro}");
+    assert!(retro.contains("<dt>Detected by</dt><dd>customer</dd>"));
+    assert!(retro.contains("<h3 id=\"response-went-poorly\">What went poorly</h3>"));
+    assert!(retro.contains("<li id=\"response-slow-escalation\""));
+    assert!(retro.contains("Addressed by <a href=\"#AI-1\">AI-1</a>"));
+    assert!(retro.contains("<a href=\"#response-slow-escalation\">slow-escalation</a>"));
+    let r4 = read(&site, "retros/r4.html");
+    assert!(r4.contains("<h3 id=\"response-went-lucky\">Where we got lucky</h3>"));
+    assert!(r4.contains("<dt>Detected by</dt><dd>employee: a support engineer</dd>"));
+    assert!(r4.contains("<div class=\"role\" id=\"response-roles\"><dt>Incident commander</dt>"));
+    // A person's page lists the roles they held, newest first.
+    let ana = read(&site, "owners/ana.html");
+    let held = &ana[ana.find("id=\"roles-held\"").unwrap()..];
+    assert!(held.contains("<li>Incident commander in <a href=\"../retros/r9.html#response-roles\">Only a date</a>"));
+    assert_eq!(held.matches("<li>Incident commander in").count(), 5, "r1, r2, r4, r8, r9: {held}");
 }

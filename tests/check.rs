@@ -767,3 +767,86 @@ fn yaml_as_people_write_it() {
     assert_eq!(unset["tags"], serde_json::json!(["kubernetes", "1.30", "0x2a", "1e3"]));
     assert_eq!((&unset["resolved_at"], &unset["mitigated_at"]), (&Value::Null, &Value::Null));
 }
+
+/// Each bad value of `roles`, `detection` and `response` is a finding at
+/// its own line and column, with "did you mean" where a word is close.
+#[test]
+fn response_keys_are_checked_at_their_line_and_column() {
+    let (_, findings) = check_json(&fixture("rules"), &[]);
+    let in_file: Vec<&Value> = findings.iter().filter(|f| f["file"] == "retros/response-keys.md").collect();
+    let at = |line: u64, rule: &str| -> (u64, String) {
+        let f = in_file.iter().find(|f| f["line"] == line && f["rule"] == rule);
+        let f = f.unwrap_or_else(|| panic!("no {rule} on line {line}: {in_file:#?}"));
+        let text = format!("{} {}", f["message"].as_str().unwrap(), f["hint"].as_str().unwrap_or(""));
+        (f["column"].as_u64().unwrap(), text)
+    };
+    for (line, rule, column, words) in [
+        (9, "unknown-owner", 31, "incident_commander `carol` is not in the roster"),
+        (10, "invalid-value", 3, "role `comms` is not one of"),
+        (13, "invalid-value", 11, "did you mean `alert`?"),
+        (17, "invalid-value", 11, "`went` must be `well`, `poorly` or `lucky`, found `badly`"),
+        (20, "unaddressed-factor", 9, "`stale-runbook` went poorly and no action item addresses it"),
+        (22, "invalid-value", 15, "did you mean `tooling`?"),
+        (24, "duplicate-id", 9, "response observation id `stale-runbook` is used twice"),
+        (27, "blameless-language", 18, "\"Bob forgot\""),
+        (32, "duplicate-id", 9, "is also a contributing factor's id"),
+        (36, "missing-key", 5, "missing required key `went`"),
+        (51, "unknown-factor", 50, "did you mean `slow-page`?"),
+    ] {
+        let (found, text) = at(line, rule);
+        assert_eq!(found, column, "line {line} {rule}: {text}");
+        assert!(text.contains(words), "line {line}: {text}");
+    }
+    // `warm-primary` (lucky) and `slow-page` (its `went` invalid, kept so
+    // items naming it resolve) are not unknown factors; lucky needs no item.
+    assert_eq!(in_file.iter().filter(|f| f["rule"] == "unknown-factor").count(), 1);
+}
+
+/// A SEV1/SEV2 in review or published without an incident commander or a
+/// detection source is a `response-record` warning at its severity, once
+/// book.toml has `[response]`; a draft, a SEV3 and a book without the
+/// section are left alone; the level is configurable.
+#[test]
+fn response_record_asks_a_reviewed_sev1_for_its_commander_and_detection() {
+    let sev1 = valid_retro("Sev1").replace("severity: SEV3", "severity: SEV1");
+    let recorded = sev1.replace(
+        "authors: [alice]\n",
+        "authors: [alice]\nroles:\n  incident_commander: alice\ndetection:\n  source: customer\n",
+    );
+    let no_source = sev1.replace("authors: [alice]\n", "authors: [alice]\nroles: {incident_commander: [alice]}\n");
+    let draft = sev1.replace("status: published", "status: draft");
+    let sev3 = valid_retro("Sev3");
+    let files = [
+        ("retros/a.md", sev1.as_bytes()),
+        ("retros/b.md", recorded.as_bytes()),
+        ("retros/c.md", no_source.as_bytes()),
+        ("retros/d.md", draft.as_bytes()),
+        ("retros/e.md", sev3.as_bytes()),
+    ];
+    let found = |config: &str| {
+        let dir = temp_repo(config, &files);
+        let (code, findings) = check_json(dir.path(), &[]);
+        let found: Vec<(String, u64, u64, String, String)> = findings
+            .iter()
+            .filter(|f| f["rule"] == "response-record")
+            .map(|f| {
+                let s = |k: &str| f[k].as_str().unwrap().to_string();
+                (s("file"), f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap(), s("severity"), s("message"))
+            })
+            .collect();
+        (code, found)
+    };
+    assert_eq!(found("").1, [], "without [response] the rule is quiet");
+    let (code, found_on) = found("[response]\n");
+    assert_eq!(code, 0, "a warning");
+    let msg = |f: &(String, u64, u64, String, String)| f.4.clone();
+    assert_eq!(found_on.len(), 2, "{found_on:#?}");
+    assert_eq!((found_on[0].0.as_str(), found_on[0].1, found_on[0].2), ("retros/a.md", 4, 11));
+    assert!(msg(&found_on[0]).contains("published SEV1 retro names no incident commander and no detection source"));
+    assert_eq!(found_on[1].0, "retros/c.md");
+    assert!(msg(&found_on[1]).contains("names no detection source"), "{found_on:#?}");
+    let (code, errors) = found("[response]\n[check.rules]\nresponse-record = \"error\"\n");
+    assert_eq!((code, errors.len(), errors[0].3.as_str()), (1, 2, "error"));
+    let (_, sev3_too) = found("[response.targets]\nseverities = [\"SEV3\"]\n");
+    assert_eq!(sev3_too.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(), ["retros/e.md"]);
+}

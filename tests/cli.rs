@@ -53,6 +53,26 @@ fn new_writes_a_dated_slugged_draft_and_never_overwrites() {
     );
     let (code, findings) = check_json(root, &[]);
     assert_eq!((code, findings.len()), (0, 0), "a new draft checks clean: {findings:#?}");
+    // The response keys are written commented; uncommented, they load clean
+    // (the observation that went poorly needs an item naming it).
+    for key in ["# roles:", "# detection:", "# response:"] {
+        assert!(text.contains(key), "{key} in {text}");
+    }
+    let front = text.split("\n---").next().unwrap();
+    let uncommented: String = front
+        .lines()
+        .map(|l| l.strip_prefix("# ").filter(|r| is_yaml_key(r)))
+        .zip(front.lines())
+        .map(|(u, l)| format!("{}\n", u.unwrap_or(l)))
+        .collect::<String>()
+        .replace("factors: [first-factor]", "factors: [first-factor, first-observation]")
+        // The commented `service_impact` example names `checkout`.
+        .replace("services: []", "services: [checkout]");
+    let filled = text.replacen(front, uncommented.trim_end(), 1);
+    assert!(filled.contains("\nroles:\n  incident_commander: alice\n") && filled.contains("\nresponse:\n"), "{filled}");
+    std::fs::write(&printed, &filled).unwrap();
+    let (code, findings) = check_json(root, &[]);
+    assert_eq!((code, findings.len()), (0, 0), "the response keys uncommented: {findings:#?}\n{filled}");
 
     std::fs::write(&printed, "mine").unwrap();
     let again = run_in(root, &["new", "Checkout: 502s after \"deploy\" #42", "--date", "2026-11-20"]);
@@ -61,6 +81,12 @@ fn new_writes_a_dated_slugged_draft_and_never_overwrites() {
 
     let bad = run_in(root, &["new", "X", "--severity", "SEV9"]);
     assert_eq!(bad.status.code(), Some(2));
+}
+
+/// `key: …` or `- key: …`, as opposed to a comment's prose.
+fn is_yaml_key(line: &str) -> bool {
+    let line = line.trim_start().trim_start_matches("- ");
+    line.split_once(':').is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
 }
 
 #[test]

@@ -132,7 +132,7 @@ fn the_fixture_uses_every_key_and_loads_clean() {
         assert!(errors.is_empty(), "{}: {errors:?}", retro.id);
     }
     let mappings = mappings(&schema);
-    assert_eq!(mappings.len(), 7, "a new mapping: say in `pairs` where the API carries it: {:?}", mappings.keys());
+    assert_eq!(mappings.len(), 9, "a new mapping: say in `pairs` where the API carries it: {:?}", mappings.keys());
     for (name, props) in &mappings {
         let mut used = BTreeSet::new();
         for retro in &retros {
@@ -243,7 +243,10 @@ fn pairs(schema: &Value, site: &tempfile::TempDir, retro: &Retro, mapping: &str)
         let object = instance.as_object().unwrap().clone();
         let api_object = match mapping {
             "Link" => None,
-            "Factor" | "TimelineEntry" | "ServiceImpact" => api_retro[key.unwrap()].get(index).cloned(),
+            "Factor" | "TimelineEntry" | "ServiceImpact" | "ResponseNote" => {
+                api_retro[key.unwrap()].get(index).cloned()
+            }
+            "Detection" => Some(api_retro["detection"].clone()),
             "ActionItem" => actions.iter().find(|a| a["id"] == object["id"]).cloned(),
             // The clock's field, named in the object for `assert_carried`.
             "ApproximateTime" => {
@@ -270,6 +273,13 @@ fn assert_carried(mapping: &str, key: &str, value: &Value, api: &Map<String, Val
         ("ApproximateTime", Value::Bool(flag)) => {
             let listed = api["approximate"].as_array().unwrap().contains(&api["field"]);
             assert_eq!(listed, *flag, "{at}");
+        }
+        // Roles: each role's people as a list, one person or several.
+        (ROOT, Value::Object(roles)) if key == "roles" => {
+            for (role, people) in roles {
+                let list = if people.is_array() { people.clone() } else { Value::Array(vec![people.clone()]) };
+                assert_eq!(api[key][role], list, "{at}: {role}");
+            }
         }
         // A clock written as a mapping is checked as one (`ApproximateTime`).
         (ROOT, Value::Object(_)) => assert!(api.contains_key(key), "{at}"),

@@ -168,3 +168,110 @@ fn openslo_errors_name_the_file_and_line() {
     let err = String::from_utf8_lossy(&report(dir.path(), &[]).stderr).to_string();
     assert!(err.contains("[uptime].openslo: `slo/missing.yaml` is not a file"), "{err}");
 }
+
+/// `report` of tests/fixtures/response (nine retros, default targets).
+fn response_report(args: &[&str]) -> std::process::Output {
+    let root = fixture("response");
+    let out = retrobook(&root, &[&["report", "--today", "2026-12-01"], args].concat()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+fn response_json(args: &[&str]) -> serde_json::Value {
+    let out = response_report(&[args, &["--format", "json"]].concat());
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// (met, counted, left-out ids) of one target.
+fn target(json: &serde_json::Value, name: &str) -> (u64, u64, Vec<String>) {
+    let t = &json["response"][name];
+    let left = t["left_out"].as_array().unwrap().iter().map(|l| l["id"].as_str().unwrap().to_string()).collect();
+    (t["met"].as_u64().unwrap(), t["counted"].as_u64().unwrap(), left)
+}
+
+/// 2026-Q1, by hand. SEV1/SEV2 in review or published: r1, r2, r3, r4 (r5
+/// is a draft, r6 a SEV3). Mitigated within 30m: r1 (25m), r3 (20m), r4
+/// (30m exactly), not r2 (60m): 3 of 4. Detected internally: alert,
+/// synthetic, employee, not customer: 3 of 4. First update: r1 10m, r2 20m
+/// (its entries out of order), r3 5m (the notice 5m before impact does not
+/// count; detection came before impact), r4 has none: 2 of 3 within 15m,
+/// median 10. Roles over r1-r4 and r6: the draft's commander (cy) is not
+/// counted; ana handed over to bo in r2.
+#[test]
+fn the_response_scorecard_of_a_quarter_is_worked_out_by_hand() {
+    let json = response_json(&["--quarter", "2026-Q1"]);
+    let r = &json["response"];
+    assert_eq!(r["severities"], serde_json::json!(["SEV1", "SEV2"]));
+    assert_eq!(r["incidents"], 4);
+    assert_eq!([&r["mitigated_within_target"], &r["detected_internally"], &r["first_update_within_target"]], [3, 3, 2]);
+    assert_eq!(r["median_minutes_to_first_update"], 10.0);
+    assert_eq!(target(&json, "mitigation"), (3, 4, vec![]));
+    assert_eq!(target(&json, "detection"), (3, 4, vec![]));
+    assert_eq!(target(&json, "first_update"), (2, 3, vec!["r4".to_string()]));
+    assert_eq!(r["mitigation"]["share"], 0.75);
+    assert_eq!(
+        (r["mitigation"]["objective"].as_f64(), r["mitigation"]["meets_objective"].as_bool()),
+        (Some(0.8), Some(false))
+    );
+    assert_eq!(r["mitigation"]["within_minutes"], 30);
+    assert_eq!(r["first_update"]["within_minutes"], 15);
+    assert!(r["first_update"]["left_out"][0]["why"].as_str().unwrap().contains("no communication entry"));
+    assert_eq!(
+        json["roles"],
+        serde_json::json!({
+            "incident_commander": {"ana": 3, "bo": 2, "dee": 1},
+            "communications": {"cy": 1},
+            "operations": {"dee": 1},
+            "scribe": {"eve": 1},
+        })
+    );
+    let obs = &r["observations"];
+    assert_eq!(obs["escalation"], serde_json::json!({"well": 0, "poorly": 1, "lucky": 0}));
+    assert_eq!(obs["knowledge"]["lucky"], 1);
+    assert_eq!((obs["detection"]["well"].as_u64(), obs["communication"]["well"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(obs["tooling"]["poorly"], 0, "the draft's observation is left out");
+    assert_eq!(json["drafts_left_out"], 1);
+}
+
+/// 2026-Q2, by hand: r7 (no mitigated_at, a vendor found it, update at
+/// 15m exactly), r8 (started 22:30 at -02:00, 00:30 UTC on 13 May: 40m
+/// to mitigate, no detection source, update at 10m), r9 (a date alone:
+/// no time to judge, detected by an alert). Over both quarters the
+/// figures add up.
+#[test]
+fn incidents_missing_a_time_or_a_source_are_left_out_and_named() {
+    let json = response_json(&["--quarter", "2026-Q2"]);
+    let r = &json["response"];
+    assert_eq!(r["incidents"], 3);
+    assert_eq!(target(&json, "mitigation"), (0, 1, vec!["r7".into(), "r9".into()]));
+    assert_eq!(target(&json, "detection"), (1, 2, vec!["r8".into()]));
+    assert_eq!(target(&json, "first_update"), (2, 2, vec!["r9".into()]));
+    assert_eq!(r["median_minutes_to_first_update"], 12.5);
+    assert_eq!(r["first_update"]["left_out"][0]["why"], "started_at has no time of day");
+    assert_eq!(json["roles"]["incident_commander"], serde_json::json!({"ana": 2, "bo": 1, "cy": 1}));
+
+    let half = response_json(&["--from", "2026-01-01", "--to", "2026-06-30"]);
+    assert_eq!(half["response"]["incidents"], 7);
+    assert_eq!(target(&half, "mitigation").0 + target(&half, "mitigation").1, 3 + 5);
+    assert_eq!(target(&half, "detection").0, 4);
+    assert_eq!(half["response"]["median_minutes_to_first_update"], 10.0, "of 5, 10, 10, 15, 20");
+}
+
+#[test]
+fn the_markdown_report_has_the_scorecard_observations_and_roles() {
+    let out = response_report(&["--quarter", "2026-Q1"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    for line in [
+        "## Response",
+        "4 incidents of SEV1 or SEV2 (drafts left out).",
+        "| Mitigated within 30m | 3 | 4 | 75% | 80% (not met) | – |",
+        "| Detected internally | 3 | 4 | 75% | 80% (not met) | – |",
+        "| First update within 15m | 2 | 3 | 67% | – | `r4` (no communication entry with a time at or after started_at) |",
+        "Median time to first update: 10 minutes.",
+        "| escalation | 0 | 1 | 0 |",
+        "| incident_commander | ana (3), bo (2), dee (1) |",
+        "| operations | dee (1) |",
+    ] {
+        assert!(text.lines().any(|l| l == line), "no line `{line}` in:\n{text}");
+    }
+}

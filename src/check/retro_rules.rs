@@ -1,7 +1,7 @@
 //! Rules about one retro on its own: the incident clock, ids, ownership of
 //! remediations, factors and their action items, sections, and URLs.
 
-use crate::config::Config;
+use crate::config::{COMMANDER_ROLE, Config};
 use crate::link::{is_safe_url, scheme};
 use crate::model::*;
 use crate::text::did_you_mean;
@@ -15,6 +15,7 @@ pub fn check_retro(retro: &Retro, config: &Config, today: NaiveDate, out: &mut V
     factors(retro, out);
     overdue(retro, today, out);
     roster(retro, config, out);
+    response_record(retro, config, out);
     sections(retro, config, out);
     urls(retro, out);
 }
@@ -74,6 +75,22 @@ fn duplicate_item_ids(retro: &Retro, out: &mut Vec<Finding>) {
         }
     }
     seen.clear();
+    for note in &retro.response {
+        if let Some(first) = seen.insert(&note.id.value, note.id.pos) {
+            out.push(duplicate(retro, "response observation", &note.id, first));
+        } else if let Some(factor) = retro.factors.iter().find(|f| f.id.value == note.id.value) {
+            // An action item's `factors` names either: one id, one meaning.
+            let hint = format!(
+                "a contributing factor has this id on line {}; ids must be unique within a retro",
+                factor.id.pos.line
+            );
+            let message = format!("response observation id `{}` is also a contributing factor's id", note.id.value);
+            out.push(
+                Finding::new(Rule::DuplicateId, &retro.path, note.id.pos, message).len(note.id.value.len()).hint(hint),
+            );
+        }
+    }
+    seen.clear();
     for a in retro.actions().iter().filter(|a| !a.id.value.is_empty()) {
         if let Some(first) = seen.insert(&a.id.value, a.id.pos) {
             out.push(duplicate(retro, "action item", &a.id, first));
@@ -112,47 +129,68 @@ fn remediation(retro: &Retro, out: &mut Vec<Finding>) {
     }
 }
 
+/// Items name factors and response observations that exist; actionable
+/// factors and observations that went poorly are addressed by an item.
 fn factors(retro: &Retro, out: &mut Vec<Finding>) {
-    let defined: Vec<&str> = retro.factors.iter().map(|f| f.id.value.as_str()).collect();
+    let factors = retro.factors.iter().map(|f| f.id.value.as_str());
+    let mut defined: Vec<&str> = factors.chain(retro.response.iter().map(|n| n.id.value.as_str())).collect();
+    defined.sort_unstable();
+    defined.dedup();
     for item in retro.actions() {
-        for factor in &item.factors {
-            if !defined.contains(&factor.value.as_str()) {
-                let hint = match did_you_mean(&factor.value, defined.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None if defined.is_empty() => "this retro defines no contributing factors".into(),
-                    None => format!("this retro's factors are {}", crate::text::one_of(&defined)),
-                };
-                out.push(
-                    Finding::new(
-                        Rule::UnknownFactor,
-                        &retro.path,
-                        factor.pos,
-                        format!(
-                            "action item `{}` names factor `{}`, which this retro does not define",
-                            item.id.value, factor.value
-                        ),
-                    )
-                    .hint(hint),
-                );
-            }
-        }
-    }
-    for factor in retro.factors.iter().filter(|f| f.actionable) {
-        let addressed = retro.actions().iter().any(|a| a.factors.iter().any(|f| f.value == factor.id.value));
-        if !addressed {
-            out.push(
-                Finding::new(
-                    Rule::UnaddressedFactor,
-                    &retro.path,
-                    factor.id.pos,
-                    format!("contributing factor `{}` is not addressed by any action item", factor.id.value),
-                )
-                .hint(
-                    "list it in an action item's `factors`, or mark it `actionable: false` if no action can address it",
-                ),
+        for factor in item.factors.iter().filter(|f| !defined.contains(&f.value.as_str())) {
+            let hint = match did_you_mean(&factor.value, defined.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None if defined.is_empty() => {
+                    "this retro defines no contributing factors or response observations".into()
+                }
+                None => format!("this retro's factors and observations are {}", crate::text::one_of(&defined)),
+            };
+            let message = format!(
+                "action item `{}` names factor `{}`, which this retro does not define",
+                item.id.value, factor.value
             );
+            out.push(Finding::new(Rule::UnknownFactor, &retro.path, factor.pos, message).hint(hint));
         }
     }
+    let addressed = |id: &str| retro.actions().iter().any(|a| a.factors.iter().any(|f| f.value == id));
+    for factor in retro.factors.iter().filter(|f| f.actionable && !addressed(&f.id.value)) {
+        let message = format!("contributing factor `{}` is not addressed by any action item", factor.id.value);
+        out.push(
+            Finding::new(Rule::UnaddressedFactor, &retro.path, factor.id.pos, message).hint(
+                "list it in an action item's `factors`, or mark it `actionable: false` if no action can address it",
+            ),
+        );
+    }
+    let poorly = retro.response.iter().filter(|n| n.went.as_ref().is_some_and(|w| w.value == Went::Poorly));
+    for note in poorly.filter(|n| !addressed(&n.id.value)) {
+        let message = format!("response observation `{}` went poorly and no action item addresses it", note.id.value);
+        let hint = "list its id in the `factors` of the action item that closes the gap in the response";
+        out.push(Finding::new(Rule::UnaddressedFactor, &retro.path, note.id.pos, message).hint(hint));
+    }
+}
+
+/// A SEV1/SEV2 (`[response.targets].severities`) in review or published
+/// names its incident commander and its detection source: the response
+/// scorecard counts on both. Only in a book that declares `[response]`, so
+/// an upgrade does not flag every old retro.
+fn response_record(retro: &Retro, config: &Config, out: &mut Vec<Finding>) {
+    let response = &config.response;
+    let Some(severity) = &retro.severity else { return };
+    if !response.declared || !retro.requires_complete() || !response.targets.severities.contains(&severity.value) {
+        return;
+    }
+    let commander =
+        !response.roles.iter().any(|r| r == COMMANDER_ROLE) || !retro.role_holders(COMMANDER_ROLE).is_empty();
+    let source = retro.detection.as_ref().is_some_and(|d| d.source.is_some());
+    let missing = match (commander, source) {
+        (true, true) => return,
+        (false, true) => "incident commander (`roles: {incident_commander: NAME}`)",
+        (true, false) => "detection source (`detection: {source: alert}`)",
+        (false, false) => "incident commander and no detection source",
+    };
+    let status = retro.status.as_ref().map(|s| s.value.as_str()).unwrap_or("");
+    let message = format!("this {status} {} retro names no {missing}", severity.value);
+    out.push(Finding::new(Rule::ResponseRecord, &retro.path, severity.pos, message).len(severity.value.len()));
 }
 
 fn overdue(retro: &Retro, today: NaiveDate, out: &mut Vec<Finding>) {
@@ -214,6 +252,8 @@ fn roster(retro: &Retro, config: &Config, out: &mut Vec<Finding>) {
         let listed = listed.chain(retro.attendees.iter().map(|p| (p, "attendee")));
         let listed = listed.chain(retro.facilitator.iter().map(|p| (p, "facilitator")));
         let listed = listed.chain(retro.reviewers.iter().map(|p| (p, "reviewer")));
+        let roles = retro.roles.iter().flat_map(|r| r.people.iter().map(|p| (p, r.role.value.as_str())));
+        let listed = listed.chain(roles);
         for (person, what) in listed {
             unknown(person, what, people.clone());
         }

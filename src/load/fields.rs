@@ -4,7 +4,9 @@
 //! Conversion never stops at a bad field: the field is left empty and the
 //! rest is read, so one typo does not hide the file's other findings.
 
-use super::keys::{ActionKey, ClockKey, FactorKey, ImpactKey, Key, LinkKey, Need, RetroKey, TimelineKey};
+use super::keys::{
+    ActionKey, ClockKey, DetectionKey, FactorKey, ImpactKey, Key, LinkKey, Need, ResponseKey, RetroKey, TimelineKey,
+};
 use super::yaml::{Node, Value, YamlPos};
 use crate::config::Config;
 use crate::model::*;
@@ -89,6 +91,9 @@ impl<'a> FieldReader<'a> {
                 K::ContributingFactors => retro.factors = self.list(name, value, |r, item| r.factor(item)),
                 K::Timeline => retro.timeline = self.list(name, value, |r, item| r.timeline_entry(item)),
                 K::RecurrenceOf => retro.recurrence_of = self.id(name, value),
+                K::Roles => retro.roles = self.roles(value),
+                K::Detection => retro.detection = self.detection(value),
+                K::Response => retro.response = self.list(name, value, |r, item| r.response_note(item)),
                 K::ActionItems => {
                     let items = self.list(name, value, |r, item| r.action_item(item));
                     retro.action_items = Some(At::new(items, self.pos(key_node.pos)));
@@ -496,15 +501,7 @@ impl<'a> FieldReader<'a> {
         for (key, _, value) in &entries {
             let name = key.as_str();
             match key {
-                FactorKey::Id => {
-                    id = self.text(name, value);
-                    if let Some(i) = &id
-                        && !is_slug(&i.value)
-                    {
-                        let hint = format!("factor ids are slugs, e.g. `{}`", crate::text::slugify(&i.value));
-                        self.invalid(value, format!("factor id `{}` is not a slug", i.value), Some(hint));
-                    }
-                }
+                FactorKey::Id => id = self.slug_id(name, value, "factor"),
                 FactorKey::Category => category = self.category(value),
                 FactorKey::Description => description = self.text(name, value),
                 FactorKey::Actionable => actionable = self.boolean(name, value).unwrap_or(true),
@@ -526,6 +523,106 @@ impl<'a> FieldReader<'a> {
         };
         self.invalid(node, format!("factor category `{}` is not configured", s.value), Some(hint));
         None
+    }
+
+    /// A word of a list set in book.toml (`[response].roles`, …): `None`,
+    /// reported with "did you mean", when it is not one of `allowed`.
+    fn configured(&mut self, node: &Node, what: &str, allowed: &[String], setting: &str) -> Option<At<String>> {
+        let s = self.text(what, node)?;
+        let word = s.value.trim();
+        if allowed.iter().any(|a| a == word) {
+            return Some(At::new(word.to_string(), s.pos));
+        }
+        let words: Vec<&str> = allowed.iter().map(String::as_str).collect();
+        let hint = match did_you_mean(word, words.iter().copied()) {
+            Some(w) => format!("did you mean `{w}`? they are set in book.toml {setting}"),
+            None => format!("use {}; they are set in book.toml {setting}", one_of(&words)),
+        };
+        self.invalid(node, format!("{what} `{word}` is not one of {}", one_of(&words)), Some(hint));
+        None
+    }
+
+    /// `roles:`, a mapping of role to a person or a list of people.
+    fn roles(&mut self, node: &Node) -> Vec<RoleHolders> {
+        let Value::Map(pairs) = &node.value else {
+            let hint = "write one `role: person` line per role, e.g. `incident_commander: ana`".into();
+            self.invalid(
+                node,
+                format!("`roles` must be a mapping of role to people, found {}", node.value.kind()),
+                Some(hint),
+            );
+            return Vec::new();
+        };
+        let config = self.config;
+        let allowed = &config.response.roles;
+        let mut out = Vec::with_capacity(pairs.len());
+        for (key, value) in pairs {
+            let Some(role) = self.configured(key, "role", allowed, "[response].roles") else { continue };
+            let people = match &value.value {
+                Value::Null => continue,
+                Value::Seq(_) => self.people(&role.value, value),
+                _ => self.person(&role.value, value).into_iter().collect(),
+            };
+            out.push(RoleHolders { role, people });
+        }
+        out
+    }
+
+    fn detection(&mut self, node: &Node) -> Option<Detection> {
+        if !matches!(node.value, Value::Map(_)) {
+            let hint = "write `detection: {source: alert, by: checkout error-rate alert}`".into();
+            self.invalid(node, format!("`detection` must be a mapping, found {}", node.value.kind()), Some(hint));
+            return None;
+        }
+        let entries = self.entries::<DetectionKey>(node, "detection");
+        let mut detection = Detection { source: None, by: None, pos: self.pos(node.pos) };
+        let config = self.config;
+        let sources = &config.response.detection_sources;
+        for (key, _, value) in &entries {
+            match key {
+                DetectionKey::Source => {
+                    detection.source =
+                        self.configured(value, "detection source", sources, "[response].detection_sources")
+                }
+                DetectionKey::By => detection.by = self.one_line(key.as_str(), value),
+            }
+        }
+        self.require(node, &entries, "detection");
+        Some(detection)
+    }
+
+    fn response_note(&mut self, item: &Node) -> Option<ResponseNote> {
+        if !self.mapping_item(item, "response observation") {
+            return None;
+        }
+        let entries = self.entries::<ResponseKey>(item, "response observation");
+        let (mut id, mut went, mut category, mut description) = (None, None, None, None);
+        let config = self.config;
+        let categories = &config.response.categories;
+        for (key, _, value) in &entries {
+            let name = key.as_str();
+            match key {
+                ResponseKey::Id => id = self.slug_id(name, value, "response"),
+                ResponseKey::Went => went = self.keyword(name, value, Went::WORDS, Went::from_word),
+                ResponseKey::Category => {
+                    category = self.configured(value, "response category", categories, "[response].categories")
+                }
+                ResponseKey::Description => description = self.text(name, value),
+            }
+        }
+        self.require(item, &entries, "response observation");
+        Some(ResponseNote { id: id?, went, category, description: description?, pos: self.pos(item.pos) })
+    }
+
+    /// A factor's or an observation's id: a slug, kept (and reported) when
+    /// it is not one, so its references still resolve.
+    fn slug_id(&mut self, key: &str, node: &Node, whose: &str) -> Option<At<String>> {
+        let id = self.text(key, node)?;
+        if !is_slug(&id.value) {
+            let hint = format!("{whose} ids are slugs, e.g. `{}`", crate::text::slugify(&id.value));
+            self.invalid(node, format!("{whose} id `{}` is not a slug", id.value), Some(hint));
+        }
+        Some(id)
     }
 
     fn timeline_entry(&mut self, item: &Node) -> Option<TimelineEntry> {
@@ -785,6 +882,9 @@ fn is_set(retro: &Retro, key: RetroKey) -> bool {
         K::ContributingFactors => !retro.factors.is_empty(),
         K::Timeline => !retro.timeline.is_empty(),
         K::RecurrenceOf => retro.recurrence_of.is_some(),
+        K::Roles => !retro.roles.is_empty(),
+        K::Detection => retro.detection.is_some(),
+        K::Response => !retro.response.is_empty(),
         K::ActionItems => retro.action_items.is_some(),
         K::ImportedFrom => retro.imported_from.is_some(),
     }

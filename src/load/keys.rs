@@ -89,6 +89,11 @@ key_enum!(
         ContributingFactors = "contributing_factors": WhenComplete,
         Timeline = "timeline": Optional,
         RecurrenceOf = "recurrence_of": Optional,
+        // A mapping of role to people: its keys are `[response].roles`, from
+        // book.toml, so they have no enum here.
+        Roles = "roles": Optional,
+        Detection = "detection": Optional,
+        Response = "response": Optional,
         // Required of a complete retro by the `no-remediation` rule, not here.
         ActionItems = "action_items": Optional,
         // The postmortem `retrobook import` made this retro from.
@@ -144,6 +149,24 @@ key_enum!(
 );
 
 key_enum!(
+    /// The keys of the `detection` mapping.
+    DetectionKey {
+        Source = "source": Required,
+        By = "by": Optional,
+    }
+);
+
+key_enum!(
+    /// The keys of a `response` entry (one observation of the response).
+    ResponseKey {
+        Id = "id": Required,
+        Went = "went": Required,
+        Category = "category": Required,
+        Description = "description": Required,
+    }
+);
+
+key_enum!(
     /// The keys of a `service_impact` entry.
     ImpactKey {
         Service = "service": Required,
@@ -180,6 +203,8 @@ mod tests {
         Timeline,
         Action,
         Impact,
+        Detection,
+        Response,
     }
 
     /// Every optional key, with its mapping.
@@ -196,6 +221,8 @@ mod tests {
             of::<TimelineKey>(Mapping::Timeline),
             of::<ActionKey>(Mapping::Action),
             of::<ImpactKey>(Mapping::Impact),
+            of::<DetectionKey>(Mapping::Detection),
+            of::<ResponseKey>(Mapping::Response),
         ]
         .concat()
     }
@@ -222,6 +249,11 @@ mod tests {
             (Mapping::Impact, "from") => "2026-03-01T10:00:00Z",
             (Mapping::Impact, "to") => "2026-03-01T10:30:00Z",
             (Mapping::Impact, "level") => "partial",
+            (Mapping::Detection, "source") => "alert",
+            (Mapping::Response, "id") => "r1",
+            (Mapping::Response, "went") => "poorly",
+            (Mapping::Response, "category") => "tooling",
+            (Mapping::Response, "description") => "The runbook was out of date.",
             other => panic!("a new required key {other:?}: give it a sample value"),
         }
     }
@@ -268,6 +300,7 @@ mod tests {
             ("timeline", lines::<TimelineKey>(Mapping::Timeline, t, at)),
             ("action_items", lines::<ActionKey>(Mapping::Action, t, at)),
             ("service_impact", lines::<ImpactKey>(Mapping::Impact, t, at)),
+            ("response", lines::<ResponseKey>(Mapping::Response, t, at)),
         ];
         for (list, lines) in lists {
             // The key under test is the line alone.
@@ -276,6 +309,10 @@ mod tests {
             if !(mapping == Mapping::Root && (key == list || unlisted)) {
                 entries.push(item(list, lines));
             }
+        }
+        if !(mapping == Mapping::Root && key == "detection") {
+            let detection = lines::<DetectionKey>(Mapping::Detection, t, at).into_iter().map(|l| format!("  {l}"));
+            entries.push([vec!["detection:".to_string()], detection.collect()].concat());
         }
         // A window's service must be one of the retro's.
         if !(mapping == Mapping::Root && key == "services") {
@@ -322,10 +359,11 @@ mod tests {
         let keys = optional_keys();
         let mappings =
             [Mapping::Root, Mapping::Clock, Mapping::Factor, Mapping::Timeline, Mapping::Action, Mapping::Impact];
-        for mapping in mappings {
+        for mapping in mappings.into_iter().chain([Mapping::Detection]) {
             assert!(keys.iter().any(|(m, _)| *m == mapping), "{mapping:?}");
         }
         assert!(keys.contains(&(Mapping::Action, "completed_at")));
         assert!(!keys.iter().any(|(_, k)| *k == "started_at" || *k == "title"));
+        assert!(keys.contains(&(Mapping::Root, "roles")) && keys.contains(&(Mapping::Root, "response")));
     }
 }

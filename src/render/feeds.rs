@@ -122,6 +122,7 @@ struct ApiRetro<'a> {
     contributing_factors: Vec<ApiFactor<'a>>,
     detected_at: Option<String>,
     detected_before_impact: bool,
+    detection: Option<ApiDetection<'a>>,
     id: &'a str,
     impact: Option<&'a str>,
     imported_from: Option<&'a str>,
@@ -131,6 +132,8 @@ struct ApiRetro<'a> {
     related: Vec<&'a str>,
     resolved_at: Option<String>,
     service_impact: Vec<ApiImpactWindow<'a>>,
+    response: Vec<ApiResponseNote<'a>>,
+    roles: ApiRoles<'a>,
     services: Vec<&'a str>,
     severity: Option<&'a str>,
     source: &'a str,
@@ -163,6 +166,30 @@ struct ApiFactor<'a> {
 }
 
 #[derive(serde::Serialize)]
+struct ApiDetection<'a> {
+    by: Option<&'a str>,
+    source: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct ApiResponseNote<'a> {
+    category: Option<&'a str>,
+    description: &'a str,
+    id: &'a str,
+    went: Option<&'static str>,
+}
+
+/// `roles` as `{role: [people]}`, in the order the retro writes them.
+struct ApiRoles<'a>(&'a [crate::model::RoleHolders]);
+
+impl<'a> serde::Serialize for ApiRoles<'a> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let people = |r: &'a crate::model::RoleHolders| r.people.iter().map(|p| p.value.as_str()).collect::<Vec<_>>();
+        s.collect_map(self.0.iter().map(|r| (r.role.value.as_str(), people(r))))
+    }
+}
+
+#[derive(serde::Serialize)]
 struct ApiTimelineEntry<'a> {
     approximate: bool,
     at: Option<String>,
@@ -191,6 +218,7 @@ impl<'a> ApiRetro<'a> {
                 .collect(),
             detected_at: clock(&r.detected_at),
             detected_before_impact: r.detected_before_impact(),
+            detection: r.detection.as_ref().map(|d| ApiDetection { by: text(&d.by), source: text(&d.source) }),
             id: &r.id.value,
             impact: text(&r.impact),
             imported_from: text(&r.imported_from),
@@ -208,6 +236,15 @@ impl<'a> ApiRetro<'a> {
                     to: w.to.value.to_rfc3339(),
                 })
                 .collect(),
+            response: (r.response.iter())
+                .map(|n| ApiResponseNote {
+                    category: text(&n.category),
+                    description: &n.description.value,
+                    id: &n.id.value,
+                    went: n.went.as_ref().map(|w| w.value.as_str()),
+                })
+                .collect(),
+            roles: ApiRoles(&r.roles),
             services: s(&r.services),
             severity: text(&r.severity),
             source: &r.path,

@@ -155,7 +155,8 @@ impl<'a> Site<'a> {
         let ix = self.indexes();
         let size = self.page_size();
         let count = |len: usize| 1..=paging::page_count(len, size);
-        let mut pages = vec![Page::Home, Page::Accountability, Page::Insights, Page::Reliability, Page::OwnerIndex];
+        let mut pages =
+            vec![Page::Home, Page::Accountability, Page::Insights, Page::Reliability, Page::Response, Page::OwnerIndex];
         if self.history.is_some() {
             pages.push(Page::FollowThrough);
         }
@@ -322,6 +323,7 @@ impl<'a> Site<'a> {
             Page::FollowThrough => follow_through::render(self, page),
             Page::Reliability => reliability::render(self, page),
             Page::ApiUptime => Ok(reliability::api(self)),
+            Page::Response => response::render(self, page),
             Page::OwnerIndex => owners::render_index(self, page),
             Page::Owner(owner, n) => owners::render(self, page, owner, *n),
             Page::TermIndex(t) => terms::render_index(self, page, *t),

@@ -175,6 +175,8 @@ pub enum Page {
     FollowThrough,
     /// Availability and error budgets per service (`report::uptime`).
     Reliability,
+    /// The response scorecard, observations and roles (issue 28).
+    Response,
     OwnerIndex,
     Owner(Owner, u32),
     TermIndex(Taxonomy),
@@ -223,6 +225,7 @@ impl Page {
             Page::Insights => "insights.html".into(),
             Page::FollowThrough => "follow-through.html".into(),
             Page::Reliability => "reliability.html".into(),
+            Page::Response => "response.html".into(),
             Page::OwnerIndex => "owners/index.html".into(),
             Page::Owner(o, n) => o.url(*n),
             Page::TermIndex(t) => format!("{}/index.html", t.slug()),
@@ -259,6 +262,7 @@ impl Page {
             Page::Insights => "insights",
             Page::FollowThrough => "follow-through",
             Page::Reliability => "reliability",
+            Page::Response => "response",
             Page::Search => "search",
             Page::TermIndex(t) => t.slug(),
             Page::Term(t, _) => t.taxonomy.slug(),
@@ -280,6 +284,7 @@ impl Page {
                 | Page::FollowThrough
                 | Page::Reliability
                 | Page::ApiUptime
+                | Page::Response
                 | Page::Feed
                 | Page::Sitemap(_)
                 | Page::ApiRetros
@@ -322,6 +327,8 @@ impl Site<'_> {
                     t.terms.extend(self.teams_of(&owner).iter().map(|team| team.url(1)));
                 }
                 t.owners.extend(r.authors.iter().map(|a| owner_url(&a.value, 1)));
+                // Owner pages list the roles their person held.
+                t.owners.extend(r.roles.iter().flat_map(|h| &h.people).map(|p| owner_url(&p.value, 1)));
                 for tax in Taxonomy::ALL {
                     t.terms.extend(tax.terms_of(r).map(|n| tax.url(n, 1)));
                 }

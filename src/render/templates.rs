@@ -24,6 +24,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("insights.html", include_str!("../../templates/insights.html")),
     ("follow_through.html", include_str!("../../templates/follow_through.html")),
     ("reliability.html", include_str!("../../templates/reliability.html")),
+    ("response.html", include_str!("../../templates/response.html")),
     ("404.html", include_str!("../../templates/404.html")),
     ("search.html", include_str!("../../templates/search.html")),
 ];

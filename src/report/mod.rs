@@ -7,6 +7,7 @@
 //! left out of every figure, and the report says how many.
 
 pub mod period;
+pub(crate) mod response;
 pub(crate) mod uptime;
 
 use crate::config::Config;
@@ -47,6 +48,21 @@ pub(crate) struct Report {
     pub(crate) uptime: Vec<uptime::Figure>,
     /// Per vendor of the range's incidents, most service-minutes first.
     pub(crate) vendors: Vec<uptime::VendorFigure>,
+    // The response figures (issue 28).
+    /// The response scorecard over the period's incidents of the targets'
+    /// severities.
+    pub(crate) response: ResponseFigures,
+    /// `{role: {person: incidents}}` over the period's incidents.
+    pub(crate) roles: response::Roles,
+}
+
+/// The scorecard, and the response observations of every incident of the
+/// period by category and by how they went.
+#[derive(Debug, Serialize)]
+pub(crate) struct ResponseFigures {
+    #[serde(flatten)]
+    pub(crate) scorecard: response::Scorecard,
+    pub(crate) observations: response::Observations,
 }
 
 #[derive(Debug, Serialize)]
@@ -82,7 +98,15 @@ impl Report {
             by_severity.insert(severity.clone(), n.into());
         }
         let uptime = uptime::Uptime::new(retros, config);
+        let counted = || in_range.iter().copied().filter(|r| counts(r));
+        let response = ResponseFigures {
+            scorecard: response::Scorecard::of(counted(), &config.response),
+            observations: response::observations(counted(), &config.response),
+        };
+        let roles = response::roles(counted(), &config.response);
         Report {
+            response,
+            roles,
             from: range.from,
             to: range.to,
             today,
@@ -135,7 +159,57 @@ impl Report {
             }
         }
         self.uptime_markdown(&mut out);
+        self.response_markdown(&mut out);
         out
+    }
+
+    /// The response scorecard, the observations and the roles.
+    fn response_markdown(&self, out: &mut String) {
+        use crate::text::plural;
+        use std::fmt::Write;
+        let card = &self.response.scorecard;
+        let _ = writeln!(out, "\n## Response\n");
+        let _ = writeln!(
+            out,
+            "{} of {} (drafts left out).",
+            plural(card.incidents, "incident"),
+            card.severities.join(" or ")
+        );
+        let rows = [
+            ("Mitigated within", &card.mitigation),
+            ("Detected internally", &card.detection),
+            ("First update within", &card.first_update),
+        ];
+        let _ = writeln!(out, "\n| target | met | of | share | objective | left out |\n|---|---|---|---|---|---|");
+        for (name, t) in rows {
+            let name = match t.within_minutes {
+                Some(m) => format!("{name} {}", crate::config::Minutes(m)),
+                None => name.to_string(),
+            };
+            let share = t.share.map_or("–".to_string(), percent);
+            let objective = match (t.objective, t.meets_objective) {
+                (Some(o), Some(met)) => format!("{} ({})", percent(o), if met { "met" } else { "not met" }),
+                (Some(o), None) => percent(o),
+                (None, _) => "–".to_string(),
+            };
+            let left: Vec<String> = t.left_out.iter().map(|l| format!("`{}` ({})", l.id, l.why)).collect();
+            let left = if left.is_empty() { "–".to_string() } else { left.join(", ") };
+            let _ = writeln!(out, "| {name} | {} | {} | {share} | {objective} | {left} |", t.met, t.counted);
+        }
+        if let Some(m) = card.median_minutes_to_first_update {
+            let _ = writeln!(out, "\nMedian time to first update: {m} minutes.");
+        }
+        let _ = writeln!(out, "\n### Observations\n\n| category | well | poorly | lucky |\n|---|---|---|---|");
+        for (category, by) in &self.response.observations {
+            let n = |w: &str| by.get(w).copied().unwrap_or(0);
+            let _ = writeln!(out, "| {category} | {} | {} | {} |", n("well"), n("poorly"), n("lucky"));
+        }
+        let _ = writeln!(out, "\n### Roles\n\n| role | held by (incidents) |\n|---|---|");
+        for (role, people) in &self.roles {
+            let held: Vec<String> = people.iter().map(|(p, n)| format!("{p} ({n})")).collect();
+            let held = if held.is_empty() { "–".to_string() } else { held.join(", ") };
+            let _ = writeln!(out, "| {role} | {held} |");
+        }
     }
 
     /// The availability and vendor tables.
@@ -184,6 +258,11 @@ fn incident(r: &Retro) -> Incident {
         started: started_utc(r).unwrap_or(NaiveDate::MIN),
         near_miss: r.near_miss,
     }
+}
+
+/// A share as a whole percentage: `0.75` is `75%`.
+fn percent(share: f64) -> String {
+    format!("{}%", (share * 100.0).round())
 }
 
 /// Text safe inside a Markdown table cell: `|` escaped, lines joined.

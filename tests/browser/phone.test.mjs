@@ -183,7 +183,7 @@ describe('phone layout (390×844)', () => {
     for (const colorScheme of ['light', 'dark']) {
       const context = await browser.newContext({ ...PHONE, colorScheme, bypassCSP: true });
       const page = await context.newPage();
-      for (const path of ['actions.html', 'insights.html', 'retros/2025-03-02-redis-failover-checkout-latency.html', 'retros/index.html', 'accountability.html']) {
+      for (const path of ['actions.html', 'insights.html', 'response.html', 'retros/2025-03-02-redis-failover-checkout-latency.html', 'retros/inc-2417-postgres-wal-disk-full.html', 'retros/index.html', 'accountability.html']) {
         await page.goto(base + path);
         await page.addScriptTag({ path: AXE_PATH });
         const results = await page.evaluate(() => axe.run(document, { resultTypes: ['violations'] }));

@@ -71,6 +71,7 @@ const PAGES = [
   ['retro page with service impact', 'retros/2026-03-14-checkout-latency-redis-failover.html'],
   ['vendor list', 'vendors/index.html'],
   ['vendor page', { from: 'vendors/index.html', dir: 'vendors' }],
+  ['response', 'response.html'],
   ['owner list', 'owners/index.html'],
   ['owner page', { from: 'owners/index.html', dir: 'owners' }],
   ['service list', 'services/index.html'],

@@ -347,6 +347,7 @@ fn judged_fields(retro: &Retro) -> impl Iterator<Item = &At<String>> {
         .chain(&retro.summary)
         .chain(&retro.impact)
         .chain(retro.factors.iter().map(|f| &f.description))
+        .chain(retro.response.iter().map(|n| &n.description))
         .chain(retro.timeline.iter().map(|t| &t.event))
         .chain(items)
 }

@@ -9,6 +9,7 @@ pub mod insights;
 pub mod owners;
 mod patterns;
 pub mod reliability;
+pub mod response;
 pub mod retro;
 pub mod retro_index;
 pub mod terms;

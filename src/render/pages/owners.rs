@@ -50,6 +50,39 @@ pub fn render(site: &Site, page: &Page, owner: &Owner, number: u32) -> Result<Ve
     let shown = if number == 1 { &authored[..authored.len().min(size)] } else { &[][..] };
     ctx.insert("authored", &site.rows(root, shown));
     ctx.insert("authored_total", &authored.len());
+    let roles = if number == 1 { roles_held(site, &url, root) } else { Vec::new() };
+    ctx.insert("roles_held", &roles);
     ctx.insert("stats", &site.stats());
     site.html(page, "owner.html", &format!("Action items of {name}"), ctx)
+}
+
+/// A role someone held in an incident, as their page lists it.
+#[derive(serde::Serialize)]
+struct RoleHeld {
+    role: String,
+    retro_title: String,
+    url: String,
+    date: String,
+}
+
+/// The roles the person whose page is `url` held, newest incident first
+/// (names sharing a page share their roles too).
+fn roles_held(site: &Site, url: &str, root: &str) -> Vec<RoleHeld> {
+    let mut held: Vec<(&crate::model::Retro, &str)> = Vec::new();
+    for retro in site.retros {
+        for role in &retro.roles {
+            if role.people.iter().any(|p| crate::render::urls::owner_url(&p.value, 1) == url) {
+                held.push((retro, role.role.value.as_str()));
+            }
+        }
+    }
+    held.sort_by_key(|(r, _)| std::cmp::Reverse(r.started_at.as_ref().map(|s| s.value.sort_key())));
+    (held.into_iter())
+        .map(|(r, role)| RoleHeld {
+            role: super::retro::role_label(role),
+            retro_title: r.title_text().to_string(),
+            url: format!("{root}{}#response-roles", crate::render::urls::retro_url(&r.id.value)),
+            date: r.started_at.as_ref().map(|s| s.value.date().to_string()).unwrap_or_default(),
+        })
+        .collect()
 }

@@ -117,6 +117,7 @@ fn retro_view<'a>(site: &'a Site, index: usize, root: &'static str) -> RetroView
                 .collect(),
         })
         .collect();
+    let response = response_groups(retro, &actions, &ctx);
     let (clock, timeline) = (clock_entries(retro), timeline(retro, &ctx));
     let link_to = |i: usize| RetroLink {
         id: site.retros[i].id.value.clone(),
@@ -151,6 +152,18 @@ fn retro_view<'a>(site: &'a Site, index: usize, root: &'static str) -> RetroView
         attendees: people(&retro.attendees),
         facilitator: retro.facilitator.as_ref().map(|f| site.person_name(&f.value)),
         reviewers: people(&retro.reviewers),
+        roles: retro
+            .roles
+            .iter()
+            .filter(|r| !r.people.is_empty())
+            .map(|r| RoleView { role: role_label(&r.role.value), people: people(&r.people) })
+            .collect(),
+        detection: retro.detection.as_ref().and_then(|d| {
+            let source = d.source.as_ref()?.value.clone();
+            Some(DetectionView { source, by: d.by.as_ref().map(|b| b.value.clone()) })
+        }),
+        response,
+        response_ids: retro.response.iter().map(|n| n.id.value.as_str()).collect(),
         services: terms(Taxonomy::Services, &retro.services),
         teams: terms(Taxonomy::Teams, &retro.teams),
         tags: terms(Taxonomy::Tags, &retro.tags),
@@ -179,6 +192,83 @@ fn retro_view<'a>(site: &'a Site, index: usize, root: &'static str) -> RetroView
         body_html: body_html(&site.link_context(index, "../")),
         imported_from: retro.imported_from.as_ref().map(|f| f.value.clone()),
     }
+}
+
+/// A role's name as a label: `incident_commander` is "Incident commander".
+pub(crate) fn role_label(role: &str) -> String {
+    let words = role.replace(['_', '-'], " ");
+    let mut chars = words.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// The response observations grouped as went well, went poorly and where
+/// we got lucky (in that order, empty groups left out), each with the
+/// items that address it.
+fn response_groups<'a>(
+    retro: &crate::model::Retro,
+    actions: &[ActionRow<'a>],
+    ctx: &crate::render::markdown::LinkContext,
+) -> Vec<ResponseGroup<'a>> {
+    use crate::model::Went;
+    let heading = |w: Went| match w {
+        Went::Well => "What went well",
+        Went::Poorly => "What went poorly",
+        Went::Lucky => "Where we got lucky",
+    };
+    let group = |went: Went| ResponseGroup {
+        went: went.as_str(),
+        heading: heading(went),
+        notes: (retro.response.iter())
+            .filter(|n| n.went.as_ref().is_some_and(|w| w.value == went))
+            .map(|n| NoteView {
+                anchor: true,
+                id: n.id.value.clone(),
+                category: n.category.as_ref().map(|c| c.value.clone()).unwrap_or_default(),
+                description_html: inline_html(&n.description.value, ctx),
+                actions: (actions.iter())
+                    .filter(|a| a.factors.contains(&n.id.value.as_str()))
+                    .map(|a| FactorAction { id: a.id, status: a.status, overdue: a.overdue })
+                    .collect(),
+            })
+            .collect(),
+    };
+    let mut groups: Vec<ResponseGroup> = Went::ALL.iter().map(|&w| group(w)).filter(|g| !g.notes.is_empty()).collect();
+    // A duplicated observation id (a finding of its own) is an HTML id only once.
+    let mut ids = std::collections::HashSet::new();
+    for note in groups.iter_mut().flat_map(|g| g.notes.iter_mut()) {
+        note.anchor = ids.insert(note.id.clone());
+    }
+    groups
+}
+
+#[derive(Serialize)]
+struct RoleView {
+    role: String,
+    people: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct DetectionView {
+    source: String,
+    by: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ResponseGroup<'a> {
+    went: &'static str,
+    heading: &'static str,
+    notes: Vec<NoteView<'a>>,
+}
+
+#[derive(Serialize)]
+struct NoteView<'a> {
+    /// Whether the observation carries its `response-ID` anchor: the first
+    /// one of an id does.
+    anchor: bool,
+    id: String,
+    category: String,
+    description_html: String,
+    actions: Vec<FactorAction<'a>>,
 }
 
 #[derive(Serialize)]
@@ -229,6 +319,12 @@ struct RetroView<'a> {
     attendees: Vec<String>,
     facilitator: Option<String>,
     reviewers: Vec<String>,
+    roles: Vec<RoleView>,
+    detection: Option<DetectionView>,
+    response: Vec<ResponseGroup<'a>>,
+    /// The ids an item's `factors` may name that are observations, not
+    /// factors: their anchors are `response-ID`.
+    response_ids: Vec<&'a str>,
     services: Vec<TermLink>,
     teams: Vec<TermLink>,
     tags: Vec<TermLink>,
