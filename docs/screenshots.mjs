@@ -21,11 +21,13 @@ const shots = [
   ['actions', 'actions.html'],
   ['accountability', 'accountability.html'],
   ['insights', 'insights.html'],
+  ['reliability', 'reliability.html'],
+  ['response', 'response.html'],
 ];
 // name suffix, viewport, and which pages
 const devices = [
   ['', { width: 1280, height: 1400 }, shots],
-  ['-phone', { width: 390, height: 844 }, shots.filter(([name]) => name !== 'accountability')],
+  ['-phone', { width: 390, height: 844 }, shots.filter(([name]) => !['accountability', 'reliability', 'response'].includes(name))],
 ];
 const browser = await chromium.launch({
   executablePath: process.env.RETROBOOK_CHROMIUM || '/usr/bin/chromium',
