@@ -154,10 +154,22 @@ fn targets(card: &Scorecard, previous: Option<&Scorecard>) -> Vec<TargetView> {
                     None => "",
                 },
                 trend,
-                left_out: t.left_out.iter().map(|l| format!("{} ({})", l.id, l.why)).collect(),
+                left_out: left_out(&t.left_out),
             }
         })
         .collect()
+}
+
+/// The incidents a target leaves out, the first few by name: the page must
+/// not grow with the repo (`tests/scale.rs`); `retrobook report --format
+/// json` lists them all.
+fn left_out(all: &[response::LeftOut]) -> Vec<String> {
+    const SHOWN: usize = 5;
+    let mut out: Vec<String> = all.iter().take(SHOWN).map(|l| format!("{} ({})", l.id, l.why)).collect();
+    if all.len() > SHOWN {
+        out.push(format!("and {} more", all.len() - SHOWN));
+    }
+    out
 }
 
 fn minutes(m: Option<u32>) -> String {
