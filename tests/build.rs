@@ -863,9 +863,35 @@ fn the_reliability_vendor_and_uptime_pages_show_the_figures() {
     let service = read("services/checkout.html");
     assert!(service.contains("Availability in 2026-11 (so far): <strong>99.93%</strong>"), "{service}");
     assert!(service.contains("href=\"../reliability.html#service-checkout\""));
+    // A retro's windows are on its timeline: drawn, one lane per service
+    // in the order of `services`, and listed among the entries.
     let retro = read("retros/b.html");
-    assert!(retro.contains("<strong>cart</strong> 3.0, <strong>checkout</strong> 30.0, <strong>search</strong> 0.0"));
-    assert!(retro.contains("<time datetime=\"2026-10-03T08:10:00+00:00\">2026-10-03 08:10 UTC</time>"));
+    let timeline = &retro[retro.find("id=\"timeline\"").unwrap()..retro.find("id=\"action-items\"").unwrap()];
+    assert!(timeline.contains(
+        "<strong>cart</strong> lost 3.0 weighted minutes, <strong>checkout</strong> lost 30.0 weighted minutes, \
+         <strong>search</strong> lost 0.0 weighted minutes"
+    ));
+    let lanes: Vec<usize> = ["checkout", "search", "cart"]
+        .iter()
+        .map(|s| timeline.find(&format!("\">{s}</text>")).unwrap_or_else(|| panic!("{s}'s lane")))
+        .collect();
+    assert!(lanes.windows(2).all(|w| w[0] < w[1]), "lanes in the order of services: {timeline}");
+    assert!(timeline.contains("<rect class=\"impact-partial\" x=\"0.00%\" y=\"108.0\" width=\"16.67%\""), "{timeline}");
+    assert!(timeline.contains(">Started</text>"));
+    assert!(timeline.contains(
+        "<li class=\"tl tl-impact tl-impact-outage tl-span\">\n<span class=\"tl-when\"><time datetime=\"2026-10-03T08:10:00+00:00\">2026-10-03 08:10</time>–<time datetime=\"2026-10-03T08:40:00+00:00\">08:40\u{a0}UTC</time></span>"
+    ), "{timeline}");
+    assert!(timeline.contains("<strong>search</strong>: degraded performance for 1 h 00 min"));
+    assert!(retro.contains("<a class=\"chip chip-vendor\" href=\"../vendors/fastly.html\""));
+    // Overlapping windows of one service: the outage drawn over the partial
+    // outage; on the list, each where it began.
+    let a = read("retros/a.html");
+    let partial = a.find("<rect class=\"impact-partial\" x=\"25.00%\"").expect("08:20 of 08:00–09:20");
+    let outage = a.find("<rect class=\"impact-outage\" x=\"0.00%\"").unwrap();
+    assert!(partial < outage, "the worse level on top");
+    assert!(
+        a.find("<strong>checkout</strong>: outage for 30 min") < a.find("<strong>checkout</strong>: partial outage")
+    );
     assert!(read("index.html").contains("href=\"reliability.html\">Reliability</a>"));
 }
 

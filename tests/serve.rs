@@ -497,3 +497,37 @@ fn serve_shows_tickets_from_tracker_exports_and_watches_them() {
     assert!(!row(&page, "AI-1").contains("ticket-disagrees"), "{}", row(&page, "AI-1"));
     assert!(row(&page, "AI-7").contains("wont-do"), "the --tracker export is still read");
 }
+
+/// An OpenSLO file of `[uptime] openslo` is watched like book.toml: an
+/// edited objective, a new file matching the glob and a removed one all
+/// reach the reliability page, and a broken file keeps the last good site.
+#[test]
+fn openslo_files_are_watched() {
+    let server = Server::start_on("uptime", &[], |dir| (dir.to_path_buf(), dir.to_path_buf()));
+    let reliability = || server.get("/reliability.html").2;
+    assert!(reliability().contains("99.5"), "the objective of slo/search.yaml");
+
+    server.edit("slo/search.yaml", |t| t.replace("targetPercent: 99.5", "targetPercent: 99.25"));
+    assert!(reliability().contains("99.25"), "the edited objective");
+
+    // A new file the glob matches brings a new objective…
+    let version = server.status()["version"].as_u64().unwrap();
+    let slo = std::fs::read_to_string(server.root().join("slo/search.yaml")).unwrap();
+    let other = slo.replace("service: search", "service: checkout").replace("99.25", "99.75");
+    let other = other.replace("name: search", "name: checkout");
+    std::fs::write(server.root().join("slo/checkout.yaml"), &other).unwrap();
+    server.rebuilt_after(version);
+    // …which book.toml's `checkout = 99.9` also sets: a clear error, the
+    // last good site stays.
+    let errors = server.status()["errors"].to_string();
+    assert!(errors.contains("`checkout` already has an objective"), "the conflict is reported: {errors}");
+    assert!(reliability().contains("99.25"), "the last good site is served");
+
+    // Removed, the objectives are as before.
+    let version = server.status()["version"].as_u64().unwrap();
+    std::fs::remove_file(server.root().join("slo/checkout.yaml")).unwrap();
+    server.rebuilt_after(version);
+    let status = server.status();
+    assert_eq!(status["errors"].as_array().map(Vec::len), Some(0), "the error is cleared: {status}");
+    assert!(reliability().contains("99.25"));
+}

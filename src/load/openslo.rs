@@ -26,25 +26,20 @@ pub(crate) struct FileObjective {
 /// path without wildcards must exist; a glob may match nothing.
 pub(crate) fn files(root: &Path, patterns: &[String]) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
-    for pattern in patterns {
-        if !pattern.contains(['*', '?']) {
-            let path = root.join(pattern);
-            if !path.is_file() {
-                return Err(Error::new(format!("[uptime].openslo: `{pattern}` is not a file in the repository")));
-            }
-            out.push(path);
-            continue;
+    let (literal, globs): (Vec<&String>, Vec<&String>) = patterns.iter().partition(|p| !is_glob(p));
+    for pattern in literal {
+        let path = root.join(pattern);
+        if !path.is_file() {
+            return Err(Error::new(format!("[uptime].openslo: `{pattern}` is not a file in the repository")));
         }
-        let parts: Vec<&str> = pattern.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+        out.push(path);
+    }
+    if !globs.is_empty() {
+        let set = matcher(&globs.into_iter().cloned().collect::<Vec<_>>())?;
         let walker = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name();
         for entry in walker.into_iter().filter_entry(|e| e.depth() == 0 || !super::is_hidden(e.file_name())) {
             let entry = entry.map_err(|e| Error::new(format!("[uptime].openslo: {e}")))?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = super::relative_path(root, entry.path());
-            let names: Vec<&str> = rel.split('/').collect();
-            if matches(&parts, &names) {
+            if entry.file_type().is_file() && set.is_match(super::relative_path(root, entry.path())) {
                 out.push(entry.into_path());
             }
         }
@@ -54,26 +49,23 @@ pub(crate) fn files(root: &Path, patterns: &[String]) -> Result<Vec<PathBuf>, Er
     Ok(out)
 }
 
-/// Whether the path's names match the pattern's: `**` any run of folders,
-/// `*` and `?` within a name.
-fn matches(pattern: &[&str], names: &[&str]) -> bool {
-    match (pattern.split_first(), names.split_first()) {
-        (None, None) => true,
-        (Some((&"**", rest)), _) => matches(rest, names) || (!names.is_empty() && matches(pattern, &names[1..])),
-        (Some((p, rest)), Some((n, names))) => wild(p.as_bytes(), n.as_bytes()) && matches(rest, names),
-        _ => false,
-    }
+fn is_glob(pattern: &str) -> bool {
+    pattern.contains(['*', '?', '[', '{'])
 }
 
-/// `*` and `?` within one name.
-fn wild(p: &[u8], n: &[u8]) -> bool {
-    match (p.split_first(), n.split_first()) {
-        (None, None) => true,
-        (Some((b'*', rest)), _) => wild(rest, n) || (!n.is_empty() && wild(p, &n[1..])),
-        (Some((b'?', rest)), Some((_, n))) => wild(rest, n),
-        (Some((a, rest)), Some((b, n))) => a == b && wild(rest, n),
-        _ => false,
+/// The patterns as one matcher of paths relative to the root, as `/`-joined
+/// names: `*` and `?` within a name, `**` any run of folders, `[ab]` and
+/// `{a,b}` as in a shell. `serve` asks it which changed files to reload.
+pub(crate) fn matcher(patterns: &[String]) -> Result<globset::GlobSet, Error> {
+    let mut set = globset::GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = globset::GlobBuilder::new(pattern.trim_start_matches("./"))
+            .literal_separator(true)
+            .build()
+            .map_err(|e| Error::new(format!("[uptime].openslo: `{pattern}`: {}", e.kind())))?;
+        set.add(glob);
     }
+    set.build().map_err(|e| Error::new(format!("[uptime].openslo: {e}")))
 }
 
 /// Read one OpenSLO file; `shown` is its path as messages name it.
@@ -345,7 +337,7 @@ spec:
 
     #[test]
     fn globs_match_names_and_folders() {
-        let m = |p: &str, path: &str| matches(&p.split('/').collect::<Vec<_>>(), &path.split('/').collect::<Vec<_>>());
+        let m = |p: &str, path: &str| matcher(&[p.to_string()]).unwrap().is_match(path);
         assert!(m("slo/*.yaml", "slo/checkout.yaml"));
         assert!(!m("slo/*.yaml", "slo/deep/checkout.yaml"));
         assert!(!m("slo/*.yaml", "slo/checkout.yml"));
@@ -353,5 +345,7 @@ spec:
         assert!(m("slo/**/*.yaml", "slo/a/b/checkout.yaml"));
         assert!(m("**/slo-?.yaml", "x/slo-1.yaml"));
         assert!(!m("**/slo-?.yaml", "x/slo-10.yaml"));
+        assert!(m("./slo/{a,b}.yaml", "slo/b.yaml"));
+        assert!(matcher(&["slo/[a.yaml".into()]).unwrap_err().to_string().contains("`slo/[a.yaml`"));
     }
 }

@@ -278,6 +278,119 @@ pub fn heat(id: &str, title: &str, columns: &[String], rows: &[(String, String, 
     svg
 }
 
+/// One row of a `lanes` drawing: a label above its spans.
+pub struct Lane {
+    pub label: String,
+    pub spans: Vec<Span>,
+}
+
+/// A stretch of time on a lane, in Unix seconds, colored by `class`, with
+/// its tooltip. Spans are drawn in order, so a later one shows on top
+/// where they overlap.
+pub struct Span {
+    pub from: i64,
+    pub to: i64,
+    pub class: &'static str,
+    pub title: String,
+}
+
+/// The lane rows' height: label line and bar.
+const LANE: f64 = 36.0;
+/// Height of one row of mark labels above the lanes.
+const MARK_ROW: f64 = 14.0;
+
+/// Spans on a shared time axis from `start` to `end` (Unix seconds), one
+/// lane per row, with `marks` (time, label) as dashed lines across all of
+/// them and a UTC time axis below: a retro's service impact windows
+/// against its clock. Labels that would touch stack in rows above.
+pub fn lanes(id: &str, title: &str, start: i64, end: i64, lanes: &[Lane], marks: &[(i64, &str)]) -> String {
+    let span = (end - start).max(60) as f64;
+    let x = |t: i64| (100.0 * (t - start) as f64 / span).clamp(0.0, 100.0);
+    // Edge text is anchored inward, so nothing leaves the chart's box.
+    let anchor = |at: f64| match at {
+        a if a < 8.0 => "start",
+        a if a > 92.0 => "end",
+        _ => "middle",
+    };
+    // Greedy rows: a label goes in the first row whose last label is far
+    // enough to its left (a fifth of the width fits the longest label on
+    // a phone).
+    let mut rows: Vec<f64> = Vec::new();
+    let placed: Vec<(f64, usize, &str)> = (marks.iter())
+        .map(|&(t, label)| {
+            let at = x(t);
+            let row = rows.iter().position(|&last| at - last >= 20.0).unwrap_or(rows.len());
+            match rows.get_mut(row) {
+                Some(last) => *last = at,
+                None => rows.push(at),
+            }
+            (at, row, label)
+        })
+        .collect();
+    let top = MARK_ROW * rows.len() as f64 + 4.0;
+    let bottom = top + LANE * lanes.len().max(1) as f64;
+    let height = bottom + 18.0;
+    let mut svg = svg_open(id, title, height);
+    for (at, row, label) in &placed {
+        let _ = write!(
+            svg,
+            "<line class=\"mark\" x1=\"{at:.2}%\" x2=\"{at:.2}%\" y1=\"{:.1}\" y2=\"{bottom:.1}\"/>\
+             <text class=\"axis tick\" x=\"{at:.2}%\" y=\"{:.1}\" text-anchor=\"{}\">{}</text>",
+            MARK_ROW * *row as f64 + 14.0,
+            MARK_ROW * *row as f64 + 11.0,
+            anchor(*at),
+            xml(label)
+        );
+    }
+    for (n, lane) in lanes.iter().enumerate() {
+        let y = top + LANE * n as f64;
+        let _ = write!(svg, "<text class=\"label\" x=\"0\" y=\"{:.1}\">{}</text>", y + 13.0, xml(&lane.label));
+        for s in &lane.spans {
+            // At least a sliver, so a one-minute window on a day-long
+            // incident still shows.
+            let (a, b) = (x(s.from), x(s.to));
+            let _ = write!(
+                svg,
+                "<rect class=\"{}\" x=\"{a:.2}%\" y=\"{:.1}\" width=\"{:.2}%\" height=\"14\"><title>{}</title></rect>",
+                s.class,
+                y + 18.0,
+                (b - a).max(0.4),
+                xml(&s.title)
+            );
+        }
+    }
+    let _ = write!(svg, "<line class=\"grid\" x1=\"0\" x2=\"100%\" y1=\"{bottom:.1}\" y2=\"{bottom:.1}\"/>");
+    for t in axis_ticks(start, end) {
+        let at = x(t);
+        let _ = write!(
+            svg,
+            "<text class=\"axis tick\" x=\"{at:.2}%\" y=\"{:.1}\" text-anchor=\"{}\">{}</text>",
+            bottom + 14.0,
+            anchor(at),
+            tick_label(t, end - start)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Round UTC times between `start` and `end`, at most six: the first step
+/// of 5, 10, 15, 30 minutes, 1, 2, 3, 6, 12 hours or 1, 2, 7 days that fits
+/// the span five times or fewer.
+fn axis_ticks(start: i64, end: i64) -> Vec<i64> {
+    const STEPS: [i64; 12] = [5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080];
+    let span = (end - start).max(1);
+    let step = 60 * STEPS.iter().copied().find(|m| span / (60 * m) <= 5).unwrap_or(10080);
+    let first = start.div_euclid(step) * step + if start.rem_euclid(step) == 0 { 0 } else { step };
+    (0..).map(|k| first + k * step).take_while(|&t| t <= end).collect()
+}
+
+/// `09:15` on a span under two days, else the day, `03-14`.
+fn tick_label(t: i64, span: i64) -> String {
+    let Some(time) = chrono::DateTime::from_timestamp(t, 0) else { return String::new() };
+    if span < 2 * 86_400 { time.format("%H:%M").to_string() } else { time.format("%m-%d").to_string() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,5 +415,23 @@ mod tests {
         assert!(svg.contains("<a href=\"services/api.html\">"), "{svg}");
         assert!(svg.contains("api &lt;x&gt;") && svg.contains("5 · 2 SEV1"), "{svg}");
         assert!(svg.contains("width=\"28.00%\"") && svg.contains("width=\"42.00%\""), "{svg}");
+    }
+
+    #[test]
+    fn lanes_place_spans_and_marks_on_one_axis() {
+        let t0 = 1_773_479_520; // 2026-03-14 09:12 UTC
+        let lanes_ = [Lane {
+            label: "checkout".into(),
+            spans: vec![Span { from: t0 + 600, to: t0 + 1200, class: "impact-partial", title: "a <b>".into() }],
+        }];
+        let svg = lanes("w", "W", t0, t0 + 3600, &lanes_, &[(t0, "Started"), (t0 + 60, "Detected")]);
+        assert!(svg.contains("x=\"16.67%\"") && svg.contains("width=\"16.67%\""), "{svg}");
+        assert!(svg.contains("<title>a &lt;b&gt;</title>"), "{svg}");
+        // A minute apart, the two labels stack in two rows.
+        assert!(svg.contains("y=\"11.0\" text-anchor=\"start\">Started") && svg.contains("y=\"25.0\""), "{svg}");
+        assert_eq!(axis_ticks(t0, t0 + 3600).len(), 4, "every 15 minutes from 09:15");
+        assert_eq!(tick_label(axis_ticks(t0, t0 + 3600)[0], 3600), "09:15");
+        assert_eq!(axis_ticks(t0, t0 + 5 * 86_400).len(), 5);
+        assert_eq!(tick_label(t0, 5 * 86_400), "03-14");
     }
 }

@@ -5,7 +5,7 @@
 use super::markdown::{LinkContext, inline_html};
 use super::plan::{Owner, Taxonomy};
 use super::urls::retro_url;
-use crate::model::{ActionItem, At, Clock, Retro, When};
+use crate::model::{ActionItem, At, Clock, ImpactLevel, Retro, When};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
@@ -228,6 +228,10 @@ pub struct TimelineView {
     /// two full values).
     pub same_day: bool,
     pub kind: String,
+    /// A `service_impact` window's level (`outage`, …); empty for entries.
+    pub level: &'static str,
+    /// The window's service, shown before its event.
+    pub service: String,
     pub approximate: bool,
     pub event_html: String,
     pub before_start: bool,
@@ -235,44 +239,74 @@ pub struct TimelineView {
 
 /// The timeline in time order (a month or a year sorts at its start;
 /// entries without a valid time keep their place at the end), each moment
-/// or span shown as precisely as the retro gives it.
+/// or span shown as precisely as the retro gives it. The `service_impact`
+/// windows are spans on it too, each where it began.
 pub fn timeline(retro: &Retro, ctx: &LinkContext) -> Vec<TimelineView> {
-    let mut entries: Vec<_> = retro.timeline.iter().collect();
-    entries.sort_by_key(|t| (t.at.is_none(), t.at.as_ref().map(|a| a.value.sort_key())));
-    entries
-        .into_iter()
-        .map(|t| {
-            let at = t.at.as_ref().map(|a| a.value);
-            let until = t.until.as_ref().map(|u| u.value);
-            let same_day = match (at, until) {
-                (Some(When::Time(a)), Some(When::Time(u))) => {
-                    a.date_naive() == u.date_naive() && a.offset() == u.offset()
-                }
+    let entries = retro.timeline.iter().map(|t| {
+        let at = t.at.as_ref().map(|a| a.value);
+        let view = TimelineView {
+            kind: t.kind.map(|k| k.to_string()).unwrap_or_else(|| "note".into()),
+            approximate: t.approximate,
+            event_html: inline_html(&t.event.value, ctx),
+            before_start: match (at, &retro.started_at) {
+                (Some(at), Some(start)) => start.value.is_after(&at),
                 _ => false,
-            };
-            let (at_text, until_text) = match (at, until) {
-                // `2026-03-01 11:32–13:05 UTC`: the zone once, at the end.
-                (Some(When::Time(a)), Some(u)) if same_day => {
-                    (a.format("%Y-%m-%d %H:%M").to_string(), show_clock_time(&u))
-                }
-                _ => (at.map(|a| show_when(&a)).unwrap_or_default(), until.map(|u| show_when(&u)).unwrap_or_default()),
-            };
-            TimelineView {
-                at: at_text,
-                datetime: at.map(|a| a.to_string()).unwrap_or_default(),
-                until: until_text,
-                until_datetime: until.map(|u| u.to_string()).unwrap_or_default(),
-                same_day,
-                kind: t.kind.map(|k| k.to_string()).unwrap_or_else(|| "note".into()),
-                approximate: t.approximate,
-                event_html: inline_html(&t.event.value, ctx),
-                before_start: match (at, &retro.started_at) {
-                    (Some(at), Some(start)) => start.value.is_after(&at),
-                    _ => false,
-                },
-            }
-        })
-        .collect()
+            },
+            ..span_view(at, t.until.as_ref().map(|u| u.value))
+        };
+        (at.map(|a| a.sort_key()), view)
+    });
+    let windows = retro.service_impact.iter().map(|w| {
+        let (from, to) = (When::Time(w.from.value), When::Time(w.to.value));
+        let view = TimelineView {
+            kind: "impact".into(),
+            level: w.level.as_str(),
+            approximate: w.approximate,
+            service: w.service.value.clone(),
+            event_html: format!("{} for {}", level_label(w.level), show_duration(w.to.value - w.from.value)),
+            ..span_view(Some(from), Some(to))
+        };
+        (Some(from.sort_key()), view)
+    });
+    let mut all: Vec<_> = entries.chain(windows).collect();
+    // Stable: entries at one time keep the order they are written in.
+    all.sort_by_key(|(key, _)| (key.is_none(), *key));
+    all.into_iter().map(|(_, view)| view).collect()
+}
+
+/// What the users saw, in the words of status pages.
+pub fn level_label(level: ImpactLevel) -> &'static str {
+    match level {
+        ImpactLevel::Outage => "outage",
+        ImpactLevel::Partial => "partial outage",
+        ImpactLevel::Degraded => "degraded performance",
+    }
+}
+
+/// A moment or a span's ends as shown: `2026-03-01 11:32–13:05 UTC`, the
+/// zone once at the end when the span ends the day it starts.
+fn span_view(at: Option<When>, until: Option<When>) -> TimelineView {
+    let same_day = match (at, until) {
+        (Some(When::Time(a)), Some(When::Time(u))) => a.date_naive() == u.date_naive() && a.offset() == u.offset(),
+        _ => false,
+    };
+    let (at_text, until_text) = match (at, until) {
+        (Some(When::Time(a)), Some(u)) if same_day => (a.format("%Y-%m-%d %H:%M").to_string(), show_clock_time(&u)),
+        _ => (at.map(|a| show_when(&a)).unwrap_or_default(), until.map(|u| show_when(&u)).unwrap_or_default()),
+    };
+    TimelineView {
+        at: at_text,
+        datetime: at.map(|a| a.to_string()).unwrap_or_default(),
+        until: until_text,
+        until_datetime: until.map(|u| u.to_string()).unwrap_or_default(),
+        same_day,
+        kind: String::new(),
+        level: "",
+        service: String::new(),
+        approximate: false,
+        event_html: String::new(),
+        before_start: false,
+    }
 }
 
 pub fn action_row<'a>(retro: &'a Retro, item: &'a ActionItem, ctx: &LinkContext, today: NaiveDate) -> ActionRow<'a> {

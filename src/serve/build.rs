@@ -357,6 +357,8 @@ impl Builder {
                 .map(|e| self.root.join(e))
                 .chain(self.trackers.iter().filter_map(|t| t.canonicalize().ok()))
                 .collect(),
+            // The patterns loaded once already, so they build again.
+            openslo: load::openslo::matcher(&self.repo.config.uptime.openslo).unwrap_or_default(),
         }
     }
 
@@ -367,8 +369,9 @@ impl Builder {
 }
 
 /// The paths that can matter to the site: `book.toml`, the retros,
-/// templates, themes and tracker exports in the repo; not the output, hidden files, or editors' swap,
-/// backup and temporary files.
+/// templates, themes, tracker exports and the OpenSLO files of
+/// `[uptime] openslo` in the repo; not the output, hidden files, or
+/// editors' swap, backup and temporary files.
 #[derive(Clone)]
 pub struct Relevance {
     root: PathBuf,
@@ -376,6 +379,9 @@ pub struct Relevance {
     source: PathBuf,
     /// The tracker exports, as absolute paths.
     exports: Vec<PathBuf>,
+    /// The OpenSLO patterns: a file added, edited or removed there changes
+    /// the objectives.
+    openslo: globset::GlobSet,
 }
 
 impl Relevance {
@@ -400,6 +406,7 @@ impl Relevance {
             || rel.starts_with("templates")
             || rel.starts_with("themes")
             || self.exports.iter().any(|e| e == path)
+            || self.openslo.is_match(rel)
     }
 }
 

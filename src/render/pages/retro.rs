@@ -2,11 +2,14 @@
 //! timeline, the action table, the narrative and the links both ways.
 
 use crate::error::Error;
+use crate::model::{ImpactLevel, ImpactWindow, Retro, When};
 use crate::render::Site;
+use crate::render::charts;
 use crate::render::markdown::{body_html, inline_html};
 use crate::render::plan::{Page, Taxonomy};
 use crate::render::urls::retro_url;
 use crate::render::views::*;
+use crate::report::uptime::Uptime;
 use serde::Serialize;
 
 pub fn render(site: &Site, page: &Page, index: usize) -> Result<Vec<u8>, Error> {
@@ -16,53 +19,39 @@ pub fn render(site: &Site, page: &Page, index: usize) -> Result<Vec<u8>, Error> 
     site.html(page, "retro.html", site.retros[index].title_text(), ctx)
 }
 
-/// A `service_impact` window as the page lists it.
-#[derive(Serialize)]
-struct WindowView {
-    service: String,
-    level: &'static str,
-    from: String,
-    to: String,
-    from_datetime: String,
-    to_datetime: String,
-    approximate: bool,
-}
-
 #[derive(Serialize)]
 struct Lost {
     service: String,
     minutes: f64,
+    /// `minute` or `minutes`.
+    unit: &'static str,
 }
 
-/// The retro's windows, the weighted minutes each service lost (its
-/// windows merged as the availability figures merge them) and its vendors.
+/// The retro's windows drawn against its clock, the weighted minutes each
+/// service lost (its windows merged as the availability figures merge
+/// them) and its vendors. The windows are listed on the timeline itself.
 #[derive(Serialize)]
 struct ImpactView {
-    windows: Vec<WindowView>,
+    svg: String,
+    legend: Vec<charts::Legend>,
     lost: Vec<Lost>,
     vendors: Vec<TermLink>,
 }
 
 fn impact_view(site: &Site, index: usize, root: &str) -> ImpactView {
     let retro = &site.retros[index];
-    let shown = |t: &chrono::DateTime<chrono::FixedOffset>| t.to_utc().format("%Y-%m-%d %H:%M UTC").to_string();
-    let mut windows: Vec<WindowView> = (retro.service_impact.iter())
-        .map(|w| WindowView {
-            service: w.service.value.clone(),
-            level: w.level.as_str(),
-            from: shown(&w.from.value),
-            to: shown(&w.to.value),
-            from_datetime: w.from.value.to_rfc3339(),
-            to_datetime: w.to.value.to_rfc3339(),
-            approximate: w.approximate,
-        })
+    let lost: Vec<Lost> = (Uptime::retro_minutes(retro, &site.config.uptime.weights).into_iter())
+        .map(|(service, minutes)| Lost { service, minutes, unit: plural_word(minutes) })
         .collect();
-    windows.sort_by(|a, b| (&a.from, &a.service).cmp(&(&b.from, &b.service)));
+    let mut levels: Vec<ImpactLevel> = retro.service_impact.iter().map(|w| w.level).collect();
+    levels.sort_by_key(|l| ImpactLevel::ALL.iter().position(|x| x == l));
+    levels.dedup();
     ImpactView {
-        windows,
-        lost: (crate::report::uptime::Uptime::retro_minutes(retro, &site.config.uptime.weights).into_iter())
-            .map(|(service, minutes)| Lost { service, minutes })
+        svg: impact_svg(retro),
+        legend: (levels.into_iter())
+            .map(|l| charts::Legend { class: level_class(l), label: level_label(l).to_string() })
             .collect(),
+        lost,
         vendors: (retro.vendors.iter())
             .map(|v| TermLink {
                 name: v.value.clone(),
@@ -71,6 +60,72 @@ fn impact_view(site: &Site, index: usize, root: &str) -> ImpactView {
             })
             .collect(),
     }
+}
+
+fn level_class(level: ImpactLevel) -> &'static str {
+    match level {
+        ImpactLevel::Outage => "impact-outage",
+        ImpactLevel::Partial => "impact-partial",
+        ImpactLevel::Degraded => "impact-degraded",
+    }
+}
+
+/// One lane per service with windows, in the order of `services`, over
+/// the span from the first to the last of the clock and the windows, the
+/// clock's times as marks. Empty without windows.
+fn impact_svg(retro: &Retro) -> String {
+    if retro.service_impact.is_empty() {
+        return String::new();
+    }
+    let clock = [
+        ("Started", &retro.started_at),
+        ("Detected", &retro.detected_at),
+        ("Mitigated", &retro.mitigated_at),
+        ("Resolved", &retro.resolved_at),
+    ];
+    let mut marks: Vec<(i64, &str)> = (clock.iter())
+        .filter_map(|(label, c)| match c.as_ref()?.value.when {
+            When::Time(t) => Some((t.timestamp(), *label)),
+            _ => None,
+        })
+        .collect();
+    marks.sort_by_key(|m| m.0);
+    let ends = (retro.service_impact.iter()).flat_map(|w| [w.from.value.timestamp(), w.to.value.timestamp()]);
+    let times: Vec<i64> = ends.chain(marks.iter().map(|m| m.0)).collect();
+    let (start, end) = (times.iter().min().copied().unwrap_or(0), times.iter().max().copied().unwrap_or(0));
+    let mut services: Vec<&str> = retro.services.iter().map(|s| s.value.as_str()).collect();
+    services.extend(retro.service_impact.iter().map(|w| w.service.value.as_str()));
+    // The worst level last, so it shows on top where windows overlap.
+    let mut windows: Vec<&ImpactWindow> = retro.service_impact.iter().collect();
+    windows.sort_by_key(|w| std::cmp::Reverse(ImpactLevel::ALL.iter().position(|l| *l == w.level)));
+    let mut seen = std::collections::HashSet::new();
+    services.retain(|s| seen.insert(*s) && retro.service_impact.iter().any(|w| w.service.value == *s));
+    let lanes: Vec<charts::Lane> = (services.into_iter())
+        .map(|service| charts::Lane {
+            label: service.to_string(),
+            spans: (windows.iter().filter(|w| w.service.value == service))
+                .map(|w| charts::Span {
+                    from: w.from.value.timestamp(),
+                    to: w.to.value.timestamp(),
+                    class: level_class(w.level),
+                    title: format!(
+                        "{service}: {} from {} to {} ({})",
+                        level_label(w.level),
+                        show_when(&When::Time(w.from.value)),
+                        show_when(&When::Time(w.to.value)),
+                        show_duration(w.to.value - w.from.value)
+                    ),
+                })
+                .collect(),
+        })
+        .collect();
+    let title = "Service impact windows against the incident clock (times in UTC)";
+    charts::lanes("impact-lanes", title, start, end, &lanes, &marks)
+}
+
+/// `minute` for exactly one, else `minutes` (`0.3 minutes`).
+fn plural_word(minutes: f64) -> &'static str {
+    if minutes == 1.0 { "minute" } else { "minutes" }
 }
 
 /// The retros that declare `recurrence_of` retro `index`, newest first.
