@@ -23,11 +23,13 @@ const shots = [
   ['insights', 'insights.html'],
   ['reliability', 'reliability.html'],
   ['response', 'response.html'],
+  // The top of a timeline: the service impact lanes and the first entries.
+  ['retro-timeline', 'retros/2026-03-14-checkout-latency-redis-failover.html', '#timeline'],
 ];
 // name suffix, viewport, and which pages
 const devices = [
   ['', { width: 1280, height: 1400 }, shots],
-  ['-phone', { width: 390, height: 844 }, shots.filter(([name]) => !['accountability', 'reliability', 'response'].includes(name))],
+  ['-phone', { width: 390, height: 844 }, shots.filter(([name]) => !['accountability', 'reliability', 'response', 'retro-timeline'].includes(name))],
 ];
 const browser = await chromium.launch({
   executablePath: process.env.RETROBOOK_CHROMIUM || '/usr/bin/chromium',
@@ -37,9 +39,17 @@ for (const [suffix, viewport, pages] of devices) {
   for (const scheme of ['light', 'dark']) {
     const context = await browser.newContext({ viewport, colorScheme: scheme, isMobile: suffix !== '' });
     const page = await context.newPage();
-    for (const [name, path] of pages) {
+    for (const [name, path, selector] of pages) {
       await page.goto(pathToFileURL(join(site, path)).href);
-      await page.screenshot({ path: `docs/screenshots/${name}${suffix}-${scheme}.png` });
+      const file = `docs/screenshots/${name}${suffix}-${scheme}.png`;
+      if (selector) {
+        // The element's first 900 px, wherever it is on the page.
+        const box = await page.locator(selector).boundingBox();
+        const clip = { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 900) };
+        await page.screenshot({ path: file, fullPage: true, clip });
+      } else {
+        await page.screenshot({ path: file });
+      }
     }
     await context.close();
   }

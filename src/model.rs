@@ -336,8 +336,6 @@ pub struct ImpactWindow {
     pub level: ImpactLevel,
     /// The ends are guesses.
     pub approximate: bool,
-    /// Where the list item starts.
-    pub pos: Pos,
 }
 
 keyword_enum!(

@@ -713,7 +713,7 @@ impl<'a> FieldReader<'a> {
             return None;
         }
         let approximate = approximate.unwrap_or(false);
-        valid.then(|| ImpactWindow { service, from, to, level: level.value, approximate, pos: self.pos(item.pos) })
+        valid.then_some(ImpactWindow { service, from, to, level: level.value, approximate })
     }
 
     /// A timestamp with a time of day and an offset: an impact window's end.
@@ -740,6 +740,8 @@ impl<'a> FieldReader<'a> {
             return;
         }
         let windows = std::mem::take(&mut retro.service_impact);
+        // Sized as read, as `list` sizes it: no slack kept per retro.
+        let mut kept = Vec::with_capacity(windows.len());
         for w in windows {
             if !retro.services.iter().any(|s| s.value == w.service.value) {
                 let listed: Vec<&str> = retro.services.iter().map(|s| s.value.as_str()).collect();
@@ -757,8 +759,9 @@ impl<'a> FieldReader<'a> {
                 continue;
             }
             self.window_within_clock(retro, &w);
-            retro.service_impact.push(w);
+            kept.push(w);
         }
+        retro.service_impact = kept;
     }
 
     fn window_within_clock(&mut self, retro: &Retro, w: &ImpactWindow) {

@@ -22,6 +22,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::link::{LinkGraph, Target};
 use crate::model::{LinkKind, Retro};
+use crate::report::uptime::Uptime;
 use crate::tracker::Tracker;
 use chrono::NaiveDate;
 use indexes::{Account, Indexes, ItemRef, Roster};
@@ -64,6 +65,9 @@ pub struct Site<'a> {
     stats: OnceLock<Stats>,
     pages: OnceLock<Vec<Page>>,
     nested_rows: OnceLock<Vec<RetroCard>>,
+    /// The windows by service, for the reliability page, the uptime API
+    /// and every service page's line.
+    uptime: OnceLock<Uptime<'a>>,
 }
 
 impl<'a> Site<'a> {
@@ -94,6 +98,7 @@ impl<'a> Site<'a> {
             stats: OnceLock::new(),
             pages: OnceLock::new(),
             nested_rows: OnceLock::new(),
+            uptime: OnceLock::new(),
         }
     }
 
@@ -118,6 +123,10 @@ impl<'a> Site<'a> {
     pub fn disagrees(&self, (i, j): ItemRef) -> bool {
         let item = &self.retros[i].actions()[j];
         self.tracker.and_then(|t| t.view(item)).is_some_and(|v| v.disagrees)
+    }
+
+    fn uptime(&self) -> &Uptime<'a> {
+        self.uptime.get_or_init(|| Uptime::new(self.retros, self.config))
     }
 
     fn indexes(&self) -> &Indexes {

@@ -110,10 +110,10 @@ fn without_windows<'s>(site: &Site<'s>) -> std::collections::BTreeMap<&'s str, u
 
 pub fn render(site: &Site, page: &Page) -> Result<Vec<u8>, Error> {
     let root = site.root_of(page);
-    let uptime = Uptime::new(site.retros, site.config);
+    let uptime = site.uptime();
     let gaps = without_windows(site);
     let services: Vec<ServiceView> =
-        uptime.services().into_iter().map(|s| service(site, &uptime, s, &gaps, root)).collect();
+        uptime.services().into_iter().map(|s| service(site, uptime, s, &gaps, root)).collect();
     let others: Vec<Gap> = (gaps.iter())
         .filter(|(s, _)| !uptime.has_windows(s) && uptime.objective(s).is_none())
         .map(|(s, n)| Gap { name: s.to_string(), url: format!("{root}{}", Taxonomy::Services.url(s, 1)), retros: *n })
@@ -211,7 +211,7 @@ fn slug(name: &str) -> String {
 
 /// The service's line for its own page: the current period's figures.
 pub(crate) fn service_line(site: &Site, name: &str) -> Option<(Row, String)> {
-    let uptime = Uptime::new(site.retros, site.config);
+    let uptime = site.uptime();
     if !uptime.has_windows(name) && uptime.objective(name).is_none() {
         return None;
     }
@@ -222,7 +222,7 @@ pub(crate) fn service_line(site: &Site, name: &str) -> Option<(Row, String)> {
 /// `api/uptime.json`: every service's figures for every period of the
 /// last 12 months up to today.
 pub fn api(site: &Site) -> Vec<u8> {
-    let uptime = Uptime::new(site.retros, site.config);
+    let uptime = site.uptime();
     let from = twelve_months(site.today);
     #[derive(Serialize)]
     struct Api {

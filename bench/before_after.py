@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Two retrobook binaries side by side with Hugo, in one run: what a change
+costs a full build, as ratios (this machine's speed drifts from day to day,
+the ratios much less).
+
+    python3 bench/before_after.py --before OLD --after NEW --corpus c10k \\
+        --hugo-corpus h10k [--after-corpus c10k-w] [--runs 5]
+
+`--after-corpus` builds the new binary also on a second corpus, such as the
+reference corpus with impact windows added by bench/add_windows.py: what the
+feature costs when it is used. The builds and Hugo's are taken in turn, the
+previous output moved aside (bench/compare.py's `interleaved` and
+`clean_command`); wall time is the median of `--runs`, CPU time and peak
+memory the medians of as many GNU time runs. Needs hyperfine, GNU time and
+hugo on PATH.
+"""
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import compare  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--before", required=True, help="the retrobook binary before the change")
+    ap.add_argument("--after", required=True, help="the retrobook binary after it")
+    ap.add_argument("--corpus", required=True, help="a retrobook repo both binaries build")
+    ap.add_argument("--after-corpus", help="a second repo only the new binary builds")
+    ap.add_argument("--hugo-corpus", required=True, help="the same retros as a Hugo site")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--work", help="folder for the outputs (default: a temporary folder)")
+    args = ap.parse_args()
+    work = args.work or tempfile.mkdtemp(prefix="retrobook-before-after-")
+    runs = {
+        "before": (os.path.abspath(args.before), args.corpus),
+        "after": (os.path.abspath(args.after), args.corpus),
+    }
+    if args.after_corpus:
+        runs["after, second corpus"] = (os.path.abspath(args.after), args.after_corpus)
+    commands = {}
+    for n, (name, (binary, corpus)) in enumerate(runs.items()):
+        out = os.path.join(work, f"site-{n}")
+        commands[name] = (f"{binary} --root {corpus} build --out {out}", compare.clean_command(out, work))
+    hugo_out = os.path.join(work, "hugo")
+    commands["hugo"] = (f"hugo --quiet -s {args.hugo_corpus} -d {hugo_out}", compare.clean_command(hugo_out, work))
+    print(f"measuring {len(commands)} commands, {args.runs} runs each...", file=sys.stderr)
+    walls = compare.interleaved(commands, args.runs)
+    cpu = {name: [] for name in commands}
+    memory = {name: [] for name in commands}
+    for _ in range(args.runs):
+        for name, (cmd, prepare) in commands.items():
+            c, m = compare.gnu_time(cmd, prepare=prepare)
+            cpu[name].append(c)
+            memory[name].append(m)
+    mem = {name: statistics.median(ms) for name, ms in memory.items()}
+    print("| build | wall | CPU | peak memory | wall / before | memory / before | wall / Hugo | memory / Hugo |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name in commands:
+        print(
+            f"| {name} | {walls[name]:.2f} s | {statistics.median(cpu[name]):.2f} s | {mem[name]:,.0f} MB "
+            f"| {walls[name] / walls['before']:.3f} | {mem[name] / mem['before']:.3f} "
+            f"| {walls[name] / walls['hugo']:.3f} | {mem[name] / mem['hugo']:.3f} |"
+        )
+    print(f"\nThe outputs moved aside are in {os.path.join(work, 'trash')}; delete them when done.")
+
+
+if __name__ == "__main__":
+    main()
