@@ -4,18 +4,21 @@ costs a full build, as ratios (this machine's speed drifts from day to day,
 the ratios much less).
 
     python3 bench/before_after.py --before OLD --after NEW --corpus c10k \\
-        --hugo-corpus h10k [--after-corpus c10k-w] [--runs 5]
+        --hugo-corpus h10k [--after-corpus c10k-w] [--runs 5] [--in-memory]
 
 `--after-corpus` builds the new binary also on a second corpus, such as the
 reference corpus with impact windows added by bench/add_windows.py: what the
 feature costs when it is used. The builds and Hugo's are taken in turn, the
 previous output moved aside (bench/compare.py's `interleaved` and
 `clean_command`); wall time is the median of `--runs`, CPU time and peak
-memory the medians of as many GNU time runs. Needs hyperfine, GNU time and
-hugo on PATH.
+memory the medians of as many GNU time runs. `--in-memory` writes the sites
+into /dev/shm instead: the builds' own time, without the disk's writeback,
+which on a small shared machine varies more than a change costs. Needs
+hyperfine, GNU time and hugo on PATH.
 """
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -33,8 +36,16 @@ def main():
     ap.add_argument("--hugo-corpus", required=True, help="the same retros as a Hugo site")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--work", help="folder for the outputs (default: a temporary folder)")
+    ap.add_argument("--in-memory", action="store_true",
+                    help="write the sites into /dev/shm and delete each before the next run: the builds' own "
+                         "time, without the disk's (whose writeback varies more than a change costs)")
     args = ap.parse_args()
-    work = args.work or tempfile.mkdtemp(prefix="retrobook-before-after-")
+    work = args.work or tempfile.mkdtemp(prefix="retrobook-before-after-", dir="/dev/shm" if args.in_memory else None)
+
+    def clean(out):
+        # tmpfs has no ext4 inode allocator to skew the next run: delete.
+        return f"rm -rf {out}" if args.in_memory else compare.clean_command(out, work)
+
     runs = {
         "before": (os.path.abspath(args.before), args.corpus),
         "after": (os.path.abspath(args.after), args.corpus),
@@ -44,9 +55,9 @@ def main():
     commands = {}
     for n, (name, (binary, corpus)) in enumerate(runs.items()):
         out = os.path.join(work, f"site-{n}")
-        commands[name] = (f"{binary} --root {corpus} build --out {out}", compare.clean_command(out, work))
+        commands[name] = (f"{binary} --root {corpus} build --out {out}", clean(out))
     hugo_out = os.path.join(work, "hugo")
-    commands["hugo"] = (f"hugo --quiet -s {args.hugo_corpus} -d {hugo_out}", compare.clean_command(hugo_out, work))
+    commands["hugo"] = (f"hugo --quiet -s {args.hugo_corpus} -d {hugo_out}", clean(hugo_out))
     print(f"measuring {len(commands)} commands, {args.runs} runs each...", file=sys.stderr)
     walls = compare.interleaved(commands, args.runs)
     cpu = {name: [] for name in commands}
@@ -65,7 +76,10 @@ def main():
             f"| {walls[name] / walls['before']:.3f} | {mem[name] / mem['before']:.3f} "
             f"| {walls[name] / walls['hugo']:.3f} | {mem[name] / mem['hugo']:.3f} |"
         )
-    print(f"\nThe outputs moved aside are in {os.path.join(work, 'trash')}; delete them when done.")
+    if args.in_memory:
+        shutil.rmtree(work, ignore_errors=True)
+    else:
+        print(f"\nThe outputs moved aside are in {os.path.join(work, 'trash')}; delete them when done.")
 
 
 if __name__ == "__main__":
