@@ -199,14 +199,18 @@ pub struct ClockEntry {
     pub approximate: bool,
 }
 
-pub fn clock_entries(retro: &Retro) -> Vec<ClockEntry> {
-    let clock = [
+/// The incident clock's fields with their labels, in order.
+pub fn clock_fields(retro: &Retro) -> [(&'static str, &Option<At<Clock>>); 4] {
+    [
         ("Started", &retro.started_at),
         ("Detected", &retro.detected_at),
         ("Mitigated", &retro.mitigated_at),
         ("Resolved", &retro.resolved_at),
-    ];
-    clock
+    ]
+}
+
+pub fn clock_entries(retro: &Retro) -> Vec<ClockEntry> {
+    clock_fields(retro)
         .into_iter()
         .filter_map(|(label, w)| {
             let w = &w.as_ref()?.value;

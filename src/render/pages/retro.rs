@@ -77,15 +77,9 @@ fn impact_svg(retro: &Retro) -> String {
     if retro.service_impact.is_empty() {
         return String::new();
     }
-    let clock = [
-        ("Started", &retro.started_at),
-        ("Detected", &retro.detected_at),
-        ("Mitigated", &retro.mitigated_at),
-        ("Resolved", &retro.resolved_at),
-    ];
-    let mut marks: Vec<(i64, &str)> = (clock.iter())
+    let mut marks: Vec<(i64, &str)> = (clock_fields(retro).into_iter())
         .filter_map(|(label, c)| match c.as_ref()?.value.when {
-            When::Time(t) => Some((t.timestamp(), *label)),
+            When::Time(t) => Some((t.timestamp(), label)),
             _ => None,
         })
         .collect();
