@@ -8,16 +8,18 @@ the ratios much less).
 
 `--after-corpus` builds the new binary also on a second corpus, such as the
 reference corpus with impact windows added by bench/add_windows.py: what the
-feature costs when it is used. The builds and Hugo's are taken in turn, the
-previous output moved aside (bench/compare.py's `interleaved` and
-`clean_command`); wall time is the median of `--runs`, CPU time and peak
-memory the medians of as many GNU time runs. `--in-memory` writes the sites
+feature costs when it is used. The builds and Hugo's are taken in turn,
+each round in a new order, the previous output moved aside
+(bench/compare.py's `interleaved` and `clean_command`); wall time is the
+median of `--runs`, CPU time and peak memory the medians of as many GNU
+time runs. `--in-memory` writes the sites
 into /dev/shm instead: the builds' own time, without the disk's writeback,
 which on a small shared machine varies more than a change costs. Needs
 hyperfine, GNU time and hugo on PATH.
 """
 import argparse
 import os
+import random
 import shutil
 import statistics
 import sys
@@ -59,11 +61,17 @@ def main():
     hugo_out = os.path.join(work, "hugo")
     commands["hugo"] = (f"hugo --quiet -s {args.hugo_corpus} -d {hugo_out}", clean(hugo_out))
     print(f"measuring {len(commands)} commands, {args.runs} runs each...", file=sys.stderr)
-    walls = compare.interleaved(commands, args.runs)
+    # Each round in a new order (seeded: the same orders each time), so no
+    # build always follows Hugo's, or always the other binary's.
+    rng = random.Random(1)
+    rounds = compare.interleaved_runs(commands, args.runs, shuffle=rng)
+    walls = {name: statistics.median(ts) for name, ts in rounds.items()}
     cpu = {name: [] for name in commands}
     memory = {name: [] for name in commands}
     for _ in range(args.runs):
-        for name, (cmd, prepare) in commands.items():
+        order = list(commands.items())
+        rng.shuffle(order)
+        for name, (cmd, prepare) in order:
             c, m = compare.gnu_time(cmd, prepare=prepare)
             cpu[name].append(c)
             memory[name].append(m)
@@ -76,6 +84,15 @@ def main():
             f"| {walls[name] / walls['before']:.3f} | {mem[name] / mem['before']:.3f} "
             f"| {walls[name] / walls['hugo']:.3f} | {mem[name] / mem['hugo']:.3f} |"
         )
+    # The same ratios round by round: a slow minute slows both builds of a
+    # round, so their ratio varies less than either time.
+    print("\nwall / before, round by round: median (lowest–highest of the middle half)")
+    for name in commands:
+        if name in ("before", "hugo"):
+            continue
+        paired = sorted(a / b for a, b in zip(rounds[name], rounds["before"]))
+        q = len(paired) // 4
+        print(f"- {name}: {statistics.median(paired):.3f} ({paired[q]:.3f}–{paired[-1 - q]:.3f})")
     if args.in_memory:
         shutil.rmtree(work, ignore_errors=True)
     else:

@@ -52,18 +52,29 @@ def hyperfine(cmd, runs, prepare=None, warmup=1):
     return result["median"]
 
 
-def interleaved(commands, runs):
+def interleaved(commands, runs, shuffle=None):
     """Median wall time of each (command, prepare) in `commands`, the runs
     taken in turn (one of each, then again): on a shared machine a slow
-    minute then slows every command alike, not just the one measured then.
-    The first round is a warm-up."""
+    minute then slows every command alike, not just the one measured then."""
+    times = interleaved_runs(commands, runs, shuffle)
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def interleaved_runs(commands, runs, shuffle=None):
+    """Each command's wall times, run k of every command taken in round k.
+    The first round is a warm-up. With `shuffle` (a random.Random), each
+    round takes the commands in a new order, so none always runs right
+    after the same other one."""
     times = {name: [] for name in commands}
     for round in range(runs + 1):
-        for name, (cmd, prepare) in commands.items():
+        order = list(commands.items())
+        if shuffle:
+            shuffle.shuffle(order)
+        for name, (cmd, prepare) in order:
             t = hyperfine(cmd, 1, prepare=prepare, warmup=0)
             if round > 0:
                 times[name].append(t)
-    return {name: statistics.median(ts) for name, ts in times.items()}
+    return times
 
 
 def gnu_time(cmd, prepare=None):

@@ -118,8 +118,63 @@ pub struct Objective {
     /// Percent, e.g. `99.95`.
     pub target: f64,
     pub window: SloWindow,
+    /// Where its months and quarters begin: UTC unless the objective names
+    /// a zone (OpenSLO's `calendar.timeZone`, or `time_zone` in book.toml).
+    pub zone: Zone,
     /// Where it was set: `book.toml` or the OpenSLO file's path.
     pub source: String,
+}
+
+/// The time zone an objective's calendar periods are counted in: a month
+/// of `America/New_York` begins at midnight there, 04:00 or 05:00 UTC.
+#[derive(Debug, Clone)]
+pub struct Zone {
+    name: String,
+    tz: jiff::tz::TimeZone,
+}
+
+impl Zone {
+    pub fn utc() -> Zone {
+        Zone { name: "UTC".into(), tz: jiff::tz::TimeZone::UTC }
+    }
+
+    /// An IANA time zone (`Europe/Paris`), from the machine's time zone
+    /// database, or the copy built into the binary where it has none.
+    pub fn named(name: &str) -> Option<Zone> {
+        if matches!(name, "UTC" | "Etc/UTC" | "Z") {
+            return Some(Zone::utc());
+        }
+        let tz = jiff::tz::db().get(name).ok()?;
+        Some(Zone { name: name.to_string(), tz })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn is_utc(&self) -> bool {
+        self.name == "UTC"
+    }
+
+    /// The first instant of `day` in the zone (midnight, or the end of a
+    /// daylight-saving gap that swallows it), in seconds since the epoch.
+    pub fn midnight(&self, day: chrono::NaiveDate) -> i64 {
+        use chrono::Datelike;
+        let date = i16::try_from(day.year())
+            .ok()
+            .and_then(|y| jiff::civil::Date::new(y, day.month() as i8, day.day() as i8).ok());
+        match date.and_then(|d| d.to_zoned(self.tz.clone()).ok()) {
+            Some(zoned) => zoned.timestamp().as_second(),
+            // Beyond jiff's years (±9999): the UTC midnight.
+            None => day.and_time(chrono::NaiveTime::MIN).and_utc().timestamp(),
+        }
+    }
+}
+
+impl PartialEq for Zone {
+    fn eq(&self, other: &Zone) -> bool {
+        self.name == other.name
+    }
 }
 
 impl<'de> Deserialize<'de> for Objective {
@@ -130,6 +185,7 @@ impl<'de> Deserialize<'de> for Objective {
             target: f64,
             #[serde(default = "month")]
             window: SloWindow,
+            time_zone: Option<String>,
         }
         fn month() -> SloWindow {
             SloWindow::Month
@@ -140,17 +196,25 @@ impl<'de> Deserialize<'de> for Objective {
             Target(f64),
             Full(Full),
         }
-        let (target, window) = match Written::deserialize(d) {
-            Ok(Written::Target(target)) => (target, SloWindow::Month),
-            Ok(Written::Full(full)) => (full.target, full.window),
+        let (target, window, zone) = match Written::deserialize(d) {
+            Ok(Written::Target(target)) => (target, SloWindow::Month, None),
+            Ok(Written::Full(full)) => (full.target, full.window, full.time_zone),
             Err(_) => {
                 return Err(serde::de::Error::custom(
                     "an objective is a target percent (`checkout = 99.95`) or \
-                     `{ target = 99.5, window = \"month\" | \"quarter\" }`",
+                     `{ target = 99.5, window = \"month\" | \"quarter\", time_zone = \"UTC\" }`",
                 ));
             }
         };
-        Ok(Objective { target, window, source: CONFIG_FILE.into() })
+        let zone = match zone {
+            None => Zone::utc(),
+            Some(name) => Zone::named(&name).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "unknown time zone `{name}`: an IANA name such as `America/New_York`, or `UTC`"
+                ))
+            })?,
+        };
+        Ok(Objective { target, window, zone, source: CONFIG_FILE.into() })
     }
 }
 

@@ -49,8 +49,24 @@ fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
 /// GitHub's heading anchor: lowercase, punctuation dropped, spaces to `-`.
 /// Relative links written for GitHub's renderer then resolve on our site too.
 pub fn slugify(text: &str) -> String {
+    let text = text.trim();
+    // Most names and headings are ASCII: by bytes, without Unicode tables
+    // (every action item row computes its owner's URL). Pinned to the path
+    // below by a property test.
+    if text.is_ascii() {
+        let slug = text.bytes().filter_map(|b| match b {
+            b'_' | b'-' => Some(b),
+            b' ' => Some(b'-'),
+            b => b.is_ascii_alphanumeric().then(|| b.to_ascii_lowercase()),
+        });
+        return slug.map(char::from).collect();
+    }
+    slugify_chars(text)
+}
+
+fn slugify_chars(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
-    for c in text.trim().chars() {
+    for c in text.chars() {
         if c.is_alphanumeric() || c == '_' || c == '-' {
             slug.extend(c.to_lowercase());
         } else if c == ' ' {
@@ -178,6 +194,13 @@ pub fn shown_path(root: &Path, path: &Path) -> String {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        #[test]
+        fn ascii_slugs_are_the_unicode_paths(text in "[ -~\t]{0,40}") {
+            proptest::prop_assert_eq!(slugify(&text), slugify_chars(text.trim()));
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -876,7 +876,7 @@ fn the_reliability_vendor_and_uptime_pages_show_the_figures() {
         .map(|s| timeline.find(&format!("\">{s}</text>")).unwrap_or_else(|| panic!("{s}'s lane")))
         .collect();
     assert!(lanes.windows(2).all(|w| w[0] < w[1]), "lanes in the order of services: {timeline}");
-    assert!(timeline.contains("<rect class=\"impact-partial\" x=\"0.00%\" y=\"108.0\" width=\"16.67%\""), "{timeline}");
+    assert!(timeline.contains("<rect class=\"impact-partial\" x=\"0.00%\" y=\"108\" width=\"16.67%\""), "{timeline}");
     assert!(timeline.contains(">Started</text>"));
     assert!(timeline.contains(
         "<li class=\"tl tl-impact tl-impact-outage tl-span\">\n<span class=\"tl-when\"><time datetime=\"2026-10-03T08:10:00+00:00\">2026-10-03 08:10</time>–<time datetime=\"2026-10-03T08:40:00+00:00\">08:40\u{a0}UTC</time></span>"

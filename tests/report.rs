@@ -102,16 +102,16 @@ fn availability_and_budgets_are_the_hand_worked_figures() {
     let expected = serde_json::json!([
         {"service": "cart", "period": "2026-10", "minutes": 44640, "downtime_minutes": 3.0,
          "availability_percent": 99.9932, "target_percent": null, "budget_minutes": null,
-         "budget_remaining_minutes": null, "retros": ["b"], "so_far": false},
+         "budget_remaining_minutes": null, "retros": ["b"], "so_far": false, "time_zone": "UTC"},
         // a and b overlap: down 08:00–08:40 (40), partial 08:40–09:20 (12);
         // c's 10 minutes before midnight; d is a draft.
         {"service": "checkout", "period": "2026-10", "minutes": 44640, "downtime_minutes": 62.0,
          "availability_percent": 99.8611, "target_percent": 99.9, "budget_minutes": 44.64,
-         "budget_remaining_minutes": -17.36, "retros": ["a", "b", "c"], "so_far": false},
+         "budget_remaining_minutes": -17.36, "retros": ["a", "b", "c"], "so_far": false, "time_zone": "UTC"},
         // 1 October to 20 November: 51 days; e's 100 partial minutes.
         {"service": "search", "period": "2026-Q4", "minutes": 73440, "downtime_minutes": 30.0,
          "availability_percent": 99.9591, "target_percent": 99.5, "budget_minutes": 367.2,
-         "budget_remaining_minutes": 337.2, "retros": ["b", "e"], "so_far": true},
+         "budget_remaining_minutes": 337.2, "retros": ["b", "e"], "so_far": true, "time_zone": "UTC"},
     ]);
     assert_eq!(json["uptime"], expected);
     let vendors = serde_json::json!([
@@ -137,6 +137,62 @@ fn the_markdown_review_has_the_availability_and_vendor_tables() {
         assert!(text.contains(row), "{row}\n{text}");
     }
     assert!(!text.contains("| cart |") && !text.contains("| payments |"), "no objective, no downtime: {text}");
+}
+
+/// An objective's time zone moves its periods: in New York, the fixture's
+/// retro c (checkout down 31 October 23:50 – 1 November 00:20 UTC, 19:50 –
+/// 20:20 there) is all October's, and November there has 43,260 minutes
+/// (the clocks go back on the 1st); cart, without an objective, keeps UTC
+/// months and splits the same window 10 / 20.
+#[test]
+fn an_objectives_time_zone_moves_its_periods() {
+    let c = std::fs::read_to_string(fixture("uptime").join("retros/c.md")).unwrap();
+    let c = c.replace("services: [checkout]", "services: [checkout, cart]").replace(
+        "vendors:",
+        "  - service: cart\n    from: 2026-10-31T23:50:00Z\n    to: 2026-11-01T00:20:00Z\n    level: outage\nvendors:",
+    );
+    let slo = "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: checkout}\nspec:\n  service: checkout\n  \
+               objectives:\n    - target: 0.999\n  timeWindow:\n    - duration: 1M\n      isRolling: false\n      \
+               calendar:\n        startTime: 2026-01-01 00:00:00\n        timeZone: America/New_York\n";
+    let files: Vec<(&str, &[u8])> = vec![("retros/c.md", c.as_bytes()), ("slo/checkout.yaml", slo.as_bytes())];
+    let dir = temp_repo("[uptime]\nopenslo = [\"slo/*.yaml\"]\n", &files);
+    let args = ["report", "--today", "2026-12-05", "--from", "2026-10-01", "--to", "2026-11-30", "--format", "json"];
+    let out = retrobook(dir.path(), &args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows: Vec<(&str, &str, &str, i64, f64)> = (json["uptime"].as_array().unwrap().iter())
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap();
+            (
+                s("service"),
+                s("period"),
+                s("time_zone"),
+                f["minutes"].as_i64().unwrap(),
+                f["downtime_minutes"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("cart", "2026-10", "UTC", 44_640, 10.0),
+            ("cart", "2026-11", "UTC", 43_200, 20.0),
+            ("checkout", "2026-10", "America/New_York", 44_640, 30.0),
+            ("checkout", "2026-11", "America/New_York", 43_260, 0.0),
+        ]
+    );
+    assert_eq!(json["uptime"][3]["budget_minutes"], 43.26);
+    let md = retrobook(dir.path(), &["report", "--today", "2026-12-05", "--month", "2026-10"]).output().unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(md.contains("| checkout | 2026-10 (America/New_York) | 99.93% | 99.9% | 30 |"), "{md}");
+
+    // An unknown zone is an error at its place, in book.toml as in a file.
+    let toml = "[uptime.slo]\ncheckout = { target = 99.9, time_zone = \"Mars/Olympus\" }\n";
+    let dir = temp_repo(toml, &[("retros/c.md", c.as_bytes())]);
+    let out = retrobook(dir.path(), &["report", "--today", "2026-12-05"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("book.toml:2:") && err.contains("unknown time zone `Mars/Olympus`"), "{err}");
 }
 
 /// A service with an objective in book.toml and in an OpenSLO file, and a

@@ -9,7 +9,7 @@
 //! with no SLO at all is an error, so a wrong glob does not pass unnoticed.
 
 use super::yaml::{self, Node, Value};
-use crate::config::{Objective, SloWindow};
+use crate::config::{Objective, SloWindow, Zone};
 use crate::error::Error;
 use crate::model::{Pos, Rule};
 use std::path::{Path, PathBuf};
@@ -174,8 +174,8 @@ impl Reader<'_> {
             return Err(self.error(service, &format!("`spec.service` `{name}` is not a service slug")));
         }
         let target = self.target(spec)?;
-        let window = self.window(spec)?;
-        let objective = Objective { target, window, source: self.shown.to_string() };
+        let (window, zone) = self.window(spec)?;
+        let objective = Objective { target, window, zone, source: self.shown.to_string() };
         Ok(Some(FileObjective { service: name.to_string(), objective, pos: self.pos(service) }))
     }
 
@@ -206,9 +206,14 @@ impl Reader<'_> {
         })
     }
 
-    /// A calendar month or quarter: `duration: 1M`, `1Q` or `3M`, not rolling.
-    fn window(&self, spec: &Node) -> Result<SloWindow, Error> {
-        let windows = self.need(spec, "timeWindow", "the SLO's `spec`")?;
+    /// A calendar month or quarter (`duration: 1M`, `1Q` or `3M`, not
+    /// rolling) and the time zone its periods begin in (`calendar.timeZone`,
+    /// else UTC). Without `timeWindow`, which OpenSLO makes optional, a
+    /// calendar month in UTC. `1m` is minutes to OpenSLO, but its own example
+    /// of a monthly contract writes it, so it is read as a month too. The
+    /// calendar's `startTime` is not read: periods begin on the 1st at 00:00.
+    fn window(&self, spec: &Node) -> Result<(SloWindow, Zone), Error> {
+        let Some(windows) = self.get(spec, "timeWindow") else { return Ok((SloWindow::Month, Zone::utc())) };
         let window = match &windows.value {
             Value::Seq(items) => items.first().ok_or_else(|| self.error(windows, "`spec.timeWindow` is empty"))?,
             _ => windows,
@@ -221,23 +226,27 @@ impl Reader<'_> {
                 "rolling windows are not supported: availability is judged per calendar month or quarter",
             ));
         }
-        if let Some(zone) = self.get(window, "calendar").and_then(|c| self.get(c, "timeZone")) {
-            let name = self.text(zone, "`timeZone`")?;
-            if !matches!(name, "UTC" | "Etc/UTC" | "GMT" | "Z") {
-                return Err(
-                    self.error(zone, &format!("time zone `{name}`: availability periods are UTC calendar periods"))
-                );
+        let zone = match self.get(window, "calendar").and_then(|c| self.get(c, "timeZone")) {
+            None => Zone::utc(),
+            Some(node) => {
+                let name = self.text(node, "`timeZone`")?;
+                Zone::named(name.trim()).ok_or_else(|| {
+                    self.error(node, &format!("unknown time zone `{name}`: an IANA name such as `America/New_York`"))
+                })?
             }
-        }
+        };
         let duration = self.need(window, "duration", "the time window")?;
-        match self.text(duration, "`duration`")?.trim() {
-            "1M" | "1m" => Ok(SloWindow::Month),
-            "1Q" | "1q" | "3M" => Ok(SloWindow::Quarter),
-            other => Err(self.error(
-                duration,
-                &format!("unsupported `duration: {other}`: a calendar month (`1M`) or quarter (`1Q`, `3M`)"),
-            )),
-        }
+        let window = match self.text(duration, "`duration`")?.trim() {
+            "1M" | "1m" => SloWindow::Month,
+            "1Q" | "3M" => SloWindow::Quarter,
+            other => {
+                return Err(self.error(
+                    duration,
+                    &format!("unsupported `duration: {other}`: a calendar month (`1M`) or quarter (`1Q`, `3M`)"),
+                ));
+            }
+        };
+        Ok((window, zone))
     }
 }
 
@@ -296,6 +305,22 @@ spec:
         assert_eq!(got[1].objective.source, "slo/a.yaml");
     }
 
+    #[test]
+    fn a_calendar_in_a_time_zone_and_a_missing_window_are_read() {
+        // As OpenSLO's own example of a monthly contract writes it.
+        let text = "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: web}\nspec:\n  service: web\n  \
+                    budgetingMethod: Timeslices\n  timeWindow:\n    - duration: 1m\n      isRolling: false\n      \
+                    calendar:\n        startTime: 2022-01-01 12:00:00\n        timeZone: America/New_York\n  \
+                    objectives:\n    - target: 0.995\n      timeSliceWindow: 1m\n";
+        let got = parse(text, "slo/web.yaml").unwrap();
+        assert_eq!(got[0].objective.window, SloWindow::Month);
+        assert_eq!(got[0].objective.zone.name(), "America/New_York");
+        assert!((got[0].objective.target - 99.5).abs() < 1e-9);
+        let bare = "apiVersion: openslo/v1\nkind: SLO\nspec:\n  service: web\n  objectives: [{target: 0.99}]\n";
+        let got = parse(bare, "slo/web.yaml").unwrap();
+        assert_eq!((got[0].objective.window, got[0].objective.zone.is_utc()), (SloWindow::Month, true));
+    }
+
     fn error(text: &str) -> String {
         parse(text, "slo/x.yaml").unwrap_err().to_string()
     }
@@ -315,9 +340,10 @@ spec:
             (slo(month, "targetPercent: 0"), "slo/x.yaml:6:22: a target is"),
             (slo(month, "displayName: x"), "slo/x.yaml:6:7: the first objective has no `target`"),
             (
-                slo("    - duration: 1M\n      calendar: {timeZone: Europe/Paris}\n", "target: 0.99"),
-                "slo/x.yaml:9:28: time zone `Europe/Paris`",
+                slo("    - duration: 1M\n      calendar: {timeZone: Europe/Pariss}\n", "target: 0.99"),
+                "slo/x.yaml:9:28: unknown time zone `Europe/Pariss`",
             ),
+            (slo("    - duration: 1q\n", "target: 0.99"), "slo/x.yaml:8:17: unsupported `duration: 1q`"),
             ("apiVersion: openslo/v2alpha\nkind: SLO\n".into(), "slo/x.yaml:1:13: unsupported `apiVersion`"),
             ("kind: Service\napiVersion: openslo/v1\n".into(), "slo/x.yaml:1:1: the file holds no `kind: SLO`"),
             (

@@ -9,7 +9,7 @@
 //! wide screen. Colors come from CSS classes so the theme (and dark mode,
 //! and print) decides them. Each bar links to the list it counts.
 
-use super::feeds::xml;
+use super::feeds::{push_xml, xml};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -295,9 +295,21 @@ pub struct Span {
 }
 
 /// The lane rows' height: label line and bar.
-const LANE: f64 = 36.0;
+const LANE: u32 = 36;
 /// Height of one row of mark labels above the lanes.
-const MARK_ROW: f64 = 14.0;
+const MARK_ROW: u32 = 14;
+
+/// A percentage to two decimals, `68.15`, by integer arithmetic: a float's
+/// own `{:.2}` takes its exact (slow) path, and every retro page with
+/// impact windows prints a dozen of these. For 0 ..= 100.
+struct Pct(f64);
+
+impl std::fmt::Display for Pct {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let h = (self.0 * 100.0).round() as u32;
+        write!(f, "{}.{:02}", h / 100, h % 100)
+    }
+}
 
 /// Spans on a shared time axis from `start` to `end` (Unix seconds), one
 /// lane per row, with `marks` (time, label) as dashed lines across all of
@@ -316,7 +328,7 @@ pub fn lanes(id: &str, title: &str, start: i64, end: i64, lanes: &[Lane], marks:
     // enough to its left (a fifth of the width fits the longest label on
     // a phone).
     let mut rows: Vec<f64> = Vec::new();
-    let placed: Vec<(f64, usize, &str)> = (marks.iter())
+    let placed: Vec<(f64, u32, &str)> = (marks.iter())
         .map(|&(t, label)| {
             let at = x(t);
             let row = rows.iter().position(|&last| at - last >= 20.0).unwrap_or(rows.len());
@@ -324,50 +336,57 @@ pub fn lanes(id: &str, title: &str, start: i64, end: i64, lanes: &[Lane], marks:
                 Some(last) => *last = at,
                 None => rows.push(at),
             }
-            (at, row, label)
+            (at, row as u32, label)
         })
         .collect();
-    let top = MARK_ROW * rows.len() as f64 + 4.0;
-    let bottom = top + LANE * lanes.len().max(1) as f64;
-    let height = bottom + 18.0;
-    let mut svg = svg_open(id, title, height);
-    for (at, row, label) in &placed {
+    let top = MARK_ROW * rows.len() as u32 + 4;
+    let bottom = top + LANE * lanes.len().max(1) as u32;
+    let mut svg = svg_open(id, title, f64::from(bottom + 18));
+    svg.reserve(200 * (marks.len() + lanes.iter().map(|l| 1 + l.spans.len()).sum::<usize>()));
+    for &(at, row, label) in &placed {
+        let (p, y) = (Pct(at), MARK_ROW * row);
         let _ = write!(
             svg,
-            "<line class=\"mark\" x1=\"{at:.2}%\" x2=\"{at:.2}%\" y1=\"{:.1}\" y2=\"{bottom:.1}\"/>\
-             <text class=\"axis tick\" x=\"{at:.2}%\" y=\"{:.1}\" text-anchor=\"{}\">{}</text>",
-            MARK_ROW * *row as f64 + 14.0,
-            MARK_ROW * *row as f64 + 11.0,
-            anchor(*at),
-            xml(label)
+            "<line class=\"mark\" x1=\"{p}%\" x2=\"{p}%\" y1=\"{}\" y2=\"{bottom}\"/>\
+             <text class=\"axis tick\" x=\"{p}%\" y=\"{}\" text-anchor=\"{}\">",
+            y + 14,
+            y + 11,
+            anchor(at),
         );
+        push_xml(&mut svg, label);
+        svg.push_str("</text>");
     }
     for (n, lane) in lanes.iter().enumerate() {
-        let y = top + LANE * n as f64;
-        let _ = write!(svg, "<text class=\"label\" x=\"0\" y=\"{:.1}\">{}</text>", y + 13.0, xml(&lane.label));
+        let y = top + LANE * n as u32;
+        let _ = write!(svg, "<text class=\"label\" x=\"0\" y=\"{}\">", y + 13);
+        push_xml(&mut svg, &lane.label);
+        svg.push_str("</text>");
         for s in &lane.spans {
             // At least a sliver, so a one-minute window on a day-long
             // incident still shows.
             let (a, b) = (x(s.from), x(s.to));
             let _ = write!(
                 svg,
-                "<rect class=\"{}\" x=\"{a:.2}%\" y=\"{:.1}\" width=\"{:.2}%\" height=\"14\"><title>{}</title></rect>",
+                "<rect class=\"{}\" x=\"{}%\" y=\"{}\" width=\"{}%\" height=\"14\"><title>",
                 s.class,
-                y + 18.0,
-                (b - a).max(0.4),
-                xml(&s.title)
+                Pct(a),
+                y + 18,
+                Pct((b - a).max(0.4)),
             );
+            push_xml(&mut svg, &s.title);
+            svg.push_str("</title></rect>");
         }
     }
-    let _ = write!(svg, "<line class=\"grid\" x1=\"0\" x2=\"100%\" y1=\"{bottom:.1}\" y2=\"{bottom:.1}\"/>");
+    let _ = write!(svg, "<line class=\"grid\" x1=\"0\" x2=\"100%\" y1=\"{bottom}\" y2=\"{bottom}\"/>");
     for t in axis_ticks(start, end) {
         let at = x(t);
         let _ = write!(
             svg,
-            "<text class=\"axis tick\" x=\"{at:.2}%\" y=\"{:.1}\" text-anchor=\"{}\">{}</text>",
-            bottom + 14.0,
+            "<text class=\"axis tick\" x=\"{}%\" y=\"{}\" text-anchor=\"{}\">{}</text>",
+            Pct(at),
+            bottom + 14,
             anchor(at),
-            tick_label(t, end - start)
+            TickLabel(t, end - start)
         );
     }
     svg.push_str("</svg>");
@@ -385,10 +404,20 @@ fn axis_ticks(start: i64, end: i64) -> Vec<i64> {
     (0..).map(|k| first + k * step).take_while(|&t| t <= end).collect()
 }
 
-/// `09:15` on a span under two days, else the day, `03-14`.
-fn tick_label(t: i64, span: i64) -> String {
-    let Some(time) = chrono::DateTime::from_timestamp(t, 0) else { return String::new() };
-    if span < 2 * 86_400 { time.format("%H:%M").to_string() } else { time.format("%m-%d").to_string() }
+/// A tick's label, (time, span): `09:15` on a span under two days, else the
+/// day, `03-14`.
+struct TickLabel(i64, i64);
+
+impl std::fmt::Display for TickLabel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use chrono::{Datelike, Timelike};
+        let Some(time) = chrono::DateTime::from_timestamp(self.0, 0) else { return Ok(()) };
+        if self.1 < 2 * 86_400 {
+            write!(f, "{:02}:{:02}", time.hour(), time.minute())
+        } else {
+            write!(f, "{:02}-{:02}", time.month(), time.day())
+        }
+    }
 }
 
 #[cfg(test)]
@@ -428,10 +457,17 @@ mod tests {
         assert!(svg.contains("x=\"16.67%\"") && svg.contains("width=\"16.67%\""), "{svg}");
         assert!(svg.contains("<title>a &lt;b&gt;</title>"), "{svg}");
         // A minute apart, the two labels stack in two rows.
-        assert!(svg.contains("y=\"11.0\" text-anchor=\"start\">Started") && svg.contains("y=\"25.0\""), "{svg}");
+        assert!(svg.contains("y=\"11\" text-anchor=\"start\">Started") && svg.contains("y=\"25\""), "{svg}");
         assert_eq!(axis_ticks(t0, t0 + 3600).len(), 4, "every 15 minutes from 09:15");
-        assert_eq!(tick_label(axis_ticks(t0, t0 + 3600)[0], 3600), "09:15");
+        assert_eq!(TickLabel(axis_ticks(t0, t0 + 3600)[0], 3600).to_string(), "09:15");
         assert_eq!(axis_ticks(t0, t0 + 5 * 86_400).len(), 5);
-        assert_eq!(tick_label(t0, 5 * 86_400), "03-14");
+        assert_eq!(TickLabel(t0, 5 * 86_400).to_string(), "03-14");
+        // Two decimals by integers, as `{:.2}` would print them but at ties.
+        for v in (0..=100_000).map(|i| f64::from(i) / 1000.0 + 0.000_3).chain([0.0, 16.666_666, 100.0]) {
+            let (fast, slow) = (Pct(v).to_string(), format!("{v:.2}"));
+            let got: f64 = fast.parse().unwrap();
+            assert!(fast == slow || (got - v).abs() <= 0.005 + 1e-9, "{v}: {fast} against {slow}");
+            assert_eq!(fast.split('.').nth(1).map(str::len), Some(2), "{v}");
+        }
     }
 }

@@ -9,21 +9,34 @@ use serde_json::json;
 use std::borrow::Borrow;
 use std::io::{self, Write};
 
+/// `text` escaped for XML text and attribute values.
 pub fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 does not allow at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
+    push_xml(&mut out, text);
     out
+}
+
+/// `text` escaped for XML onto `out`, each run of plain text pushed at
+/// once (the retro pages' drawings escape a few labels each).
+pub fn push_xml(out: &mut String, text: &str) {
+    let mut plain = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let escaped = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
+            // Characters XML 1.0 does not allow at all.
+            b if b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') => "",
+            _ => continue,
+        };
+        // Every byte matched is ASCII, so `i` is on a character boundary.
+        out.push_str(&text[plain..i]);
+        out.push_str(escaped);
+        plain = i + 1;
+    }
+    out.push_str(&text[plain..]);
 }
 
 /// The newest 50 retros. `updated` comes from the retros themselves, never
@@ -428,6 +441,8 @@ mod tests {
     #[test]
     fn xml_escapes_and_drops_control_characters() {
         assert_eq!(xml("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(xml("é<ü'\tz"), "é&lt;ü&apos;\tz");
+        assert_eq!(xml(""), "");
     }
 
     #[test]

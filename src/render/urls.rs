@@ -23,7 +23,8 @@ pub(crate) fn paged(stem: &str, number: u32) -> String {
 
 /// The URL of an owner's page `number` (1-based).
 pub(crate) fn owner_url(owner: &str, number: u32) -> String {
-    paged(&format!("owners/{}", slug_for_url(owner)), number)
+    let slug = slug_for_url(owner);
+    if number <= 1 { format!("owners/{slug}.html") } else { format!("owners/{slug}/{number}.html") }
 }
 
 /// The URL of page `number` of the items closed in `year`.

@@ -5,7 +5,7 @@
 use super::markdown::{LinkContext, inline_html};
 use super::plan::{Owner, Taxonomy};
 use super::urls::retro_url;
-use crate::model::{ActionItem, At, Clock, ImpactLevel, Retro, When};
+use crate::model::{ActionItem, At, Clock, ImpactLevel, Retro, When, Ymd};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
@@ -85,7 +85,7 @@ pub struct TermLink {
 /// (`2019-06`) or a year (`2019`) alone, as written.
 pub fn show_when(when: &When) -> String {
     match when {
-        When::Time(t) => format!("{} {}", t.date_naive(), show_clock_time(when)),
+        When::Time(t) => format!("{} {}", Ymd(t.date_naive()), show_clock_time(when)),
         other => other.to_string(),
     }
 }
@@ -134,7 +134,7 @@ pub fn card(retro: &Retro, ctx: &LinkContext, today: NaiveDate, summary: bool) -
         title: retro.title_text().to_string(),
         severity: retro.severity.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
         status: retro.status.as_ref().map(|s| s.value.to_string()).unwrap_or_default(),
-        date: started.map(|s| s.date().to_string()).unwrap_or_default(),
+        date: started.map(|s| Ymd(s.date()).to_string()).unwrap_or_default(),
         year: started.map(|s| s.date().format("%Y").to_string()).unwrap_or_default(),
         services: (retro.services.iter())
             .filter(|_| summary)
@@ -289,15 +289,29 @@ pub fn level_label(level: ImpactLevel) -> &'static str {
 
 /// A moment or a span's ends as shown: `2026-03-01 11:32–13:05 UTC`, the
 /// zone once at the end when the span ends the day it starts.
+/// A span's ends as shown, and whether it ends the day it starts (in the
+/// same offset): then the start leaves its zone and the end its date out,
+/// `2026-03-14 11:32` and `13:05 UTC`.
+fn span_texts(at: Option<When>, until: Option<When>) -> (String, String, bool) {
+    use chrono::Timelike;
+    match (at, until) {
+        (Some(When::Time(a)), Some(u @ When::Time(b)))
+            if a.date_naive() == b.date_naive() && a.offset() == b.offset() =>
+        {
+            (format!("{} {:02}:{:02}", Ymd(a.date_naive()), a.hour(), a.minute()), show_clock_time(&u), true)
+        }
+        _ => (at.map(|a| show_when(&a)).unwrap_or_default(), until.map(|u| show_when(&u)).unwrap_or_default(), false),
+    }
+}
+
+/// A span in one piece: `2026-03-14 11:32–13:05 UTC`.
+pub fn show_span(at: When, until: When) -> String {
+    let (a, b, same_day) = span_texts(Some(at), Some(until));
+    if same_day { format!("{a}–{b}") } else { format!("{a} – {b}") }
+}
+
 fn span_view(at: Option<When>, until: Option<When>) -> TimelineView {
-    let same_day = match (at, until) {
-        (Some(When::Time(a)), Some(When::Time(u))) => a.date_naive() == u.date_naive() && a.offset() == u.offset(),
-        _ => false,
-    };
-    let (at_text, until_text) = match (at, until) {
-        (Some(When::Time(a)), Some(u)) if same_day => (a.format("%Y-%m-%d %H:%M").to_string(), show_clock_time(&u)),
-        _ => (at.map(|a| show_when(&a)).unwrap_or_default(), until.map(|u| show_when(&u)).unwrap_or_default()),
-    };
+    let (at_text, until_text, same_day) = span_texts(at, until);
     TimelineView {
         at: at_text,
         datetime: at.map(|a| a.to_string()).unwrap_or_default(),
@@ -335,7 +349,7 @@ pub fn action_row<'a>(retro: &'a Retro, item: &'a ActionItem, ctx: &LinkContext,
             .then(|| item.due.as_ref().map(|d| (today - d.value.end()).num_days()))
             .flatten(),
         due: item.due.as_ref().map(|d| d.value.to_string()).unwrap_or_default(),
-        due_end: item.due.as_ref().map(|d| d.value.end().to_string()).unwrap_or_default(),
+        due_end: item.due.as_ref().map(|d| Ymd(d.value.end()).to_string()).unwrap_or_default(),
         kind: item.kind.map(|k| k.as_str()).unwrap_or_default(),
         priority: item.priority.map(|p| p.as_str()).unwrap_or_default(),
         factors: item.factors.iter().map(|f| f.value.as_str()).collect(),
@@ -343,7 +357,7 @@ pub fn action_row<'a>(retro: &'a Retro, item: &'a ActionItem, ctx: &LinkContext,
         link: item.link_url.as_deref(),
         link_text: &item.link_text,
         ticket: None,
-        completed_at: item.completed_at.as_ref().map(|d| d.value.to_string()).unwrap_or_default(),
+        completed_at: item.completed_at.as_ref().map(|d| Ymd(d.value).to_string()).unwrap_or_default(),
         services: retro.services.iter().map(|s| s.value.as_str()).collect(),
         severity: retro.severity.as_ref().map(|s| s.value.as_str()).unwrap_or_default(),
         history: String::new(),

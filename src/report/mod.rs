@@ -224,10 +224,11 @@ impl Report {
             let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
             for f in &self.uptime {
                 let so_far = if f.so_far { " (so far)" } else { "" };
+                let zone = if f.time_zone == "UTC" { String::new() } else { format!(" ({})", f.time_zone) };
                 let opt = |x: Option<f64>, suffix: &str| x.map_or("–".to_string(), |x| format!("{x}{suffix}"));
                 let _ = writeln!(
                     out,
-                    "| {} | {}{so_far} | {}% | {} | {} | {} | {} | {} |",
+                    "| {} | {}{zone}{so_far} | {}% | {} | {} | {} | {} | {} |",
                     f.service,
                     f.period,
                     uptime::percent(f.availability_percent),

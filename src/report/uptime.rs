@@ -10,7 +10,7 @@
 
 use super::counts;
 use super::period::Calendar;
-use crate::config::{Config, Objective, SloWindow, Weights};
+use crate::config::{Config, Objective, SloWindow, Weights, Zone};
 use crate::model::{ImpactLevel, Retro};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -41,6 +41,8 @@ pub(crate) struct Figure {
     pub(crate) service: String,
     /// `2026-10` or `2026-Q4`.
     pub(crate) period: String,
+    /// Where the period's days begin: `UTC`, or the objective's zone.
+    pub(crate) time_zone: String,
     /// Minutes in the period, or in its elapsed part when `so_far`.
     pub(crate) minutes: i64,
     /// Weighted downtime, to 0.01 minute.
@@ -77,10 +79,7 @@ pub(crate) struct Spender {
     pub(crate) minutes: f64,
 }
 
-/// Midnight UTC at the start of `day`, in seconds.
-fn midnight(day: NaiveDate) -> i64 {
-    day.and_time(chrono::NaiveTime::MIN).and_utc().timestamp()
-}
+static UTC: std::sync::LazyLock<Zone> = std::sync::LazyLock::new(Zone::utc);
 
 /// Rounded to 0.01.
 fn hundredths(x: f64) -> f64 {
@@ -164,6 +163,11 @@ impl<'r> Uptime<'r> {
         self.objective(service).is_some_and(|o| o.window == SloWindow::Quarter)
     }
 
+    /// Where the service's periods begin: its objective's time zone, else UTC.
+    pub(crate) fn zone(&self, service: &str) -> &Zone {
+        self.objective(service).map_or(&UTC, |o| &o.zone)
+    }
+
     /// The service's period holding `day`.
     pub(crate) fn period_of(&self, service: &str, day: NaiveDate) -> Calendar {
         if self.quarterly(service) { Calendar::quarter_of(day) } else { Calendar::month_of(day) }
@@ -186,7 +190,8 @@ impl<'r> Uptime<'r> {
         }
         let tomorrow = today.succ_opt().unwrap_or(today);
         let so_far = period.end() > tomorrow;
-        let (lo, hi) = (midnight(period.first()), midnight(period.end().min(tomorrow)));
+        let zone = self.zone(service);
+        let (lo, hi) = (zone.midnight(period.first()), zone.midnight(period.end().min(tomorrow)));
         let minutes = (hi - lo) / 60;
         let downtime = self.downtime(service, lo, hi);
         let availability = cut4(100.0 * (1.0 - downtime / minutes as f64));
@@ -201,6 +206,7 @@ impl<'r> Uptime<'r> {
         Some(Figure {
             service: service.to_string(),
             period: period.to_string(),
+            time_zone: zone.name().to_string(),
             minutes,
             downtime_minutes: hundredths(downtime),
             availability_percent: availability,
@@ -230,12 +236,13 @@ impl<'r> Uptime<'r> {
         out
     }
 
-    /// The weighted downtime of each day from `first` to `last`, included.
+    /// The weighted downtime of each day from `first` to `last`, included,
+    /// days of the service's time zone.
     pub(crate) fn daily(&self, service: &str, first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, f64)> {
-        first
-            .iter_days()
-            .take_while(|d| *d <= last)
-            .map(|d| (d, self.downtime(service, midnight(d), midnight(d) + 86_400)))
+        let zone = self.zone(service);
+        let next = |d: NaiveDate| d.succ_opt().unwrap_or(d);
+        (first.iter_days().take_while(|d| *d <= last))
+            .map(|d| (d, self.downtime(service, zone.midnight(d), zone.midnight(next(d)))))
             .collect()
     }
 
@@ -243,7 +250,8 @@ impl<'r> Uptime<'r> {
     /// (excluded), each with its own windows' weighted minutes in it (what
     /// it would have cost alone), largest first.
     pub(crate) fn spenders(&self, service: &str, first: NaiveDate, end: NaiveDate) -> Vec<Spender> {
-        let (lo, hi) = (midnight(first), midnight(end));
+        let zone = self.zone(service);
+        let (lo, hi) = (zone.midnight(first), zone.midnight(end));
         let mut by_retro: BTreeMap<usize, Vec<Window>> = BTreeMap::new();
         for w in self.of(service).iter().filter(|w| w.start < hi && w.end > lo) {
             by_retro.entry(w.retro).or_default().push(*w);

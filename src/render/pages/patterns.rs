@@ -77,7 +77,7 @@ impl Groups {
 }
 
 fn start(r: &Retro) -> String {
-    r.started_at.as_ref().map(|s| s.value.date().to_string()).unwrap_or_default()
+    r.started_at.as_ref().map(|s| crate::model::Ymd(s.value.date()).to_string()).unwrap_or_default()
 }
 
 /// Retros joined by `recurrence_of`, each chain oldest first; the longest

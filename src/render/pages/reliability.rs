@@ -140,7 +140,8 @@ fn service(
     let figures: Vec<Figure> = periods.iter().filter_map(|p| uptime.figure(name, *p, today)).collect();
     let objective = uptime.objective(name).map_or(String::new(), |o| {
         let per = if uptime.quarterly(name) { "quarter" } else { "month" };
-        format!("{}% per calendar {per}", o.target)
+        let zone = if o.zone.is_utc() { String::new() } else { format!(" of {}", o.zone.name()) };
+        format!("{}% per calendar {per}{zone}", o.target)
     });
     let bars: Vec<Bar> = (figures.iter())
         .map(|f| Bar {

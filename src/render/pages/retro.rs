@@ -103,10 +103,9 @@ fn impact_svg(retro: &Retro) -> String {
                     to: w.to.value.timestamp(),
                     class: level_class(w.level),
                     title: format!(
-                        "{service}: {} from {} to {} ({})",
+                        "{service}: {}, {} ({})",
                         level_label(w.level),
-                        show_when(&When::Time(w.from.value)),
-                        show_when(&When::Time(w.to.value)),
+                        show_span(When::Time(w.from.value), When::Time(w.to.value)),
                         show_duration(w.to.value - w.from.value)
                     ),
                 })
@@ -173,7 +172,11 @@ fn retro_view<'a>(site: &'a Site, index: usize, root: &'static str) -> RetroView
         title: site.retros[i].title_text().to_string(),
         url: format!("{root}{}", retro_url(&site.retros[i].id.value)),
         severity: site.retros[i].severity.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
-        date: site.retros[i].started_at.as_ref().map(|s| s.value.date().to_string()).unwrap_or_default(),
+        date: site.retros[i]
+            .started_at
+            .as_ref()
+            .map(|s| crate::model::Ymd(s.value.date()).to_string())
+            .unwrap_or_default(),
     };
     let terms = |kind: Taxonomy, list: &[crate::model::At<String>]| -> Vec<TermLink> {
         list.iter()
