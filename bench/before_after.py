@@ -5,6 +5,7 @@ the ratios much less).
 
     python3 bench/before_after.py --before OLD --after NEW --corpus c10k \\
         --hugo-corpus h10k [--after-corpus c10k-w] [--runs 5] [--in-memory]
+        [--instructions]
 
 `--after-corpus` builds the new binary also on a second corpus, such as the
 reference corpus with impact windows added by bench/add_windows.py: what the
@@ -14,14 +15,19 @@ each round in a new order, the previous output moved aside
 median of `--runs`, CPU time and peak memory the medians of as many GNU
 time runs. `--in-memory` writes the sites
 into /dev/shm instead: the builds' own time, without the disk's writeback,
-which on a small shared machine varies more than a change costs. Needs
-hyperfine, GNU time and hugo on PATH.
+which on a small shared machine varies more than a change costs.
+`--instructions` counts each build's instructions under valgrind instead
+of timing it: the one figure that does not drift. Needs hyperfine, GNU time
+and hugo on PATH (valgrind for `--instructions`).
 """
 import argparse
 import os
 import random
+import re
+import shlex
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 
@@ -35,13 +41,18 @@ def main():
     ap.add_argument("--after", required=True, help="the retrobook binary after it")
     ap.add_argument("--corpus", required=True, help="a retrobook repo both binaries build")
     ap.add_argument("--after-corpus", help="a second repo only the new binary builds")
-    ap.add_argument("--hugo-corpus", required=True, help="the same retros as a Hugo site")
+    ap.add_argument("--hugo-corpus", help="the same retros as a Hugo site (not needed with --instructions)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--work", help="folder for the outputs (default: a temporary folder)")
     ap.add_argument("--in-memory", action="store_true",
                     help="write the sites into /dev/shm and delete each before the next run: the builds' own "
                          "time, without the disk's (whose writeback varies more than a change costs)")
+    ap.add_argument("--instructions", action="store_true",
+                    help="instead of timing, count each retrobook build's instructions once under valgrind "
+                         "(cachegrind): a figure that does not drift with the machine's speed, as times do")
     args = ap.parse_args()
+    if not (args.hugo_corpus or args.instructions):
+        ap.error("--hugo-corpus is needed to time the builds beside Hugo's")
     work = args.work or tempfile.mkdtemp(prefix="retrobook-before-after-", dir="/dev/shm" if args.in_memory else None)
 
     def clean(out):
@@ -58,6 +69,8 @@ def main():
     for n, (name, (binary, corpus)) in enumerate(runs.items()):
         out = os.path.join(work, f"site-{n}")
         commands[name] = (f"{binary} --root {corpus} build --out {out}", clean(out))
+    if args.instructions:
+        return count_instructions(commands)
     hugo_out = os.path.join(work, "hugo")
     commands["hugo"] = (f"hugo --quiet -s {args.hugo_corpus} -d {hugo_out}", clean(hugo_out))
     print(f"measuring {len(commands)} commands, {args.runs} runs each...", file=sys.stderr)
@@ -97,6 +110,25 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     else:
         print(f"\nThe outputs moved aside are in {os.path.join(work, 'trash')}; delete them when done.")
+
+
+def count_instructions(commands):
+    """Each build's instructions executed, once under cachegrind: the same
+    on every run and every machine load, so a cost of a few percent shows
+    where wall times on a shared machine drift by more. Needs valgrind."""
+    counts = {}
+    for name, (cmd, prepare) in commands.items():
+        compare.sh(prepare)
+        tool = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+        done = subprocess.run(tool + shlex.split(cmd), capture_output=True, text=True)
+        found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+        if not found:
+            sys.exit(f"valgrind gave no count for {name}:\n{done.stderr[-2000:]}")
+        counts[name] = int(found.group(1).replace(",", ""))
+        compare.sh(prepare)
+    print("| build | instructions | / before |\n|---|---:|---:|")
+    for name, n in counts.items():
+        print(f"| {name} | {n:,} | {n / counts['before']:.4f} |")
 
 
 if __name__ == "__main__":

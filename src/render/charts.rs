@@ -306,8 +306,21 @@ struct Pct(f64);
 
 impl std::fmt::Display for Pct {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let h = (self.0 * 100.0).round() as u32;
-        write!(f, "{}.{:02}", h / 100, h % 100)
+        // Hundredths, written right to left into one buffer: one write.
+        let mut h = (self.0 * 100.0).round().clamp(0.0, 99_999.0) as u32;
+        let mut buf = *b"000.00";
+        let mut i = buf.len();
+        while i > 0 && (h > 0 || i > 2) {
+            i -= 1;
+            if buf[i] == b'.' {
+                continue;
+            }
+            buf[i] = b'0' + (h % 10) as u8;
+            h /= 10;
+        }
+        // At least one digit before the point.
+        let from = i.min(2);
+        f.write_str(std::str::from_utf8(&buf[from..]).map_err(|_| std::fmt::Error)?)
     }
 }
 

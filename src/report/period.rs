@@ -1,9 +1,10 @@
-//! The period a report covers, and the calendar periods (UTC months and
-//! quarters) figures are counted in.
+//! The period a report covers, and the calendar periods (months and
+//! quarters, as dates: `uptime` places them in UTC or in an objective's time
+//! zone) figures are counted in.
 
 use chrono::{Datelike, NaiveDate};
 
-/// A calendar period: a UTC month or quarter.
+/// A calendar period: a month or quarter, as dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Calendar {
     Month { year: i32, month: u32 },
