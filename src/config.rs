@@ -129,23 +129,21 @@ pub struct Objective {
 /// of `America/New_York` begins at midnight there, 04:00 or 05:00 UTC.
 #[derive(Debug, Clone)]
 pub struct Zone {
-    name: String,
+    name: std::borrow::Cow<'static, str>,
     tz: jiff::tz::TimeZone,
 }
 
 impl Zone {
-    pub fn utc() -> Zone {
-        Zone { name: "UTC".into(), tz: jiff::tz::TimeZone::UTC }
-    }
+    pub const UTC: Zone = Zone { name: std::borrow::Cow::Borrowed("UTC"), tz: jiff::tz::TimeZone::UTC };
 
     /// An IANA time zone (`Europe/Paris`), from the machine's time zone
     /// database, or the copy built into the binary where it has none.
     pub fn named(name: &str) -> Option<Zone> {
         if matches!(name, "UTC" | "Etc/UTC" | "Z") {
-            return Some(Zone::utc());
+            return Some(Zone::UTC);
         }
         let tz = jiff::tz::db().get(name).ok()?;
-        Some(Zone { name: name.to_string(), tz })
+        Some(Zone { name: name.to_string().into(), tz })
     }
 
     pub fn name(&self) -> &str {
@@ -207,7 +205,7 @@ impl<'de> Deserialize<'de> for Objective {
             }
         };
         let zone = match zone {
-            None => Zone::utc(),
+            None => Zone::UTC,
             Some(name) => Zone::named(&name).ok_or_else(|| {
                 serde::de::Error::custom(format!(
                     "unknown time zone `{name}`: an IANA name such as `America/New_York`, or `UTC`"

@@ -321,14 +321,14 @@ pub fn on_disk(root: &Path) -> impl Fn(&str) -> bool + '_ {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     proptest::proptest! {
         #[test]
         fn a_scheme_is_read_as_from_the_cleaned_url(url in "[a-zA-Z:/ \t\u{0}\u{85}\u{a0}é+.-]{0,16}") {
             proptest::prop_assert_eq!(scheme(&url), scheme_of_cleaned(&url));
         }
     }
-
-    use super::*;
 
     #[test]
     fn normalizing_paths() {

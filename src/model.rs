@@ -634,6 +634,12 @@ impl Retro {
         self.title.as_ref().map(|t| t.value.as_str()).unwrap_or(&self.id.value)
     }
 
+    /// The day `started_at` falls on, `YYYY-MM-DD` as lists show it; empty
+    /// without one.
+    pub fn started_day(&self) -> String {
+        self.started_at.as_ref().map(|s| Ymd(s.value.date()).to_string()).unwrap_or_default()
+    }
+
     pub fn requires_complete(&self) -> bool {
         self.status.as_ref().is_some_and(|s| s.value.requires_complete())
     }

@@ -194,14 +194,14 @@ pub fn shown_path(root: &Path, path: &Path) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     proptest::proptest! {
         #[test]
         fn ascii_slugs_are_the_unicode_paths(text in "[ -~\t]{0,40}") {
             proptest::prop_assert_eq!(slugify(&text), slugify_chars(text.trim()));
         }
     }
-
-    use super::*;
 
     #[test]
     fn positions_are_one_based_and_count_characters() {

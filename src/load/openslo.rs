@@ -213,7 +213,7 @@ impl Reader<'_> {
     /// of a monthly contract writes it, so it is read as a month too. The
     /// calendar's `startTime` is not read: periods begin on the 1st at 00:00.
     fn window(&self, spec: &Node) -> Result<(SloWindow, Zone), Error> {
-        let Some(windows) = self.get(spec, "timeWindow") else { return Ok((SloWindow::Month, Zone::utc())) };
+        let Some(windows) = self.get(spec, "timeWindow") else { return Ok((SloWindow::Month, Zone::UTC)) };
         let window = match &windows.value {
             Value::Seq(items) => items.first().ok_or_else(|| self.error(windows, "`spec.timeWindow` is empty"))?,
             _ => windows,
@@ -227,7 +227,7 @@ impl Reader<'_> {
             ));
         }
         let zone = match self.get(window, "calendar").and_then(|c| self.get(c, "timeZone")) {
-            None => Zone::utc(),
+            None => Zone::UTC,
             Some(node) => {
                 let name = self.text(node, "`timeZone`")?;
                 Zone::named(name.trim()).ok_or_else(|| {

@@ -134,7 +134,7 @@ pub fn card(retro: &Retro, ctx: &LinkContext, today: NaiveDate, summary: bool) -
         title: retro.title_text().to_string(),
         severity: retro.severity.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
         status: retro.status.as_ref().map(|s| s.value.to_string()).unwrap_or_default(),
-        date: started.map(|s| Ymd(s.date()).to_string()).unwrap_or_default(),
+        date: retro.started_day(),
         year: started.map(|s| s.date().format("%Y").to_string()).unwrap_or_default(),
         services: (retro.services.iter())
             .filter(|_| summary)
@@ -287,8 +287,6 @@ pub fn level_label(level: ImpactLevel) -> &'static str {
     }
 }
 
-/// A moment or a span's ends as shown: `2026-03-01 11:32–13:05 UTC`, the
-/// zone once at the end when the span ends the day it starts.
 /// A span's ends as shown, and whether it ends the day it starts (in the
 /// same offset): then the start leaves its zone and the end its date out,
 /// `2026-03-14 11:32` and `13:05 UTC`.
@@ -310,6 +308,8 @@ pub fn show_span(at: When, until: When) -> String {
     if same_day { format!("{a}–{b}") } else { format!("{a} – {b}") }
 }
 
+/// A moment or a span's ends as shown: `2026-03-01 11:32–13:05 UTC`, the
+/// zone once at the end when the span ends the day it starts.
 fn span_view(at: Option<When>, until: Option<When>) -> TimelineView {
     let (at_text, until_text, same_day) = span_texts(at, until);
     TimelineView {

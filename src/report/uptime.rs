@@ -79,7 +79,7 @@ pub(crate) struct Spender {
     pub(crate) minutes: f64,
 }
 
-static UTC: std::sync::LazyLock<Zone> = std::sync::LazyLock::new(Zone::utc);
+static UTC: Zone = Zone::UTC;
 
 /// Rounded to 0.01.
 fn hundredths(x: f64) -> f64 {

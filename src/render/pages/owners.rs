@@ -82,7 +82,7 @@ fn roles_held(site: &Site, url: &str, root: &str) -> Vec<RoleHeld> {
             role: super::retro::role_label(role),
             retro_title: r.title_text().to_string(),
             url: format!("{root}{}#response-roles", crate::render::urls::retro_url(&r.id.value)),
-            date: r.started_at.as_ref().map(|s| crate::model::Ymd(s.value.date()).to_string()).unwrap_or_default(),
+            date: r.started_day(),
         })
         .collect()
 }

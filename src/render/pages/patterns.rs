@@ -76,10 +76,6 @@ impl Groups {
     }
 }
 
-fn start(r: &Retro) -> String {
-    r.started_at.as_ref().map(|s| crate::model::Ymd(s.value.date()).to_string()).unwrap_or_default()
-}
-
 /// Retros joined by `recurrence_of`, each chain oldest first; the longest
 /// chains first, then the most recent.
 pub fn chains(retros: &[Retro], root: &str) -> Vec<Chain> {
@@ -92,9 +88,9 @@ pub fn chains(retros: &[Retro], root: &str) -> Vec<Chain> {
     }
     let mut chains: Vec<Vec<usize>> = groups.of_many();
     for chain in &mut chains {
-        chain.sort_by_key(|&i| (start(&retros[i]), i));
+        chain.sort_by_key(|&i| (retros[i].started_day(), i));
     }
-    let newest = |c: &Vec<usize>| c.last().map(|&i| start(&retros[i])).unwrap_or_default();
+    let newest = |c: &Vec<usize>| c.last().map(|&i| retros[i].started_day()).unwrap_or_default();
     chains.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| newest(b).cmp(&newest(a))));
     chains.truncate(LISTED);
     let link = |i: usize| {
@@ -102,7 +98,7 @@ pub fn chains(retros: &[Retro], root: &str) -> Vec<Chain> {
         Link {
             title: r.title_text().to_string(),
             url: format!("{root}{}", retro_url(&r.id.value)),
-            date: start(r),
+            date: r.started_day(),
             severity: r.severity.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
         }
     };

@@ -192,7 +192,7 @@ fn groups(retros: &[Retro], root: &str) -> Vec<ObservationGroup> {
                 description: n.description.value.clone(),
                 retro_title: r.title_text().to_string(),
                 url: format!("{root}{}#response-{}", retro_url(&r.id.value), n.id.value),
-                date: r.started_at.as_ref().map(|s| crate::model::Ymd(s.value.date()).to_string()).unwrap_or_default(),
+                date: r.started_day(),
             })
             .collect(),
     };

@@ -172,11 +172,7 @@ fn retro_view<'a>(site: &'a Site, index: usize, root: &'static str) -> RetroView
         title: site.retros[i].title_text().to_string(),
         url: format!("{root}{}", retro_url(&site.retros[i].id.value)),
         severity: site.retros[i].severity.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
-        date: site.retros[i]
-            .started_at
-            .as_ref()
-            .map(|s| crate::model::Ymd(s.value.date()).to_string())
-            .unwrap_or_default(),
+        date: site.retros[i].started_day(),
     };
     let terms = |kind: Taxonomy, list: &[crate::model::At<String>]| -> Vec<TermLink> {
         list.iter()

@@ -142,11 +142,7 @@ fn factor_rows(site: &Site, retros: &[usize], category: &str, root: &'static str
         let url = format!("{root}{}", retro_url(&retro.id.value));
         for f in retro.factors.iter().filter(|f| f.category.as_ref().is_some_and(|c| c.value == category)) {
             rows.push(FactorRow {
-                date: retro
-                    .started_at
-                    .as_ref()
-                    .map(|s| crate::model::Ymd(s.value.date()).to_string())
-                    .unwrap_or_default(),
+                date: retro.started_day(),
                 retro_title: retro.title_text().to_string(),
                 url: format!("{url}#factor-{}", f.id.value),
                 retro_url: url.clone(),
